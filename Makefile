@@ -1,0 +1,147 @@
+# sztp-initrd: a Linux initramfs stage for Secure Zero-Touch Provisioning (RFC 8572).
+#
+#   make          dependencies, build/sztpboot (static musl) and build/initrd.img
+#   make check    everything above, then all tests (unit, fuzz smoke, QEMU boot)
+#   make demo     a full zero-touch boot in QEMU + swtpm, console on the terminal
+#   make fuzz     the fuzz targets, longer (FUZZ_SECONDS each)
+#   make deps     only the dependencies (Debian packages, static libraries, kernel)
+#
+# Operator knobs (see docs/initrd.md):
+#   ANCHORS=DIR         trust anchors (DIR/bootstrap/*.pem, DIR/voucher/*.pem)
+#   EXTRA_MODULES="..." kernel modules added to initrd/modules.list
+#   OVERLAY=DIR         a tree copied over the initramfs root last
+
+B        := build
+MUSL     := $(B)/musl
+HOST     := $(B)/host
+ANCHORS  ?= $(B)/pki/anchors
+OVERLAY  ?=
+EXTRA_MODULES ?=
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
+            -Wstrict-prototypes -Wmissing-prototypes -Wnull-dereference
+HARDEN   := -fstack-protector-strong -fstack-clash-protection -fcf-protection \
+            -D_FORTIFY_SOURCE=2
+CPPFLAGS := -D_GNU_SOURCE -DSZTP_VERSION=\"$(VERSION)\" -Isrc
+
+# The agent: static musl, size-optimised, unused sections dropped.
+MUSL_CC      := musl-gcc
+MUSL_CFLAGS  := $(WARN) $(HARDEN) -Os -ffunction-sections -fdata-sections \
+                -isystem $(MUSL)/include
+MUSL_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,relro,-z,now,-z,noexecstack \
+                -L$(MUSL)/lib
+MUSL_LIBS    := -lcjson -lbearssl -lkmod -ltss2-sys -ltss2-mu -ltss2-tcti-device
+
+# Host builds of the same sources for unit tests: glibc, ASan + UBSan.
+HOST_CC      := cc
+HOST_CFLAGS  := $(WARN) -O1 -g -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -isystem $(HOST)/include
+HOST_LDFLAGS := -fsanitize=address,undefined -L$(HOST)/lib
+HOST_LIBS    := -lcjson -lbearssl
+
+# Sources that need the musl-only libraries (libkmod, tss2) or are the entry
+# point stay out of the host test and fuzz builds.
+SRCS         := $(sort $(wildcard src/*.c))
+HOST_EXCLUDE := src/main.c src/coldplug.c
+HOST_SRCS    := $(filter-out $(HOST_EXCLUDE),$(SRCS))
+
+MUSL_OBJS := $(SRCS:src/%.c=$(B)/obj/musl/%.o)
+HOST_OBJS := $(HOST_SRCS:src/%.c=$(B)/obj/host/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=$(B)/obj/unit/%.o)
+
+# Fuzz targets: tests/fuzz/fuzz_NAME.c, seeds in tests/fuzz/corpus/NAME/.
+FUZZ_CC     := clang
+FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=all -isystem $(HOST)/include
+FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_OBJS   := $(HOST_SRCS:src/%.c=$(B)/obj/fuzz/%.o)
+FUZZ_SECONDS ?= 300
+
+DEPS_STAMP := $(B)/stamp/deps
+
+.PHONY: all deps check demo fuzz fuzz-smoke unit clean distclean pki initrd agent
+all: agent initrd
+	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes\n' \
+		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img)
+
+agent: $(B)/sztpboot
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): initrd/deps.sh initrd/deps.lock
+	sh initrd/deps.sh all
+	@touch $@
+
+# ---------------------------------------------------------------- agent
+$(B)/obj/musl/%.o: src/%.c $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(CPPFLAGS) $(MUSL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/sztpboot.unstripped: $(MUSL_OBJS)
+	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(MUSL_OBJS) $(MUSL_LIBS)
+
+$(B)/sztpboot: $(B)/sztpboot.unstripped
+	strip --strip-all -R .comment -o $@ $<
+	@file $@ | grep -q 'statically linked' || { echo "$@ is not statically linked" >&2; exit 1; }
+
+# ---------------------------------------------------------------- initramfs
+pki: $(B)/pki/.done
+$(B)/pki/.done: keys/mkpki.sh $(DEPS_STAMP)
+	sh keys/mkpki.sh $(B)/pki
+	@touch $@
+
+initrd: $(B)/initrd.img
+$(B)/initrd.img: $(B)/sztpboot initrd/mkinitrd.sh initrd/modules.list \
+		$(shell find initrd/rootfs hooks -type f 2>/dev/null) $(B)/pki/.done
+	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --kernel $(B)/kernel \
+		--anchors $(ANCHORS) --modules initrd/modules.list \
+		$(if $(EXTRA_MODULES),--extra-modules "$(EXTRA_MODULES)") \
+		$(if $(OVERLAY),--overlay $(OVERLAY)) --out $@
+
+# ---------------------------------------------------------------- tests
+$(B)/obj/host/%.o: src/%.c $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(CPPFLAGS) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/obj/unit/%.o: tests/unit/%.c $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(CPPFLAGS) -Itests/unit $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/unit-tests: $(UNIT_OBJS) $(HOST_OBJS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+unit: $(B)/unit-tests
+	$(B)/unit-tests
+
+$(B)/obj/fuzz/%.o: src/%.c $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
+		-L$(HOST)/lib $(HOST_LIBS)
+
+fuzz-smoke: $(FUZZ_BINS)
+	sh tests/fuzz/run.sh smoke $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	sh tests/fuzz/run.sh long $(FUZZ_BINS)
+
+check: all $(B)/unit-tests $(FUZZ_BINS)
+	sh tests/run.sh
+
+demo: all
+	sh qemu/demo.sh
+
+clean:
+	rm -rf $(B)/obj $(B)/sztpboot* $(B)/initrd.img $(B)/unit-tests $(B)/fuzz \
+		$(B)/initrd-root $(B)/pki
+
+distclean:
+	rm -rf $(B)
+
+-include $(wildcard $(B)/obj/*/*.d)

@@ -1,0 +1,276 @@
+#!/bin/sh
+# deps.sh: fetch and build everything sztp-initrd depends on.
+#
+#   deps.sh packages   install the Debian binary packages the build and tests use
+#   deps.sh libs       fetch the pinned Debian source packages (initrd/deps.lock)
+#                      and build static musl libraries into build/musl/
+#   deps.sh kernel     take a Debian bookworm kernel and its modules into build/kernel/
+#   deps.sh all        all of the above (idempotent: stamps in build/stamp/)
+#
+# Nothing is downloaded from anywhere but the Debian mirror this machine's own
+# apt configuration names; the source lists used here live in build/apt/, never
+# in the machine's global configuration.
+set -eu
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+B=${BUILD:-$TOP/build}
+LOCK=$TOP/initrd/deps.lock
+STAMP=$B/stamp
+PREFIX=$B/musl
+HOSTPREFIX=$B/host
+JOBS=${JOBS:-$(nproc)}
+mkdir -p "$STAMP" "$B/obj"
+
+say() { printf 'deps: %s\n' "$*" >&2; }
+die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- packages
+PACKAGES="build-essential musl-tools musl-dev linux-libc-dev busybox-static \
+swtpm swtpm-tools tpm2-tools qemu-system-x86 qemu-utils dnsmasq-base openssl \
+cpio zstd xz-utils gzip dpkg-dev file kmod iproute2 python3 autoconf automake \
+libtool libltdl-dev autoconf-archive pkg-config clang llvm libclang-rt-14-dev e2fsprogs dosfstools fdisk \
+ca-certificates procps"
+
+packages() {
+	missing=""
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	[ "$(id -u)" = 0 ] || die "missing packages:$missing (run as root so deps.sh can install them)"
+	say "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null || die "apt-get update failed"
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing >/dev/null ||
+		die "apt-get install failed for:$missing"
+}
+
+# ---------------------------------------------------------------- our own apt configuration
+# The mirror is read from the machine's apt configuration (deb822 .sources files
+# or one-line sources.list), never written into this repository.
+mirror() {
+	m=""
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		m=$(awk '
+			/^[ \t]*$/ { if (uri != "" && suite ~ /(^| )(bookworm|trixie|stable)( |$)/) { print uri; exit } uri=""; suite="" }
+			/^URIs:/ { uri=$2 }
+			/^Suites:/ { $1=""; suite=$0 }
+			END { if (uri != "" && suite ~ /(^| )(bookworm|trixie|stable)( |$)/) print uri }' "$f" | head -n1)
+		[ -n "$m" ] && break
+	done
+	if [ -z "$m" ]; then
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+			[ -f "$f" ] || continue
+			m=$(awk '$1=="deb" && $0 ~ / (bookworm|trixie|stable) / { for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' "$f" | head -n1)
+			[ -n "$m" ] && break
+		done
+	fi
+	[ -n "$m" ] || die "no Debian mirror found in /etc/apt (need a bookworm entry)"
+	printf '%s\n' "$m"
+}
+
+APTDIR=$B/apt
+aptcfg() {
+	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" "$APTDIR/etc/preferences.d"
+	if [ ! -f "$APTDIR/sources.list" ] || [ ! -f "$STAMP/apt-update" ]; then
+		m=$(mirror)
+		kr=/usr/share/keyrings/debian-archive-keyring.gpg
+		cat >"$APTDIR/sources.list" <<-EOF
+		deb [signed-by=$kr] $m bookworm main
+		deb-src [signed-by=$kr] $m bookworm main
+		deb-src [signed-by=$kr] $m trixie main
+		EOF
+		say "apt: updating build/apt lists from $m"
+		apt-get $(aptopts) update -q >/dev/null || die "apt-get update (build/apt) failed"
+		touch "$STAMP/apt-update"
+	fi
+}
+aptopts() {
+	printf '%s ' -o "Dir::Etc::SourceList=$APTDIR/sources.list" \
+		-o Dir::Etc::SourceParts=/dev/null \
+		-o "Dir::Etc::PreferencesParts=$APTDIR/etc/preferences.d" \
+		-o "Dir::State::Lists=$APTDIR/lists" \
+		-o "Dir::Cache=$APTDIR/cache" \
+		-o APT::Sandbox::User=root
+}
+
+# ---------------------------------------------------------------- source packages
+# fetch NAME: download the pinned source package, check its .dsc against the
+# lock file (apt already checked the files against the signed index), unpack
+# into build/src/NAME.
+fetch() {
+	name=$1
+	line=$(awk -v n="$name" '$1==n' "$LOCK")
+	[ -n "$line" ] || die "$name is not in initrd/deps.lock"
+	set -- $line
+	ver=$2 want=$4
+	dir=$B/src/$name
+	[ -f "$dir/.unpacked-$ver" ] && return 0
+	aptcfg
+	rm -rf "$B/dl/$name" "$dir"
+	mkdir -p "$B/dl/$name" "$B/src"
+	say "fetching source $name=$ver"
+	(cd "$B/dl/$name" && apt-get $(aptopts) source -q --download-only "$name=$ver" >/dev/null) ||
+		die "apt-get source $name=$ver failed (is the pinned version still in the archive?)"
+	dsc=$(ls "$B/dl/$name"/*.dsc)
+	got=$(sha256sum "$dsc" | cut -d' ' -f1)
+	[ "$got" = "$want" ] || die "$dsc: sha256 $got does not match the pin $want"
+	(cd "$B/dl/$name" && dpkg-source --no-check -x "$(basename "$dsc")" "$dir" >/dev/null 2>&1) ||
+		die "dpkg-source -x $dsc failed"
+	touch "$dir/.unpacked-$ver"
+}
+
+# Linux UAPI headers for musl builds (musl-gcc's specs do not look in /usr/include).
+kheaders() {
+	inc=$PREFIX/include
+	mkdir -p "$inc"
+	for d in linux asm-generic mtd rdma scsi sound video xen; do
+		[ -e "/usr/include/$d" ] && ln -sfn "/usr/include/$d" "$inc/$d"
+	done
+	ln -sfn /usr/include/x86_64-linux-gnu/asm "$inc/asm"
+}
+
+MUSLCC="musl-gcc"
+MUSLCFLAGS="-Os -fPIE -ffunction-sections -fdata-sections -fstack-protector-strong -isystem $PREFIX/include"
+
+build_bearssl() {
+	[ -f "$STAMP/bearssl" ] && return 0
+	fetch bearssl
+	src=$B/src/bearssl
+	say "building BearSSL (musl static, and host static for tests)"
+	for flavour in musl host; do
+		rm -rf "$B/obj/bearssl-$flavour"
+		cp -a "$src" "$B/obj/bearssl-$flavour"
+		if [ $flavour = musl ]; then
+			cc=$MUSLCC; cf="$MUSLCFLAGS"; pre=$PREFIX
+		else
+			cc=cc; cf="-O2 -g -fPIC"; pre=$HOSTPREFIX
+		fi
+		make -s -C "$B/obj/bearssl-$flavour" -j"$JOBS" CONF=Unix CC="$cc" \
+			CFLAGS="$cf -W -Wall" LD="$cc" lib >"$B/obj/bearssl-$flavour.log" 2>&1 ||
+			die "BearSSL $flavour build failed: see $B/obj/bearssl-$flavour.log"
+		mkdir -p "$pre/lib" "$pre/include"
+		cp "$B/obj/bearssl-$flavour/build/libbearssl.a" "$pre/lib/"
+		cp "$src"/inc/*.h "$pre/include/"
+	done
+	touch "$STAMP/bearssl"
+}
+
+build_kmod() {
+	[ -f "$STAMP/kmod" ] && return 0
+	fetch kmod
+	kheaders
+	src=$B/obj/kmod
+	rm -rf "$src"; cp -a "$B/src/kmod" "$src"
+	say "building libkmod (musl static)"
+	(
+		cd "$src"
+		# The Debian snapshot ships no configure script; gtk-doc is not needed.
+		if [ ! -x configure ]; then
+			touch libkmod/docs/gtk-doc.make
+			autoreconf -fi >autoreconf.log 2>&1
+		fi
+		# kmod refuses --enable-static, so the library's own objects are
+		# compiled by its build system and archived here.
+		CC=$MUSLCC CFLAGS="$MUSLCFLAGS" ./configure --host=x86_64-linux-musl \
+			--prefix=/ --disable-manpages \
+			--disable-gtk-doc --disable-test-modules --without-xz --without-zstd \
+			--without-zlib --without-openssl --disable-python --disable-logging >configure.log 2>&1
+		make -j"$JOBS" libkmod/libkmod.la >make.log 2>&1
+	) || die "libkmod build failed: see $src/configure.log and $src/make.log"
+	mkdir -p "$PREFIX/lib" "$PREFIX/include"
+	rm -f "$PREFIX/lib/libkmod.a"
+	ar rcs "$PREFIX/lib/libkmod.a" "$src"/libkmod/.libs/*.o "$src"/shared/.libs/*.o ||
+		die "archiving libkmod failed"
+	cp "$src/libkmod/libkmod.h" "$PREFIX/include/"
+	touch "$STAMP/kmod"
+}
+
+build_tss() {
+	[ -f "$STAMP/tpm2-tss" ] && return 0
+	fetch tpm2-tss
+	kheaders
+	src=$B/obj/tpm2-tss
+	rm -rf "$src"; cp -a "$B/src/tpm2-tss" "$src"
+	say "building tpm2-tss: tss2-sys, tss2-mu, tcti-device, tcti-mssim, tcti-swtpm (musl static)"
+	(
+		cd "$src"
+		# Debian's tree is bootstrapped as its debian/rules does it.
+		./bootstrap >bootstrap.log 2>&1
+		CC=$MUSLCC CFLAGS="$MUSLCFLAGS -D_GNU_SOURCE" ./configure --host=x86_64-linux-musl \
+			--prefix=/ --disable-shared --enable-static --disable-esys --disable-fapi \
+			--disable-policy --disable-tcti-cmd --disable-tcti-pcap --disable-tcti-libtpms \
+			--disable-tcti-spi-helper --disable-tcti-spi-ltt2go --disable-tcti-spidev \
+			--disable-tcti-spi-ftdi --disable-tcti-i2c-helper --disable-tcti-i2c-ftdi \
+			--disable-defaultflags --disable-log-file --with-crypto=none \
+			--with-maxloglevel=none --disable-weakcrypto --disable-vendor \
+			--enable-nodl >configure.log 2>&1
+		make -j"$JOBS" src/tss2-sys/libtss2-sys.la src/tss2-mu/libtss2-mu.la \
+			src/tss2-tcti/libtss2-tcti-device.la src/tss2-tcti/libtss2-tcti-mssim.la \
+			src/tss2-tcti/libtss2-tcti-swtpm.la >make.log 2>&1
+	) || die "tpm2-tss build failed: see $src/configure.log and $src/make.log"
+	mkdir -p "$PREFIX/lib" "$PREFIX/include/tss2"
+	for l in tss2-sys tss2-mu tss2-tcti-device tss2-tcti-mssim tss2-tcti-swtpm; do
+		cp "$src/src/$(dir_of "$l")/.libs/lib$l.a" "$PREFIX/lib/"
+	done
+	cp "$src"/include/tss2/*.h "$PREFIX/include/tss2/"
+	touch "$STAMP/tpm2-tss"
+}
+dir_of() { case $1 in tss2-tcti-*) echo tss2-tcti ;; *) echo "$1" ;; esac; }
+
+# cJSON is one C file; it is compiled directly (its CMake build is not needed).
+build_cjson() {
+	[ -f "$STAMP/cjson" ] && return 0
+	fetch cjson
+	say "building cJSON (musl static, and host static for tests)"
+	src=$B/src/cjson
+	mkdir -p "$B/obj/cjson"
+	for flavour in musl host; do
+		if [ $flavour = musl ]; then
+			cc=$MUSLCC; cf="$MUSLCFLAGS"; pre=$PREFIX
+		else
+			cc=cc; cf="-O2 -g -fPIC"; pre=$HOSTPREFIX
+		fi
+		mkdir -p "$pre/lib" "$pre/include"
+		$cc $cf -std=c89 -c "$src/cJSON.c" -o "$B/obj/cjson/cJSON-$flavour.o" ||
+			die "cJSON $flavour build failed"
+		rm -f "$pre/lib/libcjson.a"
+		ar rcs "$pre/lib/libcjson.a" "$B/obj/cjson/cJSON-$flavour.o"
+		cp "$src/cJSON.h" "$pre/include/"
+	done
+	touch "$STAMP/cjson"
+}
+
+libs() { build_bearssl; build_kmod; build_tss; build_cjson; }
+
+# ---------------------------------------------------------------- kernel
+kernel() {
+	[ -f "$STAMP/kernel" ] && return 0
+	aptcfg
+	pkg=$(apt-cache $(aptopts) depends linux-image-amd64 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	[ -n "$pkg" ] || die "cannot resolve linux-image-amd64 in bookworm"
+	say "fetching kernel $pkg"
+	rm -rf "$B/dl/kernel" "$B/kernel"
+	mkdir -p "$B/dl/kernel" "$B/kernel"
+	(cd "$B/dl/kernel" && apt-get $(aptopts) download -q "$pkg" >/dev/null) ||
+		die "apt-get download $pkg failed"
+	dpkg-deb -x "$B/dl/kernel"/*.deb "$B/kernel/root" || die "dpkg-deb -x failed"
+	kver=$(ls "$B/kernel/root/lib/modules" | head -n1)
+	[ -n "$kver" ] || die "$pkg holds no modules"
+	cp "$B/kernel/root/boot/vmlinuz-$kver" "$B/kernel/vmlinuz"
+	printf '%s\n' "$kver" >"$B/kernel/version"
+	rm -rf "$B/dl/kernel"
+	touch "$STAMP/kernel"
+}
+
+case "${1:-all}" in
+packages) packages ;;
+libs) libs ;;
+kernel) kernel ;;
+all) packages; libs; kernel ;;
+*) die "usage: deps.sh packages|libs|kernel|all" ;;
+esac

@@ -1,0 +1,85 @@
+/* test_cmdline.c: kernel command-line parsing. */
+#include "config.h"
+#include "unit.h"
+
+TEST(cmdline_defaults)
+{
+	struct sztp_config c;
+	config_defaults(&c);
+	CHECK_EQ_INT(c.n_urls, 0);
+	CHECK_EQ_INT(c.emergency, EMERGENCY_REBOOT);
+	CHECK_EQ_INT(c.pcr, 14);
+	CHECK_EQ_STR(c.done, "poweroff");
+}
+
+TEST(cmdline_sztp_keys)
+{
+	struct sztp_config c;
+	config_defaults(&c);
+	CHECK_EQ_INT(config_parse_cmdline(&c,
+		"console=ttyS0 sztp.url=https://a.example sztp.url=https://b.example:8443 "
+		"sztp.serial=\"SN 1\" sztp.timeout=600 sztp.pcr=15 sztp.debug\n"), 0);
+	CHECK_EQ_INT(c.n_urls, 2);
+	CHECK_EQ_STR(c.urls[0], "https://a.example");
+	CHECK_EQ_STR(c.urls[1], "https://b.example:8443");
+	CHECK_EQ_STR(c.serial, "SN 1");
+	CHECK_EQ_INT(c.timeout_s, 600);
+	CHECK_EQ_INT(c.pcr, 15);
+	CHECK_EQ_INT(c.debug, 1);
+}
+
+TEST(cmdline_dracut_words)
+{
+	struct sztp_config c;
+	config_defaults(&c);
+	CHECK_EQ_INT(config_parse_cmdline(&c,
+		"ip=192.0.2.5::192.0.2.1:255.255.255.0:host:eth0:none:192.0.2.53 "
+		"ip=dhcp6 nameserver=192.0.2.53 vlan=eth0.7:eth0 ifname=eth0:52:54:00:12:34:56 "
+		"BOOTIF=01-52-54-00-12-34-56 rd.shell rd.emergency=poweroff rd.break=pre-network panic=0"), 0);
+	CHECK_EQ_INT(c.n_ip, 2);
+	CHECK_EQ_STR(c.ip[1], "dhcp6");
+	CHECK_EQ_STR(c.nameservers[0], "192.0.2.53");
+	CHECK_EQ_STR(c.vlan[0], "eth0.7:eth0");
+	CHECK_EQ_STR(c.ifnames[0], "eth0:52:54:00:12:34:56");
+	CHECK_EQ_STR(c.bootif, "01-52-54-00-12-34-56");
+	CHECK_EQ_INT(c.rd_shell, 1);
+	CHECK_EQ_INT(c.emergency, EMERGENCY_POWEROFF);
+	CHECK_EQ_STR(c.rd_break, "pre-network");
+	CHECK_EQ_INT(c.panic_s, 0);
+}
+
+TEST(cmdline_rejects_bad_values)
+{
+	struct sztp_config c;
+	char longword[400];
+	config_defaults(&c);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.timeout=abc sztp.pcr=24 rd.emergency=dance"), 3);
+	CHECK_EQ_INT(c.timeout_s, 0);
+	CHECK_EQ_INT(c.pcr, 14);
+	CHECK_EQ_INT(c.emergency, EMERGENCY_REBOOT);
+	memset(longword, 'a', sizeof longword);
+	memcpy(longword, "sztp.serial=", 12);
+	longword[sizeof longword - 1] = '\0';
+	CHECK_EQ_INT(config_parse_cmdline(&c, longword), 1);
+	CHECK_EQ_STR(c.serial, "");
+}
+
+TEST(cmdline_too_many_urls)
+{
+	struct sztp_config c;
+	char line[2048] = "";
+	config_defaults(&c);
+	for (int i = 0; i < CFG_MAX_URLS + 2; i++)
+		strcat(line, "sztp.url=https://x.example ");
+	CHECK_EQ_INT(config_parse_cmdline(&c, line), 2);
+	CHECK_EQ_INT(c.n_urls, CFG_MAX_URLS);
+}
+
+TEST(cmdline_rd_shell_off)
+{
+	struct sztp_config c;
+	config_defaults(&c);
+	config_parse_cmdline(&c, "rd.shell=0 rd.break");
+	CHECK_EQ_INT(c.rd_shell, 0);
+	CHECK_EQ_STR(c.rd_break, "pre-pivot");
+}

@@ -1,0 +1,82 @@
+/*
+ * tls_conn.h: a TLS 1.2 client connection (BearSSL) over TCP.
+ *
+ * Policy: TLS 1.2 only; ECDHE key exchange with AEAD suites only
+ * (AES-128/256-GCM, ChaCha20-Poly1305; ECDSA or RSA server keys). The server
+ * certificate must chain to one of the given trust anchors, be valid at the
+ * validation time (the system clock unless tls_opts.now says otherwise) and
+ * name the server: a DNS host name is matched by BearSSL (dNSName SAN, with
+ * SNI sent), an IP-literal host by tls_x509 (iPAddress SAN, no SNI). The
+ * random generator is seeded from getrandom() (and BearSSL's own system
+ * seeder).
+ *
+ * All socket waits use poll(): opts.timeout_ms bounds the connect to each
+ * address and every wait for the network (an idle timeout); opts.total_ms, if
+ * non-zero, bounds the whole connection from tls_connect() on.
+ *
+ * The structure is large (~55 KiB: BearSSL's record buffers and the captured
+ * server certificate) and owned by the caller.
+ */
+#ifndef SZTP_TLS_CONN_H
+#define SZTP_TLS_CONN_H
+
+#include <bearssl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "anchors.h"
+#include "err.h"
+#include "tls_x509.h"
+#include "url.h"
+
+struct tls_opts {
+	int timeout_ms;  /* connect (per address) and idle I/O timeout; must be > 0 */
+	int total_ms;    /* whole connection deadline; 0: none */
+	time_t now;      /* certificate validation time (Unix seconds); 0: system clock */
+};
+
+struct tls_conn {
+	int fd;                      /* -1 when closed */
+	int timeout_ms;
+	int64_t deadline_ms;         /* CLOCK_MONOTONIC ms, 0: none */
+	int io_errno;                /* last socket error */
+	int io_timeout;              /* last wait timed out */
+	int io_eof;                  /* the peer closed the TCP connection */
+	time_t vtime;                /* validation time used */
+	char host[URL_HOST_MAX + 1]; /* as in the URL */
+	char peer[URL_HOST_MAX + 16]; /* address reached, "192.0.2.1:8443" */
+	br_ssl_client_context cc;
+	struct tls_x509 x509;
+	br_sslio_context ioc;
+	unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
+};
+
+/*
+ * Connect to the server of `u`, and complete the TLS handshake validating its
+ * certificate against `ta`. Returns 0, or -1 with `e` set to a message like
+ *   connect 192.0.2.1:8443: Connection refused
+ *   TLS handshake with bootstrap.example: certificate not trusted (BearSSL error 62: BR_ERR_X509_NOT_TRUSTED)
+ * (c->fd is -1 after a failure: nothing to close).
+ */
+int tls_connect(struct tls_conn *c, const struct url *u, const struct anchors *ta,
+		const struct tls_opts *o, struct err *e);
+
+/* Send all of buf[0..len) and flush it to the network. Returns 0 or -1. */
+int tls_write_all(struct tls_conn *c, const void *buf, size_t len, struct err *e);
+
+/*
+ * Read up to `len` bytes of application data. Returns the number read (> 0),
+ * 0 when the server closed the connection properly (TLS close_notify), or -1
+ * with `e` set (an unannounced TCP close is an error: the data may have been
+ * truncated by an attacker).
+ */
+long tls_read(struct tls_conn *c, void *buf, size_t len, struct err *e);
+
+/* Send close_notify (best effort, no waiting) and close the socket. */
+void tls_close(struct tls_conn *c);
+
+/* Name of a TLS cipher suite number ("ECDHE-ECDSA-AES128-GCM-SHA256"). */
+const char *tls_suite_name(unsigned suite);
+
+#endif

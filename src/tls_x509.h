@@ -1,0 +1,52 @@
+/*
+ * tls_x509.h: the X.509 engine used for TLS server certificates.
+ *
+ * BearSSL's br_x509_minimal validates the chain and matches DNS names, but it
+ * does not match iPAddress subjectAltNames. tls_x509 wraps it: every call is
+ * forwarded to the inner br_x509_minimal_context, the end-entity certificate
+ * is captured (at most TLS_EE_MAX bytes), and when the server was named by an
+ * IP address, end_chain() additionally requires an iPAddress SAN equal to it
+ * (BR_ERR_X509_BAD_SERVER_NAME otherwise). The engine is then given NULL as
+ * the server name so that it does not try to match the address as a DNS name.
+ *
+ * Usage:
+ *   br_ssl_client_init_full(&cc, &x.minimal, tas, n);
+ *   tls_x509_wrap(&x, ip, ip_len);          // ip_len 0 for a DNS name
+ *   br_ssl_engine_set_x509(&cc.eng, &x.vtable);
+ */
+#ifndef SZTP_TLS_X509_H
+#define SZTP_TLS_X509_H
+
+#include <bearssl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TLS_EE_MAX 16384 /* captured end-entity certificate, bytes */
+
+struct tls_x509 {
+	const br_x509_class *vtable;   /* must be first */
+	br_x509_minimal_context minimal;
+	uint8_t ip[16];
+	size_t ip_len;                 /* 4, 16, or 0: no IP check */
+	unsigned ncert;                /* certificates seen in this chain */
+	int ee_over;                   /* end-entity larger than TLS_EE_MAX */
+	int ip_mismatch;               /* set when the IP check failed */
+	size_t ee_len;
+	unsigned char ee[TLS_EE_MAX];  /* end-entity certificate (DER) */
+};
+
+/*
+ * Install the forwarding vtable on `x` (whose `minimal` member has already
+ * been initialised) and set the IP address that the end-entity certificate
+ * must carry as an iPAddress SAN (`ip_len` 4 or 16), or none (`ip_len` 0).
+ */
+void tls_x509_wrap(struct tls_x509 *x, const uint8_t *ip, size_t ip_len);
+
+/*
+ * Look for an iPAddress subjectAltName equal to ip[0..ip_len) in the DER
+ * certificate cert[0..len). Returns 1 when present, 0 when absent (or the
+ * certificate has no SAN extension), -1 when the DER is malformed.
+ */
+int tls_cert_has_ip(const uint8_t *cert, size_t len, const uint8_t *ip, size_t ip_len);
+
+#endif

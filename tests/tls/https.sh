@@ -1,0 +1,242 @@
+#!/bin/sh
+# tests/tls/https.sh: the HTTPS client (BearSSL) against loopback servers.
+#
+# Makes a throwaway PKI with the openssl command line, runs Python HTTPS
+# servers on 127.0.0.1 (tests/tls/server.py), and checks `sztpboot get`.
+# Prints "ok NAME" / "FAIL NAME: why" per case and "N passed, N failed".
+#   SZTPBOOT=path/to/sztpboot (default build/sztpboot)
+#   VERBOSE=1 also shows each command's output; KEEP_TMP=1 keeps the temp dir
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+bin=${SZTPBOOT:-$top/build/sztpboot}
+pass=0
+fail=0
+pids=""
+tmp=$(mktemp -d)
+
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+ok() {
+	pass=$((pass + 1))
+	echo "ok $1"
+	if [ -n "${VERBOSE:-}" ]; then printf '%s\n' "${out:-}" | sed 's/^/    /'; fi
+}
+bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
+
+if [ ! -x "$bin" ]; then
+	echo "FAIL setup: $bin not built"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+for tool in openssl python3; do
+	command -v $tool >/dev/null || { echo "FAIL setup: $tool missing"; echo "0 passed, 1 failed"; exit 1; }
+done
+
+# ---------------------------------------------------------------- PKI
+cd "$tmp" || exit 1
+q() { "$@" >/dev/null 2>"$tmp/openssl.err" || { cat "$tmp/openssl.err" >&2; echo "FAIL setup: $*"; echo "0 passed, 1 failed"; exit 1; }; }
+
+# $kp is a word list on purpose: key options
+# shellcheck disable=SC2086
+# mkca NAME [rsa]
+mkca() {
+	if [ "${2:-}" = rsa ]; then kp="-newkey rsa:2048"; else kp="-newkey ec -pkeyopt ec_paramgen_curve:P-256"; fi
+	q openssl req -x509 $kp -nodes -keyout "$1.key" -out "$1.pem" -days 30 \
+		-subj "/CN=$1 test CA" -addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign"
+}
+# shellcheck disable=SC2086
+# mkcert NAME CA SAN [rsa]
+mkcert() {
+	if [ "${4:-}" = rsa ]; then kp="-newkey rsa:2048"; else kp="-newkey ec -pkeyopt ec_paramgen_curve:P-256"; fi
+	printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n' "$3" >"$1.ext"
+	q openssl req -new $kp -nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=$1"
+	q openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial \
+		-out "$1.pem" -days 30 -extfile "$1.ext"
+}
+
+mkca ca
+mkca other
+mkca rsaca rsa
+mkcert good ca "DNS:localhost,DNS:bootstrap.example,IP:127.0.0.1,IP:::1"
+mkcert foreign other "DNS:localhost,IP:127.0.0.1"
+mkcert wrongname ca "DNS:other.example,IP:127.0.0.2"
+mkcert rsa rsaca "DNS:localhost,IP:127.0.0.1" rsa
+# an expired certificate, issued with `openssl ca` (explicit dates)
+mkdir -p ca.db/new && : >ca.db/index.txt && echo 1000 >ca.db/serial
+cat >ca.cnf <<CNF
+[ca]
+default_ca = d
+[d]
+database = $tmp/ca.db/index.txt
+new_certs_dir = $tmp/ca.db/new
+serial = $tmp/ca.db/serial
+default_md = sha256
+policy = p
+[p]
+commonName = supplied
+CNF
+q openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in good.csr \
+	-out expired.pem -startdate 20200101000000Z -enddate 20200201000000Z \
+	-extfile good.ext -notext
+cp good.key expired.key
+mkdir anchors && cp ca.pem anchors/ca.pem && cp rsaca.pem anchors/rsa.crt && echo "not a cert" >anchors/README
+openssl x509 -in ca.pem -outform DER -out ca.der 2>/dev/null
+echo "garbage" >garbage.pem
+
+mkdir www www/.well-known
+printf '<XRD><Link rel="restconf" href="/restconf"/></XRD>\n' >www/.well-known/host-meta
+echo "index" >www/index.html
+
+# start NAME ARGS...: run server.py, wait for its port in $tmp/NAME.port
+start() {
+	name=$1
+	shift
+	python3 "$here/server.py" "$@" >"$tmp/$name.port" 2>"$tmp/$name.log" &
+	pids="$pids $!"
+	i=0
+	while [ ! -s "$tmp/$name.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if [ ! -s "$tmp/$name.port" ]; then
+		echo "FAIL setup: server $name did not start"; cat "$tmp/$name.log"
+		echo "$pass passed, $((fail + 1)) failed"; exit 1
+	fi
+	cat "$tmp/$name.port"
+}
+
+p_good=$(start good https good.pem good.key www)
+p_foreign=$(start foreign https foreign.pem foreign.key www)
+p_wrong=$(start wrong https wrongname.pem wrongname.key www)
+p_rsa=$(start rsa https rsa.pem rsa.key www)
+p_exp=$(start expired https expired.pem expired.key www)
+p_13=$(start tls13 https good.pem good.key www tls13)
+p_silent=$(start silent silent)
+# IPv6 loopback may be disabled (containers): then the IPv6 case is skipped
+if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	p_v6=$(start v6 https good.pem good.key www ipv6)
+	p_v6wrong=$(start v6wrong https wrongname.pem wrongname.key www ipv6)
+else
+	p_v6=
+fi
+p_closed=$(python3 "$here/server.py" closed)
+
+# ---------------------------------------------------------------- cases
+# run NAME ARGS...: sets $out (stdout+stderr), $rc
+run() {
+	out=$("$bin" get "$@" 2>&1)
+	rc=$?
+}
+
+# expect_status NAME STATUS ARGS...
+expect_status() {
+	name=$1 want=$2
+	shift 2
+	run "$@"
+	if [ $rc -eq 0 ] && [ "$(printf '%s\n' "$out" | head -n 1)" = "status $want" ]; then
+		ok "$name"
+	else
+		bad "$name" "rc=$rc, want status $want: $out"
+	fi
+}
+
+# expect_fail NAME PATTERN ARGS...: exit 1 and stderr matching PATTERN (grep -E)
+expect_fail() {
+	name=$1 pat=$2
+	shift 2
+	run "$@"
+	if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -Eq "$pat"; then
+		ok "$name"
+	else
+		bad "$name" "rc=$rc, want 1 and /$pat/: $out"
+	fi
+}
+
+expect_status ip_host_meta 200 "https://127.0.0.1:$p_good/.well-known/host-meta" --ca ca.pem --timeout 5
+expect_status ip_not_found 404 "https://127.0.0.1:$p_good/no/such/file" --ca ca.pem --timeout 5
+expect_status dns_localhost 200 "https://localhost:$p_good/" --ca ca.pem --timeout 5
+expect_status ca_directory 200 "https://127.0.0.1:$p_good/" --ca anchors --timeout 5
+expect_status ca_der 200 "https://127.0.0.1:$p_good/" --ca ca.der --timeout 5
+if [ -n "$p_v6" ]; then
+	expect_status ipv6_literal 200 "https://[::1]:$p_v6/.well-known/host-meta" --ca ca.pem --timeout 5
+	expect_fail ipv6_san_mismatch "certificate has no iPAddress subjectAltName ::1" \
+		"https://[::1]:$p_v6wrong/" --ca ca.pem --timeout 5
+else
+	echo "skip ipv6_literal: no IPv6 loopback"
+fi
+expect_status rsa_server 200 "https://localhost:$p_rsa/.well-known/host-meta" --ca anchors --timeout 5
+
+run "https://127.0.0.1:$p_good/.well-known/host-meta" --ca ca.pem --body --timeout 5
+if [ $rc -eq 0 ] && [ "$out" = "status 200
+<XRD><Link rel=\"restconf\" href=\"/restconf\"/></XRD>" ]; then ok body_content_length; else bad body_content_length "rc=$rc: $out"; fi
+
+run "https://localhost:$p_good/chunked" --ca ca.pem --body --timeout 5
+if [ $rc -eq 0 ] && [ "$out" = "status 200
+hello, chunked world" ]; then ok body_chunked; else bad body_chunked "rc=$rc: $out"; fi
+
+run "https://127.0.0.1:$p_good/close" --ca ca.pem --body --timeout 5
+if [ $rc -eq 0 ] && [ "$out" = "status 200
+until close" ]; then ok body_until_close_notify; else bad body_until_close_notify "rc=$rc: $out"; fi
+
+expect_fail body_truncated "body after 12 bytes \(no Content-Length\): read from 127\.0\.0\.1: connection closed by" \
+	"https://127.0.0.1:$p_good/truncated" --ca ca.pem --body --timeout 5
+
+expect_fail other_ca "certificate not trusted \(BearSSL error 62: BR_ERR_X509_NOT_TRUSTED\)" \
+	"https://127.0.0.1:$p_foreign/" --ca ca.pem --timeout 5
+expect_fail ip_san_mismatch "https: TLS handshake with 127\.0\.0\.1: certificate has no iPAddress subjectAltName 127\.0\.0\.1.*BR_ERR_X509_BAD_SERVER_NAME" \
+	"https://127.0.0.1:$p_wrong/" --ca ca.pem --timeout 5
+expect_fail dns_name_mismatch "certificate does not name host localhost.*BR_ERR_X509_BAD_SERVER_NAME" \
+	"https://localhost:$p_wrong/" --ca ca.pem --timeout 5
+expect_fail expired "BR_ERR_X509_EXPIRED.*validation time 2[0-9]{3}-" \
+	"https://127.0.0.1:$p_exp/" --ca ca.pem --timeout 5
+expect_fail rsa_untrusted "BR_ERR_X509_NOT_TRUSTED" \
+	"https://localhost:$p_rsa/" --ca ca.pem --timeout 5
+expect_fail tls13_only "server sent fatal alert 70 protocol_version" \
+	"https://127.0.0.1:$p_13/" --ca ca.pem --timeout 5
+expect_fail refused "^sztpboot get: https: connect 127\.0\.0\.1:$p_closed: Connection refused$" \
+	"https://127.0.0.1:$p_closed/" --ca ca.pem --timeout 5
+
+start_s=$(date +%s)
+expect_fail timeout "TLS handshake with 127\.0\.0\.1: timed out after 2 s" \
+	"https://127.0.0.1:$p_silent/" --ca ca.pem --timeout 2
+took=$(($(date +%s) - start_s))
+if [ $took -ge 1 ] && [ $took -le 5 ]; then ok timeout_duration; else bad timeout_duration "took ${took}s for a 2 s timeout"; fi
+
+# A DNS name with an IPv6 and an IPv4 address (a private /etc/hosts in a mount
+# namespace): every address is tried in order; the server listens on IPv4 only.
+printf '::1 bootstrap.example\n127.0.0.1 bootstrap.example\n' >hosts
+# shellcheck disable=SC2016 # $1 expands in the inner shell
+if unshare -m sh -c 'mount --bind "$1" /etc/hosts' sh "$tmp/hosts" 2>/dev/null; then
+	hrun() {
+		# shellcheck disable=SC2016
+		out=$(unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' \
+			sh "$tmp/hosts" "$bin" get "$@" 2>&1)
+		rc=$?
+	}
+	hrun "https://bootstrap.example:$p_good/.well-known/host-meta" --ca ca.pem --timeout 5
+	if [ $rc -eq 0 ] && [ "$out" = "status 200" ]; then ok dns_multi_address; else bad dns_multi_address "rc=$rc: $out"; fi
+	hrun "https://bootstrap.example:$p_closed/" --ca ca.pem --timeout 5
+	if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -Eq "connect bootstrap\.example:$p_closed: .*Connection refused; .*Connection refused"; then
+		ok dns_all_addresses_fail
+	else
+		bad dns_all_addresses_fail "rc=$rc: $out"
+	fi
+else
+	echo "skip dns_multi_address: no mount namespaces"
+fi
+
+expect_fail garbage_anchor "garbage\.pem: not a certificate" \
+	"https://127.0.0.1:$p_good/" --ca garbage.pem --timeout 5
+expect_fail missing_anchor "nonexistent: cannot open: No such file" \
+	"https://127.0.0.1:$p_good/" --ca "$tmp/nonexistent" --timeout 5
+run "http://127.0.0.1:$p_good/" --ca ca.pem
+if [ $rc -eq 2 ] && printf '%s\n' "$out" | grep -q "scheme must be https"; then ok bad_url; else bad bad_url "rc=$rc: $out"; fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

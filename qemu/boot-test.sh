@@ -1,0 +1,87 @@
+#!/bin/sh
+# boot-test.sh: the QEMU integration test. Boots build/kernel/vmlinuz with
+# build/initrd.img on a private network (dnsmasq with the SZTP redirect, the
+# test bootstrap server, swtpm; see qemu/lib.sh for all the knobs) and checks
+# that the expected console lines appear, in order, before the timeout, and
+# that the server's own record shows the guest's request.
+#
+# Prints "ok NAME" or "FAIL NAME: why" per expectation, "boot-time: N.N s",
+# and ends with "N passed, N failed". Exit 0 only if nothing failed.
+#
+# Environment, on top of qemu/lib.sh's:
+#   SZTP_EXPECT_FILE  replaces the expected console lines: one per line,
+#                     "NAME<TAB>extended-regex"; '#' lines and blank lines skipped
+#   SZTP_EXPECT_RECORD  extended regex that a line of the server record
+#                     (JSON lines, keys sorted) must match; "none" skips the check
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+expectations() {
+	if [ -n "${SZTP_EXPECT_FILE:-}" ]; then
+		cat "$SZTP_EXPECT_FILE"
+		return
+	fi
+	cat <<'LIST'
+coldplug	coldplug: loaded [0-9]+ modules
+dhcp4-lease	dhcp4: lease 192\.0\.2\.[0-9]+/24 on .* sztp-redirect https://bootstrap\.example:8443
+host-meta	https: GET https://bootstrap\.example:8443/\.well-known/host-meta -> 200
+poweroff	sztpboot: powering off
+LIST
+}
+
+RECORD_RE=${SZTP_EXPECT_RECORD:-'"client": "192\.0\.2\.[0-9]+", "event": "request", "method": "GET", "path": "/\.well-known/host-meta", "status": 200'}
+
+sztp_setup boot-test
+sztp_boot
+
+passed=0
+failed=0
+ok() { printf 'ok %s\n' "$1"; passed=$((passed + 1)); }
+fail() { printf 'FAIL %s: %s\n' "$1" "$2"; failed=$((failed + 1)); }
+
+sztp_console >"$SZTP_TMP/console.txt"
+# Each expectation must match a line after the one the previous match was on.
+after=0
+tab=$(printf '\t')
+expectations >"$SZTP_TMP/expect.txt"
+while IFS=$tab read -r name re; do
+	case $name in '' | '#'*) continue ;; esac
+	if [ -z "$re" ]; then
+		fail "$name" "no regex (want NAME<TAB>REGEX)"
+		continue
+	fi
+	n=$(tail -n +$((after + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$re" | cut -d: -f1)
+	if [ -n "$n" ]; then
+		after=$((after + n))
+		ok "$name"
+	elif grep -q -E -- "$re" "$SZTP_TMP/console.txt"; then
+		fail "$name" "/$re/ appears only before console line $after (out of order)"
+	else
+		fail "$name" "no console line matches /$re/"
+	fi
+done <"$SZTP_TMP/expect.txt"
+
+if [ "$RECORD_RE" != none ]; then
+	if grep -q -E -- "$RECORD_RE" "$SZTP_TMP/record.jsonl" 2>/dev/null; then
+		ok server-record
+	else
+		fail server-record "the server recorded no request matching /$RECORD_RE/"
+	fi
+fi
+
+if [ "$SZTP_BOOT_RESULT" = poweroff ]; then
+	ok guest-exit
+else
+	fail guest-exit "no power-off within ${SZTP_TIMEOUT}s; QEMU killed"
+fi
+
+echo "boot-time: $SZTP_BOOT_TIME s"
+if [ $failed -gt 0 ]; then
+	echo "---- last 60 console lines"
+	tail -n 60 "$SZTP_TMP/console.txt"
+	echo "---- server log"
+	tail -n 20 "$SZTP_TMP/server.log" 2>/dev/null || true
+	echo "---- logs kept in $SZTP_OUT"
+fi
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

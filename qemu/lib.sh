@@ -1,0 +1,465 @@
+# qemu/lib.sh: the QEMU + swtpm test-boot harness, sourced by boot-test.sh,
+# demo.sh and later scenario scripts. POSIX sh; must run as root (network
+# namespaces, tap devices).
+#
+# What sztp_setup + sztp_boot build, all torn down by sztp_cleanup (installed
+# as an EXIT/INT/TERM trap by sztp_setup), by PID, even on failure or Ctrl-C:
+#   - a network namespace sztp-$$ holding tap0 (192.0.2.1/24, 2001:db8:1::1/64)
+#   - dnsmasq on tap0: DHCPv4 192.0.2.100-150, DHCPv6 + RA in 2001:db8:1::/64,
+#     DNS bootstrap.example -> 192.0.2.1 / 2001:db8:1::1, and the SZTP redirect
+#     (DHCPv4 option 143, DHCPv6 option 136) built from SZTP_URI
+#   - tests/server/sztp_server.py on 192.0.2.1:8443 with the test PKI
+#   - swtpm (TPM 2.0, EK and platform certificates from a throw-away local CA)
+#   - a blank virtio disk, and QEMU (q35, KVM when usable, else TCG)
+#
+# Environment (all optional):
+#   SZTP_TIMEOUT=300        seconds before the guest is killed
+#   SZTP_KERNEL=build/kernel/vmlinuz
+#   SZTP_INITRD=build/initrd.img
+#   SZTP_PKI=build/pki      test PKI (made with keys/mkpki.sh if missing)
+#   SZTP_APPEND=""          extra kernel command-line words (after the defaults
+#                           "console=ttyS0 panic=-1 rd.emergency=poweroff
+#                           sztp.done=poweroff")
+#   SZTP_QEMU_ARGS=""       extra QEMU arguments, split on white space, e.g.
+#                           "-drive file=/tmp/usb.img,format=raw,if=virtio"
+#   SZTP_URI="https://bootstrap.example:8443"
+#                           the redirect URI(s) sent in DHCP options 143/136;
+#                           several separated by spaces make a list
+#   SZTP_OPT143=""          raw DHCPv4 option 143 payload, colon-separated hex
+#                           (overrides SZTP_URI; "none" sends no option 143)
+#   SZTP_OPT136=""          the same for DHCPv6 option 136
+#   SZTP_DHCP6=1            0 turns DHCPv6 and router advertisements off
+#   SZTP_DNSMASQ_ARGS=""    extra dnsmasq arguments (split on white space)
+#   SZTP_SERVER=1           0 runs no bootstrap server
+#   SZTP_SERVER_CONFIG=""   JSON config file for sztp_server.py (--config)
+#   SZTP_SERVER_ARGS=""     extra sztp_server.py arguments
+#   SZTP_SERVER_PORT=8443
+#   SZTP_TPM=1              0 boots without a TPM
+#   SZTP_DISK_SIZE=2G       size of the blank disk (empty: no disk)
+#   SZTP_MEM=1024  SZTP_SMP=2
+#   SZTP_ACCEL=auto         auto (KVM if /dev/kvm is usable, else TCG), kvm, tcg
+#   SZTP_OUT=build/qemu/NAME  where the logs are copied at the end
+#   SZTP_KEEP=0             1 keeps the temporary directory (path printed)
+#   SZTP_QUIET=0            1 hides the harness's own progress lines
+#   SZTP_LINK=tap           "veth": no QEMU; the guest side is the namespace
+#                           $SZTP_NS_CLIENT with eth0 (used by net-selftest.sh)
+#   PYTHON=python3
+#
+# After sztp_boot:
+#   $SZTP_TMP/console.log   the serial console (raw, CRLF)
+#   $SZTP_TMP/server.log    server stderr;  $SZTP_TMP/record.jsonl  its record
+#   $SZTP_TMP/dnsmasq.log   dnsmasq log (with --log-dhcp)
+#   SZTP_BOOT_RESULT        "poweroff" (QEMU exited by itself) or "timeout"
+#   SZTP_BOOT_STATUS        QEMU's exit status
+#   SZTP_BOOT_TIME          seconds from QEMU start to exit, one decimal
+#
+# Public functions: sztp_setup NAME, sztp_boot [live], sztp_cleanup,
+# sztp_hex_uris URI..., sztp_console (the console with CRs removed),
+# sztp_say MESSAGE.
+
+SZTP_ROOT=${SZTP_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+SZTP_TIMEOUT=${SZTP_TIMEOUT:-300}
+SZTP_KERNEL=${SZTP_KERNEL:-$SZTP_ROOT/build/kernel/vmlinuz}
+SZTP_INITRD=${SZTP_INITRD:-$SZTP_ROOT/build/initrd.img}
+SZTP_PKI=${SZTP_PKI:-$SZTP_ROOT/build/pki}
+SZTP_APPEND=${SZTP_APPEND:-}
+SZTP_QEMU_ARGS=${SZTP_QEMU_ARGS:-}
+SZTP_URI=${SZTP_URI:-https://bootstrap.example:8443}
+SZTP_OPT143=${SZTP_OPT143:-}
+SZTP_OPT136=${SZTP_OPT136:-}
+SZTP_DHCP6=${SZTP_DHCP6:-1}
+SZTP_DNSMASQ_ARGS=${SZTP_DNSMASQ_ARGS:-}
+SZTP_SERVER=${SZTP_SERVER:-1}
+SZTP_SERVER_CONFIG=${SZTP_SERVER_CONFIG:-}
+SZTP_SERVER_ARGS=${SZTP_SERVER_ARGS:-}
+SZTP_SERVER_PORT=${SZTP_SERVER_PORT:-8443}
+SZTP_TPM=${SZTP_TPM:-1}
+SZTP_DISK_SIZE=${SZTP_DISK_SIZE-2G}
+SZTP_MEM=${SZTP_MEM:-1024}
+SZTP_SMP=${SZTP_SMP:-2}
+SZTP_ACCEL=${SZTP_ACCEL:-auto}
+SZTP_KEEP=${SZTP_KEEP:-0}
+SZTP_QUIET=${SZTP_QUIET:-0}
+SZTP_LINK=${SZTP_LINK:-tap}
+PYTHON=${PYTHON:-python3}
+
+SZTP_NS=""
+SZTP_NS_CLIENT=""
+SZTP_TMP=""
+SZTP_PIDS=""            # "name:pid" words, killed in reverse order
+SZTP_QEMU_PID=""
+SZTP_TAIL_PID=""
+SZTP_BOOT_RESULT=""
+SZTP_BOOT_STATUS=""
+SZTP_BOOT_TIME=""
+SZTP_NAME=""
+
+# The guest network: documentation addresses only.
+SZTP_HOST4=192.0.2.1
+SZTP_HOST6=2001:db8:1::1
+SZTP_MAC=52:54:00:12:34:56
+
+sztp_say() { [ "$SZTP_QUIET" = 1 ] || printf '[harness] %s\n' "$*" >&2; }
+sztp_die() { printf '[harness] error: %s\n' "$*" >&2; exit 1; }
+
+# sztp_now: seconds since the epoch with a fraction (GNU date; else whole seconds).
+sztp_now() { date +%s.%N 2>/dev/null | sed 's/\.N$//; s/\(\.[0-9][0-9]\)[0-9]*$/\1/'; }
+
+# sztp_hex_uris URI...: the RFC 8572 section 8 list (per URI: 2-byte big-endian
+# length, then the bytes), as colon-separated hex for dnsmasq.
+sztp_hex_uris() {
+	out=""
+	for u in "$@"; do
+		n=$(printf '%s' "$u" | wc -c)
+		[ "$n" -le 65535 ] || sztp_die "URI too long: $u"
+		h=$(printf '%s' "$u" | od -An -v -tx1 | tr -s ' \n' '::' | sed 's/^://; s/:$//')
+		out="$out${out:+:}$(printf '%02x:%02x' $((n >> 8)) $((n & 255))):$h"
+	done
+	printf '%s\n' "$out"
+}
+
+# sztp_console: the console log without carriage returns.
+sztp_console() { tr -d '\r' <"$SZTP_TMP/console.log" 2>/dev/null; }
+
+sztp_track() { SZTP_PIDS="$SZTP_PIDS $1:$2"; }
+
+# sztp_stop PID: TERM, wait up to 3 s, then KILL. Only our own PIDs get here.
+sztp_stop() {
+	kill -0 "$1" 2>/dev/null || return 0
+	kill -TERM "$1" 2>/dev/null || return 0
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 30 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+sztp_cleanup() {
+	rc=$?
+	trap - EXIT
+	trap '' INT TERM HUP    # a second Ctrl-C must not cut the clean-up short
+	[ -n "$SZTP_TAIL_PID" ] && sztp_stop "$SZTP_TAIL_PID"
+	[ -n "$SZTP_QEMU_PID" ] && sztp_stop "$SZTP_QEMU_PID"
+	pids=""
+	for p in $SZTP_PIDS; do pids="$p $pids"; done
+	for p in $pids; do sztp_stop "${p#*:}"; done
+	SZTP_PIDS=""
+	if [ -n "$SZTP_NS_CLIENT" ]; then
+		ip netns del "$SZTP_NS_CLIENT" 2>/dev/null || true
+		SZTP_NS_CLIENT=""
+	fi
+	if [ -n "$SZTP_NS" ]; then
+		ip netns del "$SZTP_NS" 2>/dev/null || true
+		SZTP_NS=""
+	fi
+	if [ -n "$SZTP_TMP" ] && [ -d "$SZTP_TMP" ]; then
+		if [ -n "${SZTP_OUT:-}" ]; then
+			mkdir -p "$SZTP_OUT" 2>/dev/null &&
+				for f in console.log server.log record.jsonl dnsmasq.log \
+					swtpm.log swtpm-setup.log qemu.log; do
+					[ -f "$SZTP_TMP/$f" ] && cp "$SZTP_TMP/$f" "$SZTP_OUT/"
+				done
+		fi
+		if [ "$SZTP_KEEP" = 1 ]; then
+			sztp_say "kept $SZTP_TMP"
+		else
+			rm -rf "$SZTP_TMP"
+		fi
+		SZTP_TMP=""
+	fi
+	return $rc
+}
+
+# sztp_wait_file FILE SECONDS PID: wait until FILE exists while PID lives.
+sztp_wait_file() {
+	i=0
+	while [ ! -e "$1" ]; do
+		kill -0 "$3" 2>/dev/null || return 1
+		[ $i -ge $(($2 * 10)) ] && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+sztp_check_prereqs() {
+	[ "$(id -u)" = 0 ] || sztp_die "must run as root (network namespaces, tap devices)"
+	for c in ip dnsmasq qemu-system-x86_64 "$PYTHON" od; do
+		command -v "$c" >/dev/null 2>&1 || sztp_die "$c not found (make deps installs it)"
+	done
+	if [ "$SZTP_TPM" = 1 ]; then
+		for c in swtpm swtpm_setup swtpm_localca; do
+			command -v "$c" >/dev/null 2>&1 || sztp_die "$c not found (package swtpm-tools)"
+		done
+	fi
+	if [ "$SZTP_LINK" != veth ]; then
+		[ -r "$SZTP_KERNEL" ] || sztp_die "no kernel at $SZTP_KERNEL (make deps)"
+		[ -r "$SZTP_INITRD" ] || sztp_die "no initramfs at $SZTP_INITRD (make initrd)"
+	fi
+	if [ ! -f "$SZTP_PKI/.complete" ]; then
+		sztp_say "making the test PKI in $SZTP_PKI"
+		sh "$SZTP_ROOT/keys/mkpki.sh" "$SZTP_PKI" >&2 || sztp_die "keys/mkpki.sh failed"
+	fi
+}
+
+# ---------------------------------------------------------------- pieces
+
+sztp_net_up() {
+	SZTP_NS=sztp-$$
+	ip netns add "$SZTP_NS" || { SZTP_NS=""; sztp_die "ip netns add failed"; }
+	nsx() { ip netns exec "$SZTP_NS" "$@"; }
+	nsx ip link set lo up
+	if [ "$SZTP_LINK" = veth ]; then
+		# Host-side self-test: the "guest" is a second namespace on a veth.
+		SZTP_NS_CLIENT=$SZTP_NS-c
+		ip netns add "$SZTP_NS_CLIENT" ||
+			{ SZTP_NS_CLIENT=""; sztp_die "ip netns add failed"; }
+		ip netns exec "$SZTP_NS_CLIENT" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
+			net.ipv6.conf.all.accept_dad=0 >/dev/null 2>&1 || true
+		ip netns exec "$SZTP_NS_CLIENT" ip link set lo up
+		ip link add tap0 netns "$SZTP_NS" type veth peer name eth0 \
+			netns "$SZTP_NS_CLIENT" || sztp_die "cannot create the veth pair"
+		ip netns exec "$SZTP_NS_CLIENT" ip link set eth0 address "$SZTP_MAC" up
+	else
+		nsx ip tuntap add dev tap0 mode tap || sztp_die "cannot create tap0"
+	fi
+	nsx ip addr add "$SZTP_HOST4/24" dev tap0
+	# nodad: the address is usable at once, before the guest brings up the link.
+	nsx ip addr add "$SZTP_HOST6/64" dev tap0 nodad
+	nsx ip link set tap0 up
+}
+
+sztp_dnsmasq_up() {
+	o143=$SZTP_OPT143
+	# shellcheck disable=SC2086
+	[ -n "$o143" ] || o143=$(sztp_hex_uris $SZTP_URI)
+	o136=$SZTP_OPT136
+	# shellcheck disable=SC2086
+	[ -n "$o136" ] || o136=$(sztp_hex_uris $SZTP_URI)
+	# --no-ping: nothing else is on the link, and dnsmasq's ping-before-offer
+	# check would cost every boot about 3 s.
+	set -- --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
+		--interface=tap0 --bind-interfaces --except-interface=lo \
+		--pid-file="$SZTP_TMP/dnsmasq.pid" --leasefile-ro \
+		--log-facility="$SZTP_TMP/dnsmasq.log" --log-dhcp --log-queries \
+		--dhcp-authoritative --no-ping \
+		--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
+		--dhcp-option=option:router,$SZTP_HOST4 \
+		--dhcp-option=option:dns-server,$SZTP_HOST4 \
+		--dhcp-option=option:domain-name,example \
+		--address=/bootstrap.example/$SZTP_HOST4 \
+		--address=/bootstrap.example/$SZTP_HOST6
+	[ "$o143" = none ] || set -- "$@" --dhcp-option-force=143,"$o143"
+	if [ "$SZTP_DHCP6" = 1 ]; then
+		set -- "$@" --enable-ra \
+			--dhcp-range=2001:db8:1::100,2001:db8:1::1ff,64,1h \
+			--dhcp-option=option6:dns-server,[$SZTP_HOST6]
+		[ "$o136" = none ] || set -- "$@" --dhcp-option=option6:136,"$o136"
+	fi
+	# shellcheck disable=SC2086
+	ip netns exec "$SZTP_NS" dnsmasq "$@" $SZTP_DNSMASQ_ARGS \
+		>"$SZTP_TMP/dnsmasq.out" 2>&1 &
+	pid=$!
+	sztp_track dnsmasq $pid
+	sztp_wait_file "$SZTP_TMP/dnsmasq.pid" 10 $pid ||
+		{ cat "$SZTP_TMP/dnsmasq.out" "$SZTP_TMP/dnsmasq.log" >&2 2>/dev/null
+		  sztp_die "dnsmasq did not start"; }
+	sztp_say "dnsmasq up (pid $pid), option 143 = $o143"
+}
+
+sztp_server_up() {
+	[ "$SZTP_SERVER" = 1 ] || return 0
+	set -- --bind "$SZTP_HOST4" --port "$SZTP_SERVER_PORT" \
+		--cert "$SZTP_PKI/server/server.pem" --key "$SZTP_PKI/server/server.key" \
+		--record "$SZTP_TMP/record.jsonl" --ready "$SZTP_TMP/server.ready"
+	[ -n "$SZTP_SERVER_CONFIG" ] && set -- "$@" --config "$SZTP_SERVER_CONFIG"
+	# shellcheck disable=SC2086
+	ip netns exec "$SZTP_NS" "$PYTHON" "$SZTP_ROOT/tests/server/sztp_server.py" \
+		"$@" $SZTP_SERVER_ARGS >"$SZTP_TMP/server.log" 2>&1 &
+	pid=$!
+	sztp_track server $pid
+	sztp_wait_file "$SZTP_TMP/server.ready" 15 $pid ||
+		{ cat "$SZTP_TMP/server.log" >&2; sztp_die "bootstrap server did not start"; }
+	: >>"$SZTP_TMP/record.jsonl"
+	sztp_say "bootstrap server up on https://$SZTP_HOST4:$SZTP_SERVER_PORT (pid $pid)"
+}
+
+sztp_tpm_up() {
+	[ "$SZTP_TPM" = 1 ] || return 0
+	t=$SZTP_TMP/tpm
+	mkdir -p "$t/state" "$t/localca"
+	# A private swtpm_setup configuration: the local CA that signs the EK and
+	# platform certificates lives in our temporary directory, not in /var/lib.
+	cat >"$t/localca.conf" <<EOF
+statedir = $t/localca
+signingkey = $t/localca/signkey.pem
+issuercert = $t/localca/issuercert.pem
+certserial = $t/localca/certserial
+EOF
+	cat >"$t/localca.options" <<EOF
+--platform-manufacturer sztp-initrd
+--platform-version 2.1
+--platform-model QEMU
+EOF
+	cat >"$t/swtpm_setup.conf" <<EOF
+create_certs_tool = $(command -v swtpm_localca)
+create_certs_tool_config = $t/localca.conf
+create_certs_tool_options = $t/localca.options
+active_pcr_banks = sha256
+EOF
+	swtpm_setup --tpm2 --tpmstate "$t/state" --config "$t/swtpm_setup.conf" \
+		--create-ek-cert --create-platform-cert --lock-nvram --overwrite \
+		--logfile "$SZTP_TMP/swtpm-setup.log" >/dev/null 2>&1 ||
+		{ cat "$SZTP_TMP/swtpm-setup.log" >&2; sztp_die "swtpm_setup failed"; }
+	# No --flags startup-clear: the firmware and the kernel send TPM2_Startup.
+	swtpm socket --tpm2 --tpmstate dir="$t/state" \
+		--ctrl type=unixio,path="$t/swtpm.sock" \
+		--log file="$SZTP_TMP/swtpm.log",level=1 --terminate \
+		>"$SZTP_TMP/swtpm.out" 2>&1 &
+	pid=$!
+	sztp_track swtpm $pid
+	sztp_wait_file "$t/swtpm.sock" 10 $pid ||
+		{ cat "$SZTP_TMP/swtpm.out" >&2; sztp_die "swtpm did not start"; }
+	sztp_say "swtpm up (pid $pid)"
+}
+
+# sztp_accel: the -accel arguments. /dev/kvm can exist and still be useless
+# (nested virtualisation where KVM_RUN spins, or an MSR QEMU cannot set), so
+# "auto" boots the kernel under KVM for a few seconds and uses KVM only if the
+# kernel printed its banner. The answer is cached per host boot.
+sztp_accel() {
+	case $SZTP_ACCEL in
+	kvm) echo "-accel kvm"; return ;;
+	tcg) echo "-accel tcg"; return ;;
+	esac
+	if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
+		echo "-accel tcg"
+		return
+	fi
+	cache=$SZTP_ROOT/build/qemu/.accel
+	bootid=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
+	if [ -f "$cache" ] && [ "$(sed -n 1p "$cache")" = "$bootid" ]; then
+		sed -n 2p "$cache"
+		return
+	fi
+	probe=$SZTP_TMP/kvm-probe.log
+	: >"$probe"
+	qemu-system-x86_64 -machine q35 -accel kvm -cpu max -m 256 -display none \
+		-monitor none -no-reboot -nodefaults -serial file:"$probe" \
+		-kernel "$SZTP_KERNEL" -append "console=ttyS0 panic=-1" \
+		</dev/null >/dev/null 2>&1 &
+	ppid=$!
+	i=0
+	while [ $i -lt 50 ] && kill -0 $ppid 2>/dev/null &&
+		! grep -q 'Linux version' "$probe"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if grep -q 'Linux version' "$probe"; then
+		a="-accel kvm -accel tcg"
+	else
+		a="-accel tcg"
+	fi
+	sztp_stop $ppid
+	mkdir -p "${cache%/*}" && printf '%s\n%s\n' "$bootid" "$a" >"$cache"
+	sztp_say "accelerator probe: $a"
+	echo "$a"
+}
+
+# ---------------------------------------------------------------- public
+
+# sztp_setup NAME: everything but QEMU. Installs the cleanup trap.
+sztp_setup() {
+	SZTP_NAME=$1
+	SZTP_OUT=${SZTP_OUT:-$SZTP_ROOT/build/qemu/$SZTP_NAME}
+	sztp_check_prereqs
+	trap sztp_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exit 129' HUP
+	SZTP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sztp-$SZTP_NAME.XXXXXX") ||
+		sztp_die "mktemp failed"
+	rm -rf "$SZTP_OUT"
+	sztp_net_up
+	sztp_dnsmasq_up
+	sztp_server_up
+	sztp_tpm_up
+	if [ -n "$SZTP_DISK_SIZE" ]; then
+		truncate -s "$SZTP_DISK_SIZE" "$SZTP_TMP/disk.img" ||
+			sztp_die "cannot create the disk image"
+	fi
+}
+
+# sztp_boot [live]: run QEMU until it exits or SZTP_TIMEOUT passes. With
+# "live", the console is also streamed to stdout as it is written.
+sztp_boot() {
+	live=0
+	{ [ "${1:-}" = live ] || [ "${SZTP_LIVE:-0}" = 1 ]; } && live=1
+	append="console=ttyS0 panic=-1 rd.emergency=poweroff sztp.done=poweroff"
+	[ -n "$SZTP_APPEND" ] && append="$append $SZTP_APPEND"
+	accel=$(sztp_accel)
+	# shellcheck disable=SC2086
+	set -- -machine q35 $accel -cpu max -m "$SZTP_MEM" -smp "$SZTP_SMP" \
+		-display none -monitor none -no-reboot \
+		-kernel "$SZTP_KERNEL" -initrd "$SZTP_INITRD" -append "$append" \
+		-chardev file,id=con0,path="$SZTP_TMP/console.log" -serial chardev:con0 \
+		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+		-device virtio-net-pci,netdev=n0,mac=$SZTP_MAC \
+		-device virtio-rng-pci
+	if [ "$SZTP_TPM" = 1 ]; then
+		set -- "$@" -chardev socket,id=chrtpm,path="$SZTP_TMP/tpm/swtpm.sock" \
+			-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0
+	fi
+	if [ -n "$SZTP_DISK_SIZE" ]; then
+		set -- "$@" -drive file="$SZTP_TMP/disk.img",format=raw,if=virtio
+	fi
+	: >"$SZTP_TMP/console.log"
+	sztp_say "booting $(basename "$SZTP_KERNEL") + $(basename "$SZTP_INITRD"), timeout ${SZTP_TIMEOUT}s"
+	start=$(sztp_now)
+	# shellcheck disable=SC2086
+	ip netns exec "$SZTP_NS" qemu-system-x86_64 "$@" $SZTP_QEMU_ARGS \
+		</dev/null >"$SZTP_TMP/qemu.log" 2>&1 &
+	SZTP_QEMU_PID=$!
+	if [ $live = 1 ]; then
+		# tail ends by itself once QEMU has exited (--pid).
+		tail -n +1 -f --pid="$SZTP_QEMU_PID" "$SZTP_TMP/console.log" &
+		SZTP_TAIL_PID=$!
+	fi
+	# No command substitution in this loop: a Ctrl-C that lands in a subshell
+	# would run the INT trap there instead of here.
+	ticks=$((SZTP_TIMEOUT * 5))
+	SZTP_BOOT_RESULT=timeout
+	while [ $ticks -gt 0 ]; do
+		if ! kill -0 "$SZTP_QEMU_PID" 2>/dev/null; then
+			SZTP_BOOT_RESULT=poweroff
+			break
+		fi
+		sleep 0.2
+		ticks=$((ticks - 1))
+	done
+	end=$(sztp_now)
+	if [ $SZTP_BOOT_RESULT = poweroff ]; then
+		SZTP_BOOT_STATUS=0
+		wait "$SZTP_QEMU_PID" || SZTP_BOOT_STATUS=$?
+	else
+		sztp_stop "$SZTP_QEMU_PID"
+		SZTP_BOOT_STATUS=124
+	fi
+	SZTP_QEMU_PID=""
+	if [ -n "$SZTP_TAIL_PID" ]; then
+		i=0
+		while kill -0 "$SZTP_TAIL_PID" 2>/dev/null && [ $i -lt 30 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		sztp_stop "$SZTP_TAIL_PID"
+		SZTP_TAIL_PID=""
+	fi
+	SZTP_BOOT_TIME=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+	if [ -s "$SZTP_TMP/qemu.log" ]; then
+		grep -v 'host doesn.t support requested feature' "$SZTP_TMP/qemu.log" |
+			sed 's/^/[qemu] /' >&2 || true
+	fi
+	sztp_say "guest $SZTP_BOOT_RESULT after $SZTP_BOOT_TIME s (qemu status $SZTP_BOOT_STATUS)"
+}

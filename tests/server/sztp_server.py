@@ -1,0 +1,470 @@
+#!/usr/bin/env python3
+"""A minimal RFC 8572 bootstrap server for the sztp-initrd tests.
+
+Python 3 standard library only. It serves HTTPS (TLS 1.2+) with the test PKI's
+server certificate; today it answers
+
+    GET /.well-known/host-meta    200 application/xrd+xml (RFC 8040 section 3.1)
+    anything else                 404
+
+and is laid out so that later work adds, without restructuring:
+
+  * RESTCONF endpoints: a Handler subclass per endpoint, registered in
+    Router.default() (get-bootstrapping-data and report-progress go there);
+  * client-certificate authentication: --client-ca / --require-client-cert
+    already configure the TLS context, and every Request carries the peer
+    certificate (subject, serialNumber) for handlers to authorise;
+  * fault injection: Config.faults, a list of rules matched per request
+    (status override, delay, dropped connection, truncated body).
+
+Every request is logged as one line on stderr, and, with --record FILE, appended
+to FILE as one JSON object per line (time, client, method, path, status, tls,
+client serial). TLS handshake failures are recorded too ("event": "tls-error").
+SIGTERM and SIGINT shut the server down cleanly (exit status 0).
+
+Usage:
+    sztp_server.py --cert server.pem --key server.key [--bind ADDR] [--port N]
+                   [--record FILE] [--ready FILE] [--config FILE.json]
+                   [--client-ca CA.pem [--require-client-cert]]
+
+A --config file is a JSON object whose keys are the long option names with
+dashes turned to underscores (bind, port, cert, key, record, client_ca,
+require_client_cert, ...) plus "faults" (see Fault); command-line options win.
+"""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import ssl
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+MAX_BODY = 1 << 20          # largest request body accepted (bytes)
+HANDSHAKE_TIMEOUT = 10.0    # seconds for the TLS handshake
+IO_TIMEOUT = 30.0           # seconds of silence before a connection is dropped
+
+HOST_META = (b"<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>"
+             b"<Link rel='restconf' href='/restconf'/></XRD>")
+
+
+# ---------------------------------------------------------------- config
+
+class Fault:
+    """One fault-injection rule.
+
+    JSON form: {"method": "POST", "path": "/restconf/...", "status": 500,
+    "body": "...", "delay": 1.5, "drop": false, "truncate": 10, "count": 1}.
+    method/path select (path matches exactly, or as a prefix when it ends in
+    '*'); count limits how many requests the rule hits (default: all).
+    status/body replace the response; delay sleeps first; drop closes the
+    connection without answering; truncate sends only that many body bytes.
+    """
+
+    def __init__(self, spec):
+        self.method = spec.get("method")
+        self.path = spec.get("path")
+        self.status = spec.get("status")
+        self.body = spec.get("body")
+        self.delay = float(spec.get("delay", 0))
+        self.drop = bool(spec.get("drop", False))
+        self.truncate = spec.get("truncate")
+        self.count = spec.get("count")
+        self._lock = threading.Lock()
+
+    def take(self, method, path):
+        """True (and one use consumed) when the rule applies to this request."""
+        if self.method and self.method != method:
+            return False
+        if self.path:
+            if self.path.endswith("*"):
+                if not path.startswith(self.path[:-1]):
+                    return False
+            elif self.path != path:
+                return False
+        with self._lock:
+            if self.count is not None:
+                if self.count <= 0:
+                    return False
+                self.count -= 1
+        return True
+
+
+class Config:
+    """Everything the server needs; built from the command line and --config."""
+
+    def __init__(self):
+        self.bind = "127.0.0.1"
+        self.port = 8443
+        self.cert = None
+        self.key = None
+        self.chain = None           # extra PEM certificates sent after cert
+        self.client_ca = None       # PEM file: CAs accepted for client certs
+        self.require_client_cert = False
+        self.record = None          # JSON-lines request record
+        self.ready = None           # file written once listening
+        self.restconf_root = "/restconf"
+        self.faults = []
+
+    @classmethod
+    def from_args(cls, argv=None):
+        p = argparse.ArgumentParser(description="sztp-initrd test bootstrap server")
+        p.add_argument("--config", help="JSON file with defaults for these options")
+        p.add_argument("--bind", help="address to listen on (IPv4 or IPv6)")
+        p.add_argument("--port", type=int)
+        p.add_argument("--cert", help="server certificate (PEM)")
+        p.add_argument("--key", help="server private key (PEM)")
+        p.add_argument("--chain", help="intermediate certificates (PEM)")
+        p.add_argument("--client-ca", help="CA certificates for client auth (PEM)")
+        p.add_argument("--require-client-cert", action="store_true", default=None)
+        p.add_argument("--record", help="append one JSON line per request here")
+        p.add_argument("--ready", help="write this file once listening")
+        a = p.parse_args(argv)
+
+        c = cls()
+        if a.config:
+            with open(a.config, encoding="utf-8") as f:
+                spec = json.load(f)
+            if not isinstance(spec, dict):
+                p.error("--config: top level must be a JSON object")
+            for k, v in spec.items():
+                if k == "faults":
+                    c.faults = [Fault(x) for x in v]
+                elif hasattr(c, k) and not k.startswith("_"):
+                    setattr(c, k, v)
+                else:
+                    p.error("--config: unknown key %r" % k)
+        for k in ("bind", "port", "cert", "key", "chain", "client_ca",
+                  "require_client_cert", "record", "ready"):
+            v = getattr(a, k)
+            if v is not None:
+                setattr(c, k, v)
+        if not c.cert or not c.key:
+            p.error("--cert and --key are required (on the command line or in --config)")
+        return c
+
+    def fault_for(self, method, path):
+        for f in self.faults:
+            if f.take(method, path):
+                return f
+        return None
+
+
+# ---------------------------------------------------------------- requests
+
+class Request:
+    """What a handler sees: method, path, query, headers, body, TLS peer."""
+
+    def __init__(self, method, target, headers, body, client, peer):
+        u = urlsplit(target)
+        self.method = method
+        self.target = target
+        self.path = u.path
+        self.query = u.query
+        self.headers = headers
+        self.body = body
+        self.client = client        # client IP address (string)
+        self.peer = peer            # PeerIdentity or None
+
+    def json(self):
+        """The body parsed as JSON, or raise ValueError."""
+        return json.loads(self.body.decode("utf-8"))
+
+
+class PeerIdentity:
+    """The verified TLS client certificate, as Python's ssl module reports it."""
+
+    def __init__(self, cert):
+        self.cert = cert
+        self.subject = {}
+        for rdn in cert.get("subject", ()):
+            for k, v in rdn:
+                self.subject[k] = v
+        self.serial_number = self.subject.get("serialNumber")
+        self.common_name = self.subject.get("commonName")
+
+
+class Response:
+    def __init__(self, status, body=b"", content_type=None, headers=None):
+        self.status = status
+        self.body = body if isinstance(body, bytes) else body.encode("utf-8")
+        self.headers = list(headers or [])
+        if content_type:
+            self.headers.append(("Content-Type", content_type))
+
+
+def restconf_error(status, etype, tag, message):
+    """An RFC 8040 ietf-restconf:errors response."""
+    body = json.dumps({"ietf-restconf:errors": {"error": [{
+        "error-type": etype, "error-tag": tag, "error-message": message}]}})
+    return Response(status, body, "application/yang-data+json")
+
+
+class Handler:
+    """One endpoint. Subclasses set methods and implement handle()."""
+
+    methods = ("GET",)
+
+    def __init__(self, config):
+        self.config = config
+
+    def handle(self, req):
+        raise NotImplementedError
+
+
+class HostMeta(Handler):
+    """RFC 8040 section 3.1 root-resource discovery."""
+
+    def handle(self, req):
+        return Response(200, HOST_META, "application/xrd+xml")
+
+
+class Router:
+    """Maps exact paths to Handler instances."""
+
+    def __init__(self):
+        self.routes = {}
+
+    def add(self, path, handler):
+        self.routes[path] = handler
+
+    def dispatch(self, req):
+        h = self.routes.get(req.path)
+        if h is None:
+            return restconf_error(404, "protocol", "invalid-value",
+                                  "no such resource: " + req.path)
+        if req.method not in h.methods:
+            r = restconf_error(405, "protocol", "operation-not-supported",
+                               "method not allowed: " + req.method)
+            r.headers.append(("Allow", ", ".join(h.methods)))
+            return r
+        return h.handle(req)
+
+    @classmethod
+    def default(cls, config):
+        r = cls()
+        r.add("/.well-known/host-meta", HostMeta(config))
+        # Later: r.add(config.restconf_root + "/operations/"
+        #   "ietf-sztp-bootstrap-server:get-bootstrapping-data", GetBootstrappingData(config))
+        #   ... ":report-progress", ReportProgress(config))
+        return r
+
+
+# ---------------------------------------------------------------- recording
+
+class Recorder:
+    """One stderr line and, optionally, one JSON line in a file per event."""
+
+    def __init__(self, path):
+        self.path = path
+        self.lock = threading.Lock()
+
+    def event(self, rec):
+        rec = dict(rec)
+        rec.setdefault("time", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        if rec.get("event") == "request":
+            line = "sztp-server: %s %s %s -> %s%s" % (
+                rec.get("client"), rec.get("method"), rec.get("path"),
+                rec.get("status"),
+                " (serial %s)" % rec["client_serial"] if rec.get("client_serial") else "")
+        else:
+            line = "sztp-server: %s %s: %s" % (rec.get("client"), rec.get("event"),
+                                                rec.get("detail", ""))
+        with self.lock:
+            print(line, file=sys.stderr, flush=True)
+            if self.path:
+                with open(self.path, "a", encoding="utf-8") as f:
+                    f.write(json.dumps(rec, sort_keys=True) + "\n")
+
+
+# ---------------------------------------------------------------- HTTP glue
+
+class RequestHandler(BaseHTTPRequestHandler):
+    """Turns HTTP into Request/Response; knows nothing about SZTP."""
+
+    protocol_version = "HTTP/1.1"
+    def version_string(self):
+        return "sztp-test-server/1"
+
+    def setup(self):
+        self.connection = self.request
+        self.handshake_ok = False
+        try:
+            self.request.settimeout(HANDSHAKE_TIMEOUT)
+            self.request.do_handshake()
+            self.request.settimeout(IO_TIMEOUT)
+            self.handshake_ok = True
+        except (ssl.SSLError, OSError) as e:
+            self.server.recorder.event({"event": "tls-error",
+                                        "client": self.client_address[0],
+                                        "detail": str(e)})
+        super().setup()
+
+    def handle(self):
+        if self.handshake_ok:
+            super().handle()
+
+    def log_message(self, fmt, *args):   # replaced by Recorder
+        pass
+
+    def _serve(self):
+        cfg = self.server.config
+        peer = None
+        try:
+            pc = self.request.getpeercert()
+            if pc:
+                peer = PeerIdentity(pc)
+        except (ValueError, ssl.SSLError):
+            pass
+        n = self.headers.get("Content-Length")
+        body = b""
+        if n is not None:
+            try:
+                n = int(n)
+            except ValueError:
+                n = -1
+            if n < 0 or n > MAX_BODY:
+                self._answer(Response(413, b"bad or too large Content-Length\n",
+                                      "text/plain"), peer, None)
+                return
+            body = self.rfile.read(n)
+        elif self.headers.get("Transfer-Encoding"):
+            self._answer(Response(411, b"Content-Length required\n", "text/plain"),
+                         peer, None)
+            return
+        req = Request(self.command, self.path, self.headers, body,
+                      self.client_address[0], peer)
+        fault = cfg.fault_for(req.method, req.path)
+        if fault and fault.delay:
+            time.sleep(fault.delay)
+        if fault and fault.drop:
+            self._record(req.method, req.path, "dropped", peer, fault)
+            self.close_connection = True
+            return
+        try:
+            resp = self.server.router.dispatch(req)
+        except Exception as e:  # a handler bug must not kill the server
+            resp = restconf_error(500, "application", "operation-failed",
+                                  "server error: %s" % e)
+        if fault and fault.status is not None:
+            resp = Response(fault.status,
+                            fault.body if fault.body is not None else resp.body,
+                            None, resp.headers)
+        self._answer(resp, peer, req, fault)
+
+    def _answer(self, resp, peer, req, fault=None):
+        body = resp.body
+        self.send_response(resp.status)
+        for k, v in resp.headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if fault and fault.truncate is not None:
+            body = body[:int(fault.truncate)]
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self.close_connection = True
+        self._record(self.command, req.path if req else self.path, resp.status,
+                     peer, fault)
+
+    def _record(self, method, path, status, peer, fault):
+        rec = {"event": "request", "client": self.client_address[0],
+               "method": method, "path": path, "status": status,
+               "tls": self.request.version()}
+        if peer:
+            rec["client_serial"] = peer.serial_number
+            rec["client_cn"] = peer.common_name
+        if fault:
+            rec["fault"] = True
+        self.server.recorder.event(rec)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _serve
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, config):
+        self.config = config
+        self.router = Router.default(config)
+        self.recorder = Recorder(config.record)
+        if ":" in config.bind:
+            self.address_family = socket.AF_INET6
+        super().__init__((config.bind, config.port), RequestHandler)
+        self.socket = self.tls_context().wrap_socket(
+            self.socket, server_side=True, do_handshake_on_connect=False)
+
+    def tls_context(self):
+        c = self.config
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(c.cert, c.key)
+        if c.chain:
+            # load_cert_chain() reads intermediates from the certfile only;
+            # serve cert + chain from a combined temporary PEM.
+            with open(c.cert, "rb") as a, open(c.chain, "rb") as b:
+                pem = a.read() + b"\n" + b.read()
+            tmp = "%s.%d.chain.pem" % (c.record or "/tmp/sztp-server", os.getpid())
+            with open(tmp, "wb") as f:
+                f.write(pem)
+            try:
+                ctx.load_cert_chain(tmp, c.key)
+            finally:
+                os.unlink(tmp)
+        if c.client_ca:
+            ctx.load_verify_locations(c.client_ca)
+            ctx.verify_mode = (ssl.CERT_REQUIRED if c.require_client_cert
+                               else ssl.CERT_OPTIONAL)
+        return ctx
+
+    def shutdown_request(self, request):
+        # Send a TLS close_notify before closing: simple clients that read to
+        # end of stream then see a clean end rather than a truncation.
+        try:
+            request.settimeout(1.0)
+            request.unwrap()
+        except (ssl.SSLError, OSError, ValueError):
+            pass
+        super().shutdown_request(request)
+
+
+def main(argv=None):
+    config = Config.from_args(argv)
+    try:
+        srv = Server(config)
+    except OSError as e:
+        print("sztp-server: cannot listen on %s port %s: %s"
+              % (config.bind, config.port, e), file=sys.stderr)
+        return 1
+    except ssl.SSLError as e:
+        print("sztp-server: TLS set-up failed: %s" % e, file=sys.stderr)
+        return 1
+
+    def stop(signum, frame):
+        # serve_forever() runs in this thread: shut down from another one.
+        threading.Thread(target=srv.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print("sztp-server: listening on https://%s:%d" % (
+        "[%s]" % config.bind if ":" in config.bind else config.bind, config.port),
+        file=sys.stderr, flush=True)
+    if config.ready:
+        with open(config.ready, "w", encoding="utf-8") as f:
+            f.write("%d\n" % os.getpid())
+    try:
+        srv.serve_forever(poll_interval=0.2)
+    finally:
+        srv.server_close()
+    print("sztp-server: stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

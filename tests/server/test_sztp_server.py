@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""Tests for sztp_server.py, on loopback only.
+
+    python3 tests/server/test_sztp_server.py [PKI_DIR]
+
+PKI_DIR defaults to build/pki (made with keys/mkpki.sh when missing). Starts
+the server as a subprocess on 127.0.0.1 with a free port, talks to it with
+Python's ssl client, and checks the answers, the --record file, client
+certificate identification, fault injection and a clean SIGTERM shutdown.
+Ends with "N passed, N failed"; exit status 0 only if nothing failed.
+"""
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+SERVER = os.path.join(HERE, "sztp_server.py")
+PKI = None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Running:
+    """A server subprocess; stop() sends SIGTERM and returns the exit status."""
+
+    def __init__(self, *extra, config=None):
+        self.dir = tempfile.mkdtemp(prefix="sztp-server-test.")
+        self.port = free_port()
+        self.record = os.path.join(self.dir, "record.jsonl")
+        ready = os.path.join(self.dir, "ready")
+        args = [sys.executable, SERVER, "--bind", "127.0.0.1", "--port", str(self.port),
+                "--cert", os.path.join(PKI, "server/server.pem"),
+                "--key", os.path.join(PKI, "server/server.key"),
+                "--record", self.record, "--ready", ready] + list(extra)
+        if config is not None:
+            path = os.path.join(self.dir, "config.json")
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(config, f)
+            args += ["--config", path]
+        self.log = open(os.path.join(self.dir, "server.log"), "w+", encoding="utf-8")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log)
+        for _ in range(100):
+            if os.path.exists(ready) or self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if not os.path.exists(ready):
+            text = self.logtext()
+            self.remove()
+            raise RuntimeError("server did not start: " + text)
+
+    def logtext(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def records(self):
+        if not os.path.exists(self.record):
+            return []
+        with open(self.record, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def stop(self):
+        """SIGTERM; the exit status (None if it had to be killed)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return None
+
+    def remove(self):
+        self.stop()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def client_context(cert=False):
+    ctx = ssl.create_default_context(cafile=os.path.join(PKI, "anchors/bootstrap/server-ca.pem"))
+    if cert:
+        ctx.load_cert_chain(os.path.join(PKI, "device/chain.pem"),
+                            os.path.join(PKI, "device/idevid.key"))
+    return ctx
+
+
+def request(srv, method, path, body=None, cert=False):
+    # Validated against the server certificate's IP:127.0.0.1 SAN.
+    c = http.client.HTTPSConnection("127.0.0.1", srv.port, context=client_context(cert),
+                                    timeout=10)
+    try:
+        c.request(method, path, body=body)
+        r = c.getresponse()
+        return r.status, dict(r.getheaders()), r.read()
+    finally:
+        c.close()
+
+
+def get(srv, path, **kw):
+    return request(srv, "GET", path, **kw)
+
+
+class ServerTest(unittest.TestCase):
+    def setUp(self):
+        self.srv = None
+
+    def tearDown(self):
+        if self.srv:
+            self.srv.remove()
+
+    def start(self, *extra, config=None):
+        self.srv = Running(*extra, config=config)
+        return self.srv
+
+    def test_host_meta(self):
+        srv = self.start()
+        st, hdr, body = get(srv, "/.well-known/host-meta")
+        self.assertEqual(st, 200)
+        self.assertEqual(hdr["Content-Type"], "application/xrd+xml")
+        self.assertEqual(body, b"<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>"
+                               b"<Link rel='restconf' href='/restconf'/></XRD>")
+        self.assertEqual(int(hdr["Content-Length"]), len(body))
+
+    def test_unknown_path_is_404(self):
+        srv = self.start()
+        st, hdr, body = get(srv, "/restconf/nope")
+        self.assertEqual(st, 404)
+        self.assertIn("ietf-restconf:errors", json.loads(body))
+
+    def test_wrong_method_is_405(self):
+        srv = self.start()
+        st, hdr, _ = request(srv, "POST", "/.well-known/host-meta", body=b"{}")
+        self.assertEqual(st, 405)
+        self.assertEqual(hdr["Allow"], "GET")
+
+    def test_record_and_log(self):
+        srv = self.start()
+        get(srv, "/.well-known/host-meta")
+        get(srv, "/missing")
+        recs = [r for r in srv.records() if r["event"] == "request"]
+        self.assertEqual([(r["method"], r["path"], r["status"]) for r in recs],
+                         [("GET", "/.well-known/host-meta", 200), ("GET", "/missing", 404)])
+        self.assertEqual(recs[0]["client"], "127.0.0.1")
+        self.assertIn(recs[0]["tls"], ("TLSv1.2", "TLSv1.3"))
+        self.assertIn("127.0.0.1 GET /.well-known/host-meta -> 200", srv.logtext())
+
+    def test_tls12_accepted_tls11_refused(self):
+        srv = self.start()
+        ctx = client_context()
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        with socket.create_connection(("127.0.0.1", srv.port)) as s:
+            with ctx.wrap_socket(s, server_hostname="bootstrap.example") as t:
+                self.assertEqual(t.version(), "TLSv1.2")
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ctx.minimum_version = ssl.TLSVersion.TLSv1
+                ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        except (ValueError, ssl.SSLError):
+            self.skipTest("this OpenSSL cannot even offer TLS 1.1")
+        with socket.create_connection(("127.0.0.1", srv.port)) as s:
+            with self.assertRaises((ssl.SSLError, OSError)):
+                ctx.wrap_socket(s).do_handshake()
+        time.sleep(0.2)
+        errs = [r["detail"] for r in srv.records() if r["event"] == "tls-error"]
+        self.assertEqual(len(errs), 1)
+        self.assertRegex(errs[0], "(?i)unsupported.protocol|version")
+
+    def test_server_certificate_names(self):
+        srv = self.start()
+        for name in ("bootstrap.example", "localhost", "127.0.0.1"):
+            with socket.create_connection(("127.0.0.1", srv.port)) as s:
+                with client_context().wrap_socket(s, server_hostname=name) as t:
+                    self.assertTrue(t.getpeercert())
+        with socket.create_connection(("127.0.0.1", srv.port)) as s:
+            with self.assertRaises(ssl.SSLCertVerificationError):
+                client_context().wrap_socket(s, server_hostname="other.example")
+
+    def test_client_certificate_serial(self):
+        srv = self.start("--client-ca", os.path.join(PKI, "manufacturer/ca.pem"))
+        st, _, _ = get(srv, "/.well-known/host-meta", cert=True)
+        self.assertEqual(st, 200)
+        st, _, _ = get(srv, "/.well-known/host-meta")       # optional by default
+        self.assertEqual(st, 200)
+        recs = [r for r in srv.records() if r["event"] == "request"]
+        self.assertEqual(recs[0].get("client_serial"), "SZTP-DEMO-0001")
+        self.assertNotIn("client_serial", recs[1])
+
+    def test_client_certificate_required(self):
+        srv = self.start("--client-ca", os.path.join(PKI, "manufacturer/ca.pem"),
+                         "--require-client-cert")
+        with self.assertRaises((ssl.SSLError, OSError, http.client.HTTPException)):
+            get(srv, "/.well-known/host-meta")
+        st, _, _ = get(srv, "/.well-known/host-meta", cert=True)
+        self.assertEqual(st, 200)
+
+    def test_fault_status_and_count(self):
+        srv = self.start(config={"faults": [
+            {"path": "/.well-known/*", "status": 503, "body": "busy", "count": 1}]})
+        st, _, body = get(srv, "/.well-known/host-meta")
+        self.assertEqual((st, body), (503, b"busy"))
+        st, _, _ = get(srv, "/.well-known/host-meta")
+        self.assertEqual(st, 200)
+        self.assertTrue(srv.records()[0].get("fault"))
+
+    def test_fault_drop_and_truncate(self):
+        srv = self.start(config={"faults": [
+            {"path": "/drop", "drop": True},
+            {"path": "/.well-known/host-meta", "truncate": 5}]})
+        with self.assertRaises((http.client.HTTPException, OSError)):
+            get(srv, "/drop")
+        with self.assertRaises(http.client.IncompleteRead):
+            get(srv, "/.well-known/host-meta")
+
+    def test_bad_config_key_refused(self):
+        d = tempfile.mkdtemp(prefix="sztp-server-test.")
+        self.addCleanup(shutil.rmtree, d, True)
+        path = os.path.join(d, "c.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"no_such_option": 1}, f)
+        p = subprocess.run([sys.executable, SERVER, "--config", path, "--cert", "x",
+                            "--key", "y"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown key", p.stderr)
+
+    def test_sigterm_clean_exit(self):
+        srv = self.start()
+        get(srv, "/.well-known/host-meta")
+        self.assertEqual(srv.stop(), 0)
+        self.assertIn("sztp-server: stopped", srv.logtext())
+
+
+def main():
+    global PKI
+    PKI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "build/pki"))
+    if not os.path.exists(os.path.join(PKI, ".complete")):
+        subprocess.run(["sh", os.path.join(TOP, "keys/mkpki.sh"), PKI], check=True)
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(ServerTest)
+    r = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(r.failures) + len(r.errors)
+    passed = r.testsRun - failed - len(r.skipped)
+    print("%d passed, %d failed%s" % (passed, failed,
+          ", %d skipped" % len(r.skipped) if r.skipped else ""))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

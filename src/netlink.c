@@ -1,0 +1,537 @@
+/* netlink.c: rtnetlink requests with checked ACKs. */
+#include "netlink.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_arp.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef RTPROT_DHCP
+#define RTPROT_DHCP 16
+#endif
+
+#define NL_BUF 32768
+#define NL_REQ 512
+#define NL_TIMEOUT_MS 5000
+#define FLUSH_MAX 64
+
+const char *nl_errno_name(int err)
+{
+	switch (err) {
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case ESRCH: return "ESRCH";
+	case EINTR: return "EINTR";
+	case EIO: return "EIO";
+	case ENXIO: return "ENXIO";
+	case EAGAIN: return "EAGAIN";
+	case ENOMEM: return "ENOMEM";
+	case EACCES: return "EACCES";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case ENODEV: return "ENODEV";
+	case EINVAL: return "EINVAL";
+	case ENOSPC: return "ENOSPC";
+	case ERANGE: return "ERANGE";
+	case EMSGSIZE: return "EMSGSIZE";
+	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EAFNOSUPPORT: return "EAFNOSUPPORT";
+	case EADDRINUSE: return "EADDRINUSE";
+	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+	case ENETDOWN: return "ENETDOWN";
+	case ENETUNREACH: return "ENETUNREACH";
+	case ENOBUFS: return "ENOBUFS";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case EHOSTUNREACH: return "EHOSTUNREACH";
+	default: return "E?";
+	}
+}
+
+static const char *ifname(int ifindex, char buf[IF_NAMESIZE + 8])
+{
+	if (!if_indextoname((unsigned)ifindex, buf))
+		snprintf(buf, IF_NAMESIZE + 8, "ifindex %d", ifindex);
+	return buf;
+}
+
+int nl_open(struct nl *nl, struct err *e)
+{
+	struct sockaddr_nl sa;
+	int one = 1;
+	memset(&sa, 0, sizeof sa);
+	sa.nl_family = AF_NETLINK;
+	nl->seq = (uint32_t)time(NULL);
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl->fd < 0)
+		return err_set(e, "netlink: socket: %s (%s)", nl_errno_name(errno), strerror(errno));
+	if (bind(nl->fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		int x = errno;
+		nl_close(nl);
+		return err_set(e, "netlink: bind: %s (%s)", nl_errno_name(x), strerror(x));
+	}
+	/* extended ACK messages are a nicety; older kernels lack them */
+	(void)setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
+	return 0;
+}
+
+void nl_close(struct nl *nl)
+{
+	if (nl->fd >= 0)
+		close(nl->fd);
+	nl->fd = -1;
+}
+
+/* Append an attribute to the message in `buf` (capacity NL_REQ). */
+static int addattr(struct nlmsghdr *n, int type, const void *data, size_t len)
+{
+	size_t alen = RTA_LENGTH(len);
+	struct rtattr *rta;
+	if (NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(alen) > NL_REQ)
+		return -1;
+	rta = (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+	rta->rta_type = (unsigned short)type;
+	rta->rta_len = (unsigned short)alen;
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	n->nlmsg_len = (uint32_t)(NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(alen));
+	return 0;
+}
+
+/* The extended-ACK text of an NLMSG_ERROR, if any. */
+static void ext_ack_msg(const struct nlmsghdr *h, char *out, size_t cap)
+{
+	const struct nlmsgerr *err = NLMSG_DATA(h);
+	size_t off, end = h->nlmsg_len;
+	out[0] = '\0';
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	off = NLMSG_HDRLEN + sizeof *err;
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += NLMSG_ALIGN(err->msg.nlmsg_len) - NLMSG_HDRLEN;
+	off = NLMSG_ALIGN(off);
+	while (off + sizeof(struct nlattr) <= end) {
+		const struct nlattr *a = (const struct nlattr *)((const char *)h + off);
+		if (a->nla_len < sizeof *a || off + a->nla_len > end)
+			return;
+		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+			size_t n = a->nla_len - sizeof *a;
+			const char *s = (const char *)(a + 1);
+			size_t k = 0;
+			for (size_t i = 0; i < n && s[i] && k + 1 < cap; i++)
+				out[k++] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+			out[k] = '\0';
+			return;
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+static int recv_some(struct nl *nl, char *buf, size_t cap, const char *what, struct err *e)
+{
+	struct pollfd pfd = { nl->fd, POLLIN, 0 };
+	ssize_t n;
+	for (;;) {
+		int r = poll(&pfd, 1, NL_TIMEOUT_MS);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return err_set(e, "netlink: %s: poll: %s", what, strerror(errno));
+		if (r == 0)
+			return err_set(e, "netlink: %s: no answer from the kernel in %d ms", what,
+				       NL_TIMEOUT_MS);
+		n = recv(nl->fd, buf, cap, MSG_TRUNC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return err_set(e, "netlink: %s: recv: %s (%s)", what, nl_errno_name(errno),
+				       strerror(errno));
+		if ((size_t)n > cap)
+			return err_set(e, "netlink: %s: reply of %zd bytes truncated", what, n);
+		return (int)n;
+	}
+}
+
+/*
+ * Send `req` and read replies until its ACK (or, for a dump, NLMSG_DONE).
+ * Each non-control message of a dump is passed to `cb`.
+ */
+static int transact(struct nl *nl, struct nlmsghdr *req, const char *what,
+		    int (*cb)(const struct nlmsghdr *h, void *ctx), void *ctx, struct err *e)
+{
+	static char buf[NL_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct sockaddr_nl sa;
+	int dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+
+	memset(&sa, 0, sizeof sa);
+	sa.nl_family = AF_NETLINK;
+	req->nlmsg_seq = ++nl->seq;
+	req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	while (sendto(nl->fd, req, req->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		if (errno != EINTR)
+			return err_set(e, "netlink: %s: send: %s (%s)", what, nl_errno_name(errno),
+				       strerror(errno));
+	}
+	for (;;) {
+		int n = recv_some(nl, buf, sizeof buf, what, e);
+		struct nlmsghdr *h;
+		if (n < 0)
+			return -1;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned)n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_seq != req->nlmsg_seq)
+				continue; /* a stale reply */
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *er = NLMSG_DATA(h);
+				char ext[200];
+				if (h->nlmsg_len < NLMSG_LENGTH(sizeof *er))
+					return err_set(e, "netlink: %s: short error message", what);
+				if (er->error == 0) {
+					if (!dump)
+						return 0;
+					continue;
+				}
+				ext_ack_msg(h, ext, sizeof ext);
+				return err_set(e, "netlink: %s: %s (%s)%s%s", what,
+					       nl_errno_name(-er->error), strerror(-er->error),
+					       ext[0] ? ": " : "", ext);
+			}
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (cb && cb(h, ctx) < 0)
+				return err_set(e, "netlink: %s: bad reply", what);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ links */
+
+static int parse_link(const struct nlmsghdr *h, struct nl_link *l)
+{
+	const struct ifinfomsg *ifi = NLMSG_DATA(h);
+	const struct rtattr *a;
+	int len, has_carrier = 0, has_mac = 0;
+
+	if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof *ifi))
+		return -1;
+	memset(l, 0, sizeof *l);
+	l->ifindex = ifi->ifi_index;
+	l->flags = ifi->ifi_flags;
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *ifi));
+	for (a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		size_t n = RTA_PAYLOAD(a);
+		const unsigned char *d = RTA_DATA(a);
+		switch (a->rta_type) {
+		case IFLA_IFNAME:
+			if (n > 0 && n <= IF_NAMESIZE) {
+				memcpy(l->name, d, n);
+				l->name[IF_NAMESIZE - 1] = '\0';
+				l->name[n - 1] = '\0';
+			}
+			break;
+		case IFLA_ADDRESS:
+			if (n == 6) {
+				memcpy(l->mac, d, 6);
+				has_mac = 1;
+			}
+			break;
+		case IFLA_CARRIER:
+			if (n >= 1) {
+				l->carrier = d[0] != 0;
+				has_carrier = 1;
+			}
+			break;
+		case IFLA_OPERSTATE:
+			if (n >= 1)
+				l->operstate = d[0];
+			break;
+		case IFLA_MTU:
+			if (n == 4) {
+				uint32_t m;
+				memcpy(&m, d, 4);
+				l->mtu = (int)m;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (!has_carrier)
+		l->carrier = (l->flags & IFF_LOWER_UP) != 0;
+	if (!(l->flags & IFF_UP))
+		l->carrier = 0;
+	/* the kernel activates the queue when it sets the operational state:
+	 * frames sent before that are dropped, so wait for it (UNKNOWN is what
+	 * drivers without link detection report) */
+	if (l->operstate != 6 /* IF_OPER_UP */ && l->operstate != 0 /* IF_OPER_UNKNOWN */)
+		l->carrier = 0;
+	/* an Ethernet link: ARPHRD_ETHER with a MAC, not loopback */
+	return (ifi->ifi_type == ARPHRD_ETHER && has_mac && !(l->flags & IFF_LOOPBACK)) ? 1 : 0;
+}
+
+struct links_ctx {
+	struct nl_link *out;
+	int max, n;
+};
+
+static int links_cb(const struct nlmsghdr *h, void *ctx)
+{
+	struct links_ctx *c = ctx;
+	struct nl_link l;
+	if (h->nlmsg_type != RTM_NEWLINK)
+		return 0;
+	if (parse_link(h, &l) == 1 && c->n < c->max)
+		c->out[c->n++] = l;
+	return 0;
+}
+
+int nl_links(struct nl *nl, struct nl_link *out, int max, struct err *e)
+{
+	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)req;
+	struct ifinfomsg *ifi;
+	struct links_ctx c = { out, max, 0 };
+
+	memset(req, 0, sizeof req);
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifi);
+	h->nlmsg_type = RTM_GETLINK;
+	h->nlmsg_flags = NLM_F_DUMP;
+	ifi = NLMSG_DATA(h);
+	ifi->ifi_family = AF_UNSPEC;
+	if (transact(nl, h, "list links", links_cb, &c, e) < 0)
+		return -1;
+	return c.n;
+}
+
+struct one_ctx {
+	struct nl_link *out;
+	int found;
+};
+
+static int one_cb(const struct nlmsghdr *h, void *ctx)
+{
+	struct one_ctx *c = ctx;
+	if (h->nlmsg_type == RTM_NEWLINK && parse_link(h, c->out) >= 0)
+		c->found = 1;
+	return 0;
+}
+
+int nl_link_get(struct nl *nl, int ifindex, struct nl_link *out, struct err *e)
+{
+	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)req;
+	struct ifinfomsg *ifi;
+	struct one_ctx c = { out, 0 };
+	char what[64];
+
+	memset(req, 0, sizeof req);
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifi);
+	h->nlmsg_type = RTM_GETLINK;
+	ifi = NLMSG_DATA(h);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	snprintf(what, sizeof what, "get link %d", ifindex);
+	/* a GET with ACK answers with the link and then the ACK */
+	if (transact(nl, h, what, one_cb, &c, e) < 0)
+		return -1;
+	if (!c.found)
+		return err_set(e, "netlink: %s: no such link", what);
+	return 0;
+}
+
+static int set_link(struct nl *nl, int ifindex, unsigned flags, unsigned change, int mtu,
+		    const char *what, struct err *e)
+{
+	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)req;
+	struct ifinfomsg *ifi;
+
+	memset(req, 0, sizeof req);
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifi);
+	h->nlmsg_type = RTM_NEWLINK;
+	ifi = NLMSG_DATA(h);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = flags;
+	ifi->ifi_change = change;
+	if (mtu > 0) {
+		uint32_t m = (uint32_t)mtu;
+		if (addattr(h, IFLA_MTU, &m, 4) < 0)
+			return err_set(e, "netlink: %s: request too large", what);
+	}
+	return transact(nl, h, what, NULL, NULL, e);
+}
+
+int nl_link_up(struct nl *nl, int ifindex, struct err *e)
+{
+	char what[64], nb[IF_NAMESIZE + 8];
+	snprintf(what, sizeof what, "set %s up", ifname(ifindex, nb));
+	return set_link(nl, ifindex, IFF_UP, IFF_UP, 0, what, e);
+}
+
+int nl_set_mtu(struct nl *nl, int ifindex, int mtu, struct err *e)
+{
+	char what[64], nb[IF_NAMESIZE + 8];
+	snprintf(what, sizeof what, "set MTU %d on %s", mtu, ifname(ifindex, nb));
+	if (mtu < 68)
+		return err_set(e, "netlink: %s: MTU below 68", what);
+	return set_link(nl, ifindex, 0, 0, mtu, what, e);
+}
+
+int nl_wait_carrier(struct nl *nl, int ifindex, int timeout_ms, struct err *e)
+{
+	struct nl_link l;
+	int waited = 0;
+	char nb[IF_NAMESIZE + 8];
+	for (;;) {
+		if (nl_link_get(nl, ifindex, &l, e) < 0)
+			return -1;
+		if (l.carrier)
+			return 0;
+		if (waited >= timeout_ms)
+			return err_set(e, "no carrier on %s after %d ms", ifname(ifindex, nb),
+				       waited);
+		{
+			struct timespec ts = { 0, 100 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+		waited += 100;
+	}
+}
+
+/* ------------------------------------------------------------ addresses */
+
+static int addr_req(struct nl *nl, int type, unsigned flags, int ifindex, struct in_addr addr,
+		    int prefix, struct in_addr brd, const char *what, struct err *e)
+{
+	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)req;
+	struct ifaddrmsg *ifa;
+
+	if (prefix < 0 || prefix > 32)
+		return err_set(e, "netlink: %s: bad prefix length %d", what, prefix);
+	memset(req, 0, sizeof req);
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifa);
+	h->nlmsg_type = (uint16_t)type;
+	h->nlmsg_flags = (uint16_t)flags;
+	ifa = NLMSG_DATA(h);
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (unsigned)ifindex;
+	if (addattr(h, IFA_LOCAL, &addr.s_addr, 4) < 0 ||
+	    addattr(h, IFA_ADDRESS, &addr.s_addr, 4) < 0 ||
+	    (brd.s_addr && addattr(h, IFA_BROADCAST, &brd.s_addr, 4) < 0))
+		return err_set(e, "netlink: %s: request too large", what);
+	return transact(nl, h, what, NULL, NULL, e);
+}
+
+int nl_addr_add(struct nl *nl, int ifindex, struct in_addr addr, int prefix,
+		struct in_addr brd, struct err *e)
+{
+	char what[96], nb[IF_NAMESIZE + 8], a[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &addr, a, sizeof a);
+	snprintf(what, sizeof what, "add address %s/%d on %s", a, prefix, ifname(ifindex, nb));
+	return addr_req(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, ifindex, addr, prefix,
+			brd, what, e);
+}
+
+struct flush_ctx {
+	int ifindex, n;
+	struct in_addr addr[FLUSH_MAX];
+	int prefix[FLUSH_MAX];
+};
+
+static int flush_cb(const struct nlmsghdr *h, void *ctx)
+{
+	struct flush_ctx *c = ctx;
+	const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+	const struct rtattr *a;
+	int len;
+	if (h->nlmsg_type != RTM_NEWADDR || h->nlmsg_len < NLMSG_LENGTH(sizeof *ifa))
+		return 0;
+	if (ifa->ifa_family != AF_INET || (int)ifa->ifa_index != c->ifindex || c->n >= FLUSH_MAX)
+		return 0;
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *ifa));
+	for (a = IFA_RTA(ifa); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == IFA_LOCAL && RTA_PAYLOAD(a) == 4) {
+			memcpy(&c->addr[c->n].s_addr, RTA_DATA(a), 4);
+			c->prefix[c->n++] = ifa->ifa_prefixlen;
+			break;
+		}
+	}
+	return 0;
+}
+
+int nl_addr_flush(struct nl *nl, int ifindex, struct err *e)
+{
+	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)req;
+	struct ifaddrmsg *ifa;
+	struct flush_ctx c;
+	struct in_addr none = { 0 };
+
+	memset(&c, 0, sizeof c);
+	c.ifindex = ifindex;
+	memset(req, 0, sizeof req);
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifa);
+	h->nlmsg_type = RTM_GETADDR;
+	h->nlmsg_flags = NLM_F_DUMP;
+	ifa = NLMSG_DATA(h);
+	ifa->ifa_family = AF_INET;
+	if (transact(nl, h, "list addresses", flush_cb, &c, e) < 0)
+		return -1;
+	for (int i = 0; i < c.n; i++) {
+		char what[96], nb[IF_NAMESIZE + 8], a[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &c.addr[i], a, sizeof a);
+		snprintf(what, sizeof what, "delete address %s/%d on %s", a, c.prefix[i],
+			 ifname(ifindex, nb));
+		if (addr_req(nl, RTM_DELADDR, 0, ifindex, c.addr[i], c.prefix[i], none, what, e) < 0)
+			return -1;
+	}
+	return c.n;
+}
+
+/* ------------------------------------------------------------ routes */
+
+int nl_route_add(struct nl *nl, int ifindex, struct in_addr dst, int prefix,
+		 struct in_addr gw, struct err *e)
+{
+	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)req;
+	struct rtmsg *rtm;
+	char what[128], nb[IF_NAMESIZE + 8], d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	uint32_t oif = (uint32_t)ifindex;
+
+	inet_ntop(AF_INET, &dst, d, sizeof d);
+	inet_ntop(AF_INET, &gw, g, sizeof g);
+	snprintf(what, sizeof what, "add route %s/%d%s%s dev %s", d, prefix,
+		 gw.s_addr ? " via " : "", gw.s_addr ? g : "", ifname(ifindex, nb));
+	if (prefix < 0 || prefix > 32)
+		return err_set(e, "netlink: %s: bad prefix length", what);
+	memset(req, 0, sizeof req);
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *rtm);
+	h->nlmsg_type = RTM_NEWROUTE;
+	h->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	rtm = NLMSG_DATA(h);
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = (unsigned char)prefix;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_DHCP;
+	rtm->rtm_scope = gw.s_addr ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	if ((prefix > 0 && addattr(h, RTA_DST, &dst.s_addr, 4) < 0) ||
+	    (gw.s_addr && addattr(h, RTA_GATEWAY, &gw.s_addr, 4) < 0) ||
+	    addattr(h, RTA_OIF, &oif, 4) < 0)
+		return err_set(e, "netlink: %s: request too large", what);
+	return transact(nl, h, what, NULL, NULL, e);
+}

@@ -1,0 +1,111 @@
+/*
+ * voucher.h: the RFC 8366 ownership voucher ("ietf-voucher:voucher", JSON),
+ * parsed into a fixed structure, and the RFC 8572 section 5.4 checks of its
+ * contents. Verifying the CMS signature around it is verify.c's job.
+ *
+ * Policy decisions (documented in docs/trust-model.md):
+ *  - nonce and expires-on together: refused (RFC 8366: mutually exclusive).
+ *  - a voucher nonce must equal the nonce we sent; a voucher with a nonce
+ *    when we sent none is refused (it cannot be checked).
+ *  - when we sent a nonce, a voucher without one must carry expires-on and the
+ *    clock must be trusted: freshness is then proven by the expiry instead.
+ *    When we sent no nonce, a voucher with neither nonce nor expires-on is an
+ *    indefinite voucher and is accepted (RFC 8366 allows it).
+ *  - created-on <= now + VOUCHER_MAX_SKEW and now < expires-on are checked
+ *    when the clock is trusted (the skew allowance keeps a device whose clock
+ *    is a little behind the server from refusing a voucher made on demand); with an untrusted clock they are skipped (RFC 8366 section 5.3
+ *    lets a pledge without an accurate clock ignore them).
+ *  - assertion must be one of the policy's accepted values (default: all of
+ *    verified, logged, proximity).
+ *  - idevid-issuer, when present and the device certificate's Authority Key
+ *    Identifier is known, must equal its keyIdentifier (or the whole DER
+ *    extension value, which some tools put there).
+ *  - domain-cert-revocation-checks true is refused: an initramfs has no fresh
+ *    revocation status. Absent or false: no revocation checks.
+ */
+#ifndef SZTP_VOUCHER_H
+#define SZTP_VOUCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "err.h"
+#include "json.h"
+
+#define VOUCHER_SERIAL_MAX  128  /* serial-number, NUL included */
+#define VOUCHER_CERT_MAX    8192 /* pinned-domain-cert DER */
+#define VOUCHER_NONCE_MAX   64   /* nonce bytes */
+#define VOUCHER_ISSUER_MAX  128  /* idevid-issuer bytes */
+#define VOUCHER_DATE_MAX    64   /* date strings kept for messages */
+#define VOUCHER_MAX_SKEW    300  /* seconds created-on may be ahead of our clock */
+
+enum voucher_assertion {
+	VOUCHER_ASSERT_UNKNOWN = 0,
+	VOUCHER_ASSERT_VERIFIED = 1,
+	VOUCHER_ASSERT_LOGGED = 2,
+	VOUCHER_ASSERT_PROXIMITY = 4,
+};
+
+struct voucher {
+	time_t created_on;                      /* mandatory */
+	char created_on_str[VOUCHER_DATE_MAX];
+	int has_expires_on;
+	time_t expires_on;
+	char expires_on_str[VOUCHER_DATE_MAX];
+	int has_last_renewal;
+	time_t last_renewal_date;
+	enum voucher_assertion assertion;       /* mandatory */
+	char assertion_str[32];
+	char serial[VOUCHER_SERIAL_MAX];        /* mandatory */
+	int has_idevid_issuer;
+	uint8_t idevid_issuer[VOUCHER_ISSUER_MAX];
+	size_t idevid_issuer_len;
+	uint8_t pinned_domain_cert[VOUCHER_CERT_MAX]; /* mandatory, DER */
+	size_t pinned_domain_cert_len;
+	int has_revocation_checks;
+	int revocation_checks;                  /* domain-cert-revocation-checks */
+	int has_nonce;
+	uint8_t nonce[VOUCHER_NONCE_MAX];
+	size_t nonce_len;
+};
+
+struct voucher_policy {
+	const char *serial;          /* the device serial number (mandatory) */
+	const uint8_t *nonce;        /* the nonce sent, or NULL */
+	size_t nonce_len;
+	time_t now;                  /* the current time ... */
+	int clock_trusted;           /* ... and whether it can be relied upon */
+	unsigned assertions;         /* mask of accepted VOUCHER_ASSERT_*; 0 = all */
+	/* The device IDevID's Authority Key Identifier, when known: the
+	 * keyIdentifier octets and/or the whole extnValue DER. NULL: unknown,
+	 * idevid-issuer is then not checked. */
+	const uint8_t *idevid_aki_keyid;
+	size_t idevid_aki_keyid_len;
+	const uint8_t *idevid_aki_ext;
+	size_t idevid_aki_ext_len;
+};
+
+/*
+ * Parse an RFC 3339 date-time ("2024-01-31T12:00:00Z",
+ * "2024-01-31T12:00:00.123+02:00"; T/Z may be lower case; fractional seconds
+ * are truncated; seconds 60 are allowed as leap seconds) into seconds since
+ * the Unix epoch. Returns 0, or -1 with `e` set ("bad RFC 3339 date-time").
+ */
+int rfc3339_parse(const char *s, time_t *out, struct err *e);
+
+/*
+ * Parse the voucher JSON document json[len] into `v`. Checks types and
+ * mandatory leaves only; policy is voucher_check(). Returns 0, or -1 with `e`
+ * set to a message starting "voucher: ".
+ */
+int voucher_parse(const uint8_t *json, size_t len, struct voucher *v, struct err *e);
+
+/*
+ * Apply the policy described at the top of this file. Returns 0, or -1 with
+ * `e` naming the failed check, e.g.
+ *   voucher: serial-number "X" does not match device "Y"
+ */
+int voucher_check(const struct voucher *v, const struct voucher_policy *p, struct err *e);
+
+#endif

@@ -44,7 +44,7 @@ HOST_LIBS    := -lcjson -lbearssl
 # Sources that need the musl-only libraries (libkmod, tss2) or are the entry
 # point stay out of the host test and fuzz builds.
 SRCS         := $(sort $(wildcard src/*.c))
-HOST_EXCLUDE := src/main.c src/coldplug.c
+HOST_EXCLUDE := src/main.c src/boot.c src/coldplug.c
 HOST_SRCS    := $(filter-out $(HOST_EXCLUDE),$(SRCS))
 
 MUSL_OBJS := $(SRCS:src/%.c=$(B)/obj/musl/%.o)

@@ -1,0 +1,13 @@
+/*
+ * commands.h: the subcommands of `sztpboot` when it runs as a normal command.
+ * Each returns the process exit status: 0 success, 1 failure, 2 usage error.
+ */
+#ifndef SZTP_COMMANDS_H
+#define SZTP_COMMANDS_H
+
+int cmd_boot(int argc, char **argv);    /* boot.c: the PID 1 boot sequence */
+int cmd_dhcp4(int argc, char **argv);   /* cmd_dhcp4.c: get a DHCPv4 lease, print it */
+int cmd_get(int argc, char **argv);     /* cmd_get.c: HTTPS GET with BearSSL, print status */
+int cmd_verify(int argc, char **argv);  /* cmd_verify.c: verify bootstrapping data */
+
+#endif

@@ -1,0 +1,70 @@
+#!/bin/sh
+# tests/run.sh: every test suite, one after the other; the last line adds them
+# up as "N passed, N failed". Each suite is a program whose own last line is
+# "N passed, N failed"; a suite that ends without one counts as one failure.
+#
+#   SZTP_TESTS="unit fuzz server tls net verify client qemu"  suites to run (default: all)
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+B=$TOP/build
+SUITES=${SZTP_TESTS:-"unit fuzz initrd server tls net verify client qemu"}
+LOGDIR=$B/test-logs
+mkdir -p "$LOGDIR"
+total_pass=0 total_fail=0
+summary=""
+
+# run_suite NAME CMD...: run, stream output, add up its closing line
+run_suite() {
+	name=$1; shift
+	log=$LOGDIR/$name.log
+	echo "=== $name: $*"
+	start=$(date +%s)
+	"$@" >"$log" 2>&1 </dev/null
+	rc=$?
+	cat "$log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+		f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
+		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	else
+		p=0 f=1
+		echo "$name: no summary line (exit status $rc)"
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	summary="$summary
+  $name: $p passed, $f failed ($(( $(date +%s) - start )) s)"
+}
+
+# Fixtures for the crypto unit tests, made fresh with the openssl CLI.
+if [ -x tests/verify/gen-crypto-fixtures.sh ] || [ -f tests/verify/gen-crypto-fixtures.sh ]; then
+	rm -rf "$B/fixtures"
+	sh tests/verify/gen-crypto-fixtures.sh "$B/fixtures" >"$LOGDIR/fixtures.log" 2>&1 ||
+		echo "fixtures: generation failed, see $LOGDIR/fixtures.log"
+	export SZTP_FIXTURES="$B/fixtures"
+fi
+
+for s in $SUITES; do
+	case $s in
+	unit) run_suite unit "$B/unit-tests" ;;
+	fuzz) run_suite fuzz sh tests/fuzz/run.sh smoke "$B"/fuzz/fuzz_* ;;
+	server) run_suite server python3 tests/server/test_sztp_server.py ;;
+	qemu)
+		run_suite qemu/net-selftest sh qemu/net-selftest.sh
+		run_suite qemu/boot-test sh qemu/boot-test.sh
+		;;
+	*)
+		for t in tests/"$s"/*.sh; do
+			[ -f "$t" ] || continue
+			case $t in */gen-*) continue ;; esac
+			run_suite "$s/$(basename "$t" .sh)" sh "$t"
+		done
+		;;
+	esac
+done
+
+echo "=== summary$summary"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

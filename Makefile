@@ -144,4 +144,7 @@ clean:
 distclean:
 	rm -rf $(B)
 
+# Objects are never intermediate files to delete.
+.SECONDARY:
+
 -include $(wildcard $(B)/obj/*/*.d)

@@ -18,11 +18,13 @@ summary=""
 run_suite() {
 	name=$1; shift
 	log=$LOGDIR/$name.log
+	mkdir -p "$(dirname "$log")"
 	echo "=== $name: $*"
 	start=$(date +%s)
-	"$@" >"$log" 2>&1 </dev/null
-	rc=$?
-	cat "$log"
+	# stream the output as it comes, keep a copy, and keep the exit status
+	{ "$@" </dev/null 2>&1; echo $? >"$log.rc"; } | tee "$log"
+	rc=$(cat "$log.rc" 2>/dev/null || echo 1)
+	rm -f "$log.rc"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')

@@ -20,6 +20,10 @@ PREFIX=$B/musl
 HOSTPREFIX=$B/host
 JOBS=${JOBS:-$(nproc)}
 mkdir -p "$STAMP" "$B/obj"
+# One deps.sh at a time per build tree: parallel makes wait here, then find
+# the stamps the first one left.
+exec 9>"$B/.deps.lock"
+flock 9
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
@@ -244,7 +248,73 @@ build_cjson() {
 	touch "$STAMP/cjson"
 }
 
-libs() { build_bearssl; build_kmod; build_tss; build_cjson; }
+# flavour_env musl|host: sets cc, cf and pre for one of the two builds.
+flavour_env() {
+	if [ "$1" = musl ]; then
+		cc=$MUSLCC; cf="$MUSLCFLAGS"; pre=$PREFIX
+	else
+		cc=cc; cf="-O2 -g -fPIC"; pre=$HOSTPREFIX
+	fi
+	mkdir -p "$pre/lib" "$pre/include"
+}
+
+# The decompressors for boot images: zlib (gzip), liblzma (xz), libzstd.
+build_zlib() {
+	[ -f "$STAMP/zlib" ] && return 0
+	fetch zlib
+	say "building zlib (musl static, and host static for tests)"
+	for flavour in musl host; do
+		flavour_env $flavour
+		o=$B/obj/zlib-$flavour
+		rm -rf "$o"; cp -a "$B/src/zlib" "$o"
+		(cd "$o" && CC=$cc CFLAGS="$cf" ./configure --static --prefix=/ >configure.log 2>&1 &&
+			make -j"$JOBS" libz.a >make.log 2>&1) ||
+			die "zlib $flavour build failed: see $o/configure.log and $o/make.log"
+		cp "$o/libz.a" "$pre/lib/"
+		cp "$o/zlib.h" "$o/zconf.h" "$pre/include/"
+	done
+	touch "$STAMP/zlib"
+}
+
+build_lzma() {
+	[ -f "$STAMP/xz-utils" ] && return 0
+	fetch xz-utils
+	say "building liblzma (musl static, and host static for tests)"
+	for flavour in musl host; do
+		flavour_env $flavour
+		o=$B/obj/xz-$flavour
+		rm -rf "$o"; cp -a "$B/src/xz-utils" "$o"
+		(cd "$o" && CC=$cc CFLAGS="$cf" ./configure --host=x86_64-linux-gnu --prefix=/ \
+			--disable-shared --enable-static --disable-xz --disable-xzdec \
+			--disable-lzmadec --disable-lzmainfo --disable-lzma-links --disable-scripts \
+			--disable-doc --disable-nls --disable-threads --disable-encoders \
+			>configure.log 2>&1 &&
+			make -j"$JOBS" -C src/liblzma >make.log 2>&1) ||
+			die "liblzma $flavour build failed: see $o/configure.log and $o/make.log"
+		cp "$o/src/liblzma/.libs/liblzma.a" "$pre/lib/"
+		cp -R "$o/src/liblzma/api/lzma.h" "$o/src/liblzma/api/lzma" "$pre/include/"
+	done
+	touch "$STAMP/xz-utils"
+}
+
+build_zstd() {
+	[ -f "$STAMP/libzstd" ] && return 0
+	fetch libzstd
+	say "building libzstd, decompression only (musl static, and host static for tests)"
+	for flavour in musl host; do
+		flavour_env $flavour
+		o=$B/obj/zstd-$flavour
+		rm -rf "$o"; cp -a "$B/src/libzstd" "$o"
+		make -C "$o/lib" -j"$JOBS" CC="$cc" CFLAGS="$cf" ZSTD_LIB_COMPRESSION=0 \
+			ZSTD_LIB_DICTBUILDER=0 ZSTD_LIB_DEPRECATED=0 ZSTD_NO_ASM=1 \
+			libzstd.a >"$o.log" 2>&1 || die "libzstd $flavour build failed: see $o.log"
+		cp "$o/lib/libzstd.a" "$pre/lib/"
+		cp "$o/lib/zstd.h" "$o/lib/zstd_errors.h" "$pre/include/"
+	done
+	touch "$STAMP/libzstd"
+}
+
+libs() { build_bearssl; build_kmod; build_tss; build_cjson; build_zlib; build_lzma; build_zstd; }
 
 # ---------------------------------------------------------------- kernel
 kernel() {

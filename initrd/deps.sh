@@ -220,6 +220,13 @@ build_tss() {
 	for l in tss2-sys tss2-mu tss2-tcti-device tss2-tcti-mssim tss2-tcti-swtpm; do
 		cp "$src/src/$(dir_of "$l")/.libs/lib$l.a" "$PREFIX/lib/"
 	done
+	# Every TCTI defines Tss2_Tcti_Info (the dlopen entry point); linked
+	# statically side by side they would clash, so the extra ones keep theirs
+	# local. The device TCTI keeps its own.
+	for l in tss2-tcti-mssim tss2-tcti-swtpm; do
+		objcopy --localize-symbol=Tss2_Tcti_Info "$PREFIX/lib/lib$l.a" ||
+			die "objcopy on lib$l.a failed"
+	done
 	cp "$src"/include/tss2/*.h "$PREFIX/include/tss2/"
 	touch "$STAMP/tpm2-tss"
 }

@@ -32,7 +32,7 @@ die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
 PACKAGES="build-essential musl-tools musl-dev linux-libc-dev busybox-static \
 swtpm swtpm-tools tpm2-tools qemu-system-x86 qemu-utils dnsmasq-base openssl \
 cpio zstd xz-utils gzip dpkg-dev file kmod iproute2 python3 autoconf automake \
-libtool libltdl-dev autoconf-archive pkg-config clang llvm libclang-rt-14-dev e2fsprogs dosfstools fdisk \
+libtool libltdl-dev autoconf-archive pkg-config clang llvm libclang-rt-14-dev e2fsprogs dosfstools mtools fdisk \
 ca-certificates procps"
 
 packages() {

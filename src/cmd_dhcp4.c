@@ -38,12 +38,16 @@ int cmd_dhcp4(int argc, char **argv)
 {
 	static struct sztp_config cfg;
 	static struct net_result res;
-	struct net_opts opts = { 0, NULL };
+	struct net_opts opts;
 	struct err e;
 	int release = 0;
 	char a[INET_ADDRSTRLEN];
 
 	config_defaults(&cfg);
+	memset(&opts, 0, sizeof opts);
+	opts.no_media = 1; /* DHCPv4 only: sztpboot discover does the rest */
+	opts.no_dns = 1;
+	opts.no_dhcp6 = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (strcmp(arg, "--ifname") == 0 && i + 1 < argc) {
@@ -75,6 +79,10 @@ int cmd_dhcp4(int argc, char **argv)
 
 	if (net_run(&cfg, &opts, &res, &e) < 0) {
 		fprintf(stderr, "sztpboot dhcp4: %s\n", e.msg);
+		return 1;
+	}
+	if (!res.have_lease) {
+		fprintf(stderr, "sztpboot dhcp4: no DHCPv4 lease\n");
 		return 1;
 	}
 	printf("ifname=%s\n", res.ifname);

@@ -62,20 +62,12 @@ int netcfg_format_resolv(char *buf, size_t cap, const struct in_addr *dns, int n
 	return (int)off;
 }
 
-int netcfg_write_resolv(const char *path, const struct in_addr *dns, int n_dns,
-			const char *domain, struct err *e)
+static int write_atomic(const char *path, const char *text, int n, struct err *e)
 {
-	char text[1024], tmp[4096];
-	int n, fd, r;
+	char tmp[4096];
+	int fd, r;
 	size_t off = 0;
 
-	if (!path)
-		path = NETCFG_RESOLV_DEFAULT;
-	if (n_dns == 0 && !(domain && domain[0]))
-		return 0;
-	n = netcfg_format_resolv(text, sizeof text, dns, n_dns, domain);
-	if (n < 0)
-		return err_set(e, "resolv.conf: text too long");
 	r = snprintf(tmp, sizeof tmp, "%s.sztp-tmp", path);
 	if (r < 0 || (size_t)r >= sizeof tmp)
 		return err_set(e, "resolv.conf: path too long");
@@ -108,4 +100,60 @@ int netcfg_write_resolv(const char *path, const struct in_addr *dns, int n_dns,
 		return err_set(e, "resolv.conf: rename to %s: %s", path, strerror(x));
 	}
 	return 0;
+}
+
+int netcfg_write_resolv(const char *path, const struct in_addr *dns, int n_dns,
+			const char *domain, struct err *e)
+{
+	char text[1024];
+	int n;
+
+	if (!path)
+		path = NETCFG_RESOLV_DEFAULT;
+	if (n_dns == 0 && !(domain && domain[0]))
+		return 0;
+	n = netcfg_format_resolv(text, sizeof text, dns, n_dns, domain);
+	if (n < 0)
+		return err_set(e, "resolv.conf: text too long");
+	return write_atomic(path, text, n, e);
+}
+
+int netcfg_format_resolv_list(char *buf, size_t cap, const char (*servers)[INET6_ADDRSTRLEN],
+			      int n_servers, const char (*domains)[256], int n_domains)
+{
+	size_t off = 0;
+	int r = snprintf(buf, cap, "# written by sztpboot\n");
+	if (r < 0 || (size_t)r >= cap)
+		return -1;
+	off = (size_t)r;
+	for (int i = 0; i < n_servers; i++) {
+		r = snprintf(buf + off, cap - off, "nameserver %s\n", servers[i]);
+		if (r < 0 || (size_t)r >= cap - off)
+			return -1;
+		off += (size_t)r;
+	}
+	for (int i = 0; i < n_domains; i++) {
+		r = snprintf(buf + off, cap - off, "%s%s%s", i ? " " : "search ", domains[i],
+			     i == n_domains - 1 ? "\n" : "");
+		if (r < 0 || (size_t)r >= cap - off)
+			return -1;
+		off += (size_t)r;
+	}
+	return (int)off;
+}
+
+int netcfg_write_resolv_list(const char *path, const char (*servers)[INET6_ADDRSTRLEN],
+			     int n_servers, const char (*domains)[256], int n_domains,
+			     struct err *e)
+{
+	char text[2048];
+	int n;
+	if (!path)
+		path = NETCFG_RESOLV_DEFAULT;
+	if (n_servers == 0 && n_domains == 0)
+		return 0;
+	n = netcfg_format_resolv_list(text, sizeof text, servers, n_servers, domains, n_domains);
+	if (n < 0)
+		return err_set(e, "resolv.conf: text too long");
+	return write_atomic(path, text, n, e);
 }

@@ -5,6 +5,7 @@
 #ifndef SZTP_NETCFG_H
 #define SZTP_NETCFG_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 
 #include "dhcp4.h"
@@ -38,5 +39,18 @@ int netcfg_format_resolv(char *buf, size_t cap, const struct in_addr *dns, int n
  */
 int netcfg_write_resolv(const char *path, const struct in_addr *dns, int n_dns,
 			const char *domain, struct err *e);
+
+/*
+ * The same for servers of both families given as text (already checked
+ * addresses) and a search list of checked names: "# written by sztpboot",
+ * "nameserver X" lines, one "search a b" line. Returns the length or -1.
+ */
+int netcfg_format_resolv_list(char *buf, size_t cap, const char (*servers)[INET6_ADDRSTRLEN],
+			      int n_servers, const char (*domains)[256], int n_domains);
+
+/* Write that text atomically like netcfg_write_resolv(). */
+int netcfg_write_resolv_list(const char *path, const char (*servers)[INET6_ADDRSTRLEN],
+			     int n_servers, const char (*domains)[256], int n_domains,
+			     struct err *e);
 
 #endif

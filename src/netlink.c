@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_arp.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <poll.h>
@@ -533,5 +534,197 @@ int nl_route_add(struct nl *nl, int ifindex, struct in_addr dst, int prefix,
 	    (gw.s_addr && addattr(h, RTA_GATEWAY, &gw.s_addr, 4) < 0) ||
 	    addattr(h, RTA_OIF, &oif, 4) < 0)
 		return err_set(e, "netlink: %s: request too large", what);
+	return transact(nl, h, what, NULL, NULL, e);
+}
+
+/* ------------------------------------------------------------ IPv6 */
+
+static int addr6_req(struct nl *nl, int type, unsigned flags, int ifindex,
+		     const struct in6_addr *a, int prefix, uint32_t preferred, uint32_t valid,
+		     const char *what, struct err *e)
+{
+	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)req;
+	struct ifaddrmsg *ifa;
+
+	if (prefix < 0 || prefix > 128)
+		return err_set(e, "netlink: %s: bad prefix length %d", what, prefix);
+	memset(req, 0, sizeof req);
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifa);
+	h->nlmsg_type = (uint16_t)type;
+	h->nlmsg_flags = (uint16_t)flags;
+	ifa = NLMSG_DATA(h);
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (unsigned)ifindex;
+	if (addattr(h, IFA_LOCAL, a, 16) < 0 || addattr(h, IFA_ADDRESS, a, 16) < 0)
+		return err_set(e, "netlink: %s: request too large", what);
+	if (type == RTM_NEWADDR && valid != 0xffffffffu) {
+		struct ifa_cacheinfo ci;
+		memset(&ci, 0, sizeof ci);
+		ci.ifa_prefered = preferred;
+		ci.ifa_valid = valid;
+		if (addattr(h, IFA_CACHEINFO, &ci, sizeof ci) < 0)
+			return err_set(e, "netlink: %s: request too large", what);
+	}
+	return transact(nl, h, what, NULL, NULL, e);
+}
+
+int nl_addr6_add(struct nl *nl, int ifindex, const struct in6_addr *a, int prefix,
+		 uint32_t preferred, uint32_t valid, struct err *e)
+{
+	char what[128], nb[IF_NAMESIZE + 8], s[INET6_ADDRSTRLEN];
+	inet_ntop(AF_INET6, a, s, sizeof s);
+	snprintf(what, sizeof what, "add address %s/%d on %s", s, prefix, ifname(ifindex, nb));
+	return addr6_req(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, ifindex, a, prefix,
+			 preferred, valid, what, e);
+}
+
+int nl_addr6_del(struct nl *nl, int ifindex, const struct in6_addr *a, int prefix,
+		 struct err *e)
+{
+	char what[128], nb[IF_NAMESIZE + 8], s[INET6_ADDRSTRLEN];
+	inet_ntop(AF_INET6, a, s, sizeof s);
+	snprintf(what, sizeof what, "delete address %s/%d on %s", s, prefix, ifname(ifindex, nb));
+	return addr6_req(nl, RTM_DELADDR, 0, ifindex, a, prefix, 0, 0, what, e);
+}
+
+struct g6_ctx {
+	int ifindex, found;
+	struct in6_addr addr;
+};
+
+static int g6_cb(const struct nlmsghdr *h, void *ctx)
+{
+	struct g6_ctx *c = ctx;
+	const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+	const struct rtattr *a;
+	uint32_t flags;
+	int len;
+	if (h->nlmsg_type != RTM_NEWADDR || h->nlmsg_len < NLMSG_LENGTH(sizeof *ifa))
+		return 0;
+	if (ifa->ifa_family != AF_INET6 || (int)ifa->ifa_index != c->ifindex || c->found ||
+	    ifa->ifa_scope != RT_SCOPE_UNIVERSE)
+		return 0;
+	flags = ifa->ifa_flags;
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *ifa));
+	for (a = IFA_RTA(ifa); RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == IFA_FLAGS && RTA_PAYLOAD(a) == 4)
+			memcpy(&flags, RTA_DATA(a), 4);
+	if (flags & (IFA_F_TENTATIVE | IFA_F_DEPRECATED | IFA_F_DADFAILED))
+		return 0;
+	len = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *ifa));
+	for (a = IFA_RTA(ifa); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if ((a->rta_type == IFA_ADDRESS || a->rta_type == IFA_LOCAL) &&
+		    RTA_PAYLOAD(a) == 16) {
+			memcpy(&c->addr, RTA_DATA(a), 16);
+			c->found = 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+int nl_addr6_global(struct nl *nl, int ifindex, struct in6_addr *out, struct err *e)
+{
+	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)req;
+	struct ifaddrmsg *ifa;
+	struct g6_ctx c;
+
+	memset(&c, 0, sizeof c);
+	c.ifindex = ifindex;
+	memset(req, 0, sizeof req);
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifa);
+	h->nlmsg_type = RTM_GETADDR;
+	h->nlmsg_flags = NLM_F_DUMP;
+	ifa = NLMSG_DATA(h);
+	ifa->ifa_family = AF_INET6;
+	if (transact(nl, h, "list IPv6 addresses", g6_cb, &c, e) < 0)
+		return -1;
+	if (c.found)
+		*out = c.addr;
+	return c.found;
+}
+
+int nl_route6_add(struct nl *nl, int ifindex, const struct in6_addr *dst, int prefix,
+		  const struct in6_addr *gw, struct err *e)
+{
+	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)req;
+	struct rtmsg *rtm;
+	char what[160], nb[IF_NAMESIZE + 8], d[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
+	uint32_t oif = (uint32_t)ifindex;
+	int has_gw = gw && !IN6_IS_ADDR_UNSPECIFIED(gw);
+
+	inet_ntop(AF_INET6, dst, d, sizeof d);
+	if (has_gw)
+		inet_ntop(AF_INET6, gw, g, sizeof g);
+	snprintf(what, sizeof what, "add route %s/%d%s%s dev %s", d, prefix, has_gw ? " via " : "",
+		 has_gw ? g : "", ifname(ifindex, nb));
+	if (prefix < 0 || prefix > 128)
+		return err_set(e, "netlink: %s: bad prefix length", what);
+	memset(req, 0, sizeof req);
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *rtm);
+	h->nlmsg_type = RTM_NEWROUTE;
+	h->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	rtm = NLMSG_DATA(h);
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = (unsigned char)prefix;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BOOT;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	if ((prefix > 0 && addattr(h, RTA_DST, dst, 16) < 0) ||
+	    (has_gw && addattr(h, RTA_GATEWAY, gw, 16) < 0) || addattr(h, RTA_OIF, &oif, 4) < 0)
+		return err_set(e, "netlink: %s: request too large", what);
+	return transact(nl, h, what, NULL, NULL, e);
+}
+
+/* ------------------------------------------------------------ VLAN */
+
+/* Open a nested attribute; returns it (close with nest_end) or NULL. */
+static struct rtattr *nest_begin(struct nlmsghdr *n, int type)
+{
+	struct rtattr *nest = (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+	if (addattr(n, type, NULL, 0) < 0)
+		return NULL;
+	return nest;
+}
+
+static void nest_end(struct nlmsghdr *n, struct rtattr *nest)
+{
+	nest->rta_len = (unsigned short)((char *)n + NLMSG_ALIGN(n->nlmsg_len) - (char *)nest);
+}
+
+int nl_vlan_add(struct nl *nl, const char *name, int parent, int vid, struct err *e)
+{
+	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)req;
+	struct ifinfomsg *ifi;
+	struct rtattr *linkinfo, *data;
+	char what[96], nb[IF_NAMESIZE + 8];
+	uint32_t link = (uint32_t)parent;
+	uint16_t id = (uint16_t)vid;
+
+	snprintf(what, sizeof what, "add VLAN %s id %d on %s", name, vid, ifname(parent, nb));
+	if (vid < 1 || vid > 4094)
+		return err_set(e, "netlink: %s: VLAN id out of 1..4094", what);
+	if (!name[0] || strlen(name) >= IF_NAMESIZE)
+		return err_set(e, "netlink: %s: bad link name", what);
+	memset(req, 0, sizeof req);
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifi);
+	h->nlmsg_type = RTM_NEWLINK;
+	h->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	ifi = NLMSG_DATA(h);
+	ifi->ifi_family = AF_UNSPEC;
+	if (addattr(h, IFLA_IFNAME, name, strlen(name) + 1) < 0 ||
+	    addattr(h, IFLA_LINK, &link, 4) < 0 || !(linkinfo = nest_begin(h, IFLA_LINKINFO)) ||
+	    addattr(h, IFLA_INFO_KIND, "vlan", 4) < 0 || !(data = nest_begin(h, IFLA_INFO_DATA)) ||
+	    addattr(h, IFLA_VLAN_ID, &id, 2) < 0)
+		return err_set(e, "netlink: %s: request too large", what);
+	nest_end(h, data);
+	nest_end(h, linkinfo);
 	return transact(nl, h, what, NULL, NULL, e);
 }

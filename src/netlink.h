@@ -1,7 +1,7 @@
 /*
  * netlink.h: the few rtnetlink (NETLINK_ROUTE) operations the agent needs:
- * list Ethernet links, set a link up, wait for carrier, add an IPv4 address,
- * add routes, set the MTU, flush addresses. Every request asks for an ACK;
+ * list Ethernet links, set a link up, wait for carrier, add IPv4 and IPv6
+ * addresses, add routes, set the MTU, flush addresses, create VLAN links. Every request asks for an ACK;
  * a failure is reported with the errno name and, when the kernel gives one,
  * its extended-ACK message, e.g.
  *   netlink: add address 192.0.2.10/24 on eth0: EEXIST (File exists)
@@ -75,6 +75,36 @@ int nl_addr_flush(struct nl *nl, int ifindex, struct err *e);
  */
 int nl_route_add(struct nl *nl, int ifindex, struct in_addr dst, int prefix,
 		 struct in_addr gw, struct err *e);
+
+/*
+ * Add IPv6 address `a`/`prefix` with lifetimes in seconds (0xffffffff:
+ * forever), or replace it. NLM_F_REPLACE keeps DAD running as usual.
+ */
+int nl_addr6_add(struct nl *nl, int ifindex, const struct in6_addr *a, int prefix,
+		 uint32_t preferred, uint32_t valid, struct err *e);
+
+/* Delete IPv6 address `a`/`prefix` from the link. */
+int nl_addr6_del(struct nl *nl, int ifindex, const struct in6_addr *a, int prefix,
+		 struct err *e);
+
+/*
+ * Look for a usable global IPv6 address on the link (scope universe, neither
+ * tentative nor deprecated nor failed DAD). Returns 1 with *out set, 0 when
+ * there is none (yet), -1 with `e` set.
+ */
+int nl_addr6_global(struct nl *nl, int ifindex, struct in6_addr *out, struct err *e);
+
+/* Add (or replace) an IPv6 route to `dst`/`prefix` (::/0 default) via `gw`
+ * (NULL or :: for on-link) out of `ifindex`. */
+int nl_route6_add(struct nl *nl, int ifindex, const struct in6_addr *dst, int prefix,
+		  const struct in6_addr *gw, struct err *e);
+
+/*
+ * Create the 802.1Q VLAN link `name` with id `vid` (1..4094) on link
+ * `parent`. An existing link of that name is an error (EEXIST). Needs the
+ * 8021q module. Returns 0 or -1 with `e` set.
+ */
+int nl_vlan_add(struct nl *nl, const char *name, int parent, int vid, struct err *e);
 
 /* Name of an errno value ("EEXIST"), or "E?" when unknown. */
 const char *nl_errno_name(int err);

@@ -3,20 +3,23 @@
 # (newc) archive: same inputs, same bytes.
 #
 #   mkinitrd.sh --agent FILE --kernel DIR --anchors DIR --modules LIST
-#               [--extra-modules "a b"] [--overlay DIR] --out FILE
+#               [--extra-modules "a b"] [--device DIR] [--overlay DIR] --out FILE
 #
 # The tree, in order of assembly:
 #   /init                        the agent (a regular file, as switch_root needs)
 #   /bin/busybox + applet links  scripts, hooks and the emergency shell
 #   /lib/modules/KVER/           the modules in LIST plus dependencies, depmod'ed
 #   /etc/sztp/anchors/{bootstrap,voucher}/   trust anchors from --anchors
+#   /etc/sztp/device/            a lab device identity from --device (chain.pem,
+#                                idevid.pem, idevid.key): for machines without
+#                                a TPM-held IDevID; never for a fleet image
 #   initrd/rootfs/               static files (defaults)
 #   hooks/                       hook points -> /etc/sztp/hooks/
 #   --overlay DIR                the operator's own files, copied last
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-agent= kdir= anchors= modlist= extra= overlay= out=
+agent= kdir= anchors= modlist= extra= overlay= device= out=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--agent) agent=$2; shift 2 ;;
@@ -25,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--modules) modlist=$2; shift 2 ;;
 	--extra-modules) extra=$2; shift 2 ;;
 	--overlay) overlay=$2; shift 2 ;;
+	--device) device=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	*) echo "mkinitrd: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -39,6 +43,7 @@ abs() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")"); 
 agent=$(abs "$agent"); kdir=$(abs "$kdir"); anchors=$(abs "$anchors"); modlist=$(abs "$modlist")
 out=$(abs "$out")
 [ -z "$overlay" ] || overlay=$(abs "$overlay")
+[ -z "$device" ] || device=$(abs "$device")
 kver=$(cat "$kdir/version")
 kroot=$kdir/root
 root=$(dirname "$out")/initrd-root
@@ -100,6 +105,15 @@ done
 	echo "mkinitrd: warning: no bootstrap-server anchors: every server will be untrusted" >&2
 [ -n "$(ls etc/sztp/anchors/voucher)" ] ||
 	echo "mkinitrd: warning: no voucher anchors: signed data can never validate" >&2
+if [ -n "$device" ]; then
+	for f in chain.pem idevid.pem idevid.key; do
+		[ -f "$device/$f" ] || die "device identity: $device/$f missing"
+	done
+	mkdir -p etc/sztp/device
+	cp "$device/chain.pem" "$device/idevid.pem" etc/sztp/device/
+	install -m 0600 "$device/idevid.key" etc/sztp/device/idevid.key
+	chmod 0700 etc/sztp/device
+fi
 cp -R "$TOP/initrd/rootfs/." .
 [ -d "$TOP/hooks" ] && cp -R "$TOP/hooks/." etc/sztp/hooks/
 rm -f etc/sztp/hooks/README.md

@@ -24,12 +24,15 @@ expectations() {
 	cat <<'LIST'
 coldplug	coldplug: loaded [0-9]+ modules
 dhcp4-lease	dhcp4: lease 192\.0\.2\.[0-9]+/24 on .* sztp-redirect https://bootstrap\.example:8443
-host-meta	https: GET https://bootstrap\.example:8443/\.well-known/host-meta -> 200
+identity	bootstrap: device serial SZTP-DEMO-0001
+gbd	bootstrap: https://bootstrap\.example:8443 \(dhcp[46]\): get-bootstrapping-data: HTTP 200
+verified	bootstrap: https://bootstrap\.example:8443 \(dhcp[46]\): verified onboarding-information \(signed\)
+complete	bootstrap: bootstrapping complete via bootstrap\.example:8443
 poweroff	sztpboot: powering off
 LIST
 }
 
-RECORD_RE=${SZTP_EXPECT_RECORD:-'"client": "192\.0\.2\.[0-9]+", "event": "request", "method": "GET", "path": "/\.well-known/host-meta", "status": 200'}
+RECORD_RE=${SZTP_EXPECT_RECORD:-'"client_serial": "SZTP-DEMO-0001", "event": "progress".*"type": "bootstrap-complete"'}
 
 sztp_setup boot-test
 sztp_boot

@@ -1,72 +1,145 @@
-/* contact.c: reach the bootstrap servers over HTTPS (foundation stage). */
+/* contact.c: the bootstrap stage of the boot sequence (see contact.h). */
 #include "contact.h"
-#include "anchors.h"
-#include "https.h"
-#include "log.h"
-#include "url.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define HOST_META "/.well-known/host-meta"
-#define CONTACT_TIMEOUT_MS 15000
+#include "b64.h"
+#include "bootstrap.h"
+#include "bs_https.h"
+#include "bs_setup.h"
+#include "log.h"
 
-static struct anchors anchors;
+#define DMI_PRODUCT "/sys/class/dmi/id/product_name"
 
-/* One server: 0 when it answered with an HTTP status. */
-static int try_server(const char *uri, const char *source)
+static struct bs_state state;
+static struct bs_setup setup;
+static struct bs_https transport;
+static char builtin[BS_MAX_SOURCES][CFG_STR + 2];
+/* get-bootstrapping-data output bodies made from artifact sources */
+#define ART_RESP_MAX (B64_ENCODED_LEN(NET_CI_MAX) + 2 * B64_ENCODED_LEN(NET_CMS_MAX) + 256)
+static char art_resp[NET_MAX_ARTIFACTS][ART_RESP_MAX];
+static char hw_model[RESTCONF_STR_MAX];
+
+/* Read one line of `path` into buf (without the newline). 0 or -1. */
+static int read_line(const char *path, char *buf, size_t cap)
 {
-	struct err e = { "" };
-	struct url u;
-	int status = 0;
-
-	if (url_parse(&u, uri, strlen(uri), &e) < 0) {
-		log_warn("https", "%s (from %s): %s", uri, source, e.msg);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (!fgets(buf, (int)cap, f)) {
+		fclose(f);
 		return -1;
 	}
-	if (https_get(&u, HOST_META, &anchors, CONTACT_TIMEOUT_MS, &status, NULL, 0, NULL,
-		      &e) < 0) {
-		log_warn("https", "GET %s%s (from %s): %s", uri, HOST_META, source, e.msg);
-		return -1;
-	}
-	log_info("https", "GET %s%s -> %d", uri, HOST_META, status);
-	return 0;
+	fclose(f);
+	buf[strcspn(buf, "\r\n")] = 0;
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return buf[0] ? 0 : -1;
 }
 
-/* The built-in servers: one URI a line, '#' comments. */
-static int try_builtin(void)
+/* Append the built-in servers to src[*n..]. */
+static void add_builtin(struct bs_source *src, int *n)
 {
 	char line[CFG_STR + 2];
 	FILE *f = fopen(CONTACT_SERVERS, "re");
-	int ok = -1;
+	int k = 0;
+
 	if (!f)
-		return -1;
-	while (ok < 0 && fgets(line, sizeof line, f)) {
+		return;
+	while (*n < BS_MAX_SOURCES && k < BS_MAX_SOURCES && fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\r\n#")] = '\0';
-		if (line[0])
-			ok = try_server(line, "built-in");
+		if (!line[0])
+			continue;
+		snprintf(builtin[k], sizeof builtin[k], "%s", line);
+		src[*n].uri = builtin[k];
+		src[*n].origin = "built-in";
+		(*n)++;
+		k++;
 	}
 	fclose(f);
-	return ok;
 }
 
-int stage_contact(const struct sztp_config *cfg, const struct net_result *net, struct err *e)
+int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
+		  const struct contact_identity *id, struct err *e)
 {
-	struct err ae = { "" };
-	(void)cfg;
+	struct bs_paths p;
+	struct bs_config bc;
+	struct bs_ops ops;
+	struct https_limits lim = { 10000, 10000, 30000, 0 };
+	struct bs_source src[BS_MAX_SOURCES];
+	int n = 0, rc;
 
-	anchors_init(&anchors);
-	if (anchors_load(&anchors, CONTACT_ANCHORS_DIR, &ae) < 0)
-		log_warn("https", "no bootstrap trust anchors: %s", ae.msg);
-	else
-		log_info("https", "%zu bootstrap trust anchor(s) from %s", anchors.n,
-			 CONTACT_ANCHORS_DIR);
+	memset(&p, 0, sizeof p);
+	memset(&bc, 0, sizeof bc);
+	p.cert = SZTP_DEVICE_DIR "/chain.pem";
+	{
+		FILE *f = fopen(p.cert, "re");
+		if (f)
+			fclose(f);
+		else
+			p.cert = SZTP_DEVICE_DIR "/idevid.pem";
+	}
+	p.key = SZTP_DEVICE_DIR "/idevid.key";
+	p.serial = cfg->serial[0] ? cfg->serial : NULL;
+	p.bootstrap_anchors = SZTP_ANCHORS_DIR "/bootstrap";
+	p.voucher_anchors = SZTP_ANCHORS_DIR "/voucher";
+	if (id) {
+		if (bs_setup_trust(&setup, &p, &bc, e) < 0)
+			return err_wrap(e, "trust anchors");
+		bc.serial = p.serial ? p.serial : id->serial;
+		bc.device_cert = id->cert;
+		bc.device_cert_len = id->cert_len;
+		bc.recipient = id->recipient;
+		log_info("bootstrap", "device serial %s (TPM-held IDevID), %zu bootstrap and "
+			 "%zu voucher trust anchor(s)", bc.serial, setup.boot_anchors.n,
+			 setup.n_voucher);
+	} else if (bs_setup_load(&setup, &p, &bc, e) < 0) {
+		return err_wrap(e, "device identity");
+	}
 
-	for (int i = 0; i < net->n_uris; i++)
-		if (try_server(net->uris[i].uri, net->uris[i].source) == 0)
-			return 0;
-	if (try_builtin() == 0)
-		return 0;
-	return err_set(e, "no bootstrap server answered (%d tried from the network)",
-		       net->n_uris);
+	memset(src, 0, sizeof src);
+	/* The network stage's order: media, cmdline, DHCP, DNS (net.h). */
+	for (int i = 0; i < net->n_order && n < BS_MAX_SOURCES; i++) {
+		const struct net_source *o = &net->order[i];
+		if (o->kind == NET_SRC_URI && o->index >= 0 && o->index < net->n_uris) {
+			src[n].uri = net->uris[o->index].uri;
+			src[n].origin = net->uris[o->index].source;
+			n++;
+		} else if (o->kind == NET_SRC_ARTIFACTS && o->index >= 0 &&
+			   o->index < net->n_artifacts && o->index < NET_MAX_ARTIFACTS) {
+			const struct net_artifacts *a = &net->artifacts[o->index];
+			long len = net_artifacts_response(a, art_resp[o->index], ART_RESP_MAX);
+			if (len < 0) {
+				log_warn("bootstrap", "%s (%s): bootstrapping data too large; skipped",
+					 a->where, a->source);
+				continue;
+			}
+			src[n].uri = a->where;
+			src[n].origin = a->source;
+			src[n].response = (const uint8_t *)art_resp[o->index];
+			src[n].response_len = (size_t)len;
+			n++;
+		}
+	}
+	/* A network stage that left no order: its URIs as listed. */
+	if (net->n_order == 0)
+		for (int i = 0; i < net->n_uris && n < BS_MAX_SOURCES; i++) {
+			src[n].uri = net->uris[i].uri;
+			src[n].origin = net->uris[i].source;
+			n++;
+		}
+	add_builtin(src, &n);
+
+	bc.clock_trusted = 0;
+	bc.timeout_s = cfg->timeout_s;
+	if (read_line(DMI_PRODUCT, hw_model, sizeof hw_model) == 0)
+		bc.hw_model = hw_model;
+	bc.target_root = cfg->root[0] ? cfg->root : NULL;
+	bc.target_disk = cfg->disk[0] ? cfg->disk : NULL;
+	bs_https_init(&transport, &ops, &lim, id ? id->tls : &setup.tls);
+	rc = bs_run(&state, &bc, &ops, src, n, e);
+	bs_setup_clear(&setup);
+	return rc;
 }

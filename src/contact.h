@@ -1,28 +1,44 @@
 /*
- * contact.h: the bootstrap-server contact stage of the foundation: for each
- * bootstrap server found (sztp.url=, DHCPv4 option 143, /etc/sztp/servers),
- * connect over HTTPS, validate the server against the bootstrap trust
- * anchors, and log the status of GET /.well-known/host-meta (RFC 8040 §3.1,
- * how a RESTCONF root is discovered). The full RFC 8572 client replaces the
- * GET with get-bootstrapping-data.
+ * contact.h: the bootstrap stage of the boot sequence: run the RFC 8572
+ * bootstrap client (bootstrap.h) over the discovered sources, in the order
+ * the network stage lists them (net.h: removable media, sztp.url=, DHCPv6,
+ * DHCPv4, DNS), then the built-in servers of CONTACT_SERVERS (one URI a
+ * line, '#' comments; source "built-in"). Bootstrapping data found on media
+ * or in DNS is untrusted: signed data or unsigned redirects only.
+ * The trust anchors come from the initramfs (bs_setup.h: /etc/sztp/anchors/);
+ * the device identity from the TPM (identity.h) or, without one, from the
+ * key file in /etc/sztp/device/. The loop retries
+ * forever with backoff unless sztp.timeout= bounds it. The clock of an
+ * initramfs is not trusted (RFC 8572 section 9.1): vouchers must carry the
+ * nonce we send.
  */
 #ifndef SZTP_CONTACT_H
 #define SZTP_CONTACT_H
 
+#include "cms.h"
 #include "config.h"
 #include "err.h"
 #include "net.h"
+#include "tls_ccert.h"
 
-#define CONTACT_ANCHORS_DIR "/etc/sztp/anchors/bootstrap"
-#define CONTACT_SERVERS     "/etc/sztp/servers"
+#define CONTACT_SERVERS "/etc/sztp/servers"
+
+/* A device identity held outside the initramfs's files: the TPM. */
+struct contact_identity {
+	const struct tls_client_id *tls;       /* certificate chain + signer */
+	const struct cms_recipient *recipient; /* to decrypt conveyed information */
+	const uint8_t *cert;                   /* the IDevID certificate (DER) */
+	size_t cert_len;
+	const char *serial;                    /* from the IDevID certificate */
+};
 
 /*
- * Try every server in order. Logs one line per attempt:
- *   https: GET https://bootstrap.example:8443/.well-known/host-meta -> 200
- *   https: GET https://...: <why it failed>
- * Returns 0 when a server answered with any HTTP status, -1 with `e` set when
- * none did (or none was known).
+ * Bootstrap from the sources of `net` (and the built-in list) as the device
+ * `id` (NULL: the key file in /etc/sztp/device/). sztp.serial= overrides the
+ * serial number. Returns 0 when onboarding completed, -1 with `e` set when
+ * it did not (the timeout ran out, or there was no source or no identity).
  */
-int stage_contact(const struct sztp_config *cfg, const struct net_result *net, struct err *e);
+int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
+		  const struct contact_identity *id, struct err *e);
 
 #endif

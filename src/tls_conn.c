@@ -130,6 +130,10 @@ static int conn_fail(struct tls_conn *c, const char *what, struct err *e)
 	int be = br_ssl_engine_last_error(&c->cc.eng);
 	char eb[256], t[40];
 
+	if (c->ccert.sign_failed)
+		return err_set(e, "%s: %s", what, c->ccert.err.msg);
+	if (be >= 32 && be < 64)
+		c->cert_error = 1;
 	if (be != BR_ERR_OK && be != BR_ERR_IO) {
 		tls_err_format(be, eb, sizeof eb);
 		if (be == BR_ERR_X509_BAD_SERVER_NAME && c->x509.ip_mismatch)
@@ -186,17 +190,19 @@ int tls_connect(struct tls_conn *c, const struct url *u, const struct anchors *t
 
 	c->fd = -1;
 	c->io_errno = c->io_timeout = c->io_eof = 0;
+	c->cert_error = 0;
+	c->provisional = o->provisional ? 1 : 0;
 	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 1;
 	c->deadline_ms = o->total_ms > 0 ? tls_now_ms() + o->total_ms : 0;
 	snprintf(c->host, sizeof c->host, "%s", u->host);
 	snprintf(c->peer, sizeof c->peer, "%s", u->host);
-	if (!ta || ta->n == 0)
+	if (!c->provisional && (!ta || ta->n == 0))
 		return err_set(e, "no trust anchors for %s", u->host);
 	if (u->host_type != URL_HOST_DNS && u->host_type != URL_HOST_IPV4 &&
 	    u->host_type != URL_HOST_IPV6)
 		return err_set(e, "bad host type");
 
-	br_ssl_client_init_full(&c->cc, &c->x509.minimal, ta->ta, ta->n);
+	br_ssl_client_init_full(&c->cc, &c->x509.minimal, ta ? ta->ta : NULL, ta ? ta->n : 0);
 	/* IP literal: no SNI, no DNS-name match; tls_x509 matches the iPAddress SAN. */
 	if (u->host_type == URL_HOST_DNS) {
 		tls_x509_wrap(&c->x509, NULL, 0);
@@ -205,7 +211,12 @@ int tls_connect(struct tls_conn *c, const struct url *u, const struct anchors *t
 		tls_x509_wrap(&c->x509, u->ip, u->host_type == URL_HOST_IPV4 ? 4 : 16);
 		sni = NULL;
 	}
+	if (c->provisional)
+		tls_x509_provisional(&c->x509);
 	br_ssl_engine_set_x509(&c->cc.eng, &c->x509.vtable);
+	tls_ccert_init(&c->ccert, o->client, &c->cc.eng);
+	if (o->client)
+		br_ssl_client_set_client_certificate(&c->cc, &c->ccert.vtable);
 	br_ssl_engine_set_versions(&c->cc.eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_suites(&c->cc.eng, suites, sizeof suites / sizeof suites[0]);
 	br_ssl_engine_set_buffer(&c->cc.eng, c->iobuf, sizeof c->iobuf, 1);
@@ -239,9 +250,17 @@ int tls_connect(struct tls_conn *c, const struct url *u, const struct anchors *t
 		return -1;
 	}
 	br_ssl_engine_get_session_parameters(&c->cc.eng, &sp);
-	log_debug("https", "connected to %s (%s), TLS 1.2 %s", u->host, c->peer,
-		  tls_suite_name(sp.cipher_suite));
+	log_debug("https", "connected to %s (%s), TLS 1.2 %s%s%s", u->host, c->peer,
+		  tls_suite_name(sp.cipher_suite),
+		  c->provisional ? ", server certificate NOT validated (provisional)" : "",
+		  c->ccert.sent ? ", client certificate sent" :
+		  c->ccert.requested ? ", client certificate requested but none sent" : "");
 	return 0;
+}
+
+void tls_set_deadline(struct tls_conn *c, int64_t deadline_ms)
+{
+	c->deadline_ms = deadline_ms;
 }
 
 int tls_write_all(struct tls_conn *c, const void *buf, size_t len, struct err *e)

@@ -10,6 +10,15 @@
  * random generator is seeded from getrandom() (and BearSSL's own system
  * seeder).
  *
+ * Device authentication: with opts.client set, the device certificate chain
+ * is sent when the server asks for one, and CertificateVerify is signed by
+ * the client's struct signer (tls_ccert).
+ *
+ * Provisional connections (opts.provisional, RFC 8572 section 5.4
+ * trust-state FALSE): the server certificate is accepted WITHOUT validation
+ * (tls_x509_provisional). Only the bootstrap client asks for this, for
+ * servers it has no trust anchor for, and it then requires signed data.
+ *
  * All socket waits use poll(): opts.timeout_ms bounds the connect to each
  * address and every wait for the network (an idle timeout); opts.total_ms, if
  * non-zero, bounds the whole connection from tls_connect() on.
@@ -27,6 +36,7 @@
 
 #include "anchors.h"
 #include "err.h"
+#include "tls_ccert.h"
 #include "tls_x509.h"
 #include "url.h"
 
@@ -34,6 +44,8 @@ struct tls_opts {
 	int timeout_ms;  /* connect (per address) and idle I/O timeout; must be > 0 */
 	int total_ms;    /* whole connection deadline; 0: none */
 	time_t now;      /* certificate validation time (Unix seconds); 0: system clock */
+	const struct tls_client_id *client; /* device certificate + signer, or NULL */
+	int provisional; /* accept the server certificate without validation */
 };
 
 struct tls_conn {
@@ -44,23 +56,33 @@ struct tls_conn {
 	int io_timeout;              /* last wait timed out */
 	int io_eof;                  /* the peer closed the TCP connection */
 	time_t vtime;                /* validation time used */
+	int provisional;             /* the server certificate was not validated */
+	int cert_error;              /* the handshake failed on the server certificate */
 	char host[URL_HOST_MAX + 1]; /* as in the URL */
 	char peer[URL_HOST_MAX + 16]; /* address reached, "192.0.2.1:8443" */
 	br_ssl_client_context cc;
 	struct tls_x509 x509;
+	struct tls_ccert ccert;
 	br_sslio_context ioc;
 	unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
 };
 
 /*
  * Connect to the server of `u`, and complete the TLS handshake validating its
- * certificate against `ta`. Returns 0, or -1 with `e` set to a message like
+ * certificate against `ta` (may be NULL or empty with o->provisional).
+ * Returns 0, or -1 with `e` set to a message like
  *   connect 192.0.2.1:8443: Connection refused
  *   TLS handshake with bootstrap.example: certificate not trusted (BearSSL error 62: BR_ERR_X509_NOT_TRUSTED)
  * (c->fd is -1 after a failure: nothing to close).
  */
 int tls_connect(struct tls_conn *c, const struct url *u, const struct anchors *ta,
 		const struct tls_opts *o, struct err *e);
+
+/*
+ * Set the connection's overall deadline to `deadline_ms` (CLOCK_MONOTONIC
+ * milliseconds, as tls_now_ms(); 0: none). Used for a response-head timeout.
+ */
+void tls_set_deadline(struct tls_conn *c, int64_t deadline_ms);
 
 /* Send all of buf[0..len) and flush it to the network. Returns 0 or -1. */
 int tls_write_all(struct tls_conn *c, const void *buf, size_t len, struct err *e);

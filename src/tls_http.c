@@ -392,3 +392,42 @@ long http_chunked_decode(struct http_chunked *c, const uint8_t *in, size_t len,
 	*used = i;
 	return (long)o;
 }
+
+/* Decimal number of 1..18 digits at v[*i..len). */
+static int cr_num(const uint8_t *v, size_t len, size_t *i, int64_t *out)
+{
+	int64_t n = 0;
+	size_t start = *i;
+
+	while (*i < len && v[*i] >= '0' && v[*i] <= '9') {
+		if (*i - start >= 18)
+			return -1;
+		n = n * 10 + (v[*i] - '0');
+		(*i)++;
+	}
+	if (*i == start)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+int http_parse_content_range(const uint8_t *v, size_t len, int64_t *first, int64_t *last,
+			     int64_t *total, struct err *e)
+{
+	size_t i = 6;
+
+	if (len < 6 || memcmp(v, "bytes ", 6) != 0)
+		return err_set(e, "http: Content-Range is not \"bytes FIRST-LAST/TOTAL\"");
+	if (cr_num(v, len, &i, first) < 0 || i >= len || v[i++] != '-' ||
+	    cr_num(v, len, &i, last) < 0 || i >= len || v[i++] != '/')
+		return err_set(e, "http: malformed Content-Range");
+	if (i + 1 == len && v[i] == '*') {
+		*total = -1;
+	} else if (cr_num(v, len, &i, total) < 0 || i != len) {
+		return err_set(e, "http: malformed Content-Range total");
+	}
+	if (*last < *first || (*total >= 0 && *last >= *total))
+		return err_set(e, "http: inconsistent Content-Range %lld-%lld/%lld",
+			       (long long)*first, (long long)*last, (long long)*total);
+	return 0;
+}

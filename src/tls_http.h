@@ -75,6 +75,15 @@ int http_header_find(const uint8_t *buf, size_t len, const char *name,
 /* How the body of a response to `h` is delimited; `head_request` for HEAD. */
 enum http_body http_body_kind(const struct http_head *h, int head_request);
 
+/*
+ * Parse a Content-Range value of a 206 response, "bytes FIRST-LAST/TOTAL"
+ * (TOTAL may be "*"), v[0..len). Sets *first, *last and *total (-1 for "*").
+ * Refused: other units, LAST < FIRST, LAST >= TOTAL, numbers of more than 18
+ * digits, anything else. Returns 0 or -1 with `e` set.
+ */
+int http_parse_content_range(const uint8_t *v, size_t len, int64_t *first, int64_t *last,
+			     int64_t *total, struct err *e);
+
 /* Chunked transfer-coding decoder state; fill with http_chunked_init(). */
 struct http_chunked {
 	int state;

@@ -126,6 +126,9 @@ static void xw_start_chain(const br_x509_class **ctx, const char *server_name)
 	x->ee_len = 0;
 	x->ee_over = 0;
 	x->ip_mismatch = 0;
+	x->prov_pkey = NULL;
+	if (x->provisional)
+		return;
 	x->minimal.vtable->start_chain(INNER(x), server_name);
 }
 
@@ -134,6 +137,8 @@ static void xw_start_cert(const br_x509_class **ctx, uint32_t length)
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
 	if (x->ncert == 0 && length > sizeof x->ee)
 		x->ee_over = 1;
+	if (x->provisional)
+		return;
 	x->minimal.vtable->start_cert(INNER(x), length);
 }
 
@@ -148,6 +153,8 @@ static void xw_append(const br_x509_class **ctx, const unsigned char *buf, size_
 			x->ee_len += len;
 		}
 	}
+	if (x->provisional)
+		return;
 	x->minimal.vtable->append(INNER(x), buf, len);
 }
 
@@ -155,13 +162,39 @@ static void xw_end_cert(const br_x509_class **ctx)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
 	x->ncert++;
+	if (x->provisional)
+		return;
 	x->minimal.vtable->end_cert(INNER(x));
+}
+
+/* Provisional: decode the end-entity certificate for its key, nothing more. */
+static unsigned provisional_end_chain(struct tls_x509 *x)
+{
+	int err;
+
+	if (x->ee_over)
+		return BR_ERR_X509_LIMIT_EXCEEDED;
+	if (x->ncert == 0 || x->ee_len == 0)
+		return BR_ERR_X509_EMPTY_CHAIN;
+	br_x509_decoder_init(&x->dec, NULL, NULL);
+	br_x509_decoder_push(&x->dec, x->ee, x->ee_len);
+	err = br_x509_decoder_last_error(&x->dec);
+	if (err != 0)
+		return (unsigned)err;
+	x->prov_pkey = br_x509_decoder_get_pkey(&x->dec);
+	if (!x->prov_pkey)
+		return BR_ERR_X509_UNSUPPORTED;
+	return 0;
 }
 
 static unsigned xw_end_chain(const br_x509_class **ctx)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
-	unsigned err = x->minimal.vtable->end_chain(INNER(x));
+	unsigned err;
+
+	if (x->provisional)
+		return provisional_end_chain(x);
+	err = x->minimal.vtable->end_chain(INNER(x));
 
 	if (err != 0 || x->ip_len == 0)
 		return err;
@@ -184,6 +217,11 @@ static unsigned xw_end_chain(const br_x509_class **ctx)
 static const br_x509_pkey *xw_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
 {
 	const struct tls_x509 *x = (const struct tls_x509 *)(const void *)ctx;
+	if (x->provisional) {
+		if (usages)
+			*usages = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
+		return x->prov_pkey;
+	}
 	return x->minimal.vtable->get_pkey(&x->minimal.vtable, usages);
 }
 
@@ -207,4 +245,11 @@ void tls_x509_wrap(struct tls_x509 *x, const uint8_t *ip, size_t ip_len)
 	x->ee_len = 0;
 	x->ee_over = 0;
 	x->ip_mismatch = 0;
+	x->provisional = 0;
+	x->prov_pkey = NULL;
+}
+
+void tls_x509_provisional(struct tls_x509 *x)
+{
+	x->provisional = 1;
 }

@@ -9,6 +9,12 @@
  * (BR_ERR_X509_BAD_SERVER_NAME otherwise). The engine is then given NULL as
  * the server name so that it does not try to match the address as a DNS name.
  *
+ * Provisional mode (tls_x509_provisional(), RFC 8572 section 5.4 trust-state
+ * FALSE): the chain is NOT validated and the server is not authenticated;
+ * the end-entity certificate is only decoded to obtain the public key the
+ * handshake needs. Only the bootstrap client uses it, and only where the RFC
+ * makes signed data mandatory afterwards.
+ *
  * Usage:
  *   br_ssl_client_init_full(&cc, &x.minimal, tas, n);
  *   tls_x509_wrap(&x, ip, ip_len);          // ip_len 0 for a DNS name
@@ -31,6 +37,9 @@ struct tls_x509 {
 	unsigned ncert;                /* certificates seen in this chain */
 	int ee_over;                   /* end-entity larger than TLS_EE_MAX */
 	int ip_mismatch;               /* set when the IP check failed */
+	int provisional;               /* accept any certificate (see above) */
+	br_x509_decoder_context dec;   /* provisional: the end-entity decoder ... */
+	const br_x509_pkey *prov_pkey; /* ... and the key it found */
 	size_t ee_len;
 	unsigned char ee[TLS_EE_MAX];  /* end-entity certificate (DER) */
 };
@@ -41,6 +50,12 @@ struct tls_x509 {
  * must carry as an iPAddress SAN (`ip_len` 4 or 16), or none (`ip_len` 0).
  */
 void tls_x509_wrap(struct tls_x509 *x, const uint8_t *ip, size_t ip_len);
+
+/*
+ * Switch `x` (after tls_x509_wrap()) to provisional mode: end_chain() accepts
+ * any well-formed end-entity certificate without validation.
+ */
+void tls_x509_provisional(struct tls_x509 *x);
 
 /*
  * Look for an iPAddress subjectAltName equal to ip[0..ip_len) in the DER

@@ -317,6 +317,8 @@ int verify_response(const uint8_t *body, size_t len, const struct verify_ctx *ct
 	json_free(root);
 	root = NULL;
 
+	res->ci = w->ci;
+	res->ci_len = ci_len;
 	if (open_conveyed(ctx, w, ci_len, res, &is_signed, &doc, &doc_len, e) < 0)
 		goto fail;
 	if (r_oc > 0) {
@@ -327,6 +329,10 @@ int verify_response(const uint8_t *body, size_t len, const struct verify_ctx *ct
 		if (verify_signed(ctx, w, oc_len, ov_len, &doc, &doc_len, e) < 0)
 			goto fail;
 		res->signed_data = 1;
+		res->ov = w->ov;
+		res->ov_len = ov_len;
+		res->oc = w->oc;
+		res->oc_len = oc_len;
 	} else if (is_signed) {
 		err_set(e, "conveyed-information: signed, but no owner-certificate and ownership-voucher to verify it with");
 		goto fail;

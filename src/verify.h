@@ -99,6 +99,11 @@ struct verify_result {
 	int anchors_discarded;     /* unsigned redirect from an untrusted source:
 	                              its trust anchors were removed from `info` */
 	enum verify_reporting reporting_level;
+	/* The decoded artifacts the verdict rests on, for measurement: the
+	 * conveyed information as received (maybe encrypted) and, with signed
+	 * data, the ownership voucher and owner certificate CMS. */
+	const uint8_t *ci, *ov, *oc;
+	size_t ci_len, ov_len, oc_len;
 };
 
 /*

@@ -39,6 +39,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (http_header_find(data, end, "content-type", &v, &vl) && (v < data || v + vl > data + end))
 			abort();
 		(void)http_body_kind(&h, 0);
+		if (http_header_find(data, end, "content-range", &v, &vl)) {
+			int64_t f, l, t;
+			if (http_parse_content_range(v, vl, &f, &l, &t, &e) == 0 &&
+			    (f < 0 || l < f || (t >= 0 && l >= t)))
+				abort();
+		}
 	}
 
 	/* chunked decoding of the rest, in pieces, in place */

@@ -1,21 +1,32 @@
 #!/usr/bin/env python3
-"""A minimal RFC 8572 bootstrap server for the sztp-initrd tests.
+"""An RFC 8572 bootstrap server for the sztp-initrd tests.
 
-Python 3 standard library only. It serves HTTPS (TLS 1.2+) with the test PKI's
-server certificate; today it answers
+Python 3 standard library plus the openssl command line (through
+keys/mkartifacts.sh). It serves HTTPS (TLS 1.2+) with the test PKI's server
+certificate and answers
 
-    GET /.well-known/host-meta    200 application/xrd+xml (RFC 8040 section 3.1)
-    anything else                 404
+    GET  /.well-known/host-meta    200 application/xrd+xml (RFC 8040 section 3.1)
+    POST {root}/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data
+    POST {root}/operations/ietf-sztp-bootstrap-server:report-progress
+    GET  /images/NAME              boot images, with Range: bytes=N-
+    anything else                  404
 
-and is laid out so that later work adds, without restructuring:
+The RFC 8572 endpoints are in sztp_api.py: devices are identified by the
+serialNumber of their TLS client certificate and get per-device responses
+("devices" in the --config file; see sztp_api.py), built per request with
+keys/mkartifacts.sh (signed responses carry a voucher with the device's
+nonce). When no "devices" are configured, every device gets signed, empty
+onboarding information. With --pki DIR (default: two levels above --cert
+when that is a keys/mkpki.sh tree) the PKI's manufacturer CA is accepted for
+client certificates unless --client-ca says otherwise.
 
-  * RESTCONF endpoints: a Handler subclass per endpoint, registered in
-    Router.default() (get-bootstrapping-data and report-progress go there);
-  * client-certificate authentication: --client-ca / --require-client-cert
-    already configure the TLS context, and every Request carries the peer
-    certificate (subject, serialNumber) for handlers to authorise;
-  * fault injection: Config.faults, a list of rules matched per request
-    (status override, delay, dropped connection, truncated body).
+Connections are kept alive (HTTP/1.1) unless a fault or "keep_alive": false
+says otherwise.
+
+Fault injection: Config.faults, a list of rules matched per request (status
+override, body, Content-Type, delays before the head or in the middle of the
+body, dropped connection, connection reset, truncated or oversized body);
+see Fault.
 
 Every request is logged as one line on stderr, and, with --record FILE, appended
 to FILE as one JSON object per line (time, client, method, path, status, tls,
@@ -25,15 +36,20 @@ SIGTERM and SIGINT shut the server down cleanly (exit status 0).
 Usage:
     sztp_server.py --cert server.pem --key server.key [--bind ADDR] [--port N]
                    [--record FILE] [--ready FILE] [--config FILE.json]
-                   [--client-ca CA.pem [--require-client-cert]]
+                   [--client-ca CA.pem [--require-client-cert]] [--pki DIR]
+                   [--images DIR] [--restconf-root PATH]
 
 A --config file is a JSON object whose keys are the long option names with
 dashes turned to underscores (bind, port, cert, key, record, client_ca,
-require_client_cert, ...) plus "faults" (see Fault); command-line options win.
+require_client_cert, pki, images, restconf_root, keep_alive, devices, ...) plus
+"faults" (see Fault); command-line options win. Every get-bootstrapping-data
+input and progress report is recorded as its own event
+("get-bootstrapping-data", "progress") so tests can assert on the sequence.
 """
 
 import argparse
 import json
+import struct
 import os
 import signal
 import socket
@@ -48,8 +64,8 @@ MAX_BODY = 1 << 20          # largest request body accepted (bytes)
 HANDSHAKE_TIMEOUT = 10.0    # seconds for the TLS handshake
 IO_TIMEOUT = 30.0           # seconds of silence before a connection is dropped
 
-HOST_META = (b"<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>"
-             b"<Link rel='restconf' href='/restconf'/></XRD>")
+HOST_META = ("<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>"
+             "<Link rel='restconf' href='%s'/></XRD>")
 
 
 # ---------------------------------------------------------------- config
@@ -57,12 +73,19 @@ HOST_META = (b"<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>"
 class Fault:
     """One fault-injection rule.
 
-    JSON form: {"method": "POST", "path": "/restconf/...", "status": 500,
-    "body": "...", "delay": 1.5, "drop": false, "truncate": 10, "count": 1}.
+    JSON form: {"method": "POST", "path": "/restconf/...", "match": "text",
+    "status": 500, "body": "...", "content_type": "text/html", "delay": 1.5,
+    "delay_body": 3, "split": 20, "drop": false, "reset": false,
+    "truncate": 10, "oversize": 2000000, "count": 1}.
     method/path select (path matches exactly, or as a prefix when it ends in
-    '*'); count limits how many requests the rule hits (default: all).
-    status/body replace the response; delay sleeps first; drop closes the
-    connection without answering; truncate sends only that many body bytes.
+    '*'); match selects requests whose body contains that text; count limits
+    how many requests the rule hits (default: all).
+    status/body/content_type replace the response; oversize replaces the body
+    with a JSON document of that many bytes; delay sleeps before answering;
+    drop closes the connection without answering; delay_body sends the head
+    and the first `split` body bytes (default half), then sleeps; reset sends
+    the head and `split` bytes, then resets the TCP connection (RST, no TLS
+    close_notify); truncate sends only that many body bytes and closes.
     """
 
     def __init__(self, spec):
@@ -74,11 +97,19 @@ class Fault:
         self.drop = bool(spec.get("drop", False))
         self.truncate = spec.get("truncate")
         self.count = spec.get("count")
+        self.match = spec.get("match")
+        self.content_type = spec.get("content_type")
+        self.delay_body = float(spec.get("delay_body", 0))
+        self.split = spec.get("split")
+        self.reset = bool(spec.get("reset", False))
+        self.oversize = spec.get("oversize")
         self._lock = threading.Lock()
 
-    def take(self, method, path):
+    def take(self, method, path, body=b""):
         """True (and one use consumed) when the rule applies to this request."""
         if self.method and self.method != method:
+            return False
+        if self.match and self.match.encode() not in body:
             return False
         if self.path:
             if self.path.endswith("*"):
@@ -108,6 +139,10 @@ class Config:
         self.record = None          # JSON-lines request record
         self.ready = None           # file written once listening
         self.restconf_root = "/restconf"
+        self.pki = None             # keys/mkpki.sh tree for artifacts
+        self.images = None          # directory served under /images/
+        self.devices = None         # serial -> response spec (sztp_api.py)
+        self.keep_alive = True
         self.faults = []
 
     @classmethod
@@ -123,6 +158,9 @@ class Config:
         p.add_argument("--require-client-cert", action="store_true", default=None)
         p.add_argument("--record", help="append one JSON line per request here")
         p.add_argument("--ready", help="write this file once listening")
+        p.add_argument("--pki", help="keys/mkpki.sh output directory")
+        p.add_argument("--images", help="directory of boot images served under /images/")
+        p.add_argument("--restconf-root", help="RESTCONF root path (default /restconf)")
         a = p.parse_args(argv)
 
         c = cls()
@@ -139,17 +177,35 @@ class Config:
                 else:
                     p.error("--config: unknown key %r" % k)
         for k in ("bind", "port", "cert", "key", "chain", "client_ca",
-                  "require_client_cert", "record", "ready"):
+                  "require_client_cert", "record", "ready", "pki", "images",
+                  "restconf_root"):
             v = getattr(a, k)
             if v is not None:
                 setattr(c, k, v)
         if not c.cert or not c.key:
             p.error("--cert and --key are required (on the command line or in --config)")
+        if not c.pki:
+            guess = os.path.dirname(os.path.dirname(os.path.abspath(c.cert)))
+            if os.path.isdir(os.path.join(guess, "masa")) and \
+                    os.path.isdir(os.path.join(guess, "owner")):
+                c.pki = guess
+        if c.pki and not c.client_ca:
+            ca = os.path.join(c.pki, "manufacturer", "ca.pem")
+            if os.path.exists(ca):
+                c.client_ca = ca
+        if c.devices is None and c.pki:
+            c.devices = {"*": {"signed": True, "onboarding": {}}}
+        if c.devices is not None and not isinstance(c.devices, dict):
+            p.error("--config: devices must be an object")
+        if c.devices and not c.pki:
+            p.error("devices need --pki (a keys/mkpki.sh tree)")
+        if not c.restconf_root.startswith("/") or c.restconf_root.endswith("/"):
+            p.error("restconf_root must start and not end with '/'")
         return c
 
-    def fault_for(self, method, path):
+    def fault_for(self, method, path, body=b""):
         for f in self.faults:
-            if f.take(method, path):
+            if f.take(method, path, body):
                 return f
         return None
 
@@ -159,7 +215,7 @@ class Config:
 class Request:
     """What a handler sees: method, path, query, headers, body, TLS peer."""
 
-    def __init__(self, method, target, headers, body, client, peer):
+    def __init__(self, method, target, headers, body, client, peer, server=None):
         u = urlsplit(target)
         self.method = method
         self.target = target
@@ -169,6 +225,7 @@ class Request:
         self.body = body
         self.client = client        # client IP address (string)
         self.peer = peer            # PeerIdentity or None
+        self.server = server        # the Server (recorder, config)
 
     def json(self):
         """The body parsed as JSON, or raise ValueError."""
@@ -220,7 +277,7 @@ class HostMeta(Handler):
     """RFC 8040 section 3.1 root-resource discovery."""
 
     def handle(self, req):
-        return Response(200, HOST_META, "application/xrd+xml")
+        return Response(200, HOST_META % self.config.restconf_root, "application/xrd+xml")
 
 
 class Router:
@@ -228,12 +285,21 @@ class Router:
 
     def __init__(self):
         self.routes = {}
+        self.prefixes = []
 
     def add(self, path, handler):
         self.routes[path] = handler
 
+    def add_prefix(self, prefix, handler):
+        self.prefixes.append((prefix, handler))
+
     def dispatch(self, req):
         h = self.routes.get(req.path)
+        if h is None:
+            for prefix, ph in self.prefixes:
+                if req.path.startswith(prefix):
+                    h = ph
+                    break
         if h is None:
             return restconf_error(404, "protocol", "invalid-value",
                                   "no such resource: " + req.path)
@@ -248,9 +314,9 @@ class Router:
     def default(cls, config):
         r = cls()
         r.add("/.well-known/host-meta", HostMeta(config))
-        # Later: r.add(config.restconf_root + "/operations/"
-        #   "ietf-sztp-bootstrap-server:get-bootstrapping-data", GetBootstrappingData(config))
-        #   ... ":report-progress", ReportProgress(config))
+        if config.devices is not None:
+            import sztp_api
+            sztp_api.register(r, config, Handler, Response, restconf_error)
         return r
 
 
@@ -271,6 +337,15 @@ class Recorder:
                 rec.get("client"), rec.get("method"), rec.get("path"),
                 rec.get("status"),
                 " (serial %s)" % rec["client_serial"] if rec.get("client_serial") else "")
+        elif rec.get("event") == "progress":
+            line = "sztp-server: %s progress %s%s (serial %s)" % (
+                rec.get("client"), rec.get("type"),
+                ": %s" % rec["message"] if rec.get("message") else "", rec.get("client_serial"))
+        elif rec.get("event") == "get-bootstrapping-data":
+            line = "sztp-server: %s get-bootstrapping-data (serial %s)%s%s" % (
+                rec.get("client"), rec.get("client_serial"),
+                " signed-data-preferred" if rec.get("signed_data_preferred") else "",
+                " nonce %d bytes" % rec["nonce_len"] if rec.get("nonce_len") else "")
         else:
             line = "sztp-server: %s %s: %s" % (rec.get("client"), rec.get("event"),
                                                 rec.get("detail", ""))
@@ -337,8 +412,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                          peer, None)
             return
         req = Request(self.command, self.path, self.headers, body,
-                      self.client_address[0], peer)
-        fault = cfg.fault_for(req.method, req.path)
+                      self.client_address[0], peer, self.server)
+        fault = cfg.fault_for(req.method, req.path, body)
         if fault and fault.delay:
             time.sleep(fault.delay)
         if fault and fault.drop:
@@ -354,6 +429,16 @@ class RequestHandler(BaseHTTPRequestHandler):
             resp = Response(fault.status,
                             fault.body if fault.body is not None else resp.body,
                             None, resp.headers)
+        elif fault and fault.body is not None:
+            resp = Response(resp.status, fault.body, None, resp.headers)
+        if fault and fault.oversize:
+            n = int(fault.oversize)
+            head = b'{"ietf-sztp-bootstrap-server:output":{"conveyed-information":"'
+            resp = Response(resp.status, head + b"A" * max(0, n - len(head) - 3) + b'"}}',
+                            None, resp.headers)
+        if fault and fault.content_type is not None:
+            resp.headers = [(k, v) for k, v in resp.headers if k.lower() != "content-type"]
+            resp.headers.append(("Content-Type", fault.content_type))
         self._answer(resp, peer, req, fault)
 
     def _answer(self, resp, peer, req, fault=None):
@@ -361,16 +446,47 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.send_response(resp.status)
         for k, v in resp.headers:
             self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Connection", "close")
+        if resp.status not in (204, 304) and not (100 <= resp.status < 200):
+            self.send_header("Content-Length", str(len(body)))
+        keep = self.server.config.keep_alive and req is not None and not (
+            fault and (fault.truncate is not None or fault.reset or fault.delay_body))
+        if not keep:
+            self.send_header("Connection", "close")
         self.end_headers()
         if fault and fault.truncate is not None:
             body = body[:int(fault.truncate)]
-        if self.command != "HEAD":
+        if self.command == "HEAD" or resp.status in (204, 304):
+            body = b""
+        if fault and (fault.reset or fault.delay_body):
+            split = int(fault.split) if fault.split is not None else len(body) // 2
+            self.wfile.write(body[:split])
+            self.wfile.flush()
+            if fault.reset:
+                self._record(self.command, req.path if req else self.path, "reset",
+                             peer, fault)
+                self._reset()
+                return
+            time.sleep(fault.delay_body)
+            body = body[split:]
+        try:
             self.wfile.write(body)
-        self.close_connection = True
+            self.wfile.flush()
+        except OSError:
+            pass
+        self.close_connection = not keep
         self._record(self.command, req.path if req else self.path, resp.status,
                      peer, fault)
+
+    def _reset(self):
+        """Abort the TCP connection: RST, no TLS close_notify."""
+        try:
+            self.wfile.flush()
+            self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                    struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        self.close_connection = True
+        self.server.no_unwrap.add(id(self.request))
 
     def _record(self, method, path, status, peer, fault):
         rec = {"event": "request", "client": self.client_address[0],
@@ -392,6 +508,7 @@ class Server(ThreadingHTTPServer):
 
     def __init__(self, config):
         self.config = config
+        self.no_unwrap = set()
         self.router = Router.default(config)
         self.recorder = Recorder(config.record)
         if ":" in config.bind:
@@ -426,6 +543,13 @@ class Server(ThreadingHTTPServer):
     def shutdown_request(self, request):
         # Send a TLS close_notify before closing: simple clients that read to
         # end of stream then see a clean end rather than a truncation.
+        if id(request) in self.no_unwrap:
+            self.no_unwrap.discard(id(request))
+            try:
+                request.close()
+            except OSError:
+                pass
+            return
         try:
             request.settimeout(1.0)
             request.unwrap()

@@ -10,6 +10,7 @@ certificate identification, fault injection and a clean SIGTERM shutdown.
 Ends with "N passed, N failed"; exit status 0 only if nothing failed.
 """
 
+import base64
 import http.client
 import json
 import os
@@ -114,6 +115,24 @@ def request(srv, method, path, body=None, cert=False):
 
 def get(srv, path, **kw):
     return request(srv, "GET", path, **kw)
+
+
+GBD = "/restconf/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data"
+RP = "/restconf/operations/ietf-sztp-bootstrap-server:report-progress"
+YANG = "application/yang-data+json"
+
+
+def post_json(srv, path, doc, cert=True, headers=None):
+    c = http.client.HTTPSConnection("127.0.0.1", srv.port, context=client_context(cert),
+                                    timeout=30)
+    try:
+        h = {"Content-Type": YANG, "Accept": YANG}
+        h.update(headers or {})
+        c.request("POST", path, body=json.dumps(doc).encode(), headers=h)
+        r = c.getresponse()
+        return r.status, dict(r.getheaders()), r.read()
+    finally:
+        c.close()
 
 
 class ServerTest(unittest.TestCase):
@@ -231,6 +250,114 @@ class ServerTest(unittest.TestCase):
             get(srv, "/drop")
         with self.assertRaises(http.client.IncompleteRead):
             get(srv, "/.well-known/host-meta")
+
+    def test_gbd_default_is_signed_with_nonce_voucher(self):
+        srv = self.start()   # the PKI is found from --cert; every device: signed
+        nonce = base64.b64encode(bytes(range(32))).decode()
+        st, hdr, body = post_json(srv, GBD, {"ietf-sztp-bootstrap-server:input": {
+            "signed-data-preferred": [None], "nonce": nonce}})
+        self.assertEqual(st, 200, body)
+        self.assertEqual(hdr["Content-Type"], YANG)
+        out = json.loads(body)["ietf-sztp-bootstrap-server:output"]
+        for k in ("conveyed-information", "owner-certificate", "ownership-voucher"):
+            self.assertIn(k, out)
+        ov = base64.b64decode(out["ownership-voucher"])
+        self.assertIn(nonce.encode(), ov)          # the voucher JSON is in the CMS
+        g = [r for r in srv.records() if r["event"] == "get-bootstrapping-data"]
+        self.assertEqual((g[0]["client_serial"], g[0]["nonce_len"], g[0]["signed_data_preferred"]),
+                         ("SZTP-DEMO-0001", 32, True))
+
+    def test_gbd_needs_known_client_certificate(self):
+        srv = self.start(config={"devices": {"OTHER": {"onboarding": {}}}})
+        st, _, body = post_json(srv, GBD, {}, cert=True)
+        self.assertEqual(st, 401)
+        self.assertEqual(json.loads(body)["ietf-restconf:errors"]["error"][0]["error-tag"],
+                         "access-denied")
+        st, _, _ = post_json(srv, GBD, {}, cert=False)
+        self.assertEqual(st, 401)
+
+    def test_gbd_unsigned_redirect_and_levels(self):
+        srv = self.start(config={"devices": {"*": {
+            "redirect": [{"address": "192.0.2.7", "port": 9443,
+                          "trust_anchor": os.path.join(PKI, "server/ca.pem")}],
+            "reporting_level": "verbose"}}})
+        st, _, body = post_json(srv, GBD, {"ietf-sztp-bootstrap-server:input": {}})
+        self.assertEqual(st, 200)
+        out = json.loads(body)["ietf-sztp-bootstrap-server:output"]
+        self.assertNotIn("ownership-voucher", out)
+        self.assertEqual(out["reporting-level"], "verbose")
+        ci = base64.b64decode(out["conveyed-information"])
+        self.assertIn(b'"address": "192.0.2.7"', ci)
+        self.assertIn(b'"trust-anchor"', ci)
+
+    def test_gbd_wrong_content_type_is_400(self):
+        srv = self.start()
+        st, _, _ = post_json(srv, GBD, {}, headers={"Content-Type": "application/json"})
+        self.assertEqual(st, 400)
+
+    def test_report_progress_recorded(self):
+        srv = self.start()
+        for t in ("bootstrap-initiated", "bootstrap-complete"):
+            st, _, body = post_json(srv, RP, {"ietf-sztp-bootstrap-server:input": {
+                "progress-type": t, "message": "m " + t}})
+            self.assertEqual((st, body), (204, b""))
+        st, _, _ = post_json(srv, RP, {"ietf-sztp-bootstrap-server:input": {}})
+        self.assertEqual(st, 400)
+        p = [(r["type"], r["message"]) for r in srv.records() if r["event"] == "progress"]
+        self.assertEqual(p, [("bootstrap-initiated", "m bootstrap-initiated"),
+                             ("bootstrap-complete", "m bootstrap-complete")])
+
+    def test_images_with_range(self):
+        d = tempfile.mkdtemp(prefix="sztp-images.")
+        self.addCleanup(shutil.rmtree, d, True)
+        data = os.urandom(5000)
+        with open(os.path.join(d, "os.img"), "wb") as f:
+            f.write(data)
+        srv = self.start("--images", d)
+        st, hdr, body = get(srv, "/images/os.img")
+        self.assertEqual((st, body), (200, data))
+        c = http.client.HTTPSConnection("127.0.0.1", srv.port, context=client_context(), timeout=10)
+        c.request("GET", "/images/os.img", headers={"Range": "bytes=1000-"})
+        r = c.getresponse()
+        self.assertEqual(r.status, 206)
+        self.assertEqual(r.getheader("Content-Range"), "bytes 1000-4999/5000")
+        self.assertEqual(r.read(), data[1000:])
+        c.request("GET", "/images/os.img", headers={"Range": "bytes=6000-"})   # same connection
+        r = c.getresponse()
+        self.assertEqual(r.status, 416)
+        r.read()
+        c.close()
+        self.assertEqual(get(srv, "/images/../secret")[0], 404)
+
+    def test_fault_content_type_oversize_match_reset(self):
+        srv = self.start(config={"faults": [
+            {"path": "/.well-known/host-meta", "content_type": "text/html", "count": 1},
+            {"path": "/.well-known/host-meta", "oversize": 3000, "count": 1},
+            {"path": RP, "match": "bootstrap-complete", "status": 500},
+            {"path": "/reset", "reset": True, "split": 3}]})
+        st, hdr, _ = get(srv, "/.well-known/host-meta")
+        self.assertEqual((st, hdr["Content-Type"]), (200, "text/html"))
+        st, _, body = get(srv, "/.well-known/host-meta")
+        self.assertEqual(len(body), 3000)
+        st, _, _ = post_json(srv, RP, {"ietf-sztp-bootstrap-server:input": {
+            "progress-type": "bootstrap-initiated"}})
+        self.assertEqual(st, 204)
+        st, _, _ = post_json(srv, RP, {"ietf-sztp-bootstrap-server:input": {
+            "progress-type": "bootstrap-complete"}})
+        self.assertEqual(st, 500)
+        with self.assertRaises((http.client.HTTPException, OSError)):
+            get(srv, "/reset")
+
+    def test_keep_alive(self):
+        srv = self.start()
+        c = http.client.HTTPSConnection("127.0.0.1", srv.port, context=client_context(), timeout=10)
+        for _ in range(3):
+            c.request("GET", "/.well-known/host-meta")
+            r = c.getresponse()
+            self.assertEqual(r.status, 200)
+            self.assertIsNone(r.getheader("Connection"))
+            r.read()
+        c.close()
 
     def test_bad_config_key_refused(self):
         d = tempfile.mkdtemp(prefix="sztp-server-test.")

@@ -95,6 +95,7 @@ echo "garbage" >garbage.pem
 mkdir www www/.well-known
 printf '<XRD><Link rel="restconf" href="/restconf"/></XRD>\n' >www/.well-known/host-meta
 echo "index" >www/index.html
+head -c 1000000 /dev/urandom >www/image.bin
 
 # start NAME ARGS...: run server.py, wait for its port in $tmp/NAME.port
 start() {
@@ -175,6 +176,36 @@ expect_status rsa_server 200 "https://localhost:$p_rsa/.well-known/host-meta" --
 run "https://127.0.0.1:$p_good/.well-known/host-meta" --ca ca.pem --body --timeout 5
 if [ $rc -eq 0 ] && [ "$out" = "status 200
 <XRD><Link rel=\"restconf\" href=\"/restconf\"/></XRD>" ]; then ok body_content_length; else bad body_content_length "rc=$rc: $out"; fi
+
+# keep-alive: three requests, the last two on the first connection
+run "https://127.0.0.1:$p_good/conn" --ca ca.pem --repeat 3 --timeout 5
+if [ $rc -eq 0 ] && [ "$(printf '%s\n' "$out" | grep -c '^status 200 reused')" -eq 3 ] &&
+   printf '%s\n' "$out" | sed -n 1p | grep -q 'reused 0' &&
+   printf '%s\n' "$out" | sed -n 3p | grep -q 'reused 1'; then
+	ok keep_alive
+else
+	bad keep_alive "rc=$rc: $out"
+fi
+# Connection: close from the server: the next request opens a new connection
+run "https://127.0.0.1:$p_good/conn-close" --ca ca.pem --repeat 2 --timeout 5
+if [ $rc -eq 0 ] && [ "$(printf '%s\n' "$out" | grep -c 'reused 0')" -eq 2 ]; then
+	ok connection_close_honoured
+else
+	bad connection_close_honoured "rc=$rc: $out"
+fi
+# a 1 MB body streamed into a file (larger than any buffer), then resumed with Range
+rm -f got.bin
+run "https://127.0.0.1:$p_good/image.bin" --ca ca.pem --out got.bin --timeout 5
+if [ $rc -eq 0 ] && cmp -s got.bin www/image.bin; then ok stream_to_file; else bad stream_to_file "rc=$rc: $out"; fi
+head -c 300000 www/image.bin >part.bin
+run "https://127.0.0.1:$p_good/image.bin" --ca ca.pem --out part.bin --range 300000 --timeout 5
+if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q '^status 206$' &&
+   printf '%s\n' "$out" | grep -q '^range 300000-999999/1000000$' && cmp -s part.bin www/image.bin; then
+	ok range_resume
+else
+	bad range_resume "rc=$rc: $out"
+fi
+expect_status range_past_end 416 "https://127.0.0.1:$p_good/image.bin" --ca ca.pem --range 2000000 --timeout 5
 
 run "https://localhost:$p_good/chunked" --ca ca.pem --body --timeout 5
 if [ $rc -eq 0 ] && [ "$out" = "status 200

@@ -2,7 +2,8 @@
 """Loopback test servers for tests/tls/https.sh.
 
   server.py https CERT KEY DOCROOT [tls13|ipv6]  HTTPS file server (plus /chunked,
-                                            /close, /truncated);
+                                            /close, /truncated, /conn; files
+                                            honour "Range: bytes=N-");
                                             tls13: TLS 1.3 only; ipv6: on [::1]
   server.py silent                          accepts TCP connections, never answers
   server.py closed                          prints a port nobody listens on
@@ -19,8 +20,47 @@ import time
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    requests_here = 0   # requests on this connection (one handler per connection)
 
     def do_GET(self):
+        self.requests_here += 1
+        if self.path in ("/conn", "/conn-close"):
+            # how many requests this connection has carried; /conn-close
+            # then closes it ("Connection: close")
+            body = b"requests on this connection: %d\n" % self.requests_here
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            if self.path == "/conn-close":
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        rng = self.headers.get("Range")
+        if rng and rng.startswith("bytes=") and rng.endswith("-"):
+            path = self.translate_path(self.path)
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+            except OSError:
+                self.send_error(404)
+                return
+            first = int(rng[6:-1])
+            if first >= len(data):
+                self.send_response(416)
+                self.send_header("Content-Range", "bytes */%d" % len(data))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            part = data[first:]
+            self.send_response(206)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Range", "bytes %d-%d/%d" % (first, len(data) - 1, len(data)))
+            self.send_header("Content-Length", str(len(part)))
+            self.end_headers()
+            self.wfile.write(part)
+            return
         if self.path == "/chunked":
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")

@@ -291,3 +291,23 @@ TEST(http_chunked_limits)
 	CHECK_EQ_INT(used, 5);
 	CHECK_EQ_INT(c.done, 0);
 }
+
+TEST(http_content_range)
+{
+	int64_t f, l, t;
+	struct err e;
+	static const char *const bad[] = {
+		"", "bytes", "bytes 1-2", "items 0-1/2", "bytes 5-4/10", "bytes 0-10/10",
+		"bytes -1-2/3", "bytes 0-1/2x", "bytes 0 -1/2", "bytes 1234567890123456789-2/3",
+		"bytes 0-1/", "bytes 0-1/**",
+	};
+	CHECK_EQ_INT(http_parse_content_range((const uint8_t *)"bytes 100-199/1000", 18, &f, &l, &t, &e), 0);
+	CHECK_EQ_INT(f, 100);
+	CHECK_EQ_INT(l, 199);
+	CHECK_EQ_INT(t, 1000);
+	CHECK_EQ_INT(http_parse_content_range((const uint8_t *)"bytes 0-0/*", 11, &f, &l, &t, &e), 0);
+	CHECK_EQ_INT(t, -1);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (http_parse_content_range((const uint8_t *)bad[i], strlen(bad[i]), &f, &l, &t, &e) != -1)
+			unit_fail(__FILE__, __LINE__, "accepted Content-Range \"%s\"", bad[i]);
+}

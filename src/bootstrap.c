@@ -1,0 +1,610 @@
+/* bootstrap.c: the RFC 8572 bootstrap client engine (see bootstrap.h). */
+#include "bootstrap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "backoff.h"
+#include "hostmeta.h"
+#include "log.h"
+#include "measure.h"
+#include "onboard.h"
+
+#define HOST_META_PATH "/.well-known/host-meta"
+
+/* Outcome of one server. */
+enum { SRV_FAIL = -1, SRV_DONE = 0, SRV_REDIRECT = 1 };
+
+/* ------------------------------------------------------------ helpers */
+
+int bs_server_url(const char *address, uint16_t port, struct url *u, struct err *e)
+{
+	char s[CONVEYED_HOST_MAX + 32];
+	int n;
+
+	if (!address[0])
+		return err_set(e, "empty address");
+	if (strchr(address, ':'))
+		n = snprintf(s, sizeof s, "https://[%s]:%u", address, (unsigned)port);
+	else
+		n = snprintf(s, sizeof s, "https://%s:%u", address, (unsigned)port);
+	if (n < 0 || (size_t)n >= sizeof s)
+		return err_set(e, "address too long");
+	if (strchr(address, '/') || strchr(address, '@') || strchr(address, '?') ||
+	    strchr(address, '#') || strchr(address, '[') || strchr(address, ']'))
+		return err_set(e, "address \"%.64s\" is not a host", address);
+	return url_parse(u, s, (size_t)n, e);
+}
+
+int bs_list_copy(struct bs_list *l, const struct conveyed_redirect *r, int trusted,
+		 struct err *e)
+{
+	l->n = 0;
+	l->used = 0;
+	l->trusted = trusted;
+	for (int i = 0; i < r->n_servers && i < CONVEYED_MAX_SERVERS; i++) {
+		const struct conveyed_server *s = &r->servers[i];
+		struct conveyed_server *d = &l->servers[l->n];
+		memcpy(d->address, s->address, sizeof d->address);
+		d->address[sizeof d->address - 1] = 0;
+		d->port = s->port;
+		d->trust_anchor.data = NULL;
+		d->trust_anchor.len = 0;
+		if (trusted && s->trust_anchor.len) {
+			if (s->trust_anchor.len > sizeof l->arena - l->used)
+				return err_set(e, "redirect-information: trust anchors larger than %d bytes",
+					       BS_TA_ARENA);
+			memcpy(l->arena + l->used, s->trust_anchor.data, s->trust_anchor.len);
+			d->trust_anchor.data = l->arena + l->used;
+			d->trust_anchor.len = s->trust_anchor.len;
+			l->used += s->trust_anchor.len;
+		}
+		snprintf(l->roots[l->n], sizeof l->roots[l->n], "%s", RESTCONF_ROOT);
+		l->n++;
+	}
+	return 0;
+}
+
+int bs_anchors_from_cms(struct anchors *a, const uint8_t *cms, size_t len, struct err *e)
+{
+	static struct cms_signed_data sd;
+	int n = 0;
+
+	anchors_init(a);
+	if (cms_parse_signed(cms, len, &sd, e) < 0)
+		return err_wrap(e, "trust-anchor");
+	if (sd.n_certs == 0)
+		return err_set(e, "trust-anchor: no certificates");
+	for (size_t i = 0; i < sd.n_certs; i++) {
+		int k = anchors_add_buf(a, sd.certs[i].raw, sd.certs[i].raw_len,
+					"trust-anchor certificate", e);
+		if (k < 0)
+			return err_wrap(e, "trust-anchor");
+		n += k;
+	}
+	return n;
+}
+
+static int visited(struct bs_state *st, const struct url *u, int mark)
+{
+	char k[sizeof st->visited[0]];
+
+	if (url_hostport(u, k, sizeof k) < 0)
+		return 0;
+	for (int i = 0; i < st->n_visited; i++)
+		if (strcmp(st->visited[i], k) == 0)
+			return 1;
+	if (mark && st->n_visited < BS_VISITED_MAX)
+		memcpy(st->visited[st->n_visited++], k, sizeof k);
+	return 0;
+}
+
+static void fail(struct bs_state *st, const char *step, const char *why)
+{
+	log_warn("bootstrap", "%s: %s: %s", st->where, step, why);
+	snprintf(st->last, sizeof st->last, "%.200s: %.40s: %.260s", st->where, step, why);
+}
+
+static const char *body_excerpt(const uint8_t *b, size_t n, char *out, size_t cap,
+				struct err *scratch)
+{
+	if (n && restconf_errors_summary(b, n, out, cap, scratch) == 0)
+		return out;
+	out[0] = 0;
+	return out;
+}
+
+/* POST `op` with the JSON in st->req; response into st->body. */
+static int post(struct bs_state *st, const char *op, int basic, struct bs_http *h,
+		struct err *e)
+{
+	char path[RESTCONF_ROOT_MAX + 96];
+
+	if (restconf_op_path(st->root, op, path, sizeof path, e) < 0)
+		return -1;
+	memset(h, 0, sizeof *h);
+	h->method = "POST";
+	h->path = path;
+	h->accept = RESTCONF_MEDIA;
+	h->content_type = RESTCONF_MEDIA;
+	h->body = (const uint8_t *)st->req;
+	h->body_len = strlen(st->req);
+	h->basic = basic && st->trusted ? st->cfg->basic : NULL;
+	h->resp = st->body;
+	h->resp_cap = sizeof st->body;
+	if (st->ops->request(st->ops->ctx, &st->target, h, e) < 0)
+		return -1;
+	h->path = NULL; /* `path` goes out of scope */
+	return 0;
+}
+
+/* ------------------------------------------------------------ reports */
+
+int bs_report(struct bs_state *st, enum progress_type t, const char *msg, struct err *e)
+{
+	const char *name = progress_name(t);
+	struct bs_http h;
+	struct err re, scratch;
+	char why[300];
+
+	if (!name)
+		return err_set(e, "report-progress: bad type %d", (int)t);
+	if (!progress_wanted(t, st->report_verbose)) {
+		log_debug("bootstrap", "report-progress %s: not sent at reporting-level minimal", name);
+		return 0;
+	}
+	if (!st->report_enabled) {
+		log_info("bootstrap", "progress %s%s%s (not reported: %s is not a trusted "
+			 "bootstrap server)", name, msg ? ": " : "", msg ? msg : "", st->where);
+		return 0;
+	}
+	err_clear(&re);
+	if (restconf_report_body(name, msg, st->req, sizeof st->req, &re) < 0 ||
+	    post(st, RESTCONF_OP_REPORT, 1, &h, &re) < 0) {
+		log_err("bootstrap", "%s: report-progress %s: %s", st->where, name, re.msg);
+		if (progress_must_ack(t))
+			return err_set(e, "report-progress %s: %s", name, re.msg);
+		return 0;
+	}
+	st->reports_sent++;
+	if (h.status == 204) {
+		log_info("bootstrap", "%s: report-progress %s%s%s -> 204", st->where, name,
+			 msg ? ": " : "", msg ? msg : "");
+		return 0;
+	}
+	body_excerpt(st->body, h.resp_len, why, sizeof why, &scratch);
+	log_err("bootstrap", "%s: report-progress %s: HTTP %d (expected 204)%s%s", st->where,
+		name, h.status, why[0] ? ": " : "", why);
+	if (progress_must_ack(t))
+		return err_set(e, "report-progress %s: HTTP %d (expected 204)", name, h.status);
+	return 0;
+}
+
+/* ------------------------------------------------------------ one server */
+
+/* Connect: validated when we have anchors; provisional otherwise or on a bad certificate. */
+static int connect_server(struct bs_state *st, const struct anchors *ta, struct err *e)
+{
+	int trusted = 0, cert_error = 0;
+
+	st->target.url = &st->url;
+	st->target.anchors = ta && ta->n ? ta : NULL;
+	if (st->target.anchors) {
+		if (st->ops->open(st->ops->ctx, &st->target, &trusted, &cert_error, e) == 0) {
+			st->trusted = trusted;
+			return 0;
+		}
+		if (!cert_error)
+			return -1;
+		log_warn("bootstrap", "%s: connect: %s; continuing provisionally (trust-state "
+			 "FALSE: only signed data will be accepted)", st->where, e->msg);
+		st->target.anchors = NULL;
+	} else {
+		log_info("bootstrap", "%s: no trust anchor for this server: connecting "
+			 "provisionally (trust-state FALSE: only signed data will be accepted)",
+			 st->where);
+	}
+	if (st->ops->open(st->ops->ctx, &st->target, &trusted, &cert_error, e) < 0)
+		return -1;
+	st->trusted = 0;
+	return 0;
+}
+
+/* GET host-meta and update st->root. 0 when a different root was found. */
+static int discover_root(struct bs_state *st)
+{
+	struct bs_http h;
+	struct err e;
+	char root[RESTCONF_ROOT_MAX + 1];
+
+	err_clear(&e);
+	memset(&h, 0, sizeof h);
+	h.method = "GET";
+	h.path = HOST_META_PATH;
+	h.accept = "application/xrd+xml";
+	h.resp = st->body;
+	h.resp_cap = HOSTMETA_MAX;
+	if (st->ops->request(st->ops->ctx, &st->target, &h, &e) < 0) {
+		fail(st, "host-meta", e.msg);
+		return -1;
+	}
+	if (h.status != 200) {
+		snprintf(e.msg, sizeof e.msg, "HTTP %d (expected 200)", h.status);
+		fail(st, "host-meta", e.msg);
+		return -1;
+	}
+	if (hostmeta_restconf_root(st->body, h.resp_len, root, sizeof root, &e) < 0) {
+		fail(st, "host-meta", e.msg);
+		return -1;
+	}
+	if (strcmp(root, st->root) == 0) {
+		fail(st, "host-meta", "names the same RESTCONF root");
+		return -1;
+	}
+	log_info("bootstrap", "%s: host-meta: RESTCONF root is %s", st->where, root);
+	snprintf(st->root, sizeof st->root, "%s", root);
+	return 0;
+}
+
+static void log_redirect(struct bs_state *st)
+{
+	const struct conveyed_redirect *r = &st->res.info.redirect;
+	char line[768];
+	size_t k = 0;
+
+	for (int i = 0; i < r->n_servers && k < sizeof line; i++) {
+		int n = snprintf(line + k, sizeof line - k, "%s%s%s%s:%u%s", i ? ", " : "",
+				 strchr(r->servers[i].address, ':') ? "[" : "",
+				 r->servers[i].address,
+				 strchr(r->servers[i].address, ':') ? "]" : "",
+				 (unsigned)r->servers[i].port,
+				 r->servers[i].trust_anchor.len ? " (trust-anchor)" : "");
+		if (n < 0)
+			break;
+		k += (size_t)n;
+	}
+	line[sizeof line - 1] = 0;
+	log_info("bootstrap", "%s: verified redirect-information (%s, %s%s): %d server(s): %s",
+		 st->where, st->res.signed_data ? "signed" : "unsigned",
+		 st->res.trusted ? "trusted" : "untrusted",
+		 st->res.anchors_discarded ? ", trust anchors discarded" : "",
+		 r->n_servers, line);
+}
+
+static int act(struct bs_state *st);
+
+/*
+ * One bootstrap server: get-bootstrapping-data, verify, act. `ta` are the
+ * anchors to validate it with (NULL: provisional).
+ */
+static int try_server(struct bs_state *st, const struct anchors *ta)
+{
+	const struct bs_config *cfg = st->cfg;
+	struct restconf_gbd_input in;
+	struct verify_ctx vc;
+	struct bs_http h;
+	struct err e, scratch;
+	char why[400];
+	int tried_hostmeta = 0;
+
+	err_clear(&e);
+	log_info("bootstrap", "%s: connecting", st->where);
+	if (connect_server(st, ta, &e) < 0) {
+		fail(st, "connect", e.msg);
+		return SRV_FAIL;
+	}
+	log_info("bootstrap", "%s: connected, server %s", st->where,
+		 st->trusted ? "authenticated (trust-state TRUE)" :
+		 "NOT authenticated (provisional, trust-state FALSE)");
+
+	memset(&in, 0, sizeof in);
+	if (st->trusted) {
+		in.hw_model = cfg->hw_model;
+		in.os_name = cfg->os_name;
+		in.os_version = cfg->os_version;
+	} else {
+		in.signed_data_preferred = 1;
+		if (st->ops->random(st->ops->ctx, st->nonce, sizeof st->nonce) < 0) {
+			fail(st, "get-bootstrapping-data", "no random numbers for the nonce");
+			return SRV_FAIL;
+		}
+		in.nonce = st->nonce;
+		in.nonce_len = sizeof st->nonce;
+	}
+	if (restconf_gbd_body(&in, st->req, sizeof st->req, &e) < 0) {
+		fail(st, "get-bootstrapping-data", e.msg);
+		return SRV_FAIL;
+	}
+again:
+	log_info("bootstrap", "%s: POST %s/operations/%s (%s)", st->where, st->root,
+		 RESTCONF_OP_GBD, st->trusted ? "trusted server" :
+		 "signed-data-preferred, with nonce");
+	if (post(st, RESTCONF_OP_GBD, 1, &h, &e) < 0) {
+		fail(st, "get-bootstrapping-data", e.msg);
+		return SRV_FAIL;
+	}
+	if (h.status == 404 && !tried_hostmeta) {
+		tried_hostmeta = 1;
+		fail(st, "get-bootstrapping-data", "HTTP 404: trying /.well-known/host-meta");
+		if (discover_root(st) == 0)
+			goto again;
+		return SRV_FAIL;
+	}
+	if (h.status != 200) {
+		body_excerpt(st->body, h.resp_len, why, sizeof why, &scratch);
+		snprintf(e.msg, sizeof e.msg, "HTTP %d (expected 200)%s%s", h.status,
+			 why[0] ? ": " : "", why);
+		fail(st, "get-bootstrapping-data", e.msg);
+		return SRV_FAIL;
+	}
+	if (!restconf_media_ok(h.resp_type)) {
+		snprintf(e.msg, sizeof e.msg, "wrong Content-Type \"%s\" (expected %s)",
+			 h.resp_type, RESTCONF_MEDIA);
+		fail(st, "get-bootstrapping-data", e.msg);
+		return SRV_FAIL;
+	}
+	log_info("bootstrap", "%s: get-bootstrapping-data: HTTP 200, %zu bytes", st->where,
+		 h.resp_len);
+
+	memset(&vc, 0, sizeof vc);
+	vc.serial = cfg->serial;
+	vc.voucher_anchors = cfg->voucher_anchors;
+	vc.n_voucher_anchors = cfg->n_voucher_anchors;
+	vc.nonce = in.nonce;
+	vc.nonce_len = in.nonce_len;
+	vc.now = time(NULL);
+	vc.clock_trusted = cfg->clock_trusted;
+	vc.trusted_source = st->trusted;
+	vc.device_cert = cfg->device_cert;
+	vc.device_cert_len = cfg->device_cert_len;
+	vc.recipient = cfg->recipient;
+	if (verify_response(st->body, h.resp_len, &vc, &st->work, &st->res, &e) < 0) {
+		fail(st, "verify", e.msg);
+		return SRV_FAIL;
+	}
+	return act(st);
+}
+
+/* Extend the artifacts the device is about to act on into the provisioning
+ * PCR (measure.h; a no-op without a TPM). A measurement that fails means the
+ * device cannot prove what it installed: the onboarding is not done. */
+static int measure_verified(const struct bs_state *st, struct err *e)
+{
+	const struct verify_result *r = &st->res;
+	if (!measure_active())
+		return 0;
+	if (r->ov && measure_data("voucher", st->where, r->ov, r->ov_len, e) < 0)
+		return -1;
+	if (r->oc && measure_data("owner-certificate", st->where, r->oc, r->oc_len, e) < 0)
+		return -1;
+	return measure_data("conveyed-information", st->where, r->ci, r->ci_len, e);
+}
+
+/* Act on the verified st->res: copy a redirect, or onboard. */
+static int act(struct bs_state *st)
+{
+	struct err e;
+
+	err_clear(&e);
+	if (st->res.info.kind == CONVEYED_REDIRECT) {
+		log_redirect(st);
+		if (bs_list_copy(&st->list, &st->res.info.redirect, st->res.trusted, &e) < 0) {
+			fail(st, "redirect", e.msg);
+			return SRV_FAIL;
+		}
+		return SRV_REDIRECT;
+	}
+	if (st->res.info.kind != CONVEYED_ONBOARDING) {
+		fail(st, "verify", "neither redirect nor onboarding information");
+		return SRV_FAIL;
+	}
+	log_info("bootstrap", "%s: verified onboarding-information (%s%s), reporting-level %s",
+		 st->where, st->res.signed_data ? "signed" : "unsigned, from a trusted server",
+		 st->res.encrypted ? ", encrypted" : "",
+		 st->res.reporting_level == VERIFY_REPORT_VERBOSE ? "verbose" : "minimal");
+	if (measure_verified(st, &e) < 0) {
+		fail(st, "measure", e.msg);
+		return SRV_FAIL;
+	}
+	st->report_enabled = st->trusted;
+	st->report_verbose = st->res.reporting_level == VERIFY_REPORT_VERBOSE;
+	st->reports_sent = 0;
+	if (!st->trusted)
+		log_info("bootstrap", "%s: progress will not be reported: the server is not "
+			 "trusted (only a trusted server gets reports)", st->where);
+	if (onboard_run(st, &st->res.info.onboarding, &e) < 0) {
+		fail(st, "onboarding", e.msg);
+		return SRV_FAIL;
+	}
+	if (st->url.host[0])
+		url_hostport(&st->url, st->done_server, sizeof st->done_server);
+	else
+		snprintf(st->done_server, sizeof st->done_server, "%.200s", st->where);
+	return SRV_DONE;
+}
+
+/* ------------------------------------------------------------ one source */
+
+static void set_where(struct bs_state *st, const char *origin)
+{
+	char hp[URL_HOST_MAX + 16];
+	url_hostport(&st->url, hp, sizeof hp);
+	snprintf(st->where, sizeof st->where, "https://%s (%s)", hp, origin);
+}
+
+/* Bootstrapping data at hand (media, DNS): untrusted, no nonce, no reports. */
+static int try_local(struct bs_state *st, const struct bs_source *src)
+{
+	const struct bs_config *cfg = st->cfg;
+	struct verify_ctx vc;
+	struct err e;
+
+	snprintf(st->where, sizeof st->where, "%.200s (%.32s)", src->uri, src->origin);
+	memset(&st->url, 0, sizeof st->url);
+	st->trusted = 0;
+	if (src->response_len > sizeof st->body) {
+		fail(st, "verify", "bootstrapping data larger than the reply limit");
+		return SRV_FAIL;
+	}
+	memcpy(st->body, src->response, src->response_len);
+	log_info("bootstrap", "%s: %zu bytes of bootstrapping data (untrusted source)", st->where,
+		 src->response_len);
+	memset(&vc, 0, sizeof vc);
+	vc.serial = cfg->serial;
+	vc.voucher_anchors = cfg->voucher_anchors;
+	vc.n_voucher_anchors = cfg->n_voucher_anchors;
+	vc.now = time(NULL);
+	vc.clock_trusted = cfg->clock_trusted;
+	vc.trusted_source = 0;
+	vc.device_cert = cfg->device_cert;
+	vc.device_cert_len = cfg->device_cert_len;
+	vc.recipient = cfg->recipient;
+	err_clear(&e);
+	if (verify_response(st->body, src->response_len, &vc, &st->work, &st->res, &e) < 0) {
+		fail(st, "verify", e.msg);
+		return SRV_FAIL;
+	}
+	return act(st);
+}
+
+static int try_source(struct bs_state *st, const struct bs_source *src, struct err *e)
+{
+	const struct bs_config *cfg = st->cfg;
+	char origin[URL_HOST_MAX + 64];
+	int redirects = 0, r;
+
+	st->n_visited = 0;
+	snprintf(st->last, sizeof st->last, "none");
+	if (src->response) {
+		r = try_local(st, src);
+	} else {
+		if (url_parse(&st->url, src->uri, strlen(src->uri), e) < 0)
+			return -1;
+		if (restconf_root_from_path(st->url.path, st->root, sizeof st->root, e) < 0)
+			return -1;
+		set_where(st, src->origin);
+		visited(st, &st->url, 1);
+		/* A source URI is unsigned redirect information: the configured anchors only. */
+		r = try_server(st, cfg->anchors);
+	}
+	while (r == SRV_REDIRECT) {
+		int progressed = 0, loops = 0;
+		char from[URL_HOST_MAX + 16];
+
+		if (++redirects > BS_MAX_REDIRECTS)
+			return err_set(e, "more than %d redirects", BS_MAX_REDIRECTS);
+		if (src->response)
+			snprintf(from, sizeof from, "%s", src->origin);
+		else
+			url_hostport(&st->url, from, sizeof from);
+		snprintf(origin, sizeof origin, "redirect %d from %s", redirects, from);
+		r = SRV_FAIL;
+		for (int i = 0; i < st->list.n; i++) {
+			const struct conveyed_server *s = &st->list.servers[i];
+			const struct anchors *ta = NULL;
+			struct err ue;
+
+			if (bs_server_url(s->address, s->port, &st->url, &ue) < 0) {
+				log_warn("bootstrap", "redirect entry %d \"%.64s\": %s", i + 1,
+					 s->address, ue.msg);
+				continue;
+			}
+			set_where(st, origin);
+			if (visited(st, &st->url, 1)) {
+				log_warn("bootstrap", "%s: redirect loop: this server was already "
+					 "contacted from this source; skipping it", st->where);
+				loops++;
+				continue;
+			}
+			snprintf(st->root, sizeof st->root, "%s", st->list.roots[i]);
+			if (st->list.trusted && s->trust_anchor.len) {
+				if (bs_anchors_from_cms(&st->ta, s->trust_anchor.data,
+							s->trust_anchor.len, &ue) < 0) {
+					fail(st, "trust-anchor", ue.msg);
+					continue;
+				}
+				ta = &st->ta;
+			} else if (st->list.trusted) {
+				ta = cfg->anchors; /* trusted redirect without anchor: ours */
+			}
+			progressed = 1;
+			r = try_server(st, ta);
+			if (r != SRV_FAIL)
+				break;
+		}
+		if (r == SRV_FAIL && !progressed && loops) {
+			log_err("bootstrap", "redirect loop: every server of the redirect from %s was "
+				"already contacted", from);
+			return err_set(e, "redirect loop: every redirect target was already contacted");
+		}
+	}
+	if (r == SRV_DONE)
+		return 0;
+	return err_set(e, "no bootstrap server of this source succeeded (last: %s)", st->last);
+}
+
+/* ------------------------------------------------------------ the loop */
+
+int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops *ops,
+	   const struct bs_source *src, int n, struct err *e)
+{
+	struct backoff bo;
+	int64_t deadline = 0;
+
+	st->cfg = cfg;
+	st->ops = ops;
+	st->done_server[0] = 0;
+	if (n <= 0)
+		return err_set(e, "no bootstrap source (no sztp.url=, DHCP option or built-in server)");
+	if (n > BS_MAX_SOURCES)
+		n = BS_MAX_SOURCES;
+	backoff_init(&bo, cfg->backoff_min_ms > 0 ? cfg->backoff_min_ms : 1000,
+		     cfg->backoff_max_ms > 0 ? cfg->backoff_max_ms : 60000);
+	if (cfg->timeout_s > 0)
+		deadline = ops->now_ms(ops->ctx) + (int64_t)cfg->timeout_s * 1000;
+	log_info("bootstrap", "%d source(s), tried in this order:", n);
+	for (int i = 0; i < n; i++)
+		log_info("bootstrap", "  %d. %s (%s)", i + 1, src[i].uri, src[i].origin);
+	log_info("bootstrap", "bootstrap-server trust anchors: %zu%s", cfg->anchors ? cfg->anchors->n : 0,
+		 cfg->anchors && cfg->anchors->n ? "" : " (every server is contacted provisionally)");
+
+	for (st->round = 1;; st->round++) {
+		uint8_t rb[4];
+		uint32_t rnd;
+		int delay;
+
+		log_info("bootstrap", "round %d%s", st->round,
+			 cfg->timeout_s || cfg->max_rounds ? "" :
+			 " (retrying forever; sztp.timeout= bounds it)");
+		for (int i = 0; i < n; i++) {
+			struct err se;
+			err_clear(&se);
+			log_info("bootstrap", "source %d/%d: %s (%s)", i + 1, n, src[i].uri,
+				 src[i].origin);
+			if (try_source(st, &src[i], &se) == 0) {
+				ops->close(ops->ctx);
+				log_info("bootstrap", "bootstrapping complete via %s (source %s, round %d)",
+					 st->done_server, src[i].uri, st->round);
+				return 0;
+			}
+			ops->close(ops->ctx);
+			log_warn("bootstrap", "source %d/%d %s (%s) failed: %s", i + 1, n, src[i].uri,
+				 src[i].origin, se.msg);
+			snprintf(st->last, sizeof st->last, "%s", se.msg);
+			if (deadline && ops->now_ms(ops->ctx) >= deadline)
+				return err_set(e, "gave up after %d s (sztp.timeout) in round %d",
+					       cfg->timeout_s, st->round);
+		}
+		if (cfg->max_rounds && st->round >= cfg->max_rounds)
+			return err_set(e, "no bootstrap source succeeded in %d round(s)", st->round);
+		if (ops->random(ops->ctx, rb, sizeof rb) < 0)
+			memset(rb, 0, sizeof rb);
+		rnd = (uint32_t)rb[0] << 24 | (uint32_t)rb[1] << 16 | (uint32_t)rb[2] << 8 | rb[3];
+		delay = backoff_next(&bo, rnd);
+		if (deadline && ops->now_ms(ops->ctx) + delay >= deadline)
+			return err_set(e, "gave up after %d s (sztp.timeout): round %d failed and the "
+				       "next would start too late", cfg->timeout_s, st->round);
+		log_info("bootstrap", "round %d failed; next round in %d ms", st->round, delay);
+		ops->sleep_ms(ops->ctx, delay);
+	}
+}

@@ -1,0 +1,221 @@
+/*
+ * bootstrap.h: the RFC 8572 bootstrap client engine (sections 5.2-5.6).
+ *
+ * It decides; the transport (struct bs_ops: bs_https.c on the device, a fake
+ * in the unit tests) touches the network. Given the bootstrap sources (URIs
+ * from sztp.url=, DHCP, built-in lists, in that order), it runs the source
+ * loop:
+ *
+ *   round 1, 2, ...: every source in the given order (logged), and for each
+ *     - connect to the server: validate its certificate against the
+ *       configured bootstrap anchors; with none, or when validation fails,
+ *       connect provisionally (trust-state FALSE);
+ *     - POST get-bootstrapping-data: to an untrusted server with
+ *       signed-data-preferred and a fresh 32-byte nonce; to a trusted one
+ *       with hw-model/os-name/os-version when configured; on 404, discover
+ *       the RESTCONF root with GET /.well-known/host-meta and retry once;
+ *     - require 200 and application/yang-data+json, then verify_response();
+ *     - redirect-information: try its servers in order, each with its
+ *       trust anchor when the redirect was trusted (else provisionally), at
+ *       most BS_MAX_REDIRECTS redirects per source, never a server twice
+ *       (loop detection);
+ *     - onboarding-information: onboard_run() (onboard.h), reporting
+ *       progress only to a trusted server (TLS validated), at the
+ *       reporting-level the server asked for;
+ *   then wait (capped exponential backoff with jitter, backoff.h) and start
+ *   the next round; forever unless cfg.timeout_s or cfg.max_rounds is set.
+ *
+ * Every attempt and failure is logged on one line with the server, the step
+ * and the reason, e.g.
+ *   bootstrap: https://192.0.2.1:8443 (dhcp4): get-bootstrapping-data: HTTP 503 (expected 200)
+ */
+#ifndef SZTP_BOOTSTRAP_H
+#define SZTP_BOOTSTRAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "anchors.h"
+#include "cms.h"
+#include "conveyed.h"
+#include "err.h"
+#include "json.h"
+#include "progress.h"
+#include "restconf.h"
+#include "tls_http.h"
+#include "url.h"
+#include "verify.h"
+#include "x509.h"
+
+#define BS_MAX_SOURCES   32
+#define BS_MAX_REDIRECTS 10          /* redirects followed from one source */
+#define BS_VISITED_MAX   (1 + BS_MAX_REDIRECTS * CONVEYED_MAX_SERVERS)
+#define BS_TA_ARENA      (64 * 1024) /* trust-anchor CMS bytes of one redirect list */
+#define BS_BODY_MAX      JSON_MAX_SIZE
+#define BS_REQ_MAX       4096
+
+/*
+ * A bootstrap source: a bootstrap server URI "https://host[:port][/root]",
+ * or (response != NULL) bootstrapping data already at hand (removable
+ * media, DNS TXT records) as a get-bootstrapping-data output body. Such
+ * data is always untrusted: it is verified with trust-state FALSE and no
+ * nonce, so only signed data or unsigned redirects are acted upon, and no
+ * progress is reported for it.
+ */
+struct bs_source {
+	const char *uri;          /* the URI, or a description of the data ("SZTP:/sztp/SN") */
+	const char *origin;       /* "cmdline", "dhcp4", "media", "built-in", ... (for logs) */
+	const uint8_t *response;  /* local data, or NULL for a server */
+	size_t response_len;
+};
+
+/* A server to connect to. */
+struct bs_target {
+	const struct url *url;         /* host, port */
+	const struct anchors *anchors; /* validate against these, or NULL: provisional */
+};
+
+/* One HTTP exchange through the transport. */
+struct bs_http {
+	const char *method;       /* "GET" or "POST" */
+	const char *path;
+	const char *accept;
+	const char *content_type; /* of the request body, or NULL */
+	const uint8_t *body;
+	size_t body_len;
+	const char *basic;        /* HTTP Basic "user:password", or NULL */
+	uint8_t *resp;            /* response body buffer ... */
+	size_t resp_cap;          /* ... and its size */
+	/* out */
+	int status;
+	char resp_type[HTTP_CTYPE_MAX + 1]; /* Content-Type, "" when absent */
+	size_t resp_len;
+};
+
+/* The transport. */
+struct bs_ops {
+	void *ctx;
+	/*
+	 * Connect to `t` (or keep the open connection when it is to the same
+	 * target). Sets *trusted (server certificate validated) and, on
+	 * failure, *cert_error (the failure was the server certificate).
+	 */
+	int (*open)(void *ctx, const struct bs_target *t, int *trusted, int *cert_error,
+		    struct err *e);
+	/* One request on the connection opened for `t`. 0 when a complete
+	 * response arrived (any status), -1 with `e` set. */
+	int (*request)(void *ctx, const struct bs_target *t, struct bs_http *h, struct err *e);
+	/* Close any open connection. */
+	void (*close)(void *ctx);
+	/* Fill buf with len cryptographically random bytes. */
+	int (*random)(void *ctx, uint8_t *buf, size_t len);
+	/* Wait. */
+	void (*sleep_ms)(void *ctx, int ms);
+	/* Monotonic milliseconds. */
+	int64_t (*now_ms)(void *ctx);
+};
+
+/* What the device knows and how hard to try. */
+struct bs_config {
+	const char *serial;                     /* device serial number */
+	const struct anchors *anchors;          /* bootstrap-server trust anchors (NULL/empty: none) */
+	const struct x509_der *voucher_anchors; /* voucher trust anchors */
+	size_t n_voucher_anchors;
+	const uint8_t *device_cert;             /* IDevID DER (idevid-issuer check), or NULL */
+	size_t device_cert_len;
+	const struct cms_recipient *recipient;  /* to decrypt conveyed information, or NULL */
+	int clock_trusted;                      /* the wall clock can be relied upon */
+	const char *hw_model;                   /* sent to trusted servers only; NULL: not sent */
+	const char *os_name;
+	const char *os_version;
+	const char *basic;                      /* HTTP Basic "user:password" (trusted servers only) */
+	int timeout_s;                          /* give up after this long; 0: never */
+	int max_rounds;                         /* give up after this many rounds; 0: never */
+	int backoff_min_ms;                     /* first delay between rounds (default 1000) */
+	int backoff_max_ms;                     /* cap (default 60000) */
+	int no_pivot;                           /* passed to onboard_run() */
+	const char *target_root;                /* passed to onboard_run() */
+	const char *target_disk;
+};
+
+/* A copied redirect list (the verifier's buffers are reused per response). */
+struct bs_list {
+	int n;
+	int trusted;                            /* the redirect information was trusted */
+	struct conveyed_server servers[CONVEYED_MAX_SERVERS]; /* trust_anchor points into arena */
+	char roots[CONVEYED_MAX_SERVERS][RESTCONF_ROOT_MAX + 1];
+	size_t used;
+	uint8_t arena[BS_TA_ARENA];
+};
+
+/* Everything the engine needs; large (a few MiB), keep it static. */
+struct bs_state {
+	const struct bs_config *cfg;
+	const struct bs_ops *ops;
+	struct verify_work work;
+	struct verify_result res;
+	uint8_t body[BS_BODY_MAX];
+	char req[BS_REQ_MAX];
+	uint8_t nonce[RESTCONF_NONCE_MAX];
+	struct anchors ta;                      /* anchors learned from a trusted redirect */
+	struct bs_list list;
+	char visited[BS_VISITED_MAX][CONVEYED_HOST_MAX + 8];
+	int n_visited;
+	int round;
+	/* the server being talked to */
+	struct url url;
+	struct bs_target target;
+	char root[RESTCONF_ROOT_MAX + 1];
+	char where[2 * CONVEYED_HOST_MAX + 128]; /* "https://host:port (origin)" for logs */
+	int trusted;                            /* TLS validated (trust-state from TLS) */
+	/* progress reporting for the current onboarding information */
+	int report_enabled;
+	int report_verbose;
+	int reports_sent;
+	char last[ERR_MSG_MAX];                 /* the last failure (of a server, then of the source) */
+	/* outcome */
+	char done_server[CONVEYED_HOST_MAX + 8];
+};
+
+/*
+ * Run the source loop over src[0..n) until onboarding succeeds. Returns 0
+ * (st->res holds the onboarding information acted upon, st->done_server
+ * the server), or -1 with `e` set when cfg.timeout_s / cfg.max_rounds ran
+ * out or there was no usable source.
+ */
+int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops *ops,
+	   const struct bs_source *src, int n, struct err *e);
+
+/*
+ * Report progress `t` with an optional message for the onboarding
+ * information being processed (called by onboard_run()). Honors the
+ * reporting-level and the trusted-server rule. Returns 0 when the report was
+ * sent and acknowledged with 204, or not sent by those rules; -1 with `e`
+ * set when a report that must be acknowledged (progress_must_ack) was not.
+ * Other failures are logged and return 0.
+ */
+int bs_report(struct bs_state *st, enum progress_type t, const char *msg, struct err *e);
+
+/*
+ * Copy verified redirect information `r` into `l` (addresses, ports, trust
+ * anchors into l->arena). Returns 0 or -1 (the trust anchors exceed
+ * BS_TA_ARENA).
+ */
+int bs_list_copy(struct bs_list *l, const struct conveyed_redirect *r, int trusted,
+		 struct err *e);
+
+/*
+ * Make a URL for a redirect entry: an IPv6 address is bracketed; the port
+ * is always given. Returns 0 or -1 with `e` set (not a valid host).
+ */
+int bs_server_url(const char *address, uint16_t port, struct url *u, struct err *e);
+
+/*
+ * Load the certificates of a trust-anchor CMS (degenerate SignedData,
+ * ContentInfo-wrapped) into `a` (emptied first). Returns the number of
+ * anchors or -1 with `e` set.
+ */
+int bs_anchors_from_cms(struct anchors *a, const uint8_t *cms, size_t len, struct err *e);
+
+#endif

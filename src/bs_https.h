@@ -1,0 +1,26 @@
+/*
+ * bs_https.h: the bootstrap engine's transport (struct bs_ops) over the
+ * HTTPS client (https.h): one kept-alive connection at a time, the device
+ * identity as TLS client certificate, getrandom() for nonces and jitter,
+ * CLOCK_MONOTONIC and nanosleep() for the loop.
+ */
+#ifndef SZTP_BS_HTTPS_H
+#define SZTP_BS_HTTPS_H
+
+#include "bootstrap.h"
+#include "https.h"
+#include "tls_ccert.h"
+
+struct bs_https {
+	struct https_client hc;
+	const struct tls_client_id *client; /* NULL: no client certificate */
+};
+
+/*
+ * Fill `ops` to use `t` (whose lifetime must cover the run) with the
+ * limits `lim` and the device identity `client` (may be NULL).
+ */
+void bs_https_init(struct bs_https *t, struct bs_ops *ops, const struct https_limits *lim,
+		   const struct tls_client_id *client);
+
+#endif

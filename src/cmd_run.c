@@ -1,0 +1,194 @@
+/*
+ * cmd_run.c: `sztpboot run`: the whole RFC 8572 bootstrap flow as a normal
+ * process on the host, against the given bootstrap-server URLs (tried in
+ * order), so the protocol can be tested without QEMU.
+ *
+ *   sztpboot run --cert FILE --key FILE --voucher-ta FILE|DIR [options] URL...
+ *
+ *   --cert FILE          device certificate, PEM (may be followed by its chain)
+ *   --chain FILE         intermediate certificates sent after it
+ *   --key FILE           device private key (PEM; the TPM comes later)
+ *   --serial SN          serial number (default: the certificate's serialNumber)
+ *   --bootstrap-ta PATH  bootstrap-server trust anchors (file or directory);
+ *                        without them every server is contacted provisionally
+ *   --voucher-ta PATH    voucher trust anchors (file or directory)
+ *   --target-root DIR, --target-disk DEV, --no-pivot
+ *                        where onboarding would install (passed on)
+ *   --timeout SEC        give up after SEC seconds (default: retry forever)
+ *   --max-rounds N       give up after N rounds over the sources
+ *   --backoff MIN,MAX    delay between rounds in ms (default 1000,60000)
+ *   --connect-timeout MS, --response-timeout MS, --idle-timeout MS
+ *                        HTTP limits (default 10000, 10000, 30000)
+ *   --hw-model S, --os-name S, --os-version S
+ *                        sent to trusted servers only
+ *   --basic USER:PASS    HTTP Basic credentials (trusted servers only)
+ *   --untrusted-clock    do not rely on the system clock (nonce vouchers)
+ *   --verbose            debug log lines
+ *
+ * Exit status: 0 onboarding complete, 1 failure, 2 usage error.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootstrap.h"
+#include "bs_https.h"
+#include "bs_setup.h"
+#include "commands.h"
+#include "log.h"
+
+static struct bs_state run_state;
+static struct bs_setup run_setup;
+static struct bs_https run_transport;
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: sztpboot run --cert FILE --key FILE --voucher-ta PATH [--chain FILE]\n"
+		"         [--serial SN] [--bootstrap-ta PATH] [--target-root DIR] [--target-disk DEV]\n"
+		"         [--no-pivot] [--timeout SEC] [--max-rounds N] [--backoff MIN,MAX]\n"
+		"         [--connect-timeout MS] [--response-timeout MS] [--idle-timeout MS]\n"
+		"         [--hw-model S] [--os-name S] [--os-version S] [--basic USER:PASS]\n"
+		"         [--untrusted-clock] [--verbose] URL...\n");
+	return 2;
+}
+
+static int num(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cert", required_argument, NULL, 'c' },
+		{ "chain", required_argument, NULL, 'C' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "serial", required_argument, NULL, 's' },
+		{ "bootstrap-ta", required_argument, NULL, 'b' },
+		{ "voucher-ta", required_argument, NULL, 'v' },
+		{ "target-root", required_argument, NULL, 'r' },
+		{ "target-disk", required_argument, NULL, 'd' },
+		{ "no-pivot", no_argument, NULL, 'P' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "max-rounds", required_argument, NULL, 'm' },
+		{ "backoff", required_argument, NULL, 'B' },
+		{ "connect-timeout", required_argument, NULL, '1' },
+		{ "response-timeout", required_argument, NULL, '2' },
+		{ "idle-timeout", required_argument, NULL, '3' },
+		{ "hw-model", required_argument, NULL, 'H' },
+		{ "os-name", required_argument, NULL, 'N' },
+		{ "os-version", required_argument, NULL, 'V' },
+		{ "basic", required_argument, NULL, 'A' },
+		{ "untrusted-clock", no_argument, NULL, 'U' },
+		{ "verbose", no_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bs_paths p;
+	struct bs_config cfg;
+	struct bs_ops ops;
+	struct https_limits lim = { 10000, 10000, 30000, 0 };
+	struct bs_source src[BS_MAX_SOURCES];
+	struct err e;
+	int c, n, rc;
+	long v;
+
+	memset(&p, 0, sizeof p);
+	memset(&cfg, 0, sizeof cfg);
+	memset(src, 0, sizeof src);
+	cfg.clock_trusted = 1;
+	err_clear(&e);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': p.cert = optarg; break;
+		case 'C': p.chain = optarg; break;
+		case 'k': p.key = optarg; break;
+		case 's': p.serial = optarg; break;
+		case 'b': p.bootstrap_anchors = optarg; break;
+		case 'v': p.voucher_anchors = optarg; break;
+		case 'r': cfg.target_root = optarg; break;
+		case 'd': cfg.target_disk = optarg; break;
+		case 'P': cfg.no_pivot = 1; break;
+		case 't':
+			if (num(optarg, 1, 86400 * 365, &v) < 0)
+				return fprintf(stderr, "run: --timeout: 1.. seconds\n"), 2;
+			cfg.timeout_s = (int)v;
+			break;
+		case 'm':
+			if (num(optarg, 1, 1000000, &v) < 0)
+				return fprintf(stderr, "run: --max-rounds: a positive number\n"), 2;
+			cfg.max_rounds = (int)v;
+			break;
+		case 'B': {
+			char *comma = strchr(optarg, ',');
+			long lo, hi;
+			if (!comma)
+				return fprintf(stderr, "run: --backoff MIN,MAX (ms)\n"), 2;
+			*comma = 0;
+			if (num(optarg, 1, 3600000, &lo) < 0 || num(comma + 1, lo, 3600000, &hi) < 0)
+				return fprintf(stderr, "run: --backoff MIN,MAX (ms, MIN <= MAX)\n"), 2;
+			cfg.backoff_min_ms = (int)lo;
+			cfg.backoff_max_ms = (int)hi;
+			break;
+		}
+		case '1': case '2': case '3':
+			if (num(optarg, 1, 3600000, &v) < 0)
+				return fprintf(stderr, "run: timeouts are 1..3600000 ms\n"), 2;
+			if (c == '1')
+				lim.connect_ms = (int)v;
+			else if (c == '2')
+				lim.header_ms = (int)v;
+			else
+				lim.idle_ms = (int)v;
+			break;
+		case 'H': cfg.hw_model = optarg; break;
+		case 'N': cfg.os_name = optarg; break;
+		case 'V': cfg.os_version = optarg; break;
+		case 'A': cfg.basic = optarg; break;
+		case 'U': cfg.clock_trusted = 0; break;
+		case 'x': log_set_level(LOG_DEBUG); break;
+		case 'h': usage(); return 0;
+		default:
+			fprintf(stderr, "run: unknown option or missing argument: %s\n",
+				argv[optind - 1]);
+			return usage();
+		}
+	}
+	n = argc - optind;
+	if (n < 1 || !p.cert || !p.key || !p.voucher_anchors)
+		return usage();
+	if (n > BS_MAX_SOURCES) {
+		fprintf(stderr, "run: at most %d URLs\n", BS_MAX_SOURCES);
+		return 2;
+	}
+	for (int i = 0; i < n; i++) {
+		struct url u;
+		if (url_parse(&u, argv[optind + i], strlen(argv[optind + i]), &e) < 0) {
+			fprintf(stderr, "run: %s: %s\n", argv[optind + i], e.msg);
+			return 2;
+		}
+		src[i].uri = argv[optind + i];
+		src[i].origin = "command line";
+	}
+	if (bs_setup_load(&run_setup, &p, &cfg, &e) < 0) {
+		log_err("bootstrap", "%s", e.msg);
+		return 1;
+	}
+	bs_https_init(&run_transport, &ops, &lim, &run_setup.tls);
+	rc = bs_run(&run_state, &cfg, &ops, src, n, &e);
+	bs_setup_clear(&run_setup);
+	if (rc < 0) {
+		log_err("bootstrap", "bootstrapping failed: %s", e.msg);
+		return 1;
+	}
+	return 0;
+}

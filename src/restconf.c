@@ -1,0 +1,250 @@
+/* restconf.c: RESTCONF bodies, paths and error replies (see restconf.h). */
+#include "restconf.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "b64.h"
+#include "json.h"
+
+/* Append a JSON string literal for s (already checked) to out[*n..cap). */
+static int put_str(char *out, size_t cap, size_t *n, const char *s, int lossy)
+{
+	if (*n + 1 >= cap)
+		return -1;
+	out[(*n)++] = '"';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[8];
+		const char *p = esc;
+		size_t k;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			esc[2] = 0;
+		} else if (c < 0x20 || c == 0x7f) {
+			if (!lossy)
+				return -1;
+			esc[0] = ' ';
+			esc[1] = 0;
+		} else {
+			esc[0] = (char)c;
+			esc[1] = 0;
+		}
+		k = strlen(p);
+		if (*n + k + 1 >= cap)
+			return -1;
+		memcpy(out + *n, p, k);
+		*n += k;
+	}
+	if (*n + 2 > cap)
+		return -1;
+	out[(*n)++] = '"';
+	out[*n] = 0;
+	return 0;
+}
+
+static int put_raw(char *out, size_t cap, size_t *n, const char *s)
+{
+	size_t k = strlen(s);
+	if (*n + k + 1 > cap)
+		return -1;
+	memcpy(out + *n, s, k + 1);
+	*n += k;
+	return 0;
+}
+
+static int str_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= RESTCONF_STR_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int restconf_gbd_body(const struct restconf_gbd_input *in, char *out, size_t cap,
+		      struct err *e)
+{
+	const char *names[3] = { "hw-model", "os-name", "os-version" };
+	const char *vals[3] = { in->hw_model, in->os_name, in->os_version };
+	char nonce[B64_ENCODED_LEN(RESTCONF_NONCE_MAX) + 1];
+	size_t n = 0;
+	int first = 1;
+
+	if (cap == 0)
+		return err_set(e, "restconf: no room for the request");
+	out[0] = 0;
+	if (put_raw(out, cap, &n, "{\"ietf-sztp-bootstrap-server:input\":{") < 0)
+		goto room;
+	if (in->signed_data_preferred) {
+		if (put_raw(out, cap, &n, "\"signed-data-preferred\":[null]") < 0)
+			goto room;
+		first = 0;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (!vals[i])
+			continue;
+		if (!str_ok(vals[i]))
+			return err_set(e, "restconf: %s is empty, too long or has control characters",
+				       names[i]);
+		if ((!first && put_raw(out, cap, &n, ",") < 0) ||
+		    put_str(out, cap, &n, names[i], 0) < 0 || put_raw(out, cap, &n, ":") < 0 ||
+		    put_str(out, cap, &n, vals[i], 0) < 0)
+			goto room;
+		first = 0;
+	}
+	if (in->nonce) {
+		if (in->nonce_len < RESTCONF_NONCE_MIN || in->nonce_len > RESTCONF_NONCE_MAX)
+			return err_set(e, "restconf: nonce of %zu bytes (must be %d..%d)",
+				       in->nonce_len, RESTCONF_NONCE_MIN, RESTCONF_NONCE_MAX);
+		if (b64_encode(in->nonce, in->nonce_len, nonce, sizeof nonce) < 0)
+			goto room;
+		if ((!first && put_raw(out, cap, &n, ",") < 0) ||
+		    put_raw(out, cap, &n, "\"nonce\":") < 0 || put_str(out, cap, &n, nonce, 0) < 0)
+			goto room;
+	}
+	if (put_raw(out, cap, &n, "}}") < 0)
+		goto room;
+	return (int)n;
+room:
+	out[0] = 0;
+	return err_set(e, "restconf: request larger than %zu bytes", cap);
+}
+
+int restconf_report_body(const char *type, const char *message, char *out, size_t cap,
+			 struct err *e)
+{
+	char msg[RESTCONF_MSG_MAX + 1];
+	size_t n = 0;
+
+	if (cap == 0)
+		return err_set(e, "restconf: no room for the report");
+	out[0] = 0;
+	if (!type || !str_ok(type))
+		return err_set(e, "restconf: bad progress type");
+	if (put_raw(out, cap, &n, "{\"ietf-sztp-bootstrap-server:input\":{\"progress-type\":") < 0 ||
+	    put_str(out, cap, &n, type, 0) < 0)
+		goto room;
+	if (message && message[0]) {
+		snprintf(msg, sizeof msg, "%s", message);
+		if (put_raw(out, cap, &n, ",\"message\":") < 0 || put_str(out, cap, &n, msg, 1) < 0)
+			goto room;
+	}
+	if (put_raw(out, cap, &n, "}}") < 0)
+		goto room;
+	return (int)n;
+room:
+	out[0] = 0;
+	return err_set(e, "restconf: report larger than %zu bytes", cap);
+}
+
+int restconf_op_path(const char *root, const char *op, char *out, size_t cap, struct err *e)
+{
+	size_t rl = strlen(root);
+	int n;
+
+	if (rl == 0 || root[0] != '/' || root[rl - 1] == '/' || rl > RESTCONF_ROOT_MAX)
+		return err_set(e, "restconf: bad root \"%.64s\"", root);
+	n = snprintf(out, cap, "%s/operations/%s", root, op);
+	if (n < 0 || (size_t)n >= cap)
+		return err_set(e, "restconf: operation path too long");
+	return n;
+}
+
+int restconf_media_ok(const char *ct)
+{
+	size_t n = strlen(RESTCONF_MEDIA);
+
+	if (!ct || strncasecmp(ct, RESTCONF_MEDIA, n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == 0 || *ct == ';';
+}
+
+int restconf_root_from_path(const char *path, char *root, size_t cap, struct err *e)
+{
+	static const char ops[] = "/operations/";
+	size_t n = strlen(path);
+	const char *o;
+
+	if (n && path[0] != '/')
+		return err_set(e, "restconf: path \"%.64s\" does not start with '/'", path);
+	if (n == 0 || strcmp(path, "/") == 0) {
+		path = RESTCONF_ROOT;
+		n = strlen(path);
+	} else if ((o = strstr(path, ops)) != NULL) {
+		n = (size_t)(o - path);
+	}
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (n == 0 || (n == 1 && path[0] == '/')) {
+		path = RESTCONF_ROOT;
+		n = strlen(path);
+	}
+	if (n >= cap || n > RESTCONF_ROOT_MAX)
+		return err_set(e, "restconf: root path longer than %d bytes", RESTCONF_ROOT_MAX);
+	memcpy(root, path, n);
+	root[n] = 0;
+	return 0;
+}
+
+/* Copy a string member of `o` named `name` into dst[cap] (cut, sanitised). */
+static void member_str(const cJSON *o, const char *name, char *dst, size_t cap)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+	size_t i;
+
+	dst[0] = 0;
+	if (!cJSON_IsString(m) || !m->valuestring)
+		return;
+	for (i = 0; i + 1 < cap && m->valuestring[i]; i++) {
+		unsigned char c = (unsigned char)m->valuestring[i];
+		dst[i] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+	}
+	dst[i] = 0;
+}
+
+int restconf_errors_summary(const uint8_t *body, size_t len, char *out, size_t cap,
+			    struct err *e)
+{
+	char tag[64], msg[200], app[64];
+	const cJSON *errs, *list, *first;
+	cJSON *root;
+	int n;
+
+	if (cap)
+		out[0] = 0;
+	if (len > RESTCONF_ERRORS_MAX)
+		return err_set(e, "restconf: error reply larger than %d bytes", RESTCONF_ERRORS_MAX);
+	root = json_parse(body, len, "error reply", e);
+	if (!root)
+		return -1;
+	errs = cJSON_GetObjectItemCaseSensitive(root, "ietf-restconf:errors");
+	list = cJSON_IsObject(errs) ? cJSON_GetObjectItemCaseSensitive(errs, "error") : NULL;
+	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1 ||
+	    !cJSON_IsObject(first = cJSON_GetArrayItem(list, 0))) {
+		json_free(root);
+		return err_set(e, "restconf: not an ietf-restconf:errors document");
+	}
+	n = cJSON_GetArraySize(list);
+	member_str(first, "error-tag", tag, sizeof tag);
+	member_str(first, "error-message", msg, sizeof msg);
+	member_str(first, "error-app-tag", app, sizeof app);
+	json_free(root);
+	if (!tag[0]) {
+		return err_set(e, "restconf: error without error-tag");
+	}
+	snprintf(out, cap, "error-tag \"%s\"%s%s%s%s%s", tag, app[0] ? " app-tag \"" : "", app,
+		 app[0] ? "\"" : "", msg[0] ? ": " : "", msg);
+	if (n > 1) {
+		size_t l = strlen(out);
+		snprintf(out + l, cap > l ? cap - l : 0, " (and %d more)", n - 1);
+	}
+	return 0;
+}

@@ -1,0 +1,164 @@
+#!/bin/sh
+# tests/client/onboarding.sh: full RFC 8572 onboarding with `sztpboot run`
+# against the test bootstrap server on loopback: signed data via an
+# untrusted server, unsigned data via a trusted one, a 3-hop redirect chain
+# with trust anchors, and the exact progress-report sequences.
+. "$(dirname "$0")/lib.inc"
+
+OB_EMPTY='{}'
+OB_IMAGE='{"boot-image":{"os-name":"Demo","os-version":"1","download-uri":["https://127.0.0.1/images/x.img"],"image-verification":[{"hash-algorithm":"ietf-sztp-conveyed-info:sha-256","hash-value":"00:01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:1d:1e:1f"}]}}'
+
+p1=$(free_port)
+
+# ---- signed data via an untrusted server (no bootstrap anchors: provisional)
+start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"signed\": true, \"onboarding\": $OB_EMPTY}}}"
+client --no-pivot --max-rounds 1 --hw-model "Demo Model" --basic "dev:secret" "https://127.0.0.1:$p1"
+if [ $rc -eq 0 ] && has "connecting provisionally" && has "verified onboarding-information \(signed\)" &&
+   has "progress will not be reported" && has "bootstrapping complete via 127.0.0.1:$p1" &&
+   [ "$(progress s1)" = "" ] && [ "$(gbd s1 signed_data_preferred)" = true ] &&
+   [ "$(gbd s1 nonce_len)" = 32 ] && [ "$(gbd s1 hw_model)" = null ] &&
+   [ "$(gbd s1 basic)" = false ] && [ "$(gbd s1 client_serial)" = '"SZTP-DEMO-0001"' ]; then
+	ok signed_via_untrusted
+else
+	bad signed_via_untrusted "rc=$rc progress=$(progress s1) sdp=$(gbd s1 signed_data_preferred) nonce=$(gbd s1 nonce_len) hw=$(gbd s1 hw_model)"
+fi
+stop_server s1
+
+# ---- signed and encrypted conveyed information, untrusted server
+start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"signed\": true, \"encrypted\": true, \"onboarding\": $OB_EMPTY}}}"
+client --no-pivot --max-rounds 1 "https://127.0.0.1:$p1"
+if [ $rc -eq 0 ] && has "verified onboarding-information \(signed, encrypted\)"; then
+	ok signed_encrypted_via_untrusted
+else
+	bad signed_encrypted_via_untrusted "rc=$rc"
+fi
+stop_server s1
+
+# ---- unsigned data via a trusted server, minimal reporting
+start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"SZTP-DEMO-0001\": {\"onboarding\": $OB_EMPTY}}}"
+client $trusted --no-pivot --max-rounds 1 --hw-model "Demo Model" --os-name Linux --os-version 6.1 \
+	--basic "dev:secret" "https://127.0.0.1:$p1"
+if [ $rc -eq 0 ] && has "server authenticated \(trust-state TRUE\)" &&
+   has "verified onboarding-information \(unsigned, from a trusted server\), reporting-level minimal" &&
+   has "report-progress bootstrap-initiated -> 204" && has "report-progress bootstrap-complete -> 204" &&
+   [ "$(progress s1)" = "bootstrap-initiated,bootstrap-complete" ] &&
+   [ "$(gbd s1 signed_data_preferred)" = false ] && [ "$(gbd s1 nonce_len)" = 0 ] &&
+   [ "$(gbd s1 hw_model)" = '"Demo Model"' ] && [ "$(gbd s1 os_version)" = '"6.1"' ] &&
+   [ "$(gbd s1 basic)" = true ]; then
+	ok unsigned_via_trusted_minimal
+else
+	bad unsigned_via_trusted_minimal "rc=$rc progress=$(progress s1) hw=$(gbd s1 hw_model) basic=$(gbd s1 basic)"
+fi
+stop_server s1
+
+# ---- verbose reporting: every step
+start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"reporting_level\": \"verbose\", \"onboarding\": $OB_EMPTY}}}"
+client $trusted --no-pivot --max-rounds 1 "https://127.0.0.1:$p1"
+want="bootstrap-initiated,parsing-initiated,parsing-complete,bootstrap-complete"
+if [ $rc -eq 0 ] && [ "$(progress s1)" = "$want" ] && has "reporting-level verbose"; then
+	ok progress_sequence_verbose
+else
+	bad progress_sequence_verbose "rc=$rc progress=$(progress s1), want $want"
+fi
+stop_server s1
+
+# ---- a boot image: honestly not implemented yet -> boot-image-error, failure
+start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"onboarding\": $OB_IMAGE}}}"
+client $trusted --no-pivot --max-rounds 1 "https://127.0.0.1:$p1"
+if [ $rc -eq 1 ] && [ "$(progress s1)" = "bootstrap-initiated,boot-image-error" ] &&
+   has "download-uri 1: https://127.0.0.1/images/x.img" &&
+   has "boot-image-error: image install not implemented yet: abandoning"; then
+	ok boot_image_error_minimal
+else
+	bad boot_image_error_minimal "rc=$rc progress=$(progress s1)"
+fi
+stop_server s1
+start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"reporting_level\": \"verbose\", \"onboarding\": $OB_IMAGE}}}"
+client $trusted --no-pivot --max-rounds 1 "https://127.0.0.1:$p1"
+want="bootstrap-initiated,parsing-initiated,parsing-complete,boot-image-initiated,boot-image-error"
+if [ $rc -eq 1 ] && [ "$(progress s1)" = "$want" ]; then
+	ok boot_image_error_verbose
+else
+	bad boot_image_error_verbose "rc=$rc progress=$(progress s1), want $want"
+fi
+stop_server s1
+
+# ---- a 3-hop redirect chain with trust anchors.
+# A (test PKI server certificate, trusted through --bootstrap-ta) redirects
+# to B with trust anchor CA2; B (certificate from CA2, which the device does
+# not know otherwise) redirects to C with CA2; C gives onboarding
+# information. Only the anchors carried by the redirects make B and C
+# trusted, and only trusted servers get unsigned onboarding accepted.
+cd "$tmp" || exit 1
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca2.key \
+	-out ca2.pem -days 30 -subj "/CN=Redirect CA2" \
+	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+	>/dev/null 2>&1 || setup_fail "CA2"
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >s2.ext
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout s2.key -out s2.csr \
+	-subj "/CN=hop server" >/dev/null 2>&1 &&
+openssl x509 -req -in s2.csr -CA ca2.pem -CAkey ca2.key -CAcreateserial -out s2.pem -days 30 \
+	-extfile s2.ext >/dev/null 2>&1 || setup_fail "CA2 server certificate"
+cd "$here" || exit 1
+pa=$p1 pb=$(free_port) pc=$(free_port)
+start_server hopa "$pa" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"redirect\": [{\"address\": \"127.0.0.1\", \"port\": $pb, \"trust_anchor\": \"$tmp/ca2.pem\"}]}}}"
+start_server hopb "$pb" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"redirect\": [{\"address\": \"127.0.0.1\", \"port\": $pc, \"trust_anchor\": \"$tmp/ca2.pem\"}]}}}" "$tmp/s2.pem" "$tmp/s2.key"
+start_server hopc "$pc" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"reporting_level\": \"verbose\", \"onboarding\": $OB_EMPTY}}}" "$tmp/s2.pem" "$tmp/s2.key"
+client $trusted --no-pivot --max-rounds 1 "https://127.0.0.1:$pa"
+if [ $rc -eq 0 ] && has "127.0.0.1:$pa \(command line\): verified redirect-information \(unsigned, trusted\): 1 server\(s\): 127.0.0.1:$pb \(trust-anchor\)" &&
+   has "127.0.0.1:$pb \(redirect 1 from 127.0.0.1:$pa\): connected, server authenticated" &&
+   has "127.0.0.1:$pc \(redirect 2 from 127.0.0.1:$pb\): connected, server authenticated" &&
+   [ "$(progress hopa)" = "" ] && [ "$(progress hopb)" = "" ] &&
+   [ "$(progress hopc)" = "bootstrap-initiated,parsing-initiated,parsing-complete,bootstrap-complete" ]; then
+	ok redirect_chain_3_hops_trust_anchors
+else
+	bad redirect_chain_3_hops_trust_anchors "rc=$rc progress a=$(progress hopa) b=$(progress hopb) c=$(progress hopc)"
+fi
+# the same chain without the first anchor: A is provisional, its redirect
+# untrusted, its anchors discarded, so C's unsigned onboarding is refused
+client --no-pivot --max-rounds 1 "https://127.0.0.1:$pa"
+if [ $rc -eq 1 ] && has "trust anchors discarded" &&
+   has "unsigned onboarding information from an untrusted source"; then
+	ok redirect_chain_untrusted_discards_anchors
+else
+	bad redirect_chain_untrusted_discards_anchors "rc=$rc"
+fi
+stop_server hopa
+stop_server hopb
+stop_server hopc
+
+# ---- IPv6: a server on [::1] (its certificate names no ::1: provisional, signed data)
+if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	p6=$(free_port)
+	printf '%s\n' "{\"pki\": \"$pki\", \"bind\": \"::1\", \"devices\": {\"*\": {\"signed\": true, \"onboarding\": {}}}}" >"$tmp/v6.json"
+	python3 "$server" --bind ::1 --port "$p6" --cert "$pki/server/server.pem" --key "$pki/server/server.key" \
+		--client-ca "$pki/manufacturer/ca.pem" --require-client-cert --record "$tmp/v6.jsonl" \
+		--ready "$tmp/v6.ready" --config "$tmp/v6.json" >"$tmp/v6.log" 2>&1 &
+	pid_v6=$!
+	pids="$pids $pid_v6"
+	i=0
+	while [ ! -f "$tmp/v6.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	client $trusted --no-pivot --max-rounds 1 "https://[::1]:$p6"
+	if [ $rc -eq 0 ] && has "https://\[::1\]:$p6 \(command line\): connect: TLS handshake with ::1: certificate has no iPAddress subjectAltName ::1" &&
+	   has "verified onboarding-information \(signed\)" && has "complete via \[::1\]:$p6"; then
+		ok ipv6_literal_provisional_signed
+	else
+		bad ipv6_literal_provisional_signed "rc=$rc"
+	fi
+	stop_server v6
+else
+	echo "skip ipv6_literal_provisional_signed: no IPv6 loopback"
+fi
+
+# ---- a DNS name: every resolved address in turn (localhost: ::1 and/or 127.0.0.1)
+start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"onboarding\": {}}}}"
+client $trusted --no-pivot --max-rounds 1 --verbose "https://localhost:$p1"
+if [ $rc -eq 0 ] && has "https: connected to localhost \(127.0.0.1:$p1\)" &&
+   has "server authenticated" && [ "$(progress s1)" = "bootstrap-initiated,bootstrap-complete" ]; then
+	ok dns_name_every_address
+else
+	bad dns_name_every_address "rc=$rc"
+fi
+stop_server s1
+
+finish

@@ -1,0 +1,232 @@
+"""The RFC 8572 bootstrap-server API for sztp_server.py (Python standard
+library plus the openssl command line, through keys/mkartifacts.sh).
+
+Endpoints (registered by sztp_server.Router.default when the configuration
+has "devices"):
+
+  POST {root}/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data
+  POST {root}/operations/ietf-sztp-bootstrap-server:report-progress
+  GET  /images/NAME            files of "images" (a directory), Range: bytes=N-
+
+Devices are identified by the serialNumber of their TLS client certificate
+(the server must be started with --client-ca); unknown or anonymous clients
+get 401 with an ietf-restconf:errors body. The configuration key "devices"
+maps a serial number (or "*" for any device) to what it gets:
+
+  {"signed": false,            owner certificate + voucher + signed CI
+   "encrypted": false,         conveyed information encrypted to the IDevID
+   "reporting_level": null,    "minimal" | "verbose" | null (absent)
+   "onboarding": {...},        the onboarding-information object, or
+   "redirect": [{"address": "127.0.0.1", "port": 8443,
+                 "trust_anchor": "ca.pem"}],   (PEM path; optional)
+   "conveyed": {...}}          a whole conveyed-information document instead
+
+Signed responses are made per request: the voucher carries the nonce the
+device sent (or, without one, an expires-on one day ahead). Every
+get-bootstrapping-data input and every progress report is recorded (events
+"get-bootstrapping-data" and "progress" in the --record file).
+"""
+
+import base64
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+MKART = os.environ.get("SZTP_MKARTIFACTS") or os.path.join(TOP, "keys", "mkartifacts.sh")
+MEDIA = "application/yang-data+json"
+OP = "/operations/ietf-sztp-bootstrap-server:"
+
+
+class ArtifactError(Exception):
+    pass
+
+
+class Artifacts:
+    """Builds responses with keys/mkartifacts.sh; caches what has no nonce."""
+
+    def __init__(self, pki):
+        self.pki = pki
+        self.cache = {}
+        self.lock = threading.Lock()
+        self.tmp = tempfile.mkdtemp(prefix="sztp-artifacts.")
+
+    def mk(self, *args):
+        p = subprocess.run(["sh", MKART] + list(args), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, check=False)
+        if p.returncode != 0:
+            raise ArtifactError("mkartifacts %s: %s" % (args[0], p.stderr.decode(errors="replace").strip()))
+        return p.stdout
+
+    def file(self, name, data):
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def trust_anchor(self, pem):
+        """base64 of a degenerate SignedData holding the certificates of PEM."""
+        p = subprocess.run(["openssl", "crl2pkcs7", "-nocrl", "-certfile", pem, "-outform", "DER"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+        if p.returncode != 0:
+            raise ArtifactError("trust anchor %s: %s" % (pem, p.stderr.decode(errors="replace")))
+        return base64.b64encode(p.stdout).decode()
+
+    def conveyed_doc(self, spec):
+        if "conveyed" in spec:
+            return spec["conveyed"]
+        if "redirect" in spec:
+            servers = []
+            for s in spec["redirect"]:
+                e = {"address": s["address"]}
+                if "port" in s:
+                    e["port"] = s["port"]
+                if s.get("trust_anchor"):
+                    e["trust-anchor"] = self.trust_anchor(s["trust_anchor"])
+                servers.append(e)
+            return {"ietf-sztp-conveyed-info:redirect-information": {"bootstrap-server": servers}}
+        return {"ietf-sztp-conveyed-info:onboarding-information": spec.get("onboarding", {})}
+
+    def response(self, spec, nonce_b64):
+        """The get-bootstrapping-data output body (bytes) for a device spec."""
+        doc = json.dumps(self.conveyed_doc(spec), sort_keys=True).encode()
+        signed = bool(spec.get("signed"))
+        key = hashlib.sha256(doc + json.dumps(
+            [signed, bool(spec.get("encrypted")), spec.get("reporting_level")]).encode()).hexdigest()
+        with self.lock:
+            tag = "%s.%d" % (key[:16], threading.get_ident())
+            ci = self.cache.get(("ci", key))
+            if ci is None:
+                jf = self.file(tag + ".json", doc)
+                args = ["conveyed", "--pki", self.pki, "--json", jf]
+                if not signed:
+                    args.append("--unsigned")
+                if spec.get("encrypted"):
+                    args += ["--encrypt-to", os.path.join(self.pki, "device", "idevid.pem")]
+                ci = self.mk(*args)
+                self.cache[("ci", key)] = ci
+            cif = self.file(tag + ".ci", ci)
+            args = ["response", "--ci", cif]
+            if signed:
+                oc = self.cache.get("oc")
+                if oc is None:
+                    oc = self.cache["oc"] = self.mk("owner-cert", "--pki", self.pki)
+                if nonce_b64:
+                    ov = self.mk("voucher", "--pki", self.pki, "--nonce", nonce_b64)
+                else:
+                    ov = self.cache.get("ov-expires")
+                    if ov is None:
+                        import time
+                        exp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 86400))
+                        ov = self.cache["ov-expires"] = self.mk("voucher", "--pki", self.pki,
+                                                                "--expires", exp)
+                args += ["--oc", self.file(tag + ".oc", oc), "--ov", self.file(tag + ".ov", ov)]
+            if spec.get("reporting_level"):
+                args += ["--reporting-level", spec["reporting_level"]]
+            return self.mk(*args)
+
+
+def register(router, config, handler_base, response_cls, error_fn):
+    """Add the API endpoints to `router` (a sztp_server.Router)."""
+    arts = Artifacts(config.pki)
+
+    def device(req):
+        serial = req.peer.serial_number if req.peer else None
+        if not serial:
+            return None, None, error_fn(401, "protocol", "access-denied",
+                                        "no client certificate with a serialNumber")
+        spec = config.devices.get(serial, config.devices.get("*"))
+        if spec is None:
+            return None, None, error_fn(401, "protocol", "access-denied",
+                                        "unknown device " + serial)
+        return serial, spec, None
+
+    def read_input(req):
+        ct = (req.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if req.body and ct != MEDIA:
+            raise ValueError("Content-Type must be " + MEDIA)
+        if not req.body:
+            return {}
+        doc = req.json()
+        if not isinstance(doc, dict) or not isinstance(
+                doc.get("ietf-sztp-bootstrap-server:input", {}), dict):
+            raise ValueError("expected ietf-sztp-bootstrap-server:input")
+        return doc.get("ietf-sztp-bootstrap-server:input", {})
+
+    class GetBootstrappingData(handler_base):
+        methods = ("POST",)
+
+        def handle(self, req):
+            serial, spec, err = device(req)
+            if err:
+                return err
+            try:
+                inp = read_input(req)
+            except ValueError as e:
+                return error_fn(400, "protocol", "malformed-message", str(e))
+            nonce = inp.get("nonce")
+            req.server.recorder.event({
+                "event": "get-bootstrapping-data", "client": req.client,
+                "client_serial": serial, "path": req.path,
+                "signed_data_preferred": "signed-data-preferred" in inp,
+                "nonce_len": len(base64.b64decode(nonce)) if isinstance(nonce, str) else 0,
+                "hw_model": inp.get("hw-model"), "os_name": inp.get("os-name"),
+                "os_version": inp.get("os-version"),
+                "basic": bool(req.headers.get("Authorization"))})
+            try:
+                body = arts.response(spec, nonce if isinstance(nonce, str) else None)
+            except ArtifactError as e:
+                return error_fn(500, "application", "operation-failed", str(e))
+            return response_cls(200, body, MEDIA)
+
+    class ReportProgress(handler_base):
+        methods = ("POST",)
+
+        def handle(self, req):
+            serial, spec, err = device(req)
+            if err:
+                return err
+            try:
+                inp = read_input(req)
+            except ValueError as e:
+                return error_fn(400, "protocol", "malformed-message", str(e))
+            ptype = inp.get("progress-type")
+            if not isinstance(ptype, str):
+                return error_fn(400, "protocol", "missing-element", "progress-type is mandatory")
+            req.server.recorder.event({
+                "event": "progress", "client": req.client, "client_serial": serial,
+                "type": ptype, "message": inp.get("message")})
+            return response_cls(204)
+
+    class Images(handler_base):
+        methods = ("GET", "HEAD")
+
+        def handle(self, req):
+            name = req.path[len("/images/"):]
+            if not config.images or not name or "/" in name or name.startswith("."):
+                return error_fn(404, "protocol", "invalid-value", "no such image")
+            path = os.path.join(config.images, name)
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+            except OSError:
+                return error_fn(404, "protocol", "invalid-value", "no such image")
+            rng = req.headers.get("Range")
+            if rng:
+                if not (rng.startswith("bytes=") and rng.endswith("-") and rng[6:-1].isdigit()):
+                    return response_cls(416, b"", None, [("Content-Range", "bytes */%d" % len(data))])
+                first = int(rng[6:-1])
+                if first >= len(data):
+                    return response_cls(416, b"", None, [("Content-Range", "bytes */%d" % len(data))])
+                return response_cls(206, data[first:], "application/octet-stream",
+                                    [("Content-Range", "bytes %d-%d/%d" % (first, len(data) - 1, len(data)))])
+            return response_cls(200, data, "application/octet-stream")
+
+    root = config.restconf_root
+    router.add(root + OP + "get-bootstrapping-data", GetBootstrappingData(config))
+    router.add(root + OP + "report-progress", ReportProgress(config))
+    router.add_prefix("/images/", Images(config))

@@ -1,0 +1,616 @@
+/*
+ * test_bootstrap.c: the bootstrap engine (bootstrap.c, onboard.c) against a
+ * fake transport: trust decisions, request contents, redirects and loops,
+ * progress-report sequences, retries and backoff.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "b64.h"
+#include "bootstrap.h"
+#include "log.h"
+#include "unit.h"
+
+#define FAKE_MAX_SRV 16
+#define FAKE_MAX_LOG 64
+
+struct fsrv {
+	const char *hostport;   /* "192.0.2.1:443" */
+	const char *ci_json;    /* conveyed information (unsigned) */
+	const char *level;      /* reporting-level or NULL */
+	const char *ctype;      /* response Content-Type (NULL: yang-data+json) */
+	const char *root;       /* RESTCONF root (NULL: /restconf) */
+	int cert_bad;           /* validation against anchors fails */
+	int down;               /* connection refused */
+	int fail_n;             /* answer 503 this many times first */
+	int report_status;      /* report-progress status (0: 204) */
+	int initiated_status;   /* status for bootstrap-initiated (0: report_status) */
+	/* recorded */
+	int gbd_calls;
+	int opens_trusted, opens_provisional;
+	char last_gbd[1024];
+	const char *last_basic;
+};
+
+struct fake {
+	struct fsrv srv[FAKE_MAX_SRV];
+	int n;
+	struct fsrv *cur;
+	char reports[FAKE_MAX_LOG][64]; /* "host:port type" */
+	int n_reports;
+	int sleeps[FAKE_MAX_LOG];
+	int n_sleeps;
+	int64_t now;
+	uint8_t rnd;
+};
+
+static struct fake fk;
+static struct bs_state st;
+static char respbuf[8192];
+
+static struct fsrv *find(const struct url *u)
+{
+	char hp[300];
+	url_hostport(u, hp, sizeof hp);
+	for (int i = 0; i < fk.n; i++)
+		if (strcmp(fk.srv[i].hostport, hp) == 0)
+			return &fk.srv[i];
+	return NULL;
+}
+
+static int f_open(void *ctx, const struct bs_target *t, int *trusted, int *cert_error,
+		  struct err *e)
+{
+	struct fsrv *s = find(t->url);
+	(void)ctx;
+	*cert_error = 0;
+	fk.cur = NULL;
+	if (!s || s->down)
+		return err_set(e, "connect %s: Connection refused", t->url->host);
+	if (t->anchors && s->cert_bad) {
+		*cert_error = 1;
+		return err_set(e, "TLS handshake with %s: certificate not trusted", t->url->host);
+	}
+	*trusted = t->anchors != NULL;
+	if (*trusted)
+		s->opens_trusted++;
+	else
+		s->opens_provisional++;
+	fk.cur = s;
+	return 0;
+}
+
+/* DER length */
+static size_t der_len(uint8_t *p, size_t n)
+{
+	if (n < 128) {
+		p[0] = (uint8_t)n;
+		return 1;
+	}
+	if (n < 256) {
+		p[0] = 0x81;
+		p[1] = (uint8_t)n;
+		return 2;
+	}
+	p[0] = 0x82;
+	p[1] = (uint8_t)(n >> 8);
+	p[2] = (uint8_t)n;
+	return 3;
+}
+
+/* Unsigned conveyed information ContentInfo (.43, [0] OCTET STRING) as a response. */
+static size_t mk_response(const char *json, const char *level, uint8_t *out, size_t cap)
+{
+	static const uint8_t oid[] = { 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+				       0x09, 0x10, 0x01, 0x2b };
+	uint8_t os[4096], ex[4096], ci[4096];
+	char b64[8192];
+	size_t jl = strlen(json), n, k;
+	int r;
+
+	os[0] = 0x04;
+	n = 1 + der_len(os + 1, jl);
+	memcpy(os + n, json, jl);
+	n += jl;
+	ex[0] = 0xa0;
+	k = 1 + der_len(ex + 1, n);
+	memcpy(ex + k, os, n);
+	k += n;
+	ci[0] = 0x30;
+	n = 1 + der_len(ci + 1, sizeof oid + k);
+	memcpy(ci + n, oid, sizeof oid);
+	memcpy(ci + n + sizeof oid, ex, k);
+	n += sizeof oid + k;
+	CHECK(b64_encode(ci, n, b64, sizeof b64) > 0);
+	r = snprintf((char *)out, cap, "{\"ietf-sztp-bootstrap-server:output\":{"
+		     "\"conveyed-information\":\"%s\"%s%s%s}}", b64,
+		     level ? ",\"reporting-level\":\"" : "", level ? level : "", level ? "\"" : "");
+	CHECK(r > 0 && (size_t)r < cap);
+	return (size_t)r;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void answer(struct bs_http *h, int status, const char *ctype, const void *body, size_t n)
+{
+	h->status = status;
+	snprintf(h->resp_type, sizeof h->resp_type, "%s", ctype ? ctype : "");
+	if (n > h->resp_cap)
+		n = h->resp_cap;
+	memcpy(h->resp, body, n);
+	h->resp_len = n;
+}
+
+static int f_request(void *ctx, const struct bs_target *t, struct bs_http *h, struct err *e)
+{
+	struct fsrv *s = fk.cur;
+	const char *root;
+	char path[300];
+	(void)ctx;
+	(void)t;
+	if (!s)
+		return err_set(e, "not connected");
+	root = s->root ? s->root : "/restconf";
+	if (strcmp(h->method, "GET") == 0 && strcmp(h->path, "/.well-known/host-meta") == 0) {
+		char x[200];
+		int n = snprintf(x, sizeof x, "<XRD><Link rel='restconf' href='%s'/></XRD>", root);
+		answer(h, 200, "application/xrd+xml", x, (size_t)n);
+		return 0;
+	}
+	CHECK_EQ_STR(h->method, "POST");
+	CHECK_EQ_STR(h->content_type, "application/yang-data+json");
+	CHECK_EQ_STR(h->accept, "application/yang-data+json");
+	s->last_basic = h->basic;
+	if (ends_with(h->path, ":get-bootstrapping-data")) {
+		size_t n;
+		snprintf(path, sizeof path, "%s/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data", root);
+		s->gbd_calls++;
+		snprintf(s->last_gbd, sizeof s->last_gbd, "%.*s", (int)h->body_len, (const char *)h->body);
+		if (strcmp(h->path, path) != 0) {
+			answer(h, 404, "text/plain", "no", 2);
+			return 0;
+		}
+		if (s->fail_n > 0) {
+			const char *err = "{\"ietf-restconf:errors\":{\"error\":[{\"error-tag\":"
+					  "\"operation-failed\",\"error-message\":\"busy\"}]}}";
+			s->fail_n--;
+			answer(h, 503, "application/yang-data+json", err, strlen(err));
+			return 0;
+		}
+		n = mk_response(s->ci_json, s->level, (uint8_t *)respbuf, sizeof respbuf);
+		answer(h, 200, s->ctype ? s->ctype : "application/yang-data+json", respbuf, n);
+		return 0;
+	}
+	if (ends_with(h->path, ":report-progress")) {
+		const char *p = strstr((const char *)h->body, "\"progress-type\":\"");
+		int status = s->report_status ? s->report_status : 204;
+		CHECK(p != NULL);
+		p += 17;
+		CHECK(fk.n_reports < FAKE_MAX_LOG);
+		snprintf(fk.reports[fk.n_reports++], sizeof fk.reports[0], "%s %.*s", s->hostport,
+			 (int)strcspn(p, "\""), p);
+		if (strncmp(p, "bootstrap-initiated", 19) == 0 && s->initiated_status)
+			status = s->initiated_status;
+		answer(h, status, NULL, "", 0);
+		return 0;
+	}
+	return err_set(e, "unexpected path %s", h->path);
+}
+
+static void f_close(void *ctx)
+{
+	(void)ctx;
+	fk.cur = NULL;
+}
+
+static int f_random(void *ctx, uint8_t *buf, size_t len)
+{
+	(void)ctx;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = fk.rnd++;
+	return 0;
+}
+
+static void f_sleep(void *ctx, int ms)
+{
+	(void)ctx;
+	if (fk.n_sleeps < FAKE_MAX_LOG)
+		fk.sleeps[fk.n_sleeps++] = ms;
+	fk.now += ms;
+}
+
+static int64_t f_now(void *ctx)
+{
+	(void)ctx;
+	return fk.now;
+}
+
+static const struct bs_ops ops = { NULL, f_open, f_request, f_close, f_random, f_sleep, f_now };
+static struct anchors one_anchor; /* the engine only looks at n */
+static struct bs_config cfg;
+
+static struct fsrv *srv(const char *hp, const char *ci)
+{
+	struct fsrv *s = &fk.srv[fk.n++];
+	memset(s, 0, sizeof *s);
+	s->hostport = hp;
+	s->ci_json = ci;
+	return s;
+}
+
+static void setup(int with_anchors)
+{
+	memset(&fk, 0, sizeof fk);
+	memset(&cfg, 0, sizeof cfg);
+	log_set_level(LOG_ERR); /* the engine's info lines would drown the results */
+	one_anchor.n = 1;
+	cfg.serial = "SN1";
+	cfg.anchors = with_anchors ? &one_anchor : NULL;
+	cfg.max_rounds = 1;
+	cfg.no_pivot = 1;
+}
+
+static int run(const char *const *uris, int n, struct err *e)
+{
+	struct bs_source src[8];
+	memset(src, 0, sizeof src);
+	for (int i = 0; i < n; i++) {
+		src[i].uri = uris[i];
+		src[i].origin = "test";
+	}
+	err_clear(e);
+	return bs_run(&st, &cfg, &ops, src, n, e);
+}
+
+static void check_reports(const char *const *want, int n)
+{
+	for (int i = 0; i < n && i < fk.n_reports; i++)
+		CHECK_EQ_STR(fk.reports[i], want[i]);
+	CHECK_EQ_INT(fk.n_reports, n);
+}
+
+#define OB_EMPTY "{\"ietf-sztp-conveyed-info:onboarding-information\":{}}"
+#define OB_IMAGE "{\"ietf-sztp-conveyed-info:onboarding-information\":{\"boot-image\":{" \
+	"\"os-name\":\"x\",\"download-uri\":[\"https://192.0.2.9/img\"],\"image-verification\":[{" \
+	"\"hash-algorithm\":\"ietf-sztp-conveyed-info:sha-256\",\"hash-value\":\"" \
+	"00:01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:1d:1e:1f\"}]}}}"
+#define REDIR(addr, port) "{\"ietf-sztp-conveyed-info:redirect-information\":{\"bootstrap-server\":[" \
+	"{\"address\":\"" addr "\",\"port\":" #port "}]}}"
+
+TEST(bootstrap_trusted_unsigned_minimal)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	static const char *const want[] = { "192.0.2.1:443 bootstrap-initiated",
+					    "192.0.2.1:443 bootstrap-complete" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	cfg.hw_model = "M1";
+	cfg.basic = "dev:secret";
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	CHECK_EQ_INT(run(uris, 1, &e), 0);
+	CHECK_EQ_INT(s->opens_trusted, 1 + 0); /* kept open for the reports (fake: one open per server) */
+	CHECK_EQ_INT(s->opens_provisional, 0);
+	CHECK(strstr(s->last_gbd, "\"hw-model\":\"M1\"") != NULL);
+	CHECK(strstr(s->last_gbd, "nonce") == NULL);
+	CHECK(strstr(s->last_gbd, "signed-data-preferred") == NULL);
+	CHECK(s->last_basic != NULL && strcmp(s->last_basic, "dev:secret") == 0);
+	check_reports(want, 2);
+	CHECK_EQ_STR(st.done_server, "192.0.2.1:443");
+}
+
+TEST(bootstrap_trusted_unsigned_verbose)
+{
+	static const char *const uris[] = { "https://192.0.2.1:8443" };
+	static const char *const want[] = {
+		"192.0.2.1:8443 bootstrap-initiated", "192.0.2.1:8443 parsing-initiated",
+		"192.0.2.1:8443 parsing-complete", "192.0.2.1:8443 bootstrap-complete" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	s = srv("192.0.2.1:8443", OB_EMPTY);
+	s->level = "verbose";
+	CHECK_EQ_INT(run(uris, 1, &e), 0);
+	check_reports(want, 4);
+}
+
+TEST(bootstrap_untrusted_refuses_unsigned_onboarding)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(0);
+	cfg.hw_model = "M1";
+	cfg.basic = "dev:secret";
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	CHECK(strstr(e.msg, "no bootstrap source succeeded in 1 round") != NULL);
+	CHECK_EQ_INT(s->opens_provisional, 1);
+	CHECK(strstr(s->last_gbd, "\"signed-data-preferred\":[null]") != NULL);
+	/* 32 bytes of nonce: 44 base64 characters; our fake random counts up from 0 */
+	CHECK(strstr(s->last_gbd, "\"nonce\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\"") != NULL);
+	CHECK(strstr(s->last_gbd, "hw-model") == NULL);
+	CHECK(s->last_basic == NULL);
+	CHECK_EQ_INT(fk.n_reports, 0);
+	CHECK(strstr(st.last, "unsigned onboarding information from an untrusted source") != NULL);
+}
+
+TEST(bootstrap_bad_certificate_goes_provisional)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	s->cert_bad = 1;
+	CHECK_EQ_INT(run(uris, 1, &e), -1); /* unsigned onboarding is then refused */
+	CHECK_EQ_INT(s->opens_provisional, 1);
+	CHECK(strstr(s->last_gbd, "nonce") != NULL);
+	CHECK_EQ_INT(fk.n_reports, 0);
+}
+
+TEST(bootstrap_untrusted_redirect_to_unsigned_onboarding)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	struct fsrv *a, *b;
+	struct err e;
+
+	setup(0);
+	a = srv("192.0.2.1:443", REDIR("192.0.2.2", 8443));
+	b = srv("192.0.2.2:8443", OB_EMPTY);
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	CHECK_EQ_INT(a->gbd_calls, 1);
+	CHECK_EQ_INT(b->gbd_calls, 1);
+	CHECK_EQ_INT(b->opens_provisional, 1);
+	CHECK_EQ_INT(fk.n_reports, 0);
+}
+
+TEST(bootstrap_trusted_redirect_chain)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	static const char *const want[] = { "[2001:db8::3]:443 bootstrap-initiated",
+					    "[2001:db8::3]:443 bootstrap-complete" };
+	struct fsrv *a, *b, *c;
+	struct err e;
+
+	setup(1);
+	a = srv("192.0.2.1:443", REDIR("192.0.2.2", 8443));
+	b = srv("192.0.2.2:8443", REDIR("2001:db8::3", 443));
+	c = srv("[2001:db8::3]:443", OB_EMPTY);
+	CHECK_EQ_INT(run(uris, 1, &e), 0);
+	CHECK_EQ_INT(a->gbd_calls + b->gbd_calls + c->gbd_calls, 3);
+	/* trusted redirect without trust-anchor: validated with our anchors */
+	CHECK_EQ_INT(c->opens_trusted, 1);
+	check_reports(want, 2);
+}
+
+TEST(bootstrap_redirect_loop)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	struct fsrv *a, *b;
+	struct err e;
+
+	setup(1);
+	a = srv("192.0.2.1:443", REDIR("192.0.2.2", 443));
+	b = srv("192.0.2.2:443", REDIR("192.0.2.1", 443));
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	CHECK(strstr(st.last, "redirect loop") != NULL);
+	CHECK_EQ_INT(a->gbd_calls, 1);
+	CHECK_EQ_INT(b->gbd_calls, 1);
+}
+
+TEST(bootstrap_at_most_10_redirects)
+{
+	static const char *const uris[] = { "https://192.0.2.100" };
+	static char hp[13][32], js[13][256];
+	struct err e;
+	int calls = 0;
+
+	setup(1);
+	for (int i = 0; i < 13; i++) {
+		snprintf(hp[i], sizeof hp[i], "192.0.2.%d:443", 100 + i);
+		snprintf(js[i], sizeof js[i], "{\"ietf-sztp-conveyed-info:redirect-information\":"
+			 "{\"bootstrap-server\":[{\"address\":\"192.0.2.%d\"}]}}", 101 + i);
+		srv(hp[i], js[i]);
+	}
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	for (int i = 0; i < fk.n; i++)
+		calls += fk.srv[i].gbd_calls;
+	CHECK_EQ_INT(calls, 11); /* the source + 10 redirects, the 11th redirect refused */
+	CHECK(strstr(st.last, "more than 10 redirects") != NULL);
+	CHECK_EQ_INT(fk.srv[11].gbd_calls, 0);
+}
+
+TEST(bootstrap_boot_image_not_implemented)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	static const char *const want_min[] = { "192.0.2.1:443 bootstrap-initiated",
+						"192.0.2.1:443 boot-image-error" };
+	static const char *const want_verb[] = {
+		"192.0.2.1:443 bootstrap-initiated", "192.0.2.1:443 parsing-initiated",
+		"192.0.2.1:443 parsing-complete", "192.0.2.1:443 boot-image-initiated",
+		"192.0.2.1:443 boot-image-error" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	srv("192.0.2.1:443", OB_IMAGE);
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	check_reports(want_min, 2);
+	setup(1);
+	s = srv("192.0.2.1:443", OB_IMAGE);
+	s->level = "verbose";
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	check_reports(want_verb, 5);
+}
+
+TEST(bootstrap_initiated_must_get_204)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	static const char *const want[] = { "192.0.2.1:443 bootstrap-initiated" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	s->initiated_status = 200;
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	check_reports(want, 1);
+	CHECK(strstr(st.last, "HTTP 200 (expected 204)") != NULL);
+}
+
+TEST(bootstrap_complete_must_get_204)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	s->report_status = 500;
+	s->initiated_status = 204;
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	CHECK_EQ_INT(fk.n_reports, 2);
+	CHECK(strstr(st.last, "bootstrap-complete") != NULL);
+}
+
+TEST(bootstrap_retries_with_backoff)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	cfg.max_rounds = 0;
+	cfg.timeout_s = 600;
+	cfg.backoff_min_ms = 1000;
+	cfg.backoff_max_ms = 4000;
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	s->fail_n = 4;
+	CHECK_EQ_INT(run(uris, 1, &e), 0);
+	CHECK_EQ_INT(s->gbd_calls, 5);
+	CHECK_EQ_INT(fk.n_sleeps, 4);
+	CHECK(fk.sleeps[0] >= 500 && fk.sleeps[0] <= 1000);
+	CHECK(fk.sleeps[1] >= 1000 && fk.sleeps[1] <= 2000);
+	CHECK(fk.sleeps[2] >= 2000 && fk.sleeps[2] <= 4000);
+	CHECK(fk.sleeps[3] >= 2000 && fk.sleeps[3] <= 4000);
+	CHECK_EQ_INT(st.round, 5);
+}
+
+TEST(bootstrap_timeout_gives_up)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	cfg.max_rounds = 0;
+	cfg.timeout_s = 5;
+	cfg.backoff_min_ms = 1000;
+	cfg.backoff_max_ms = 1000;
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	s->down = 1;
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	CHECK(strstr(e.msg, "gave up after 5 s") != NULL);
+	CHECK(fk.now <= 5000);
+	CHECK(fk.n_sleeps >= 4);
+}
+
+TEST(bootstrap_sources_in_order_and_faults)
+{
+	static const char *const uris[] = { "https://192.0.2.1", "https://192.0.2.2",
+					    "https://192.0.2.3", "https://192.0.2.4" };
+	struct fsrv *a, *b, *c, *d;
+	struct err e;
+
+	setup(1);
+	a = srv("192.0.2.1:443", OB_EMPTY);
+	a->down = 1;
+	b = srv("192.0.2.2:443", OB_EMPTY);
+	b->ctype = "text/html";
+	c = srv("192.0.2.3:443", "{not json");
+	d = srv("192.0.2.4:443", OB_EMPTY);
+	CHECK_EQ_INT(run(uris, 4, &e), 0);
+	CHECK_EQ_INT(b->gbd_calls, 1);
+	CHECK_EQ_INT(c->gbd_calls, 1);
+	CHECK_EQ_INT(d->gbd_calls, 1);
+	CHECK_EQ_INT(fk.n_reports, 2);
+	CHECK_EQ_STR(st.done_server, "192.0.2.4:443");
+}
+
+TEST(bootstrap_hostmeta_fallback)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	s->root = "/api/rc";
+	CHECK_EQ_INT(run(uris, 1, &e), 0);
+	CHECK_EQ_INT(s->gbd_calls, 2); /* 404 at /restconf, then at the discovered root */
+	CHECK_EQ_INT(fk.n_reports, 2);
+}
+
+TEST(bootstrap_no_sources)
+{
+	struct err e;
+	setup(1);
+	CHECK_EQ_INT(run(NULL, 0, &e), -1);
+	CHECK(strstr(e.msg, "no bootstrap source") != NULL);
+}
+
+TEST(bootstrap_server_url)
+{
+	struct url u;
+	struct err e;
+	CHECK_EQ_INT(bs_server_url("2001:db8::1", 8443, &u, &e), 0);
+	CHECK_EQ_INT(u.host_type, URL_HOST_IPV6);
+	CHECK_EQ_INT(u.port, 8443);
+	CHECK_EQ_INT(bs_server_url("bootstrap.example", 443, &u, &e), 0);
+	CHECK_EQ_STR(u.host, "bootstrap.example");
+	CHECK_EQ_INT(bs_server_url("", 443, &u, &e), -1);
+	CHECK_EQ_INT(bs_server_url("a/b", 443, &u, &e), -1);
+	CHECK_EQ_INT(bs_server_url("user@host", 443, &u, &e), -1);
+	CHECK_EQ_INT(bs_server_url("fe80::1%eth0", 443, &u, &e), -1);
+	CHECK_EQ_INT(bs_server_url("bad host", 443, &u, &e), -1);
+}
+
+TEST(bootstrap_local_data_is_untrusted)
+{
+	static uint8_t resp[4096];
+	struct bs_source src[1];
+	struct fsrv *b;
+	struct err e;
+	size_t n;
+
+	/* unsigned onboarding information on removable media: refused */
+	setup(1);
+	memset(src, 0, sizeof src);
+	n = mk_response(OB_EMPTY, NULL, resp, sizeof resp);
+	src[0].uri = "SZTP:/sztp/SN1";
+	src[0].origin = "media";
+	src[0].response = resp;
+	src[0].response_len = n;
+	CHECK_EQ_INT(bs_run(&st, &cfg, &ops, src, 1, &e), -1);
+	CHECK(strstr(st.last, "unsigned onboarding information from an untrusted source") != NULL);
+	CHECK_EQ_INT(fk.n_reports, 0);
+
+	/* an unsigned redirect there: followed, provisionally (anchors discarded) */
+	setup(1);
+	b = srv("192.0.2.2:443", OB_EMPTY);
+	n = mk_response(REDIR("192.0.2.2", 443), NULL, resp, sizeof resp);
+	src[0].response_len = n;
+	CHECK_EQ_INT(bs_run(&st, &cfg, &ops, src, 1, &e), -1);
+	CHECK_EQ_INT(b->gbd_calls, 1);
+	CHECK_EQ_INT(b->opens_provisional, 1);
+	CHECK(strstr(b->last_gbd, "nonce") != NULL);
+}

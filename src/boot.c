@@ -10,7 +10,9 @@
 #include "err.h"
 #include "finish.h"
 #include "hooks.h"
+#include "identity.h"
 #include "log.h"
+#include "measure.h"
 #include "net.h"
 
 #include <stdio.h>
@@ -23,6 +25,7 @@
 
 static struct sztp_config cfg;
 static struct net_result net;
+static struct contact_identity tpm_id;
 
 static void announce(void)
 {
@@ -36,7 +39,7 @@ int cmd_boot(int argc, char **argv)
 {
 	struct err e = { "" };
 	char why[sizeof e.msg + 64];
-	int r;
+	int r, tpm;
 	(void)argc, (void)argv;
 
 	early_setup();
@@ -46,8 +49,13 @@ int cmd_boot(int argc, char **argv)
 	announce();
 	hooks_run(&cfg, "cmdline");
 
+	/* The TPM first, so that the modules coldplug loads are measured; its
+	 * driver may itself be a module, so try again after coldplug. */
+	tpm = identity_measure(&cfg, &e);
 	if (coldplug_run(500, 15000, &e) < 0)
 		finish_emergency(&cfg, e.msg);
+	if (tpm < 0 && (tpm = identity_measure(&cfg, &e)) < 0)
+		log_warn("tpm", "%s: provisioning is not measured", e.msg);
 
 	hooks_run(&cfg, "pre-network");
 	if (stage_network(&cfg, &net, &e) < 0) {
@@ -56,13 +64,17 @@ int cmd_boot(int argc, char **argv)
 	}
 
 	hooks_run(&cfg, "pre-bootstrap");
-	r = stage_contact(&cfg, &net, &e);
+	if (identity_tpm(&tpm_id, &e) < 0)
+		log_warn("tpm", "no TPM-held IDevID (%s): using the key file", e.msg);
+	r = stage_contact(&cfg, &net, tpm < 0 || !tpm_id.tls ? NULL : &tpm_id, &e);
 	if (r < 0) {
 		snprintf(why, sizeof why, "bootstrap: %s", e.msg);
 		finish_emergency(&cfg, why);
 	}
 
 	hooks_run(&cfg, "pre-pivot");
+	if (measure_active() && measure_separator(&e) < 0)
+		finish_emergency(&cfg, e.msg);
 	net_release(&net);
 	finish_system(cfg.done[0] == 'r' ? "reboot" : "poweroff");
 }

@@ -8,6 +8,7 @@
  */
 #include "coldplug.h"
 #include "log.h"
+#include "measure.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -197,6 +198,20 @@ static int uevent_handle(char *buf, size_t n)
 	return 0;
 }
 
+/* Extend a loaded module's file into the provisioning PCR (when measuring). */
+static void measure_module(const char *name)
+{
+	struct kmod_module *m;
+	struct err e = { "" };
+	const char *path;
+	if (!measure_active() || kmod_module_new_from_name(ctx, name, &m) < 0)
+		return;
+	path = kmod_module_get_path(m);
+	if (path && measure_file("module", path, &e) < 0)
+		log_err("coldplug", "measuring %s: %s", name, e.msg);
+	kmod_module_unref(m);
+}
+
 int coldplug_run(int settle_ms, int max_ms, struct err *e)
 {
 	static struct modset before, after;
@@ -241,6 +256,7 @@ int coldplug_run(int settle_ms, int max_ms, struct err *e)
 		if (modset_has(&before, after.names[i]))
 			continue;
 		loaded++;
+		measure_module(after.names[i]);
 		if (len + strlen(after.names[i]) + 2 < sizeof list)
 			len += (size_t)snprintf(list + len, sizeof list - len, " %s", after.names[i]);
 	}

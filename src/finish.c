@@ -2,6 +2,7 @@
 #include "finish.h"
 #include "hooks.h"
 #include "log.h"
+#include "measure.h"
 
 #include <string.h>
 #include <sys/reboot.h>
@@ -38,6 +39,12 @@ void finish_emergency(const struct sztp_config *cfg, const char *why)
 		[EMERGENCY_SHELL] = "reboot",
 	};
 	log_err("sztpboot", "%s", why);
+	if (measure_active()) {
+		/* the PCR now says that this boot went wrong, and why */
+		struct err e = { "" };
+		if (measure_emergency(why, &e) < 0)
+			log_err("tpm", "%s", e.msg);
+	}
 	hooks_run(cfg, "emergency");
 	log_save(LOG_PATH);
 	if (cfg->rd_shell || cfg->emergency == EMERGENCY_SHELL)

@@ -1,0 +1,48 @@
+/* identity.c: TPM-held IDevID and measured provisioning for the boot sequence. */
+#include "identity.h"
+#include "log.h"
+#include "measure.h"
+#include "tpm.h"
+#include "tpm_conf.h"
+#include "tpm_id.h"
+#include "tpm_measure.h"
+
+static struct tpm tpm;
+static struct tpm_conf conf;
+static struct tpm_identity tid;
+static int tpm_ok;
+
+int identity_measure(const struct sztp_config *cfg, struct err *e)
+{
+	if (tpm_ok)
+		return 0;
+	tpm_conf_defaults(&conf);
+	if (tpm_conf_load(&conf, TPM_CONF_PATH, e) < 0)
+		return -1;
+	if (tpm_open(&tpm, conf.tcti, e) < 0)
+		return -1;
+	if (tpm_measure_init(&tpm, &conf, (uint32_t)cfg->pcr, NULL, e) < 0) {
+		tpm_close(&tpm);
+		return -1;
+	}
+	tpm_ok = 1;
+	log_info("tpm", "%s: measuring provisioning into PCR %d, event log %s", tpm.name,
+		 cfg->pcr, measure_log_path());
+	return 0;
+}
+
+int identity_tpm(struct contact_identity *out, struct err *e)
+{
+	if (!tpm_ok)
+		return err_set(e, "no TPM");
+	if (tpm_identity_load(&tid, &tpm, &conf, e) < 0)
+		return -1;
+	out->tls = &tid.tls;
+	out->recipient = tid.can_decrypt ? &tid.recipient : NULL;
+	out->cert = tid.chain.cert[0].data;
+	out->cert_len = tid.chain.cert[0].data_len;
+	out->serial = tid.serial;
+	log_info("tpm", "IDevID %s, serial %s, chain of %zu certificate(s)", tid.what,
+		 tid.serial, tid.chain.n);
+	return 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * identity.h: the TPM as the device's identity and witness, for the boot
+ * sequence. Opens the TPM named by /etc/sztp/tpm.conf (default
+ * device:/dev/tpmrm0), starts measured provisioning into the configured PCR
+ * (measure.h, event log /run/sztp/tpm2-measure.log), and loads the IDevID:
+ * its key stays in the TPM, its certificate chain comes from NV.
+ * Musl-only (tpm2-tss): listed in the Makefile's HOST_EXCLUDE.
+ */
+#ifndef SZTP_IDENTITY_H
+#define SZTP_IDENTITY_H
+
+#include "config.h"
+#include "contact.h"
+#include "err.h"
+
+/*
+ * Open the TPM and start measuring into cfg->pcr. Returns 0, or -1 with `e`
+ * set when there is no usable TPM (measuring then stays off). Call again
+ * after coldplug when it failed before (the TPM driver may be a module).
+ */
+int identity_measure(const struct sztp_config *cfg, struct err *e);
+
+/*
+ * Load the TPM-held IDevID into `out` (pointers into static storage).
+ * Returns 0, or -1 with `e` naming what is missing or wrong (no TPM, no key
+ * at the handle, NV contents that are not the key's certificate, lockout).
+ */
+int identity_tpm(struct contact_identity *out, struct err *e);
+
+#endif

@@ -1,0 +1,261 @@
+#!/bin/sh
+# tests/tpm/tpm.sh: the agent's TPM code against swtpm, through the swtpm TCTI.
+#
+# Starts its own swtpm on free loopback ports (killed by PID on exit), enrolls
+# an ECC and an RSA IDevID with keys/enroll-tpm.sh, then drives the static
+# agent (`sztpboot tpm ...`): identity, TLS-style signatures verified with
+# openssl, decryption of `openssl cms -encrypt` EnvelopedData (RSA OAEP,
+# RSA PKCS#1 v1.5, ECDH, AES-GCM), PCR extends vs. event-log replay (three
+# banks, and an independent replay), quotes checked with tpm2_checkquote via
+# keys/verify-attestation.sh; and the refusals: missing key handle, wrong NV
+# contents, undefined NV index, certificate for another key, EnvelopedData
+# for another device, unreachable TPM, dictionary-attack lockout.
+#
+#   SZTPBOOT   the agent (default build/sztpboot)
+#   PKI        the test PKI (default build/pki, made with keys/mkpki.sh if absent)
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP"
+SZTPBOOT=${SZTPBOOT:-$TOP/build/sztpboot}
+PKI=${PKI:-$TOP/build/pki}
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $*"; }
+nok() { fail=$((fail + 1)); echo "FAIL - $*"; }
+finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+
+for t in swtpm tpm2_createprimary tpm2_checkquote tpm2_dictionarylockout openssl python3; do
+	command -v $t >/dev/null 2>&1 || { nok "prerequisite $t not installed"; finish; }
+done
+[ -x "$SZTPBOOT" ] || { nok "no agent at $SZTPBOOT (make build/sztpboot)"; finish; }
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/sztp-tpm-test.XXXXXX")
+SWTPM_PID=
+cleanup() {
+	[ -n "$SWTPM_PID" ] && kill "$SWTPM_PID" 2>/dev/null && wait "$SWTPM_PID" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+if [ ! -f "$PKI/manufacturer/ca.key" ]; then
+	PKI=$W/pki
+	sh keys/mkpki.sh "$PKI" >/dev/null || { nok "keys/mkpki.sh"; finish; }
+fi
+
+# Two consecutive free loopback ports (command, control).
+PORT=$(python3 - <<'EOF'
+import random, socket
+for _ in range(200):
+    p = random.randrange(20000, 60000, 2)
+    try:
+        ss = [socket.socket() for _ in range(2)]
+        for s, q in zip(ss, (p, p + 1)):
+            s.bind(("127.0.0.1", q))
+        for s in ss: s.close()
+        print(p); break
+    except OSError:
+        for s in ss: s.close()
+EOF
+)
+mkdir -p "$W/state"
+swtpm socket --tpm2 --tpmstate dir="$W/state" \
+	--server type=tcp,port="$PORT",bindaddr=127.0.0.1 \
+	--ctrl type=tcp,port=$((PORT + 1)),bindaddr=127.0.0.1 \
+	--flags not-need-init,startup-clear >"$W/swtpm.log" 2>&1 &
+SWTPM_PID=$!
+export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$PORT"
+export SZTP_TCTI="$TPM2TOOLS_TCTI"
+i=0
+until tpm2_getcap properties-fixed >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || { nok "swtpm did not start: $(cat "$W/swtpm.log")"; finish; }
+	sleep 0.1
+done
+
+A="$SZTPBOOT tpm"
+RSA="--idevid-handle 0x81020002 --cert-nv 0x01C90010 --chain-nv 0x01C90011"
+
+# expect_fail NAME PATTERN CMD...: the command must fail with PATTERN on stderr.
+expect_fail() {
+	name=$1 pat=$2; shift 2
+	if "$@" >"$W/out" 2>"$W/err"; then
+		nok "$name: succeeded, should have failed"
+	elif grep -q -- "$pat" "$W/err"; then
+		ok "$name: $(grep -- "$pat" "$W/err" | head -1 | cut -c1-160)"
+	else
+		nok "$name: error does not mention \"$pat\": $(tail -1 "$W/err")"
+	fi
+}
+
+# ---------------------------------------------------------------- enrollment
+if sh keys/enroll-tpm.sh --pki "$PKI" --out "$W/ecc" >"$W/enroll.log" 2>&1; then
+	ok "enroll ECC P-256 IDevID + IAK"
+else
+	nok "enroll ECC: $(tail -3 "$W/enroll.log")"; finish
+fi
+if sh keys/enroll-tpm.sh --pki "$PKI" --out "$W/rsa" --alg rsa --no-iak \
+	--idevid-handle 0x81020002 --cert-nv 0x01C90010 --chain-nv 0x01C90011 >"$W/enroll2.log" 2>&1; then
+	ok "enroll RSA-2048 IDevID"
+else
+	nok "enroll RSA: $(tail -3 "$W/enroll2.log")"; finish
+fi
+SERIAL=$(cat "$W/ecc/serial.txt")
+
+# ---------------------------------------------------------------- identity
+for k in ecc rsa; do
+	opts=; [ $k = rsa ] && opts=$RSA
+	if $A identity $opts --pem-out "$W/$k.chain.pem" >"$W/id.$k" 2>"$W/err" &&
+		grep -q "^serial: $SERIAL\$" "$W/id.$k" && grep -q "^certificates: 2\$" "$W/id.$k" &&
+		openssl verify -CAfile "$PKI/manufacturer/ca.pem" "$W/$k.chain.pem" >/dev/null 2>&1; then
+		ok "identity $k: key, certificate + chain from NV, serial $SERIAL"
+	else
+		nok "identity $k: $(cat "$W/id.$k" "$W/err" | tr '\n' ' ')"
+	fi
+done
+
+# ---------------------------------------------------------------- signing
+head -c 1000 /dev/urandom >"$W/msg"
+for case in "ecc sha256" "ecc sha384" "rsa sha256" "rsa sha512"; do
+	set -- $case
+	opts=; [ $1 = rsa ] && opts=$RSA
+	if $A sign $opts --hash "$2" --in "$W/msg" --out "$W/sig" 2>"$W/err" &&
+		openssl dgst -"$2" -verify "$W/$1/idevid.pub.pem" -signature "$W/sig" "$W/msg" >/dev/null 2>&1; then
+		ok "TPM2_Sign $1 $2 verifies with openssl"
+	else
+		nok "sign $1 $2: $(tail -1 "$W/err")"
+	fi
+done
+
+# ---------------------------------------------------------------- decryption
+printf '{"ietf-sztp-conveyed-info:onboarding-information":{"boot-image":{}}}' >"$W/plain"
+enc() { # NAME CERT OPTIONS...
+	n=$1 c=$2; shift 2
+	openssl cms -encrypt -binary -in "$W/plain" -outform DER -out "$W/$n.cms" -recip "$c" "$@"
+}
+enc rsa-oaep "$W/rsa/idevid.pem" -aes256 -keyopt rsa_padding_mode:oaep -keyopt rsa_oaep_md:sha256
+enc rsa-v15 "$W/rsa/idevid.pem" -aes128
+enc ec "$W/ecc/idevid.pem" -aes256
+enc ec-sha256kdf "$W/ecc/idevid.pem" -aes256 -keyopt ecdh_kdf_md:sha256
+enc ec-gcm "$W/ecc/idevid.pem" -aes-256-gcm
+enc other "$PKI/device/idevid.pem" -aes256
+for case in "rsa rsa-oaep" "rsa rsa-v15" "ecc ec" "ecc ec-sha256kdf" "ecc ec-gcm"; do
+	set -- $case
+	opts=; [ $1 = rsa ] && opts=$RSA
+	if $A decrypt $opts --in "$W/$2.cms" --out "$W/dec" 2>"$W/err" && cmp -s "$W/dec" "$W/plain"; then
+		ok "decrypt EnvelopedData $2 with the TPM"
+	else
+		nok "decrypt $2: $(tail -1 "$W/err")"
+	fi
+done
+
+# ---------------------------------------------------------------- measurement
+LOG=$W/tpm2-measure.log
+m_ok=1
+$A extend --log "$LOG" --type voucher --name "ownership voucher" --file "$W/msg" 2>>"$W/err" || m_ok=0
+$A extend --log "$LOG" --type conveyed-information --name "conveyed information" --data "$(cat "$W/plain")" 2>>"$W/err" || m_ok=0
+$A extend --log "$LOG" --type module --file "$W/ecc/idevid.pem" 2>>"$W/err" || m_ok=0
+$A extend --log "$LOG" --separator 2>>"$W/err" || m_ok=0
+if [ $m_ok = 1 ] && [ "$(tr -cd '\036' <"$LOG" | wc -c)" -eq 4 ]; then
+	ok "4 events extended into PCR 14 and logged as CEL-JSON records"
+else
+	nok "extend: $(tail -1 "$W/err")"
+fi
+for bank in sha256 sha1 sha384 sha512; do
+	if $A replay --log "$LOG" --bank $bank --check >"$W/replay" 2>"$W/err" && grep -q '^match$' "$W/replay"; then
+		ok "replay of the event log = PCR 14 ($bank bank)"
+	else
+		nok "replay $bank: $(cat "$W/replay" "$W/err" | tr '\n' ' ')"
+	fi
+done
+# an independent replay (Python) against tpm2_pcrread
+want=$(python3 -c '
+import hashlib, json, sys
+pcr = bytes(32)
+for rec in open(sys.argv[1], "rb").read().split(b"\x1e")[1:]:
+    r = json.loads(rec)
+    d = [x["digest"] for x in r["digests"] if x["hashAlg"] == "sha256"][0]
+    pcr = hashlib.sha256(pcr + bytes.fromhex(d)).digest()
+print(pcr.hex())' "$LOG")
+have=$(tpm2_pcrread sha256:14 2>/dev/null | sed -n 's/.*14 *: *0x//p' | tr 'A-F' 'a-f')
+if [ -n "$want" ] && [ "$want" = "$have" ]; then
+	ok "independent replay (Python) = tpm2_pcrread sha256:14"
+else
+	nok "independent replay $want != $have"
+fi
+# the emergency event, then a tampered log no longer replays
+$A extend --log "$LOG" --emergency "test" 2>"$W/err" && grep -q '"eventType":"emergency"' "$LOG" &&
+	$A replay --log "$LOG" --check >/dev/null 2>&1 && ok "emergency-shell event measured" ||
+	nok "emergency: $(tail -1 "$W/err")"
+sed 's/"string":"ownership voucher"/"string":"ownership voucher"/; 0,/"digest":"\([0-9a-f]\)/s//"digest":"X\1/' "$LOG" | sed 's/"digest":"X0/"digest":"1/; s/"digest":"X\([1-9a-f]\)/"digest":"0/' >"$W/tampered.log"
+expect_fail "a tampered event log does not replay to the PCR" "does not match the event log replay" \
+	$A replay --log "$W/tampered.log" --bank sha1 --check
+
+# ---------------------------------------------------------------- quotes
+N=$(openssl rand -hex 20)
+if $A quote --log "$LOG" --nonce "$N" --out "$W/ev.json" 2>"$W/err" &&
+	sh keys/verify-attestation.sh "$W/ev.json" --nonce "$N" --ca "$PKI/manufacturer/ca.pem" \
+		--expect-events 5 >"$W/va" 2>&1; then
+	ok "quote by the IAK verifies (tpm2_checkquote, replay, IAK certificate)"
+else
+	nok "IAK quote: $(cat "$W/err" "$W/va" 2>/dev/null | tail -2 | tr '\n' ' ')"
+fi
+if $A quote --iak-handle 0 --log "$LOG" --nonce "$N" --out "$W/ev2.json" 2>"$W/err" &&
+	grep -q '"ak":"endorsement-ak"' "$W/ev2.json" &&
+	sh keys/verify-attestation.sh "$W/ev2.json" --nonce "$N" >"$W/va" 2>&1; then
+	ok "quote by the endorsement-hierarchy AK (no IAK) verifies"
+else
+	nok "AK quote: $(cat "$W/err" "$W/va" 2>/dev/null | tail -2 | tr '\n' ' ')"
+fi
+expect_fail "evidence for another nonce is refused" "not for this nonce" \
+	sh keys/verify-attestation.sh "$W/ev.json" --nonce "$(openssl rand -hex 20)"
+python3 -c '
+import base64, json, sys
+j = json.load(open(sys.argv[1]))
+log = base64.b64decode(j["event-log"]).replace(b"ownership voucher", b"ownership vouchex")
+recs = log.split(b"\x1e")
+r = json.loads(recs[1]); r["digests"][1]["digest"] = "00" * 32; recs[1] = json.dumps(r).encode() + b"\n"
+j["event-log"] = base64.b64encode(b"\x1e".join(recs)).decode()
+json.dump(j, open(sys.argv[2], "w"))' "$W/ev.json" "$W/ev-bad.json"
+expect_fail "evidence with a forged event log is refused" "event log replay gives" \
+	sh keys/verify-attestation.sh "$W/ev-bad.json" --nonce "$N"
+python3 -c '
+import base64, json, sys
+j = json.load(open(sys.argv[1])); s = bytearray(base64.b64decode(j["signature"])); s[-1] ^= 1
+j["signature"] = base64.b64encode(bytes(s)).decode(); json.dump(j, open(sys.argv[2], "w"))' "$W/ev.json" "$W/ev-sig.json"
+expect_fail "evidence with a broken quote signature is refused" "does not verify" \
+	sh keys/verify-attestation.sh "$W/ev-sig.json" --nonce "$N"
+
+# ---------------------------------------------------------------- refusals
+expect_fail "missing key handle" "no key at handle 0x81020099" \
+	$A identity --idevid-handle 0x81020099
+expect_fail "undefined certificate NV index" "NV index 0x01c90099 is not defined" \
+	$A identity --cert-nv 0x01C90099
+printf 'this is not a certificate' >"$W/garbage"
+tpm2_nvdefine -C o -s 25 -a "ownerwrite|ownerread|authread|no_da" 0x01C90020 >/dev/null 2>&1 &&
+	tpm2_nvwrite -C o -i "$W/garbage" 0x01C90020 >/dev/null 2>&1
+expect_fail "wrong NV contents" "neither a DER certificate nor padding" \
+	$A identity --cert-nv 0x01C90020
+expect_fail "certificate of another key type (RSA certificate, ECC key)" "is not for the key at 0x81020001" \
+	$A identity --cert-nv 0x01C90010
+openssl x509 -in "$PKI/device/idevid.pem" -outform DER -out "$W/other.der"
+tpm2_nvdefine -C o -s "$(wc -c <"$W/other.der")" -a "ownerwrite|ownerread|authread|no_da" 0x01C90021 >/dev/null 2>&1 &&
+	tpm2_nvwrite -C o -i "$W/other.der" 0x01C90021 >/dev/null 2>&1
+expect_fail "certificate for another EC key (same CA, same serial)" "EC point differs" \
+	$A identity --cert-nv 0x01C90021
+expect_fail "EnvelopedData for another device" "no RecipientInfo for this device" \
+	$A decrypt --in "$W/other.cms"
+expect_fail "unreachable TPM" "cannot open TPM" \
+	$A identity --tcti "swtpm:host=127.0.0.1,port=$((PORT + 7))"
+expect_fail "unknown TCTI" "unknown TCTI" $A identity --tcti "tbs:"
+expect_fail "bad tpm.conf" "tpm.conf: line 1: unknown key" \
+	sh -c "printf 'idevid-handel=1\n' >'$W/bad.conf'; $A identity --conf '$W/bad.conf'"
+
+# lockout last: it leaves the TPM refusing DA-protected keys
+tpm2_dictionarylockout -s -n 1 -t 600 -l 600 >/dev/null 2>&1
+tpm2_sign -c 0x81020001 -p wrong -g sha256 -o "$W/x" "$W/msg" >/dev/null 2>&1
+expect_fail "TPM in dictionary-attack lockout refuses the IDevID" "TPM_RC_LOCKOUT" \
+	$A identity
+expect_fail "signing in lockout" "TPM2_Sign with key 0x81020001: TPM_RC_LOCKOUT" \
+	$A sign --in "$W/msg" --out "$W/sig" --idevid-handle 0x81020001
+
+finish

@@ -10,12 +10,16 @@
 #   ANCHORS=DIR         trust anchors (DIR/bootstrap/*.pem, DIR/voucher/*.pem)
 #   EXTRA_MODULES="..." kernel modules added to initrd/modules.list
 #   OVERLAY=DIR         a tree copied over the initramfs root last
+#   DEVICE=DIR          a lab device identity (chain.pem, idevid.pem, idevid.key)
+#                       put in /etc/sztp/device/ for machines without a TPM
+#                       IDevID; default: the test PKI's; DEVICE= for none
 
 B        := build
 MUSL     := $(B)/musl
 HOST     := $(B)/host
 ANCHORS  ?= $(B)/pki/anchors
 OVERLAY  ?=
+DEVICE   ?= $(B)/pki/device
 EXTRA_MODULES ?=
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -31,7 +35,7 @@ MUSL_CFLAGS  := $(WARN) $(HARDEN) -Os -ffunction-sections -fdata-sections \
                 -isystem $(MUSL)/include
 MUSL_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,relro,-z,now,-z,noexecstack \
                 -L$(MUSL)/lib
-MUSL_LIBS    := -lcjson -lbearssl -lkmod -ltss2-sys -ltss2-mu -ltss2-tcti-device
+MUSL_LIBS    := -lcjson -lbearssl -lz -llzma -lzstd -lkmod -ltss2-sys -ltss2-mu -ltss2-tcti-device -ltss2-tcti-swtpm -ltss2-tcti-mssim
 
 # Host builds of the same sources for unit tests: glibc, ASan + UBSan.
 HOST_CC      := cc
@@ -39,12 +43,12 @@ HOST_CFLAGS  := $(WARN) -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -isystem $(HOST)/include
 HOST_LDFLAGS := -fsanitize=address,undefined -L$(HOST)/lib
-HOST_LIBS    := -lcjson -lbearssl
+HOST_LIBS    := -lcjson -lbearssl -lz -llzma -lzstd
 
 # Sources that need the musl-only libraries (libkmod, tss2) or are the entry
 # point stay out of the host test and fuzz builds.
 SRCS         := $(sort $(wildcard src/*.c))
-HOST_EXCLUDE := src/main.c src/boot.c src/coldplug.c
+HOST_EXCLUDE := src/main.c src/boot.c src/coldplug.c src/tpm.c src/tpm_id.c src/tpm_quote.c src/tpm_measure.c src/cmd_tpm.c src/identity.c
 HOST_SRCS    := $(filter-out $(HOST_EXCLUDE),$(SRCS))
 
 MUSL_OBJS := $(SRCS:src/%.c=$(B)/obj/musl/%.o)
@@ -99,7 +103,7 @@ $(B)/initrd.img: $(B)/sztpboot initrd/mkinitrd.sh initrd/modules.list \
 	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --kernel $(B)/kernel \
 		--anchors $(ANCHORS) --modules initrd/modules.list \
 		$(if $(EXTRA_MODULES),--extra-modules "$(EXTRA_MODULES)") \
-		$(if $(OVERLAY),--overlay $(OVERLAY)) --out $@
+		$(if $(DEVICE),--device $(DEVICE)) $(if $(OVERLAY),--overlay $(OVERLAY)) --out $@
 
 # ---------------------------------------------------------------- tests
 $(B)/obj/host/%.o: src/%.c $(DEPS_STAMP)

@@ -34,7 +34,11 @@ static const struct {
 	{ "boot", cmd_boot, "run the boot sequence (what /init does as PID 1)" },
 	{ "verify", cmd_verify, "verify bootstrapping data: verify [options] RESPONSE" },
 	{ "dhcp4", cmd_dhcp4, "get a DHCPv4 lease: dhcp4 [--ifname IF]... [--timeout SEC] [--apply] [--resolv PATH] [--release]" },
+	{ "discover", cmd_discover, "find bootstrap sources: discover [--ifname IF]... [--timeout SEC] [options] (discover --help)" },
+	{ "run", cmd_run, "bootstrap from URLs: run --cert F --key F --voucher-ta P [options] URL..." },
+	{ "fetch", cmd_fetch, "download, verify, write an image: fetch URL --sha256 HEX --out PATH [--ca FILE]" },
 	{ "get", cmd_get, "HTTPS GET with BearSSL: get URL [--ca FILE|DIR] [--timeout SEC]" },
+	{ "tpm", cmd_tpm, "TPM: tpm identity|sign|decrypt|extend|replay|pcrread|quote [options] (tpm --help)" },
 };
 
 static int cmd_help(int argc, char **argv)

@@ -1,0 +1,124 @@
+/*
+ * image.h: stream a boot image to a disk: download, hash, decompress, write,
+ * with the first MiB held back (docs/install.md, "Writing the image").
+ *
+ *   1. Once the image's first MiB has passed the size check (3.), the first
+ *      IMAGE_HOLD bytes of the target (and, on a block device, its last
+ *      IMAGE_HOLD bytes, where a backup GPT lives) are zeroed and synced: from
+ *      then on the disk holds no bootable table. A failure before that point
+ *      (no URI works, the image is too big, a refused format) leaves a disk
+ *      untouched. A regular file is truncated at the start.
+ *   2. Each download-uri is tried in order. Bytes are hashed as downloaded
+ *      (the hash is a br_hash_class, SHA-256 by default), the format is
+ *      sniffed from the first bytes (decomp.h), the output's first IMAGE_HOLD
+ *      bytes are kept in memory, the rest is written with IMAGE_WBUF-sized
+ *      writes at MiB-aligned offsets.
+ *   3. The image size is checked against the disk before any byte is
+ *      written: a raw image's announced length, a zstd frame's content size,
+ *      and the image's own GPT (its backup header LBA) once the first MiB is
+ *      decompressed; anything beyond the end of the disk is refused anyway.
+ *   4. A broken transfer resumes at the byte where it broke (the source's
+ *      fetch(from = bytes so far): an HTTP Range request); the hash and the
+ *      decompressor carry on across the resume. After IMAGE_RESUME_MAX
+ *      attempts without progress, or a failure not worth retrying (HTTP 4xx,
+ *      a corrupt stream, a hash mismatch), the next URI starts from scratch.
+ *   5. When the stream ends: the compressed stream must have ended cleanly,
+ *      every sha-256 given must match, then the rest is written, fdatasync,
+ *      then the held-back first MiB, fdatasync, BLKRRPART.
+ *   6. On any failure after step 1 the table is wiped again (first and last
+ *      MiB, and the MiB before the highest byte written: the image's own
+ *      backup GPT), so a half-written disk can never boot. A regular file is
+ *      truncated to 0.
+ */
+#ifndef SZTP_IMAGE_H
+#define SZTP_IMAGE_H
+
+#include <bearssl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decomp.h"
+#include "err.h"
+
+#define IMAGE_HOLD        (1024 * 1024)     /* held back, written last */
+#define IMAGE_WBUF        (4 * 1024 * 1024) /* one disk write */
+#define IMAGE_RESUME_MAX  6                 /* attempts per URI without progress */
+#define IMAGE_PROGRESS_MS 250               /* at most 4 progress callbacks a second */
+#define IMAGE_MAX_URIS    8
+
+/* Source return values */
+#define IMAGE_SRC_OK    0  /* the end of the image was reached */
+#define IMAGE_SRC_RETRY (-1) /* broken: worth resuming at the current offset */
+#define IMAGE_SRC_FATAL (-2) /* this URI will not work: try the next one */
+
+typedef int (*image_sink_fn)(void *ctx, const uint8_t *data, size_t len, struct err *e);
+
+/* Where image bytes come from (file: imgsrc_file.c, https: imgsrc_https.c). */
+struct image_source {
+	void *ctx;
+	/*
+	 * Deliver the bytes of `uri` from offset `from` to its end, in order,
+	 * to sink(sink_ctx, ...). Before the first byte, set *total to the
+	 * image's full length when known (else leave it at -1). If the sink
+	 * returns -1, stop and return IMAGE_SRC_FATAL. Returns one of the
+	 * IMAGE_SRC_* values, with `e` set on failure.
+	 */
+	int (*fetch)(void *ctx, const char *uri, uint64_t from, image_sink_fn sink,
+		     void *sink_ctx, int64_t *total, struct err *e);
+};
+
+struct image_progress {
+	uint64_t in;      /* bytes downloaded (of the current URI) */
+	int64_t total;    /* download size, -1 when unknown */
+	uint64_t out;     /* bytes of image produced */
+	int64_t elapsed_ms;
+	int done;         /* the final call */
+};
+
+struct image_opts {
+	const char *const *uris;
+	int n_uris;
+	const uint8_t (*sha256)[32]; /* expected digests: all must match */
+	int n_sha256;
+	const struct image_source *src;
+	const br_hash_class *hash;   /* NULL: br_sha256_vtable (any 32-byte hash class fits) */
+	int resume_max;              /* 0: IMAGE_RESUME_MAX */
+	int retry_delay_ms;          /* first delay before a resume, doubling up to 5 s; 0: 500 */
+	void (*progress)(void *ctx, const struct image_progress *p); /* or NULL */
+	void *progress_ctx;
+	int64_t (*now_ms)(void);     /* NULL: CLOCK_MONOTONIC */
+	void (*sleep_ms)(int ms);    /* NULL: nanosleep */
+};
+
+struct image_result {
+	uint64_t bytes_in;       /* downloaded bytes of the image that was written */
+	uint64_t bytes_out;      /* bytes written to the target */
+	int uri_index;           /* which URI it came from (0-based), -1 none */
+	enum decomp_kind kind;
+	int resumes;             /* resumed transfers */
+	uint8_t digest[32];      /* hash of the downloaded bytes */
+};
+
+/*
+ * Write the image described by `o` to the open target `fd` (a block device
+ * or a regular file; `name` is for messages). Returns 0 when the image was
+ * verified and written in full, or -1 with `e` set (and the target wiped).
+ */
+int image_write(int fd, const char *name, const struct image_opts *o, struct image_result *r,
+		struct err *e);
+
+/*
+ * Make the target unbootable: zero its first and last IMAGE_HOLD bytes and
+ * the IMAGE_HOLD bytes before `written_end` (a regular file is truncated to
+ * 0), sync, re-read the partition table. 0 or -1 with `e` set.
+ */
+int image_wipe(int fd, uint64_t written_end, struct err *e);
+
+/* The size in bytes of the open target: a block device's size, or
+ * UINT64_MAX for a regular file (no limit). 0 on error (e set). */
+uint64_t image_target_size(int fd, struct err *e);
+
+/* One progress line: "12.0 MiB of 40.0 MiB (30%), 8.1 MiB/s, ETA 0:03". */
+void image_progress_line(const struct image_progress *p, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * install.h: what the onboarding steps do on a Linux device (RFC 8572
+ * section 5.6, steps 3-6, and the pivot), one function per step. The
+ * onboarding engine (onboard.c) decides what to report; these functions act
+ * and say what happened. docs/install.md documents the rules.
+ *
+ * Order of calls (onboard_run(), then the boot sequence):
+ *
+ *   install_boot_image(ob, o, r, e)      boot-image-initiated before;
+ *       r->skipped   -> boot-image-complete ("os-name/os-version already installed")
+ *       r->mismatch  -> boot-image-mismatch, then (written) boot-image-complete
+ *       -1           -> boot-image-error (the disk is left unbootable)
+ *   install_mount_root(o, r, 0, e)       the new root read-write at o->sysroot
+ *       -1           -> boot-image-error
+ *   install_run_script("pre", ...)       pre-script-initiated before; OK ->
+ *       pre-script-complete, WARNING -> pre-script-warning (go on), ERROR ->
+ *       pre-script-error (abandon)
+ *   install_apply_config(...)            config-initiated before; 0 ->
+ *       config-complete, -1 -> config-error (nothing applied when the
+ *       archive was refused)
+ *   install_run_script("post", ...)      as for "pre"
+ *   install_ssh_host_keys(...)           for bootstrap-complete's ssh-host-keys
+ *   install_save_log(...)                just before the pivot
+ *   install_pivot(o, r, e)               from the boot sequence after the
+ *       pre-pivot hooks and the DHCP release; returns only on failure.
+ * On an abandoned onboarding: install_unmount_root(o).
+ */
+#ifndef SZTP_INSTALL_H
+#define SZTP_INSTALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "anchors.h"
+#include "config_apply.h"
+#include "conveyed.h"
+#include "disk.h"
+#include "err.h"
+#include "image.h"
+#include "osrelease.h"
+#include "script.h"
+
+#define INSTALL_SYSROOT   "/sysroot"
+#define INSTALL_RUN_DIR   "/run/sztp"
+#define INSTALL_LOG_DIR   "var/log/sztp"   /* in the new root */
+#define INSTALL_MAX_KEYS  8
+#define INSTALL_KEY_MAX   8192             /* base64 of one public key blob */
+#define INSTALL_DEV_WAIT_MS 10000          /* for partition device nodes */
+
+struct install_opts {
+	const char *disk;          /* sztp.disk= (NULL/"": the automatic rule, disk.h) */
+	const char *root;          /* sztp.root= (NULL/"": the DPS root type for this
+				    * architecture); "/dev/...", "PARTUUID=...",
+				    * "PARTLABEL=..." or a partition number */
+	const char *sysroot;       /* NULL: INSTALL_SYSROOT */
+	const char *run_dir;       /* NULL: INSTALL_RUN_DIR */
+	const char *serial;        /* for the scripts' environment */
+	const struct anchors *anchors; /* validate image servers (NULL: unvalidated) */
+	int allow_unvalidated;     /* go on unvalidated when that fails (the hash protects) */
+	int progress_console;      /* draw the progress line on stderr */
+	/* load a kernel module ("ext4"): coldplug_load() on the device, NULL on a host */
+	int (*load_module)(const char *name, struct err *e);
+	struct disk_opts disk_opts; /* sysfs / dev / mounts overrides (tests) */
+	const struct image_source *src; /* NULL: https:// and file:// (imgsrc.h) */
+	int retry_delay_ms;        /* image resume delay (tests); 0: default */
+	int script_timeout_s;      /* 0: SCRIPT_TIMEOUT_S */
+};
+
+struct install_result {
+	char disk[64];           /* the target disk, "/dev/vda" */
+	int skipped;             /* the installed OS is os-name/os-version: not written */
+	int mismatch;            /* it was not: the image was (to be) written */
+	int installed;           /* the image was written and verified now */
+	char root_dev[80];       /* the root partition, "/dev/vda2" */
+	char root_partuuid[40];
+	char fstype[16];
+	int mounted;             /* the root is mounted at sysroot */
+	struct osrelease osr;    /* the installed OS, when read */
+	struct image_result image;
+	char msg[256];           /* one line for the progress report */
+};
+
+struct install_ssh_key {
+	char algorithm[64];              /* "ssh-ed25519" */
+	char key_data[INSTALL_KEY_MAX];  /* base64 of the RFC 4253 public key blob */
+};
+
+/*
+ * Step 3: the boot image of `ob` onto the target disk. When ob has no
+ * boot-image, only the target disk is chosen (r->skipped = 1). When the
+ * disk's current root says os-name/os-version (osrelease.h), the image is
+ * skipped (r->skipped). Otherwise r->mismatch is set and the image is
+ * streamed, verified and written (image.h), r->installed on success.
+ * 0, or -1 with `e` set.
+ */
+int install_boot_image(const struct conveyed_onboarding *ob, const struct install_opts *o,
+		       struct install_result *r, struct err *e);
+
+/*
+ * Find the root partition of r->disk (sztp.root= or the DPS type GUID), wait
+ * for its device node, load its file system module, mount it at sysroot
+ * (read-only when `readonly`). Fills root_dev, root_partuuid, fstype, osr
+ * (when readable), mounted. 0 or -1 with `e` set.
+ */
+int install_mount_root(const struct install_opts *o, struct install_result *r, int readonly,
+		       struct err *e);
+
+/* Unmount sysroot if install_mount_root() mounted it. */
+void install_unmount_root(const struct install_opts *o, struct install_result *r);
+
+/*
+ * Steps 4 and 6: run script[len] with stage "pre" or "post" (script.h:
+ * environment, exit status convention). Returns SCRIPT_OK, SCRIPT_WARNING or
+ * SCRIPT_ERROR (then `e` says why); sr->tail has the end of its output.
+ */
+enum script_outcome install_run_script(const char *stage, const uint8_t *script, size_t len,
+				       const struct conveyed_onboarding *ob,
+				       const struct install_opts *o, const struct install_result *r,
+				       struct script_result *sr, struct err *e);
+
+/* Step 5: the configuration archive onto `root` (config_apply.h). */
+int install_apply_config(enum conveyed_handling handling, const uint8_t *cfg, size_t len,
+			 const char *root, struct config_result *cr, struct err *e);
+
+/*
+ * The new root's SSH host public keys (etc/ssh/ssh_host_*_key.pub), for
+ * bootstrap-complete. Returns how many were read (0 when none), never fails.
+ */
+int install_ssh_host_keys(const char *root, struct install_ssh_key *keys, int max);
+
+/* Save the agent's log to run_dir/sztpboot.log and <root>/var/log/sztp/. */
+int install_save_log(const struct install_opts *o, struct err *e);
+
+/*
+ * Enter the new OS (pivot.h): switch_root, kexec or reboot. Returns only on
+ * failure (-1, `e` set); the caller then reboots.
+ */
+int install_pivot(const struct install_opts *o, const struct install_result *r, struct err *e);
+
+#endif

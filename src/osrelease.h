@@ -1,0 +1,47 @@
+/*
+ * osrelease.h: os-release(5) files, and whether an installed OS is the one
+ * the onboarding information's boot-image names.
+ *
+ * Syntax accepted: lines KEY=VALUE (KEY of [A-Za-z0-9_]), blank lines and
+ * lines starting with '#'; VALUE unquoted, or in double quotes (with the
+ * backslash escapes \" \\ \$ \` ) or single quotes (literal). A value longer
+ * than OSRELEASE_VALUE_MAX - 1 bytes, an unterminated quote or a line without
+ * '=' is an error naming the line. Only NAME, ID, VERSION_ID, VERSION and
+ * PRETTY_NAME are kept; other keys are checked and ignored.
+ *
+ * Match rule (docs/install.md): the boot image is "already installed" when
+ * both os-name and os-version are given, os-name equals NAME or ID, and
+ * os-version equals VERSION_ID or VERSION (exact byte comparison).
+ */
+#ifndef SZTP_OSRELEASE_H
+#define SZTP_OSRELEASE_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define OSRELEASE_FILE_MAX  (64 * 1024)
+#define OSRELEASE_VALUE_MAX 256
+
+struct osrelease {
+	char name[OSRELEASE_VALUE_MAX];
+	char id[OSRELEASE_VALUE_MAX];
+	char version_id[OSRELEASE_VALUE_MAX];
+	char version[OSRELEASE_VALUE_MAX];
+	char pretty_name[OSRELEASE_VALUE_MAX];
+};
+
+/* Parse buf[len]. 0, or -1 with `e` set ("os-release line N: ..."). */
+int osrelease_parse(const char *buf, size_t len, struct osrelease *o, struct err *e);
+
+/*
+ * Read the os-release of the root file system mounted at `root`:
+ * etc/os-release, else usr/lib/os-release, resolving symbolic links inside
+ * `root` (never outside it). 0, or -1 with `e` set.
+ */
+int osrelease_read_root(const char *root, struct osrelease *o, struct err *e);
+
+/* 1 when `o` is os_name/os_version by the match rule above, else 0. */
+int osrelease_matches(const struct osrelease *o, const char *os_name, const char *os_version);
+
+#endif

@@ -35,6 +35,9 @@
 #   SZTP_SERVER_ARGS=""     extra sztp_server.py arguments
 #   SZTP_SERVER_PORT=8443
 #   SZTP_TPM=1              0 boots without a TPM
+#   SZTP_TPM_ENROLL=ecc     enroll an IDevID (ecc or rsa) and an IAK into the
+#                           fresh swtpm with keys/enroll-tpm.sh, as a factory
+#                           would; "none" leaves the TPM without an identity
 #   SZTP_DISK_SIZE=2G       size of the blank disk (empty: no disk)
 #   SZTP_MEM=1024  SZTP_SMP=2
 #   SZTP_ACCEL=auto         auto (KVM if /dev/kvm is usable, else TCG), kvm, tcg
@@ -74,6 +77,7 @@ SZTP_SERVER_CONFIG=${SZTP_SERVER_CONFIG:-}
 SZTP_SERVER_ARGS=${SZTP_SERVER_ARGS:-}
 SZTP_SERVER_PORT=${SZTP_SERVER_PORT:-8443}
 SZTP_TPM=${SZTP_TPM:-1}
+SZTP_TPM_ENROLL=${SZTP_TPM_ENROLL:-ecc}
 SZTP_DISK_SIZE=${SZTP_DISK_SIZE-2G}
 SZTP_MEM=${SZTP_MEM:-1024}
 SZTP_SMP=${SZTP_SMP:-2}
@@ -312,6 +316,7 @@ EOF
 		--create-ek-cert --create-platform-cert --lock-nvram --overwrite \
 		--logfile "$SZTP_TMP/swtpm-setup.log" >/dev/null 2>&1 ||
 		{ cat "$SZTP_TMP/swtpm-setup.log" >&2; sztp_die "swtpm_setup failed"; }
+	[ "$SZTP_TPM_ENROLL" = none ] || sztp_tpm_enroll "$t"
 	# No --flags startup-clear: the firmware and the kernel send TPM2_Startup.
 	swtpm socket --tpm2 --tpmstate dir="$t/state" \
 		--ctrl type=unixio,path="$t/swtpm.sock" \
@@ -322,6 +327,34 @@ EOF
 	sztp_wait_file "$t/swtpm.sock" 10 $pid ||
 		{ cat "$SZTP_TMP/swtpm.out" >&2; sztp_die "swtpm did not start"; }
 	sztp_say "swtpm up (pid $pid)"
+}
+
+# sztp_tpm_enroll DIR: the factory step. A throw-away swtpm on the same state,
+# listening on the test namespace's own loopback (so no port is shared with
+# anything else on the host), gets an IDevID and an IAK from
+# keys/enroll-tpm.sh with certificates from the test PKI's manufacturer CA;
+# then it is stopped and the guest's swtpm starts on the enrolled state.
+sztp_tpm_enroll() {
+	# "ip netns exec" execs swtpm in place, so $! is swtpm's own PID
+	ip netns exec "$SZTP_NS" swtpm socket --tpm2 --tpmstate dir="$1/state" \
+		--server type=tcp,port=2321,bindaddr=127.0.0.1 \
+		--ctrl type=tcp,port=2322,bindaddr=127.0.0.1 \
+		--flags not-need-init,startup-clear \
+		--log file="$SZTP_TMP/swtpm-enroll.log",level=1 &
+	pid=$!
+	sztp_track swtpm-enroll $pid
+	i=0
+	while ! ip netns exec "$SZTP_NS" ss -Hltn 'sport = :2321' 2>/dev/null | grep -q . &&
+		[ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ip netns exec "$SZTP_NS" env TPM2TOOLS_TCTI=swtpm:host=127.0.0.1,port=2321 \
+		sh "$SZTP_ROOT/keys/enroll-tpm.sh" --pki "$SZTP_PKI" --alg "$SZTP_TPM_ENROLL" \
+		--out "$1/enrolled" >"$SZTP_TMP/enroll.log" 2>&1 ||
+		{ cat "$SZTP_TMP/enroll.log" >&2; sztp_die "TPM enrollment failed"; }
+	sztp_stop $pid
+	sztp_say "swtpm enrolled: $SZTP_TPM_ENROLL IDevID + IAK ($(cat "$SZTP_PKI/device/serial.txt"))"
 }
 
 # sztp_accel: the -accel arguments. /dev/kvm can exist and still be useless

@@ -57,6 +57,8 @@ for s in $SUITES; do
 	qemu)
 		run_suite qemu/net-selftest sh qemu/net-selftest.sh
 		run_suite qemu/boot-test sh qemu/boot-test.sh
+		run_suite qemu/boot-test-rsa env SZTP_TPM_ENROLL=rsa SZTP_OUT=build/qemu/boot-test-rsa \
+			sh qemu/boot-test.sh
 		;;
 	*)
 		for t in tests/"$s"/*.sh; do

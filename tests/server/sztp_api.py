@@ -130,9 +130,47 @@ class Artifacts:
             return self.mk(*args)
 
 
+ATTESTATION = "sztp-initrd:tpm-attestation"
+VERIFY_ATTESTATION = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                  "..", "..", "keys", "verify-attestation.sh")
+
+
+def check_attestation(evidence, nonce_b64, pki):
+    """Check TPM evidence sent with bootstrap-complete (docs/tpm.md) with
+    keys/verify-attestation.sh. The quote must name the nonce this device
+    sent in its last get-bootstrapping-data, when it sent one. Returns
+    "ok: ..." or "failed: <why>"."""
+    import subprocess
+    import tempfile
+    if not isinstance(evidence, dict):
+        return "failed: %s is not an object" % ATTESTATION
+    qd = evidence.get("qualifying-data")
+    if nonce_b64:
+        want = base64.b64decode(nonce_b64).hex()
+        if qd != want:
+            return "failed: the quote does not name the nonce of get-bootstrapping-data"
+    elif not isinstance(qd, str):
+        return "failed: no qualifying-data"
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        json.dump(evidence, f)
+        f.flush()
+        cmd = ["sh", VERIFY_ATTESTATION, f.name, "--nonce", qd if not nonce_b64 else want]
+        if pki and evidence.get("ak-certificate"):
+            cmd += ["--ca", os.path.join(pki, "manufacturer", "ca.pem")]
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return "failed: %s" % e
+    out = (r.stdout + r.stderr).strip().splitlines()
+    if r.returncode == 0:
+        return next((l for l in out if l.startswith("attestation: ok")), "ok")
+    return "failed: " + (out[-1] if out else "exit %d" % r.returncode)
+
+
 def register(router, config, handler_base, response_cls, error_fn):
     """Add the API endpoints to `router` (a sztp_server.Router)."""
     arts = Artifacts(config.pki)
+    last_nonce = {}   # serial -> the nonce of its last get-bootstrapping-data
 
     def device(req):
         serial = req.peer.serial_number if req.peer else None
@@ -169,6 +207,7 @@ def register(router, config, handler_base, response_cls, error_fn):
             except ValueError as e:
                 return error_fn(400, "protocol", "malformed-message", str(e))
             nonce = inp.get("nonce")
+            last_nonce[serial] = nonce if isinstance(nonce, str) else None
             req.server.recorder.event({
                 "event": "get-bootstrapping-data", "client": req.client,
                 "client_serial": serial, "path": req.path,
@@ -197,9 +236,14 @@ def register(router, config, handler_base, response_cls, error_fn):
             ptype = inp.get("progress-type")
             if not isinstance(ptype, str):
                 return error_fn(400, "protocol", "missing-element", "progress-type is mandatory")
-            req.server.recorder.event({
-                "event": "progress", "client": req.client, "client_serial": serial,
-                "type": ptype, "message": inp.get("message")})
+            ev = {"event": "progress", "client": req.client, "client_serial": serial,
+                  "type": ptype, "message": inp.get("message")}
+            if ptype == "bootstrap-complete" and ATTESTATION in inp:
+                ev["attestation"] = check_attestation(inp[ATTESTATION],
+                                                      last_nonce.get(serial), config.pki)
+            if ptype == "bootstrap-complete" and "ssh-host-keys" in inp:
+                ev["ssh_host_keys"] = inp["ssh-host-keys"]
+            req.server.recorder.event(ev)
             return response_cls(204)
 
     class Images(handler_base):

@@ -14,7 +14,7 @@ for bin in "$@"; do
 	work=$TOP/build/fuzz/corpus/$name
 	mkdir -p "$work"
 	if [ "$mode" = smoke ]; then
-		args="-max_total_time=${FUZZ_SMOKE_SECONDS:-10} -timeout=10 -rss_limit_mb=1024"
+		args="-max_total_time=${FUZZ_SMOKE_SECONDS:-6} -timeout=10 -rss_limit_mb=1024"
 	else
 		args="-max_total_time=${FUZZ_SECONDS:-300} -timeout=10 -rss_limit_mb=2048"
 	fi

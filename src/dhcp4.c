@@ -1,4 +1,5 @@
 /* dhcp4.c: DHCPv4 packets and the client state machine, no I/O. */
+#include "bytes.h"
 #include "dhcp4.h"
 
 #include "log.h"
@@ -33,19 +34,6 @@ static const uint8_t param_list[] = {
 	DHCP4_OPT_LEASE_TIME, DHCP4_OPT_SERVER_ID, DHCP4_OPT_T1, DHCP4_OPT_T2,
 	DHCP4_OPT_SZTP_REDIRECT,
 };
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 const char *dhcp4_msg_name(int type)
 {
@@ -106,7 +94,7 @@ static int header(struct out *o, uint8_t *buf, size_t cap, const struct dhcp4_id
 	buf[OFF_OP] = 1; /* BOOTREQUEST */
 	buf[OFF_HTYPE] = 1;
 	buf[OFF_HLEN] = 6;
-	put32(buf + OFF_XID, xid);
+	be32_put(buf + OFF_XID, xid);
 	buf[OFF_SECS] = (uint8_t)(secs >> 8);
 	buf[OFF_SECS + 1] = (uint8_t)secs;
 	if (broadcast)
@@ -385,8 +373,8 @@ int dhcp4_parse(const uint8_t *pkt, size_t len, uint32_t xid, const uint8_t mac[
 	if (pkt[OFF_HTYPE] != 1 || pkt[OFF_HLEN] != 6)
 		return err_set(e, "htype %u hlen %u is not Ethernet", pkt[OFF_HTYPE],
 			       pkt[OFF_HLEN]);
-	if (get32(pkt + OFF_XID) != xid)
-		return err_set(e, "xid 0x%08x is not ours (0x%08x)", get32(pkt + OFF_XID), xid);
+	if (be32_get(pkt + OFF_XID) != xid)
+		return err_set(e, "xid 0x%08x is not ours (0x%08x)", be32_get(pkt + OFF_XID), xid);
 	if (memcmp(pkt + OFF_CHADDR, mac, 6) != 0)
 		return err_set(e, "chaddr is not our MAC address");
 	if (areas(pkt, len, a, &na, e) < 0)
@@ -436,7 +424,7 @@ int dhcp4_parse(const uint8_t *pkt, size_t len, uint32_t xid, const uint8_t mac[
 		return err_set(e, n == 0 ? "%s without lease time (option 51)"
 				 : "%s: option 51 (lease time) is not 4 bytes",
 			       dhcp4_msg_name(out->msg_type));
-	out->lease_time = get32(v);
+	out->lease_time = be32_get(v);
 	if (out->lease_time == 0)
 		return err_set(e, "lease time 0");
 	out->t1 = out->lease_time == 0xffffffffu ? 0xffffffffu : out->lease_time / 2;
@@ -446,12 +434,12 @@ int dhcp4_parse(const uint8_t *pkt, size_t len, uint32_t xid, const uint8_t mac[
 	if (n < 0)
 		return -1;
 	if (n == 1)
-		out->t1 = get32(v);
+		out->t1 = be32_get(v);
 	n = get_fixed(pkt, len, DHCP4_OPT_T2, "T2", v, sizeof v, 4, e);
 	if (n < 0)
 		return -1;
 	if (n == 1)
-		out->t2 = get32(v);
+		out->t2 = be32_get(v);
 
 	/* netmask */
 	n = get_fixed(pkt, len, DHCP4_OPT_NETMASK, "netmask", v, sizeof v, 4, e);

@@ -1,4 +1,5 @@
 /* dhcp4_ip.c: IPv4 + UDP framing for DHCP over a packet socket. */
+#include "bytes.h"
 #include "dhcp4_ip.h"
 
 #include <string.h>
@@ -17,21 +18,10 @@ uint16_t dhcp4_ip_checksum(const void *p, size_t n, uint32_t sum)
 	return (uint16_t)~s;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /* Sum of the UDP pseudo header, not folded. */
 static uint32_t pseudo(const uint8_t *src4, const uint8_t *dst4, size_t udp_len)
 {
-	return (uint32_t)(get16(src4) + get16(src4 + 2) + get16(dst4) + get16(dst4 + 2)) +
+	return (uint32_t)(be16_get(src4) + be16_get(src4 + 2) + be16_get(dst4) + be16_get(dst4 + 2)) +
 	       17u + (uint32_t)udp_len;
 }
 
@@ -46,19 +36,19 @@ int dhcp4_ip_wrap(uint8_t *out, size_t cap, struct in_addr src, uint16_t sport,
 	memset(out, 0, DHCP4_IP_HDR + DHCP4_UDP_HDR);
 	ip[0] = 0x45;
 	ip[1] = 0x10; /* DSCP low delay, as ISC dhclient */
-	put16(ip + 2, (uint16_t)total);
+	be16_put(ip + 2, (uint16_t)total);
 	ip[8] = 64;
 	ip[9] = 17;
 	memcpy(ip + 12, &src.s_addr, 4);
 	memcpy(ip + 16, &dst.s_addr, 4);
-	put16(ip + 10, dhcp4_ip_checksum(ip, DHCP4_IP_HDR, 0));
+	be16_put(ip + 10, dhcp4_ip_checksum(ip, DHCP4_IP_HDR, 0));
 
-	put16(udp, sport);
-	put16(udp + 2, dport);
-	put16(udp + 4, (uint16_t)(DHCP4_UDP_HDR + n));
+	be16_put(udp, sport);
+	be16_put(udp + 2, dport);
+	be16_put(udp + 4, (uint16_t)(DHCP4_UDP_HDR + n));
 	memcpy(udp + DHCP4_UDP_HDR, payload, n);
 	c = dhcp4_ip_checksum(udp, DHCP4_UDP_HDR + n, pseudo(ip + 12, ip + 16, DHCP4_UDP_HDR + n));
-	put16(udp + 6, c ? c : 0xffff);
+	be16_put(udp + 6, c ? c : 0xffff);
 	return (int)total;
 }
 
@@ -77,23 +67,23 @@ int dhcp4_ip_unwrap(const uint8_t *pkt, size_t len, uint16_t dport, int verify_u
 		return err_set(e, "bad IP header length %zu", ihl);
 	if (dhcp4_ip_checksum(pkt, ihl, 0) != 0)
 		return err_set(e, "bad IP header checksum");
-	total = get16(pkt + 2);
+	total = be16_get(pkt + 2);
 	if (total < ihl || total > len)
 		return err_set(e, "IP total length %zu does not fit the %zu bytes received",
 			       total, len);
-	if (get16(pkt + 6) & 0x3fff)
+	if (be16_get(pkt + 6) & 0x3fff)
 		return err_set(e, "IP fragment");
 	if (pkt[9] != 17)
 		return err_set(e, "IP protocol %u is not UDP", pkt[9]);
 	if (total - ihl < DHCP4_UDP_HDR)
 		return err_set(e, "UDP header truncated");
 	udp = pkt + ihl;
-	if (get16(udp + 2) != dport)
-		return err_set(e, "UDP port %u is not %u", get16(udp + 2), dport);
-	ulen = get16(udp + 4);
+	if (be16_get(udp + 2) != dport)
+		return err_set(e, "UDP port %u is not %u", be16_get(udp + 2), dport);
+	ulen = be16_get(udp + 4);
 	if (ulen < DHCP4_UDP_HDR || ulen > total - ihl)
 		return err_set(e, "UDP length %zu does not fit the IP packet", ulen);
-	if (verify_udp_csum && get16(udp + 6) != 0 &&
+	if (verify_udp_csum && be16_get(udp + 6) != 0 &&
 	    dhcp4_ip_checksum(udp, ulen, pseudo(pkt + 12, pkt + 16, ulen)) != 0)
 		return err_set(e, "bad UDP checksum");
 	*payload = udp + DHCP4_UDP_HDR;

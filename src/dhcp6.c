@@ -1,4 +1,5 @@
 /* dhcp6.c: the DHCPv6 engine, no sockets (see dhcp6.h). */
+#include "bytes.h"
 #include "dhcp6.h"
 
 #include "log.h"
@@ -10,38 +11,14 @@
 #define IRT_MS 1000
 #define MRT_MS 30000
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 void dhcp6_id_from_mac(struct dhcp6_id *id, const uint8_t mac[6])
 {
 	memset(id, 0, sizeof *id);
-	put16(id->duid, 3); /* DUID-LL */
-	put16(id->duid + 2, 1); /* Ethernet */
+	be16_put(id->duid, 3); /* DUID-LL */
+	be16_put(id->duid + 2, 1); /* Ethernet */
 	memcpy(id->duid + 4, mac, 6);
 	id->duid_len = 10;
-	id->iaid = get32(mac + 2);
+	id->iaid = be32_get(mac + 2);
 }
 
 struct out {
@@ -58,8 +35,8 @@ static uint8_t *opt(struct out *o, uint16_t code, const void *v, size_t n)
 		return NULL;
 	}
 	start = o->p + o->n;
-	put16(start, code);
-	put16(start + 2, (uint16_t)n);
+	be16_put(start, code);
+	be16_put(start + 2, (uint16_t)n);
 	if (v && n)
 		memcpy(start + 4, v, n);
 	o->n += 4 + n;
@@ -86,21 +63,21 @@ int dhcp6_build(uint8_t *buf, size_t cap, int type, const struct dhcp6_id *id, u
 	opt(&o, DHCP6_OPT_CLIENTID, id->duid, id->duid_len);
 	if (type == DHCP6_REQUEST || type == DHCP6_RELEASE)
 		opt(&o, DHCP6_OPT_SERVERID, srv->server_id, srv->server_id_len);
-	put16(v, elapsed_cs);
+	be16_put(v, elapsed_cs);
 	opt(&o, DHCP6_OPT_ELAPSED_TIME, v, 2);
 	if (type != DHCP6_RELEASE)
 		opt(&o, DHCP6_OPT_ORO, oro, sizeof oro);
 	if (with_ia) {
 		int addr = type != DHCP6_SOLICIT && srv && srv->has_addr;
-		put32(v, id->iaid);
-		put32(v + 4, 0); /* T1, T2: the server's choice */
-		put32(v + 8, 0);
+		be32_put(v, id->iaid);
+		be32_put(v + 4, 0); /* T1, T2: the server's choice */
+		be32_put(v + 8, 0);
 		if (addr) {
-			put16(v + 12, DHCP6_OPT_IAADDR);
-			put16(v + 14, 24);
+			be16_put(v + 12, DHCP6_OPT_IAADDR);
+			be16_put(v + 14, 24);
 			memcpy(v + 16, &srv->addr, 16);
-			put32(v + 32, 0);
-			put32(v + 36, 0);
+			be32_put(v + 32, 0);
+			be32_put(v + 36, 0);
 		}
 		opt(&o, DHCP6_OPT_IA_NA, v, addr ? 40 : 12);
 	}
@@ -153,7 +130,7 @@ static int parse_status(const uint8_t *v, size_t n, struct err *e)
 {
 	if (n < 2)
 		return err_set(e, "status code option of %zu bytes", n);
-	return get16(v);
+	return be16_get(v);
 }
 
 /* IA_NA contents after IAID/T1/T2. */
@@ -165,8 +142,8 @@ static int parse_ia(const uint8_t *p, size_t len, struct dhcp6_reply *out, struc
 		const uint8_t *v;
 		if (off + 4 > len)
 			return err_set(e, "IA_NA: truncated option header");
-		code = get16(p + off);
-		n = get16(p + off + 2);
+		code = be16_get(p + off);
+		n = be16_get(p + off + 2);
 		v = p + off + 4;
 		if (off + 4 + n > len)
 			return err_set(e, "IA_NA: option %u of %u bytes runs past the IA", code, n);
@@ -180,17 +157,17 @@ static int parse_ia(const uint8_t *p, size_t len, struct dhcp6_reply *out, struc
 			int st = 0;
 			if (n < 24)
 				return err_set(e, "IA_NA: address option of %u bytes", n);
-			pref = get32(v + 16);
-			valid = get32(v + 20);
+			pref = be32_get(v + 16);
+			valid = be32_get(v + 20);
 			/* a status inside the address */
 			if (n > 24) {
 				size_t so = 24;
 				while (so + 4 <= n) {
-					uint16_t c2 = get16(v + so), l2 = get16(v + so + 2);
+					uint16_t c2 = be16_get(v + so), l2 = be16_get(v + so + 2);
 					if (so + 4 + l2 > n)
 						return err_set(e, "IA address: option runs past it");
 					if (c2 == DHCP6_OPT_STATUS_CODE && l2 >= 2)
-						st = get16(v + so + 4);
+						st = be16_get(v + so + 4);
 					so += 4 + (size_t)l2;
 				}
 				if (so != n)
@@ -232,8 +209,8 @@ int dhcp6_parse(const uint8_t *pkt, size_t len, uint32_t xid, const struct dhcp6
 		struct err why;
 		if (off + 4 > len)
 			return err_set(e, "dhcp6: truncated option header at %zu", off);
-		code = get16(pkt + off);
-		n = get16(pkt + off + 2);
+		code = be16_get(pkt + off);
+		n = be16_get(pkt + off + 2);
 		v = pkt + off + 4;
 		if (off + 4 + n > len)
 			return err_set(e, "dhcp6: option %u of %u bytes runs past the message", code,
@@ -273,11 +250,11 @@ int dhcp6_parse(const uint8_t *pkt, size_t len, uint32_t xid, const struct dhcp6
 		case DHCP6_OPT_IA_NA:
 			if (n < 12)
 				return err_set(e, "dhcp6: IA_NA of %u bytes", n);
-			if (get32(v) != id->iaid || have_ia)
+			if (be32_get(v) != id->iaid || have_ia)
 				break; /* not our IA (or a second copy) */
 			have_ia = 1;
-			out->t1 = get32(v + 4);
-			out->t2 = get32(v + 8);
+			out->t1 = be32_get(v + 4);
+			out->t2 = be32_get(v + 8);
 			if (parse_ia(v + 12, n - 12, out, e) < 0)
 				return err_wrap(e, "dhcp6");
 			break;

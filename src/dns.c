@@ -1,24 +1,9 @@
 /* dns.c: DNS wire format, no I/O (see dns.h). */
+#include "bytes.h"
 #include "dns.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 static int label_char(char c)
 {
@@ -68,14 +53,14 @@ int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, uint16_t flags, const
 	if (cap < DNS_HDR + 4 + 2)
 		return err_set(e, "dns: query buffer too small");
 	memset(buf, 0, DNS_HDR);
-	put16(buf, id);
-	put16(buf + 2, flags);
-	put16(buf + 4, 1); /* QDCOUNT */
+	be16_put(buf, id);
+	be16_put(buf + 2, flags);
+	be16_put(buf + 4, 1); /* QDCOUNT */
 	n = dns_name_encode(name, buf + DNS_HDR, cap - DNS_HDR - 4, e);
 	if (n < 0)
 		return -1;
-	put16(buf + DNS_HDR + n, qtype);
-	put16(buf + DNS_HDR + n + 2, (uint16_t)(DNS_C_IN | qclass_bits));
+	be16_put(buf + DNS_HDR + n, qtype);
+	be16_put(buf + DNS_HDR + n + 2, (uint16_t)(DNS_C_IN | qclass_bits));
 	return DNS_HDR + n + 4;
 }
 
@@ -181,11 +166,11 @@ int dns_parse(const uint8_t *msg, size_t len, struct dns_msg *out, struct err *e
 		return err_set(e, "dns: message of %zu bytes is shorter than a header", len);
 	if (len > DNS_MSG_MAX)
 		return err_set(e, "dns: message of %zu bytes is too large", len);
-	out->id = get16(msg);
-	out->flags = get16(msg + 2);
+	out->id = be16_get(msg);
+	out->flags = be16_get(msg + 2);
 	out->rcode = out->flags & 0x0f;
 	for (int i = 0; i < 4; i++)
-		counts[i] = get16(msg + 4 + 2 * i);
+		counts[i] = be16_get(msg + 4 + 2 * i);
 	out->qdcount = counts[0];
 	if (!(out->flags & DNS_F_QR))
 		return err_set(e, "dns: not a response (QR clear)");
@@ -198,7 +183,7 @@ int dns_parse(const uint8_t *msg, size_t len, struct dns_msg *out, struct err *e
 		if (off + 4 > len)
 			return err_set(e, "dns: question %d truncated", q + 1);
 		if (q == 0)
-			out->qtype = get16(msg + off);
+			out->qtype = be16_get(msg + off);
 		off += 4;
 	}
 	for (int sec = 1; sec <= 3; sec++) {
@@ -208,10 +193,10 @@ int dns_parse(const uint8_t *msg, size_t len, struct dns_msg *out, struct err *e
 				return err_wrap(e, "record %d of section %d", i + 1, sec);
 			if (off + 10 > len)
 				return err_set(e, "dns: record %d of section %d truncated", i + 1, sec);
-			rr->type = get16(msg + off);
-			rr->rclass = get16(msg + off + 2) & 0x7fff;
-			rr->ttl = get32(msg + off + 4);
-			rr->rdlen = get16(msg + off + 8);
+			rr->type = be16_get(msg + off);
+			rr->rclass = be16_get(msg + off + 2) & 0x7fff;
+			rr->ttl = be32_get(msg + off + 4);
+			rr->rdlen = be16_get(msg + off + 8);
 			rr->rdoff = off + 10;
 			rr->section = sec;
 			if (rr->rdoff + rr->rdlen > len)
@@ -236,9 +221,9 @@ int dns_rr_srv(const uint8_t *msg, size_t len, const struct dns_rr *rr, struct d
 		return err_set(e, "dns: not an SRV record");
 	if (rr->rdlen < 7 || rr->rdoff + rr->rdlen > len)
 		return err_set(e, "dns: SRV record of %zu bytes is too short", rr->rdlen);
-	out->priority = get16(msg + rr->rdoff);
-	out->weight = get16(msg + rr->rdoff + 2);
-	out->port = get16(msg + rr->rdoff + 4);
+	out->priority = be16_get(msg + rr->rdoff);
+	out->weight = be16_get(msg + rr->rdoff + 2);
+	out->port = be16_get(msg + rr->rdoff + 4);
 	/* the target must lie within the rdata (pointers may leave it) */
 	if (dns_name_read(msg, rr->rdoff + rr->rdlen, &off, out->target, sizeof out->target, e) < 0)
 		return err_wrap(e, "SRV target");

@@ -1,19 +1,10 @@
 /* gpt.c: GUID partition table parsing (see gpt.h). */
+#include "bytes.h"
 #include "gpt.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <zlib.h>
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static uint32_t crc(const uint8_t *p, size_t n)
 {
@@ -39,22 +30,22 @@ int gpt_parse(const uint8_t *buf, size_t len, unsigned sector, struct gpt *g, st
 	const uint8_t *h = buf + sector;
 	if (memcmp(h, "EFI PART", 8) != 0)
 		return err_set(e, "gpt: no \"EFI PART\" signature at LBA 1 (%u-byte sectors)", sector);
-	uint32_t hsize = le32(h + 12);
+	uint32_t hsize = le32_get(h + 12);
 	if (hsize < 92 || hsize > sector || hsize > sizeof hdr)
 		return err_set(e, "gpt: header size %u out of range 92..%u", hsize,
 			       sector < sizeof hdr ? sector : (unsigned)sizeof hdr);
 	memcpy(hdr, h, hsize);
 	memset(hdr + 16, 0, 4);
-	if (crc(hdr, hsize) != le32(h + 16))
+	if (crc(hdr, hsize) != le32_get(h + 16))
 		return err_set(e, "gpt: header CRC32 mismatch");
-	if (le64(h + 24) != 1)
-		return err_set(e, "gpt: header MyLBA is %llu, not 1", (unsigned long long)le64(h + 24));
-	g->alternate_lba = le64(h + 32);
-	g->first_usable = le64(h + 40);
-	g->last_usable = le64(h + 48);
+	if (le64_get(h + 24) != 1)
+		return err_set(e, "gpt: header MyLBA is %llu, not 1", (unsigned long long)le64_get(h + 24));
+	g->alternate_lba = le64_get(h + 32);
+	g->first_usable = le64_get(h + 40);
+	g->last_usable = le64_get(h + 48);
 	memcpy(g->disk_guid, h + 56, 16);
-	uint64_t elba = le64(h + 72);
-	uint32_t n = le32(h + 80), esz = le32(h + 84), ecrc = le32(h + 88);
+	uint64_t elba = le64_get(h + 72);
+	uint32_t n = le32_get(h + 80), esz = le32_get(h + 84), ecrc = le32_get(h + 88);
 	if (g->first_usable > g->last_usable)
 		return err_set(e, "gpt: first usable LBA %llu beyond last usable LBA %llu",
 			       (unsigned long long)g->first_usable, (unsigned long long)g->last_usable);
@@ -86,9 +77,9 @@ int gpt_parse(const uint8_t *buf, size_t len, unsigned sector, struct gpt *g, st
 		pt->index = (int)i + 1;
 		memcpy(pt->type, p, 16);
 		memcpy(pt->uuid, p + 16, 16);
-		pt->first_lba = le64(p + 32);
-		pt->last_lba = le64(p + 40);
-		pt->attrs = le64(p + 48);
+		pt->first_lba = le64_get(p + 32);
+		pt->last_lba = le64_get(p + 40);
+		pt->attrs = le64_get(p + 48);
 		if (pt->first_lba > pt->last_lba || pt->first_lba < g->first_usable ||
 		    pt->last_lba > g->last_usable)
 			return err_set(e, "gpt: partition %u spans LBA %llu..%llu outside the usable "

@@ -1,5 +1,6 @@
 /* keyfile.c: a PEM private key as CMS recipient and signer. */
 #include "keyfile.h"
+#include "sink.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,23 +12,6 @@ static void wipe(void *p, size_t n)
 	volatile unsigned char *v = p;
 	while (n--)
 		*v++ = 0;
-}
-
-struct der_sink {
-	unsigned char *p;
-	size_t len, cap;
-	int overflow;
-};
-
-static void sink_append(void *ctx, const void *buf, size_t len)
-{
-	struct der_sink *s = ctx;
-	if (s->overflow || len > s->cap - s->len) {
-		s->overflow = 1;
-		return;
-	}
-	memcpy(s->p + s->len, buf, len);
-	s->len += len;
 }
 
 static int take(struct keyfile *k, size_t *pos, const void *src, size_t len,
@@ -98,7 +82,7 @@ int keyfile_load_pem(struct keyfile *k, const uint8_t *pem, size_t len,
 {
 	br_pem_decoder_context pc;
 	unsigned char der[KEYFILE_MAX_PEM];
-	struct der_sink s = { der, 0, sizeof der, 0 };
+	struct sink s = { der, 0, sizeof der, 0 };
 	int inobj = 0, rc;
 
 	memset(k, 0, sizeof *k);

@@ -1,5 +1,6 @@
 /* x509.c: certificate helpers and path validation on top of BearSSL. */
 #include "x509.h"
+#include "sink.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -343,32 +344,15 @@ int x509_get_pkey(const uint8_t *der, size_t len, struct x509_pkey *pk,
 	return copy_pkey(k, pk, e);
 }
 
-struct dn_buf {
-	unsigned char *p;
-	size_t len, cap;
-	int overflow;
-};
-
-static void dn_append(void *ctx, const void *buf, size_t len)
-{
-	struct dn_buf *d = ctx;
-	if (d->overflow || len > d->cap - d->len) {
-		d->overflow = 1;
-		return;
-	}
-	memcpy(d->p + d->len, buf, len);
-	d->len += len;
-}
-
 int x509_anchor_from_der(const uint8_t *der, size_t len, int ca,
 	struct x509_anchor *a, struct err *e)
 {
 	br_x509_decoder_context dc;
 	const br_x509_pkey *k;
-	struct dn_buf d = { a->dn, 0, sizeof a->dn, 0 };
+	struct sink d = { a->dn, 0, sizeof a->dn, 0 };
 	int err;
 
-	br_x509_decoder_init(&dc, dn_append, &d);
+	br_x509_decoder_init(&dc, sink_append, &d);
 	br_x509_decoder_push(&dc, der, len);
 	k = br_x509_decoder_get_pkey(&dc);
 	if (!k) {

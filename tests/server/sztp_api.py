@@ -135,26 +135,28 @@ VERIFY_ATTESTATION = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                   "..", "..", "keys", "verify-attestation.sh")
 
 
-def check_attestation(evidence, nonce_b64, pki):
-    """Check TPM evidence sent with bootstrap-complete (docs/tpm.md) with
-    keys/verify-attestation.sh. The quote must name the nonce this device
-    sent in its last get-bootstrapping-data, when it sent one. Returns
-    "ok: ..." or "failed: <why>"."""
+def check_attestation(member, nonce_b64, pki):
+    """Check the TPM evidence sent with bootstrap-complete (docs/client.md:
+    {"nonce", "nonce-origin", "evidence"}) with keys/verify-attestation.sh.
+    When the device sent a nonce in its last get-bootstrapping-data, the
+    quote must name that one. Returns "attestation: ok ..." or "failed: <why>"."""
     import subprocess
     import tempfile
-    if not isinstance(evidence, dict):
-        return "failed: %s is not an object" % ATTESTATION
-    qd = evidence.get("qualifying-data")
-    if nonce_b64:
-        want = base64.b64decode(nonce_b64).hex()
-        if qd != want:
-            return "failed: the quote does not name the nonce of get-bootstrapping-data"
-    elif not isinstance(qd, str):
-        return "failed: no qualifying-data"
+    if not isinstance(member, dict) or not isinstance(member.get("evidence"), dict):
+        return "failed: %s has no evidence object" % ATTESTATION
+    try:
+        nonce = base64.b64decode(member.get("nonce", ""), validate=True)
+    except (ValueError, TypeError):
+        return "failed: nonce is not base64"
+    if not nonce:
+        return "failed: no nonce"
+    if nonce_b64 and nonce != base64.b64decode(nonce_b64):
+        return "failed: not the nonce of get-bootstrapping-data"
+    evidence = member["evidence"]
     with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
         json.dump(evidence, f)
         f.flush()
-        cmd = ["sh", VERIFY_ATTESTATION, f.name, "--nonce", qd if not nonce_b64 else want]
+        cmd = ["sh", VERIFY_ATTESTATION, f.name, "--nonce", nonce.hex()]
         if pki and evidence.get("ak-certificate"):
             cmd += ["--ca", os.path.join(pki, "manufacturer", "ca.pem")]
         try:
@@ -163,7 +165,7 @@ def check_attestation(evidence, nonce_b64, pki):
             return "failed: %s" % e
     out = (r.stdout + r.stderr).strip().splitlines()
     if r.returncode == 0:
-        return next((l for l in out if l.startswith("attestation: ok")), "ok")
+        return next((l for l in out if l.startswith("attestation: ok")), "attestation: ok")
     return "failed: " + (out[-1] if out else "exit %d" % r.returncode)
 
 

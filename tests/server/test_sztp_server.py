@@ -377,12 +377,41 @@ class ServerTest(unittest.TestCase):
         self.assertIn("sztp-server: stopped", srv.logtext())
 
 
+class AttestationCheckTest(unittest.TestCase):
+    """sztp_api.check_attestation refuses evidence before any quote is read."""
+
+    def setUp(self):
+        sys.path.insert(0, os.path.join(TOP, "tests", "server"))
+        import sztp_api
+        self.check = sztp_api.check_attestation
+
+    def test_missing_evidence(self):
+        self.assertIn("no evidence", self.check({"nonce": "AAAA"}, None, None))
+        self.assertIn("no evidence", self.check("x", None, None))
+
+    def test_bad_or_empty_nonce(self):
+        self.assertIn("not base64", self.check({"nonce": "@@", "evidence": {}}, None, None))
+        self.assertIn("no nonce", self.check({"nonce": "", "evidence": {}}, None, None))
+
+    def test_nonce_must_be_the_one_of_get_bootstrapping_data(self):
+        sent = base64.b64encode(b"A" * 16).decode()
+        other = base64.b64encode(b"B" * 16).decode()
+        self.assertIn("not the nonce", self.check({"nonce": other, "evidence": {}}, sent, None))
+
+    def test_evidence_that_does_not_verify(self):
+        r = self.check({"nonce": base64.b64encode(b"C" * 16).decode(),
+                        "evidence": {"format": "sztp-tpm-quote/1"}}, None, None)
+        self.assertTrue(r.startswith("failed: "), r)
+
+
 def main():
     global PKI
     PKI = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "build/pki"))
     if not os.path.exists(os.path.join(PKI, ".complete")):
         subprocess.run(["sh", os.path.join(TOP, "keys/mkpki.sh"), PKI], check=True)
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(ServerTest)
+    suite = unittest.TestSuite([
+        unittest.defaultTestLoader.loadTestsFromTestCase(ServerTest),
+        unittest.defaultTestLoader.loadTestsFromTestCase(AttestationCheckTest)])
     r = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(r.failures) + len(r.errors)
     passed = r.testsRun - failed - len(r.skipped)

@@ -3,6 +3,7 @@
 #   make          dependencies, build/sztpboot (static musl) and build/initrd.img
 #   make check    everything above, then all tests (unit, fuzz smoke, QEMU boot)
 #   make demo     a full zero-touch boot in QEMU + swtpm, console on the terminal
+#   make powercut the power-cut loop (QEMU killed during the image write)
 #   make fuzz     the fuzz targets, longer (FUZZ_SECONDS each)
 #   make deps     only the dependencies (Debian packages, static libraries, kernel)
 #
@@ -67,7 +68,7 @@ FUZZ_SECONDS ?= 300
 
 DEPS_STAMP := $(B)/stamp/deps
 
-.PHONY: all deps check demo fuzz fuzz-smoke unit clean distclean pki initrd agent
+.PHONY: all deps check demo powercut fuzz fuzz-smoke unit clean distclean pki initrd agent
 all: agent initrd
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes\n' \
 		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img)
@@ -139,7 +140,12 @@ check: all $(B)/unit-tests $(FUZZ_BINS)
 	sh tests/run.sh
 
 demo: all
-	sh qemu/demo.sh
+	sh qemu/demo-install.sh
+
+# The power-cut loop: QEMU killed at three points of the image write, then a
+# good boot; the device must re-provision and never boot a partial image.
+powercut: all
+	SZTP_POWERCUT_SPLITS="100000 800000 1500000" sh qemu/install-test.sh powercut
 
 clean:
 	rm -rf $(B)/obj $(B)/sztpboot* $(B)/initrd.img $(B)/unit-tests $(B)/fuzz \

@@ -36,7 +36,9 @@ poweroff	sztpboot: powering off
 LIST
 }
 
-RECORD_RE=${SZTP_EXPECT_RECORD:-'"client_serial": "SZTP-DEMO-0001", "event": "progress".*"type": "bootstrap-complete"'}
+# bootstrap-complete, with TPM evidence the server verified (quote, IAK
+# certificate from the manufacturer CA, event-log replay)
+RECORD_RE=${SZTP_EXPECT_RECORD:-'"attestation": "attestation: ok.*"client_serial": "SZTP-DEMO-0001", "event": "progress".*"type": "bootstrap-complete"'}
 
 sztp_setup boot-test
 sztp_boot

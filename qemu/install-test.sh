@@ -17,56 +17,33 @@
 #     is killed while the image is being written: the disk must hold no
 #     partition table (nothing bootable);
 #   boot 2: the device provisions again from scratch and boots the new OS.
+#   SZTP_POWERCUT_SPLITS="100000 800000 1500000" cuts once per value (the
+#   compressed bytes sent before the stall; default 800000), each on the disk
+#   the previous cut left, before the final boot (about 20 s per cut).
 # The progress reports the server recorded are printed and checked.
 # Prints ok/FAIL lines and "N passed, N failed"; exit 0 only when all passed.
 set -eu
 mode=${1:-full}
 export SZTP_DISK_SIZE=${SZTP_DISK_SIZE:-512M}
 export SZTP_TIMEOUT=${SZTP_TIMEOUT:-300}
+# lib.sh boots with sztp.done=poweroff; a later word wins: enter the new OS
+export SZTP_APPEND="${SZTP_APPEND:-} sztp.done=pivot"
 . "$(dirname "$0")/lib.sh"
 TOP=$SZTP_ROOT
 IMG=$TOP/build/install
 WORK=$TOP/build/qemu-install
-mkdir -p "$WORK"
-if [ ! -f "$IMG/os.img.zst.sha256" ] || [ "$TOP/tests/install/mkimage.sh" -nt "$IMG/os.img" ]; then
-	sh "$TOP/tests/install/mkimage.sh" "$IMG" >/dev/null
-fi
 
 # ---------------------------------------------------------------- the onboarding information
-mkdir -p "$WORK/cfg/etc/sztp-demo"
-printf 'configured by SZTP over the network\n' >"$WORK/cfg/etc/sztp-demo/message"
-printf 'Welcome to the SZTP demo OS\n' >"$WORK/cfg/etc/motd"
-tar --owner=0 --group=0 --mtime=@1700000000 -C "$WORK/cfg" -cf "$WORK/config.tar" .
-cat >"$WORK/pre.sh" <<'S'
-#!/bin/sh
-echo "pre-configuration script: root $SZTP_ROOT, disk $SZTP_DISK, image installed now: $SZTP_IMAGE_INSTALLED"
-mkdir -p "$SZTP_ROOT/var/lib/sztp-demo"
-echo "pre-script ran with SZTP_IMAGE_INSTALLED=$SZTP_IMAGE_INSTALLED" >"$SZTP_ROOT/var/lib/sztp-demo/pre"
-S
-cat >"$WORK/post.sh" <<'S'
-#!/bin/sh
-echo "post-configuration script: $(cat "$SZTP_ROOT/etc/sztp-demo/message")"
-S
-python3 "$TOP/tests/install/mkconveyed.py" \
-	--uri "https://bootstrap.example:$SZTP_SERVER_PORT/images/os.img.zst" \
-	--sha256 "$(cat "$IMG/os.img.zst.sha256")" --os-name "SZTP Demo OS" --os-version 1.0 \
-	--handling merge --pre "$WORK/pre.sh" --config "$WORK/config.tar" --post "$WORK/post.sh" \
-	>"$WORK/conveyed.json"
+SPLITS=${SZTP_POWERCUT_SPLITS:-800000}
 if [ "$mode" = powercut ]; then
-	fault='{"method": "GET", "path": "/images/*", "delay_body": 600, "split": 800000, "count": 1}'
+	fault=$(for s in $SPLITS; do
+		printf '{"method": "GET", "path": "/images/*", "delay_body": 600, "split": %d, "count": 1}\n' "$s"
+	done | python3 -c 'import json, sys; print(json.dumps([json.loads(l) for l in sys.stdin]))')
 else
 	fault='{"method": "GET", "path": "/images/*", "reset": true, "split": 700000, "count": 1}'
 fi
-python3 - "$WORK/conveyed.json" "$IMG" "$fault" >"$WORK/server.json" <<'PY'
-import json, sys
-ci = json.load(open(sys.argv[1]))
-print(json.dumps({
-    "images": sys.argv[2],
-    "devices": {"*": {"signed": True, "reporting_level": "verbose",
-                      "onboarding": ci["ietf-sztp-conveyed-info:onboarding-information"]}},
-    "faults": [json.loads(sys.argv[3])]}, indent=1))
-PY
-export SZTP_SERVER_CONFIG="$WORK/server.json"
+. "$(dirname "$0")/install-onboarding.sh"
+install_onboarding "$WORK" "$IMG" "$fault"
 
 passed=0 failed=0
 ok() { printf 'ok %s\n' "$1"; passed=$((passed + 1)); }
@@ -114,7 +91,7 @@ powercut_watch() {
 		if grep -q "image: downloading" "$SZTP_TMP/console.log" 2>/dev/null; then
 			sleep 4
 			for p in /proc/[0-9]*; do
-				if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "path=$SZTP_TMP/console.log"; then
+				if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q -- "path=$SZTP_TMP/console.log"; then
 					echo "[install-test] power cut: killing QEMU (pid ${p#/proc/})" >&2
 					kill -9 "${p#/proc/}" 2>/dev/null
 				fi
@@ -144,22 +121,30 @@ sztp_setup "install-$mode"
 FULL_SEQ="bootstrap-initiated parsing-initiated parsing-complete boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
 
 if [ "$mode" = powercut ]; then
-	powercut_watch &
-	watch=$!
-	sztp_boot
-	wait "$watch" 2>/dev/null || true
-	sztp_console >"$SZTP_TMP/console.txt"
-	expect "boot 1: the image download started" "image: downloading https://bootstrap\.example"
-	if grep -q "SZTP-DEMO-OS" "$SZTP_TMP/console.txt"; then
-		fail "boot 1: killed mid-image" "the new OS ran: the cut came too late"
-	else
-		ok "boot 1: QEMU killed while the image was being written"
-	fi
-	if sfdisk -d "$SZTP_TMP/disk.img" >/dev/null 2>&1; then
-		fail "power cut: nothing bootable" "the half-written disk has a partition table"
-	else
-		ok "power cut: the half-written disk has no partition table"
-	fi
+	cut=0
+	for split in $SPLITS; do
+		cut=$((cut + 1))
+		[ $cut -gt 1 ] && tpm_again
+		: >"$SZTP_TMP/console.log" # the watcher must not see the previous boot
+		powercut_watch &
+		watch=$!
+		sztp_boot
+		wait "$watch" 2>/dev/null || true
+		sztp_console >"$SZTP_TMP/console.txt"
+		expect "cut $cut: the image download started" "image: downloading https://bootstrap\.example"
+		if grep -q "SZTP-DEMO-OS" "$SZTP_TMP/console.txt"; then
+			fail "cut $cut: killed mid-image" "the new OS ran: the cut came too late"
+		elif [ "$SZTP_BOOT_RESULT" != poweroff ] || [ "$SZTP_BOOT_STATUS" -ne 137 ]; then
+			fail "cut $cut: killed mid-image" "QEMU was not killed by the watcher ($SZTP_BOOT_RESULT)"
+		else
+			ok "cut $cut: QEMU killed while the image was being written ($split compressed bytes sent)"
+		fi
+		if sfdisk -d "$SZTP_TMP/disk.img" >/dev/null 2>&1; then
+			fail "cut $cut: nothing bootable" "the half-written disk has a partition table"
+		else
+			ok "cut $cut: the half-written disk has no partition table"
+		fi
+	done
 	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
 	tpm_again
 	sztp_boot

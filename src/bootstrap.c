@@ -140,16 +140,40 @@ static int post(struct bs_state *st, const char *op, int basic, struct bs_http *
 
 /* ------------------------------------------------------------ reports */
 
-int bs_report(struct bs_state *st, enum progress_type t, const char *msg, struct err *e)
+/* POST the report in st->report; response into st->body. */
+static int post_report(struct bs_state *st, struct bs_http *h, struct err *e)
 {
-	const char *name = progress_name(t);
+	char path[RESTCONF_ROOT_MAX + 96];
+
+	if (restconf_op_path(st->root, RESTCONF_OP_REPORT, path, sizeof path, e) < 0)
+		return -1;
+	memset(h, 0, sizeof *h);
+	h->method = "POST";
+	h->path = path;
+	h->accept = RESTCONF_MEDIA;
+	h->content_type = RESTCONF_MEDIA;
+	h->body = (const uint8_t *)st->report;
+	h->body_len = strlen(st->report);
+	h->basic = st->trusted ? st->cfg->basic : NULL;
+	h->resp = st->body;
+	h->resp_cap = sizeof st->body;
+	if (st->ops->request(st->ops->ctx, &st->target, h, e) < 0)
+		return -1;
+	h->path = NULL;
+	return 0;
+}
+
+int bs_report_ex(struct bs_state *st, const struct restconf_report *r, struct err *e)
+{
+	int t = progress_from_name(r->type);
+	const char *name = r->type, *msg = r->message;
 	struct bs_http h;
 	struct err re, scratch;
-	char why[300];
+	char why[300], extra[96];
 
-	if (!name)
-		return err_set(e, "report-progress: bad type %d", (int)t);
-	if (!progress_wanted(t, st->report_verbose)) {
+	if (t < 0)
+		return err_set(e, "report-progress: bad type \"%.40s\"", r->type ? r->type : "");
+	if (!progress_wanted((enum progress_type)t, st->report_verbose)) {
 		log_debug("bootstrap", "report-progress %s: not sent at reporting-level minimal", name);
 		return 0;
 	}
@@ -158,26 +182,42 @@ int bs_report(struct bs_state *st, enum progress_type t, const char *msg, struct
 			 "bootstrap server)", name, msg ? ": " : "", msg ? msg : "", st->where);
 		return 0;
 	}
+	extra[0] = 0;
+	if (r->n_keys || r->aug_json)
+		snprintf(extra, sizeof extra, " [%zu ssh-host-key(s)%s%.40s]", r->n_keys,
+			 r->aug_json ? ", " : "", r->aug_json ? r->aug_name : "");
 	err_clear(&re);
-	if (restconf_report_body(name, msg, st->req, sizeof st->req, &re) < 0 ||
-	    post(st, RESTCONF_OP_REPORT, 1, &h, &re) < 0) {
+	if (restconf_report_write(r, st->report, sizeof st->report, &re) < 0 ||
+	    post_report(st, &h, &re) < 0) {
 		log_err("bootstrap", "%s: report-progress %s: %s", st->where, name, re.msg);
-		if (progress_must_ack(t))
+		if (progress_must_ack((enum progress_type)t))
 			return err_set(e, "report-progress %s: %s", name, re.msg);
 		return 0;
 	}
 	st->reports_sent++;
 	if (h.status == 204) {
-		log_info("bootstrap", "%s: report-progress %s%s%s -> 204", st->where, name,
-			 msg ? ": " : "", msg ? msg : "");
+		log_info("bootstrap", "%s: report-progress %s%s%s%s -> 204", st->where, name,
+			 msg ? ": " : "", msg ? msg : "", extra);
 		return 0;
 	}
 	body_excerpt(st->body, h.resp_len, why, sizeof why, &scratch);
 	log_err("bootstrap", "%s: report-progress %s: HTTP %d (expected 204)%s%s", st->where,
 		name, h.status, why[0] ? ": " : "", why);
-	if (progress_must_ack(t))
+	if (progress_must_ack((enum progress_type)t))
 		return err_set(e, "report-progress %s: HTTP %d (expected 204)", name, h.status);
 	return 0;
+}
+
+int bs_report(struct bs_state *st, enum progress_type t, const char *msg, struct err *e)
+{
+	struct restconf_report r;
+
+	memset(&r, 0, sizeof r);
+	r.type = progress_name(t);
+	r.message = msg;
+	if (!r.type)
+		return err_set(e, "report-progress: bad type %d", (int)t);
+	return bs_report_ex(st, &r, e);
 }
 
 /* ------------------------------------------------------------ one server */
@@ -298,6 +338,7 @@ static int try_server(struct bs_state *st, const struct anchors *ta)
 		 "NOT authenticated (provisional, trust-state FALSE)");
 
 	memset(&in, 0, sizeof in);
+	st->nonce_sent = 0;
 	if (st->trusted) {
 		in.hw_model = cfg->hw_model;
 		in.os_name = cfg->os_name;
@@ -310,6 +351,7 @@ static int try_server(struct bs_state *st, const struct anchors *ta)
 		}
 		in.nonce = st->nonce;
 		in.nonce_len = sizeof st->nonce;
+		st->nonce_sent = 1;
 	}
 	if (restconf_gbd_body(&in, st->req, sizeof st->req, &e) < 0) {
 		fail(st, "get-bootstrapping-data", e.msg);
@@ -442,6 +484,7 @@ static int try_local(struct bs_state *st, const struct bs_source *src)
 	snprintf(st->where, sizeof st->where, "%.200s (%.32s)", src->uri, src->origin);
 	memset(&st->url, 0, sizeof st->url);
 	st->trusted = 0;
+	st->nonce_sent = 0;
 	if (src->response_len > sizeof st->body) {
 		fail(st, "verify", "bootstrapping data larger than the reply limit");
 		return SRV_FAIL;

@@ -41,6 +41,7 @@
 #include "conveyed.h"
 #include "err.h"
 #include "json.h"
+#include "onboard.h"
 #include "progress.h"
 #include "restconf.h"
 #include "tls_http.h"
@@ -53,7 +54,11 @@
 #define BS_VISITED_MAX   (1 + BS_MAX_REDIRECTS * CONVEYED_MAX_SERVERS)
 #define BS_TA_ARENA      (64 * 1024) /* trust-anchor CMS bytes of one redirect list */
 #define BS_BODY_MAX      JSON_MAX_SIZE
-#define BS_REQ_MAX       4096
+#define BS_REQ_MAX       4096        /* get-bootstrapping-data input */
+/* report-progress input: the message, the SSH host keys and the attestation
+ * augmentation of bootstrap-complete (onboard.h) */
+#define BS_REPORT_MAX    (2 * RESTCONF_MSG_MAX + 1024 + \
+			  INSTALL_MAX_KEYS * (INSTALL_KEY_MAX + 128) + ONBOARD_ATTEST_MAX)
 
 /*
  * A bootstrap source: a bootstrap server URI "https://host[:port][/root]",
@@ -134,9 +139,10 @@ struct bs_config {
 	int max_rounds;                         /* give up after this many rounds; 0: never */
 	int backoff_min_ms;                     /* first delay between rounds (default 1000) */
 	int backoff_max_ms;                     /* cap (default 60000) */
-	int no_pivot;                           /* passed to onboard_run() */
-	const char *target_root;                /* passed to onboard_run() */
+	int no_pivot;                           /* onboard_run(): unmount the new root when done */
+	const char *target_root;                /* cmd_run's --target-root / --target-disk */
 	const char *target_disk;
+	const struct onboard_ops *install;      /* how onboarding installs (NULL: it cannot) */
 };
 
 /* A copied redirect list (the verifier's buffers are reused per response). */
@@ -157,7 +163,9 @@ struct bs_state {
 	struct verify_result res;
 	uint8_t body[BS_BODY_MAX];
 	char req[BS_REQ_MAX];
+	char report[BS_REPORT_MAX];
 	uint8_t nonce[RESTCONF_NONCE_MAX];
+	int nonce_sent;                         /* st->nonce went to the current server */
 	struct anchors ta;                      /* anchors learned from a trusted redirect */
 	struct bs_list list;
 	char visited[BS_VISITED_MAX][CONVEYED_HOST_MAX + 8];
@@ -176,6 +184,7 @@ struct bs_state {
 	char last[ERR_MSG_MAX];                 /* the last failure (of a server, then of the source) */
 	/* outcome */
 	char done_server[CONVEYED_HOST_MAX + 8];
+	struct onboard_work ow;                 /* onboard_run()'s work and result */
 };
 
 /*
@@ -196,6 +205,10 @@ int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops
  * Other failures are logged and return 0.
  */
 int bs_report(struct bs_state *st, enum progress_type t, const char *msg, struct err *e);
+
+/* bs_report() for a whole report-progress input (r->type a progress_name()):
+ * bootstrap-complete with ssh-host-keys and an augmentation member. */
+int bs_report_ex(struct bs_state *st, const struct restconf_report *r, struct err *e);
 
 /*
  * Copy verified redirect information `r` into `l` (addresses, ports, trust

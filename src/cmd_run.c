@@ -12,8 +12,14 @@
  *   --bootstrap-ta PATH  bootstrap-server trust anchors (file or directory);
  *                        without them every server is contacted provisionally
  *   --voucher-ta PATH    voucher trust anchors (file or directory)
- *   --target-root DIR, --target-disk DEV, --no-pivot
- *                        where onboarding would install (passed on)
+ *   --target-disk DEV    install onto DEV (a whole disk or a loop device with
+ *                        partition scanning): boot image, scripts and
+ *                        configuration really happen (install.h); without it
+ *                        a step that must act is reported as its *-error
+ *   --target-root DIR    where the new root is mounted meanwhile (required
+ *                        with --target-disk; unmounted at the end: a host
+ *                        run never pivots, --no-pivot is implied)
+ *   --run-dir DIR        scripts and the log copy (default /run/sztp)
  *   --timeout SEC        give up after SEC seconds (default: retry forever)
  *   --max-rounds N       give up after N rounds over the sources
  *   --backoff MIN,MAX    delay between rounds in ms (default 1000,60000)
@@ -41,13 +47,15 @@
 static struct bs_state run_state;
 static struct bs_setup run_setup;
 static struct bs_https run_transport;
+static struct install_opts run_inst;
+static struct onboard_ops run_install;
 
 static int usage(void)
 {
 	fprintf(stderr,
 		"usage: sztpboot run --cert FILE --key FILE --voucher-ta PATH [--chain FILE]\n"
-		"         [--serial SN] [--bootstrap-ta PATH] [--target-root DIR] [--target-disk DEV]\n"
-		"         [--no-pivot] [--timeout SEC] [--max-rounds N] [--backoff MIN,MAX]\n"
+		"         [--serial SN] [--bootstrap-ta PATH] [--target-disk DEV --target-root DIR]\n"
+		"         [--run-dir DIR] [--no-pivot] [--timeout SEC] [--max-rounds N] [--backoff MIN,MAX]\n"
 		"         [--connect-timeout MS] [--response-timeout MS] [--idle-timeout MS]\n"
 		"         [--hw-model S] [--os-name S] [--os-version S] [--basic USER:PASS]\n"
 		"         [--untrusted-clock] [--verbose] URL...\n");
@@ -76,6 +84,7 @@ int cmd_run(int argc, char **argv)
 		{ "target-root", required_argument, NULL, 'r' },
 		{ "target-disk", required_argument, NULL, 'd' },
 		{ "no-pivot", no_argument, NULL, 'P' },
+		{ "run-dir", required_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "max-rounds", required_argument, NULL, 'm' },
 		{ "backoff", required_argument, NULL, 'B' },
@@ -103,6 +112,7 @@ int cmd_run(int argc, char **argv)
 	memset(&p, 0, sizeof p);
 	memset(&cfg, 0, sizeof cfg);
 	memset(src, 0, sizeof src);
+	memset(&run_inst, 0, sizeof run_inst);
 	cfg.clock_trusted = 1;
 	err_clear(&e);
 	optind = 1;
@@ -118,6 +128,7 @@ int cmd_run(int argc, char **argv)
 		case 'r': cfg.target_root = optarg; break;
 		case 'd': cfg.target_disk = optarg; break;
 		case 'P': cfg.no_pivot = 1; break;
+		case 'R': run_inst.run_dir = optarg; break;
 		case 't':
 			if (num(optarg, 1, 86400 * 365, &v) < 0)
 				return fprintf(stderr, "run: --timeout: 1.. seconds\n"), 2;
@@ -166,6 +177,10 @@ int cmd_run(int argc, char **argv)
 	n = argc - optind;
 	if (n < 1 || !p.cert || !p.key || !p.voucher_anchors)
 		return usage();
+	if (cfg.target_disk && !cfg.target_root) {
+		fprintf(stderr, "run: --target-disk needs --target-root DIR (where to mount the new root)\n");
+		return 2;
+	}
 	if (n > BS_MAX_SOURCES) {
 		fprintf(stderr, "run: at most %d URLs\n", BS_MAX_SOURCES);
 		return 2;
@@ -182,6 +197,18 @@ int cmd_run(int argc, char **argv)
 	if (bs_setup_load(&run_setup, &p, &cfg, &e) < 0) {
 		log_err("bootstrap", "%s", e.msg);
 		return 1;
+	}
+	cfg.no_pivot = 1; /* a host run never enters the new root */
+	if (cfg.target_disk) {
+		run_inst.disk = cfg.target_disk;
+		run_inst.sysroot = cfg.target_root;
+		run_inst.serial = cfg.serial;
+		run_inst.anchors = cfg.anchors;
+		run_inst.allow_unvalidated = 1;
+		run_inst.client = &run_setup.tls;
+		run_inst.disk_opts.allow_loop = 1;
+		onboard_ops_install(&run_install, &run_inst);
+		cfg.install = &run_install;
 	}
 	bs_https_init(&run_transport, &ops, &lim, &run_setup.tls);
 	rc = bs_run(&run_state, &cfg, &ops, src, n, &e);

@@ -27,7 +27,7 @@ void config_defaults(struct sztp_config *cfg)
 	cfg->pcr = SZTP_DEFAULT_PCR;
 	cfg->emergency = EMERGENCY_REBOOT;
 	cfg->panic_s = 10;
-	strcpy(cfg->done, "poweroff");
+	strcpy(cfg->done, "pivot");
 }
 
 static int copy_value(char *dst, size_t cap, const char *key, const char *v)
@@ -108,8 +108,8 @@ static int handle(struct sztp_config *c, const char *k, const char *v)
 		return 0;
 	}
 	if (strcmp(k, "sztp.done") == 0 && v) {
-		if (strcmp(v, "poweroff") && strcmp(v, "reboot")) {
-			log_warn("cmdline", "sztp.done=\"%s\": want poweroff or reboot", v);
+		if (strcmp(v, "poweroff") && strcmp(v, "reboot") && strcmp(v, "pivot")) {
+			log_warn("cmdline", "sztp.done=\"%s\": want pivot, poweroff or reboot", v);
 			return -1;
 		}
 		return copy_value(c->done, sizeof c->done, k, v);

@@ -53,7 +53,9 @@ struct sztp_config {
 	enum emergency_action emergency; /* rd.emergency=reboot|poweroff|halt|shell */
 	char rd_break[CFG_STR];         /* rd.break=<hook>: shell before that hook point */
 	int panic_s;                    /* panic=N: seconds before reboot/poweroff on failure */
-	/* sztp.done=poweroff|reboot: what to do after a successful run */
+	/* sztp.done=pivot|poweroff|reboot: what to do after a successful run;
+	 * pivot (default): enter the provisioned OS when onboarding left one,
+	 * else power off */
 	char done[32];
 };
 

@@ -15,6 +15,7 @@
 static struct bs_state state;
 static struct bs_setup setup;
 static struct bs_https transport;
+static struct onboard_ops install_ops;
 static char builtin[BS_MAX_SOURCES][CFG_STR + 2];
 /* get-bootstrapping-data output bodies made from artifact sources */
 #define ART_RESP_MAX (B64_ENCODED_LEN(NET_CI_MAX) + 2 * B64_ENCODED_LEN(NET_CMS_MAX) + 256)
@@ -61,8 +62,13 @@ static void add_builtin(struct bs_source *src, int *n)
 	fclose(f);
 }
 
+struct install_result *contact_new_root(void)
+{
+	return state.ow.ready && state.ow.r.mounted ? &state.ow.r : NULL;
+}
+
 int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
-		  const struct contact_identity *id, struct err *e)
+		  const struct contact_identity *id, struct install_opts *inst, struct err *e)
 {
 	struct bs_paths p;
 	struct bs_config bc;
@@ -138,8 +144,23 @@ int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 		bc.hw_model = hw_model;
 	bc.target_root = cfg->root[0] ? cfg->root : NULL;
 	bc.target_disk = cfg->disk[0] ? cfg->disk : NULL;
+	if (inst) {
+		/* image servers: validated against the bootstrap anchors when they
+		 * can be; the image's sha-256 protects it either way */
+		inst->serial = bc.serial;
+		inst->anchors = bc.anchors;
+		inst->allow_unvalidated = 1;
+		inst->client = id ? id->tls : &setup.tls;
+		onboard_ops_install(&install_ops, inst);
+		bc.install = &install_ops;
+	}
 	bs_https_init(&transport, &ops, &lim, id ? id->tls : &setup.tls);
 	rc = bs_run(&state, &bc, &ops, src, n, e);
+	if (inst) {
+		inst->anchors = NULL; /* cleared below */
+		inst->client = NULL;
+		inst->serial = NULL;
+	}
 	bs_setup_clear(&setup);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "cms.h"
 #include "config.h"
 #include "err.h"
+#include "install.h"
 #include "net.h"
 #include "tls_ccert.h"
 
@@ -35,10 +36,19 @@ struct contact_identity {
 /*
  * Bootstrap from the sources of `net` (and the built-in list) as the device
  * `id` (NULL: the key file in /etc/sztp/device/). sztp.serial= overrides the
- * serial number. Returns 0 when onboarding completed, -1 with `e` set when
- * it did not (the timeout ran out, or there was no source or no identity).
+ * serial number. Onboarding installs as `inst` says (install.h; its serial
+ * and image-server anchors are filled in here; NULL: nothing can be
+ * installed). Returns 0 when onboarding completed, -1 with `e` set when it
+ * did not (the timeout ran out, or there was no source or no identity).
  */
 int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
-		  const struct contact_identity *id, struct err *e);
+		  const struct contact_identity *id, struct install_opts *inst, struct err *e);
+
+/*
+ * After a successful stage_contact(): the new root onboarding left mounted
+ * at inst->sysroot for the boot sequence to enter (install_pivot()), or NULL
+ * when there is none (nothing was installed or configured).
+ */
+struct install_result *contact_new_root(void);
 
 #endif

@@ -29,6 +29,8 @@ struct imgsrc_https {
 	int allow_unvalidated;         /* when validation fails, go on without it (the hash
 					* still protects the image); logged as a warning */
 	int64_t timeout_ms;            /* connect/header/idle; 0: 30 s */
+	const struct tls_client_id *client; /* presented when the server asks (NULL: none);
+					* set after imgsrc_https_init() */
 	/* private */
 	struct url url;
 	int skip_warned;

@@ -66,7 +66,7 @@ static int relay_sink(void *ctx, const uint8_t *p, size_t n, struct err *e)
 static int https_fetch(struct imgsrc_https *s, const char *uri, uint64_t from, image_sink_fn sink,
 		       void *sink_ctx, int64_t *total, struct err *e)
 {
-	struct https_target t = { &s->url, s->anchors, s->anchors == NULL, NULL };
+	struct https_target t = { &s->url, s->anchors, s->anchors == NULL, s->client };
 	int trusted = 0, cert_error = 0;
 	struct https_resp rs;
 	struct relay r;

@@ -311,6 +311,7 @@ int install_boot_image(const struct conveyed_onboarding *ob, const struct instal
 		src = *o->src;
 	} else {
 		imgsrc_https_init(&install_src, o->anchors, o->allow_unvalidated, 0);
+		install_src.client = o->client;
 		src = imgsrc_any(&install_src);
 	}
 	struct image_opts io;

@@ -40,6 +40,8 @@
 #include "osrelease.h"
 #include "script.h"
 
+struct tls_client_id; /* tls_ccert.h */
+
 #define INSTALL_SYSROOT   "/sysroot"
 #define INSTALL_RUN_DIR   "/run/sztp"
 #define INSTALL_LOG_DIR   "var/log/sztp"   /* in the new root */
@@ -56,6 +58,8 @@ struct install_opts {
 	const char *run_dir;       /* NULL: INSTALL_RUN_DIR */
 	const char *serial;        /* for the scripts' environment */
 	const struct anchors *anchors; /* validate image servers (NULL: unvalidated) */
+	const struct tls_client_id *client; /* the device identity, for image servers that
+					     * ask for a client certificate (NULL: none) */
 	int allow_unvalidated;     /* go on unvalidated when that fails (the hash protects) */
 	int progress_console;      /* draw the progress line on stderr */
 	/* load a kernel module ("ext4"): coldplug_load() on the device, NULL on a host */

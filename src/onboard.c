@@ -1,11 +1,13 @@
 /* onboard.c: the onboarding steps (see onboard.h). */
 #include "onboard.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bootstrap.h"
 #include "log.h"
+#include "measure.h"
 
 static void hex_colon(const uint8_t *h, size_t n, char *out, size_t cap)
 {
@@ -50,26 +52,348 @@ void onboard_log(const struct conveyed_onboarding *ob)
 		log_info("bootstrap", "  post-configuration-script: %zu bytes", ob->post_script.len);
 }
 
-/* A step that cannot be carried out yet: report initiated + error, fail. */
-static int not_implemented(struct bs_state *st, enum progress_type initiated,
-			   enum progress_type error, const char *what, struct err *e)
+/* ------------------------------------------------------------ the real steps */
+
+static int ri_boot_image(void *ctx, const struct conveyed_onboarding *ob,
+			 struct install_result *r, struct err *e)
 {
-	char msg[128];
+	return install_boot_image(ob, ctx, r, e);
+}
+
+static int ri_mount_root(void *ctx, struct install_result *r, struct err *e)
+{
+	return install_mount_root(ctx, r, 0, e);
+}
+
+static void ri_unmount_root(void *ctx, struct install_result *r)
+{
+	install_unmount_root(ctx, r);
+}
+
+static enum script_outcome ri_run_script(void *ctx, const char *stage, const uint8_t *script,
+					 size_t len, const struct conveyed_onboarding *ob,
+					 const struct install_result *r, struct script_result *sr,
+					 struct err *e)
+{
+	return install_run_script(stage, script, len, ob, ctx, r, sr, e);
+}
+
+static const char *ri_root(void *ctx)
+{
+	const struct install_opts *o = ctx;
+	return o->sysroot ? o->sysroot : INSTALL_SYSROOT;
+}
+
+static int ri_apply_config(void *ctx, enum conveyed_handling handling, const uint8_t *cfg,
+			   size_t len, struct config_result *cr, struct err *e)
+{
+	return install_apply_config(handling, cfg, len, ri_root(ctx), cr, e);
+}
+
+static int ri_ssh_host_keys(void *ctx, struct install_ssh_key *keys, int max)
+{
+	return install_ssh_host_keys(ri_root(ctx), keys, max);
+}
+
+static int ri_save_log(void *ctx, struct err *e)
+{
+	return install_save_log(ctx, e);
+}
+
+void onboard_ops_install(struct onboard_ops *ops, const struct install_opts *o)
+{
+	memset(ops, 0, sizeof *ops);
+	ops->ctx = (void *)(uintptr_t)o;
+	ops->boot_image = ri_boot_image;
+	ops->mount_root = ri_mount_root;
+	ops->unmount_root = ri_unmount_root;
+	ops->run_script = ri_run_script;
+	ops->apply_config = ri_apply_config;
+	ops->ssh_host_keys = ri_ssh_host_keys;
+	ops->save_log = ri_save_log;
+}
+
+/* ------------------------------------------------------------ the engine */
+
+int onboard_acts(const struct conveyed_onboarding *ob)
+{
+	return ob->boot_image.present || ob->pre_script.len || ob->configuration.len ||
+	       ob->post_script.len;
+}
+
+/* Report a step's *-error (log it), abandon: unmount, fail. */
+static int abandon(struct bs_state *st, enum progress_type error, const char *msg, struct err *e)
+{
+	const struct onboard_ops *ops = st->cfg->install;
 	struct err re;
 
-	snprintf(msg, sizeof msg, "%s not implemented yet", what);
 	err_clear(&re);
-	bs_report(st, initiated, NULL, &re);
 	bs_report(st, error, msg, &re);
 	log_err("bootstrap", "%s: %s: abandoning this onboarding information",
 		progress_name(error), msg);
-	return err_set(e, "onboarding: %s", msg);
+	if (ops && st->ow.r.mounted)
+		ops->unmount_root(ops->ctx, &st->ow.r);
+	return err_set(e, "%s: %s", progress_name(error), msg);
+}
+
+/* A step that could not start: its initiated + error reports. */
+static int step_fail(struct bs_state *st, enum progress_type initiated, const char *msg,
+		     struct err *e)
+{
+	struct err re;
+	err_clear(&re);
+	bs_report(st, initiated, NULL, &re);
+	return abandon(st, (enum progress_type)(initiated + 2), msg, e);
+}
+
+/* The first step `ob` has after the boot image (for failures before it). */
+static enum progress_type first_step(const struct conveyed_onboarding *ob)
+{
+	if (ob->boot_image.present)
+		return PROGRESS_BOOT_IMAGE_INITIATED;
+	if (ob->pre_script.len)
+		return PROGRESS_PRE_SCRIPT_INITIATED;
+	if (ob->configuration.len)
+		return PROGRESS_CONFIG_INITIATED;
+	return PROGRESS_POST_SCRIPT_INITIATED;
+}
+
+/* "why: output tail" (or one of them) into st->ow.msg, for the report. */
+static const char *script_msg(struct bs_state *st, const char *why, const char *tail)
+{
+	size_t n = 0;
+	char *m = st->ow.msg;
+	const size_t cap = sizeof st->ow.msg;
+
+	m[0] = 0;
+	if (why && why[0])
+		n = (size_t)snprintf(m, cap, "%s", why);
+	if (n < cap && tail && tail[0] && st->report_verbose) {
+		/* the end of the output fits the rest of the message */
+		size_t room = cap - n - 1, tl = strlen(tail);
+		while (tl && (tail[tl - 1] == '\n' || tail[tl - 1] == '\r' || tail[tl - 1] == ' '))
+			tl--;
+		const char *sep = n ? ": output: " : "output: ";
+		if (room > strlen(sep) + 8) {
+			room -= strlen(sep);
+			if (tl > room) {
+				tail += tl - room;
+				tl = room;
+			}
+			snprintf(m + n, cap - n, "%s%.*s", sep, (int)tl, tail);
+		}
+	}
+	return m[0] ? m : NULL;
+}
+
+static int run_script(struct bs_state *st, const char *stage, const struct conveyed_blob *b,
+		      const struct conveyed_onboarding *ob, enum progress_type initiated,
+		      struct err *e)
+{
+	const struct onboard_ops *ops = st->cfg->install;
+	const char *type = stage[1] == 'r' ? "pre-configuration-script" :
+			   "post-configuration-script";
+	enum script_outcome oc;
+	struct err se;
+
+	if (!b->len)
+		return 0;
+	err_clear(&se);
+	if (measure_data(type, st->where, b->data, b->len, &se) < 0)
+		return step_fail(st, initiated, se.msg, e);
+	bs_report(st, initiated, NULL, &se);
+	memset(&st->ow.sr, 0, sizeof st->ow.sr);
+	err_clear(&se);
+	oc = ops->run_script(ops->ctx, stage, b->data, b->len, ob, &st->ow.r, &st->ow.sr, &se);
+	if (oc == SCRIPT_ERROR)
+		return abandon(st, (enum progress_type)(initiated + 2),
+			       script_msg(st, se.msg[0] ? se.msg : "failed", st->ow.sr.tail), e);
+	if (oc == SCRIPT_WARNING) {
+		log_warn("bootstrap", "%s-configuration script: %s: going on", stage, se.msg);
+		bs_report(st, (enum progress_type)(initiated + 1),
+			  script_msg(st, se.msg, st->ow.sr.tail), &se);
+		return 0;
+	}
+	bs_report(st, (enum progress_type)(initiated + 3), script_msg(st, NULL, st->ow.sr.tail),
+		  &se);
+	return 0;
+}
+
+static void hex_short(const uint8_t *h, char *out)
+{
+	for (int i = 0; i < 8; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+/* Steps 3..: boot image, root, scripts, configuration. 0 or -1 (reported). */
+static int install_steps(struct bs_state *st, const struct conveyed_onboarding *ob,
+			 struct err *e)
+{
+	const struct onboard_ops *ops = st->cfg->install;
+	const struct conveyed_boot_image *bi = &ob->boot_image;
+	struct install_result *r = &st->ow.r;
+	struct err se;
+	char name[CEL_NAME_MAX];
+
+	err_clear(&se);
+	if (!ops)
+		return step_fail(st, first_step(ob), "no install target (a host run without "
+				 "--target-disk): nothing can be installed or configured", e);
+	if (bi->present) {
+		bs_report(st, PROGRESS_BOOT_IMAGE_INITIATED, NULL, &se);
+		/* what the device is told to install, before acting on it */
+		for (int i = 0; i < bi->n_sha256; i++) {
+			char h[20];
+			hex_short(bi->sha256[i], h);
+			snprintf(name, sizeof name, "%.100s %.60s sha-256 %s...",
+				 bi->os_name[0] ? bi->os_name : "boot-image", bi->os_version, h);
+			if (measure_data("boot-image", name, bi->sha256[i], 32, &se) < 0)
+				return abandon(st, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
+		}
+	}
+	if (ops->boot_image(ops->ctx, ob, r, &se) < 0) {
+		if (!bi->present)
+			return step_fail(st, first_step(ob), se.msg, e);
+		if (r->mismatch)
+			bs_report(st, PROGRESS_BOOT_IMAGE_MISMATCH, NULL, &se);
+		return abandon(st, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
+	}
+	if (bi->present) {
+		if (r->mismatch) {
+			char m[300];
+			snprintf(m, sizeof m, "%.60s holds %.60s, not %.30s %.30s: installing", r->disk,
+				 r->osr.pretty_name[0] ? r->osr.pretty_name : r->osr.name[0] ?
+				 r->osr.name : "no recognised OS", bi->os_name, bi->os_version);
+			bs_report(st, PROGRESS_BOOT_IMAGE_MISMATCH, m, &se);
+		}
+		bs_report(st, PROGRESS_BOOT_IMAGE_COMPLETE, r->msg[0] ? r->msg : NULL, &se);
+	}
+	if (ops->mount_root(ops->ctx, r, &se) < 0) {
+		if (bi->present)
+			return abandon(st, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
+		return step_fail(st, first_step(ob), se.msg, e);
+	}
+	if (run_script(st, "pre", &ob->pre_script, ob, PROGRESS_PRE_SCRIPT_INITIATED, e) < 0)
+		return -1;
+	if (ob->configuration.len) {
+		char m[160];
+		if (measure_data("configuration", st->where, ob->configuration.data,
+				 ob->configuration.len, &se) < 0)
+			return step_fail(st, PROGRESS_CONFIG_INITIATED, se.msg, e);
+		bs_report(st, PROGRESS_CONFIG_INITIATED, NULL, &se);
+		memset(&st->ow.cr, 0, sizeof st->ow.cr);
+		if (ops->apply_config(ops->ctx, ob->handling, ob->configuration.data,
+				      ob->configuration.len, &st->ow.cr, &se) < 0)
+			return abandon(st, PROGRESS_CONFIG_ERROR, se.msg, e);
+		snprintf(m, sizeof m, "%zu-byte archive applied (%s): %d files, %d directories, "
+			 "%d links", ob->configuration.len,
+			 ob->handling == CONVEYED_HANDLING_REPLACE ? "replace" : "merge",
+			 st->ow.cr.files, st->ow.cr.dirs, st->ow.cr.links);
+		if (st->ow.cr.removed) {
+			size_t l = strlen(m);
+			snprintf(m + l, sizeof m - l, ", %d earlier entries removed", st->ow.cr.removed);
+		}
+		log_info("config", "%s", m);
+		bs_report(st, PROGRESS_CONFIG_COMPLETE, m, &se);
+	}
+	return run_script(st, "post", &ob->post_script, ob, PROGRESS_POST_SCRIPT_INITIATED, e);
+}
+
+int onboard_attestation(const uint8_t *nonce, size_t nonce_len, int from_server, char *out,
+			size_t cap, struct err *e)
+{
+	char nb[B64_ENCODED_LEN(RESTCONF_NONCE_MAX) + 1];
+	int n;
+
+	if (nonce_len == 0 || nonce_len > RESTCONF_NONCE_MAX ||
+	    b64_encode(nonce, nonce_len, nb, sizeof nb) < 0)
+		return err_set(e, "attestation: bad nonce");
+	n = snprintf(out, cap, "{\"nonce\":\"%s\",\"nonce-origin\":\"%s\",\"evidence\":", nb,
+		     from_server ? "get-bootstrapping-data" : "device");
+	if (n < 0 || (size_t)n + 2 >= cap)
+		return err_set(e, "attestation: no room");
+	if (measure_quote_json(nonce, nonce_len, out + n, cap - (size_t)n - 1, e) < 0) {
+		out[0] = 0;
+		return err_wrap(e, "attestation");
+	}
+	n += (int)strlen(out + n);
+	if ((size_t)n + 2 > cap) {
+		out[0] = 0;
+		return err_set(e, "attestation: no room");
+	}
+	out[n++] = '}';
+	out[n] = 0;
+	return n;
+}
+
+/* bootstrap-complete with the SSH host keys and the attestation evidence. */
+static int report_complete(struct bs_state *st, struct err *e)
+{
+	const struct onboard_ops *ops = st->cfg->install;
+	struct onboard_work *w = &st->ow;
+	struct restconf_report rep;
+	struct err ae;
+
+	memset(&rep, 0, sizeof rep);
+	rep.type = progress_name(PROGRESS_BOOTSTRAP_COMPLETE);
+	w->n_keys = 0;
+	if (ops && w->r.mounted)
+		w->n_keys = ops->ssh_host_keys(ops->ctx, w->keys, INSTALL_MAX_KEYS);
+	if (w->n_keys < 0 || w->n_keys > INSTALL_MAX_KEYS)
+		w->n_keys = 0;
+	for (int i = 0; i < w->n_keys; i++) {
+		w->rkeys[i].algorithm = w->keys[i].algorithm;
+		w->rkeys[i].key_data = w->keys[i].key_data;
+		log_info("bootstrap", "ssh host key for bootstrap-complete: %s", w->keys[i].algorithm);
+	}
+	rep.keys = w->rkeys;
+	rep.n_keys = (size_t)w->n_keys;
+	w->attest[0] = 0;
+	if (measure_active() && st->report_enabled) {
+		uint8_t fresh[RESTCONF_NONCE_MAX];
+		const uint8_t *nonce = st->nonce;
+		int from_server = st->nonce_sent;
+		err_clear(&ae);
+		if (!from_server) {
+			nonce = fresh;
+			if (st->ops->random(st->ops->ctx, fresh, sizeof fresh) < 0) {
+				nonce = NULL;
+				err_set(&ae, "no random numbers for the nonce");
+			}
+		}
+		if (nonce && onboard_attestation(nonce, RESTCONF_NONCE_MAX, from_server, w->attest,
+						 sizeof w->attest, &ae) >= 0) {
+			rep.aug_name = ONBOARD_ATTEST_NAME;
+			rep.aug_json = w->attest;
+			log_info("bootstrap", "TPM attestation evidence for bootstrap-complete: %zu bytes "
+				 "(nonce from %s)", strlen(w->attest),
+				 from_server ? "get-bootstrapping-data" : "the device");
+		} else {
+			log_err("bootstrap", "no TPM attestation in bootstrap-complete: %s", ae.msg);
+		}
+	}
+	if (bs_report_ex(st, &rep, e) == 0)
+		return 0;
+	if (!rep.aug_json)
+		return -1;
+	/* a strict server may refuse the unknown augmentation: once more without */
+	log_warn("bootstrap", "bootstrap-complete with %s was not acknowledged (%s): sending it "
+		 "again without the attestation", ONBOARD_ATTEST_NAME, e->msg);
+	rep.aug_name = NULL;
+	rep.aug_json = NULL;
+	err_clear(e);
+	return bs_report_ex(st, &rep, e);
 }
 
 int onboard_run(struct bs_state *st, const struct conveyed_onboarding *ob, struct err *e)
 {
 	const struct bs_config *cfg = st->cfg;
+	const struct onboard_ops *ops = cfg->install;
+	struct onboard_work *w = &st->ow;
+	struct err le;
 
+	memset(&w->r, 0, sizeof w->r);
+	w->ready = 0;
 	if (bs_report(st, PROGRESS_BOOTSTRAP_INITIATED, NULL, e) < 0)
 		return err_wrap(e, "onboarding abandoned");
 	/* Parsing (and verification) happened before: report it in order. */
@@ -77,25 +401,27 @@ int onboard_run(struct bs_state *st, const struct conveyed_onboarding *ob, struc
 	onboard_log(ob);
 	bs_report(st, PROGRESS_PARSING_COMPLETE, NULL, e);
 
-	if (ob->boot_image.present)
-		return not_implemented(st, PROGRESS_BOOT_IMAGE_INITIATED, PROGRESS_BOOT_IMAGE_ERROR,
-				       "image install", e);
-	if (ob->pre_script.len)
-		return not_implemented(st, PROGRESS_PRE_SCRIPT_INITIATED, PROGRESS_PRE_SCRIPT_ERROR,
-				       "pre-configuration script", e);
-	if (ob->configuration.len)
-		return not_implemented(st, PROGRESS_CONFIG_INITIATED, PROGRESS_CONFIG_ERROR,
-				       "configuration", e);
-	if (ob->post_script.len)
-		return not_implemented(st, PROGRESS_POST_SCRIPT_INITIATED,
-				       PROGRESS_POST_SCRIPT_ERROR, "post-configuration script", e);
-
-	if (bs_report(st, PROGRESS_BOOTSTRAP_COMPLETE, NULL, e) < 0)
+	if (onboard_acts(ob) && install_steps(st, ob, e) < 0)
+		return -1;
+	if (report_complete(st, e) < 0) {
+		if (ops && w->r.mounted)
+			ops->unmount_root(ops->ctx, &w->r);
 		return err_wrap(e, "onboarding not complete");
-	if (cfg->no_pivot)
-		log_info("bootstrap", "onboarding complete (--no-pivot: not switching root)");
-	else
-		log_info("bootstrap", "onboarding complete (nothing to install; pivot not "
-			 "implemented yet)");
+	}
+	if (!w->r.mounted) {
+		log_info("bootstrap", "onboarding complete (nothing to install)");
+		return 0;
+	}
+	err_clear(&le);
+	if (ops->save_log && ops->save_log(ops->ctx, &le) < 0)
+		log_warn("bootstrap", "%s", le.msg);
+	if (cfg->no_pivot) {
+		ops->unmount_root(ops->ctx, &w->r);
+		log_info("bootstrap", "onboarding complete (no pivot: %s unmounted)", w->r.root_dev);
+		return 0;
+	}
+	w->ready = 1;
+	log_info("bootstrap", "onboarding complete: the new root %s waits to be entered",
+		 w->r.root_dev);
 	return 0;
 }

@@ -8,7 +8,39 @@
 #include "b64.h"
 #include "json.h"
 
-/* Append a JSON string literal for s (already checked) to out[*n..cap). */
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n;
+	uint32_t cp;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/* Append a JSON string literal for s (already checked) to out[*n..cap).
+ * lossy: control characters become spaces and bytes that are not UTF-8 '?'
+ * (a message may hold a script's output); otherwise they are refused. */
 static int put_str(char *out, size_t cap, size_t *n, const char *s, int lossy)
 {
 	if (*n + 1 >= cap)
@@ -19,7 +51,19 @@ static int put_str(char *out, size_t cap, size_t *n, const char *s, int lossy)
 		char esc[8];
 		const char *p = esc;
 		size_t k;
-		if (c == '"' || c == '\\') {
+		if (c >= 0x80) {
+			size_t u = utf8_len((const unsigned char *)s);
+			if (!u && !lossy)
+				return -1;
+			if (!u) {
+				esc[0] = '?';
+				esc[1] = 0;
+			} else {
+				memcpy(esc, s, u);
+				esc[u] = 0;
+				s += u - 1;
+			}
+		} else if (c == '"' || c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)c;
 			esc[2] = 0;
@@ -115,8 +159,52 @@ room:
 	return err_set(e, "restconf: request larger than %zu bytes", cap);
 }
 
-int restconf_report_body(const char *type, const char *message, char *out, size_t cap,
-			 struct err *e)
+static int b64_ok(const char *s)
+{
+	size_t n = 0, pad = 0;
+	for (; *s; s++, n++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		if (pad || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			     (c >= '0' && c <= '9') || c == '+' || c == '/'))
+			return 0;
+	}
+	return n > 0 && n % 4 == 0 && pad <= 2;
+}
+
+static int aug_name_ok(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	size_t n = strlen(s);
+	if (!colon || colon == s || !colon[1] || strchr(colon + 1, ':') || n > 128)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.' || *s == ':'))
+			return 0;
+	return 1;
+}
+
+static int aug_json_ok(const char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	if (n < 2 || s[0] != '{' || s[n - 1] != '}')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+int restconf_report_write(const struct restconf_report *r, char *out, size_t cap,
+			  struct err *e)
 {
 	char msg[RESTCONF_MSG_MAX + 1];
 	size_t n = 0;
@@ -124,14 +212,45 @@ int restconf_report_body(const char *type, const char *message, char *out, size_
 	if (cap == 0)
 		return err_set(e, "restconf: no room for the report");
 	out[0] = 0;
-	if (!type || !str_ok(type))
+	if (!r->type || !str_ok(r->type))
 		return err_set(e, "restconf: bad progress type");
+	if (r->n_keys && strcmp(r->type, "bootstrap-complete") != 0)
+		return err_set(e, "restconf: ssh-host-keys only go with bootstrap-complete");
+	for (size_t i = 0; i < r->n_keys; i++) {
+		if (!r->keys[i].algorithm || !str_ok(r->keys[i].algorithm))
+			return err_set(e, "restconf: ssh-host-key %zu: bad algorithm", i + 1);
+		if (!r->keys[i].key_data || !b64_ok(r->keys[i].key_data))
+			return err_set(e, "restconf: ssh-host-key %zu (%.64s): key-data is not base64",
+				       i + 1, r->keys[i].algorithm);
+	}
+	if (r->aug_json && (!r->aug_name || !aug_name_ok(r->aug_name)))
+		return err_set(e, "restconf: bad augmentation name");
+	if (r->aug_json && !aug_json_ok(r->aug_json))
+		return err_set(e, "restconf: %s: not a JSON object", r->aug_name);
 	if (put_raw(out, cap, &n, "{\"ietf-sztp-bootstrap-server:input\":{\"progress-type\":") < 0 ||
-	    put_str(out, cap, &n, type, 0) < 0)
+	    put_str(out, cap, &n, r->type, 0) < 0)
 		goto room;
-	if (message && message[0]) {
-		snprintf(msg, sizeof msg, "%s", message);
+	if (r->message && r->message[0]) {
+		snprintf(msg, sizeof msg, "%s", r->message);
 		if (put_raw(out, cap, &n, ",\"message\":") < 0 || put_str(out, cap, &n, msg, 1) < 0)
+			goto room;
+	}
+	if (r->n_keys) {
+		if (put_raw(out, cap, &n, ",\"ssh-host-keys\":{\"ssh-host-key\":[") < 0)
+			goto room;
+		for (size_t i = 0; i < r->n_keys; i++)
+			if (put_raw(out, cap, &n, i ? ",{\"algorithm\":" : "{\"algorithm\":") < 0 ||
+			    put_str(out, cap, &n, r->keys[i].algorithm, 0) < 0 ||
+			    put_raw(out, cap, &n, ",\"key-data\":") < 0 ||
+			    put_str(out, cap, &n, r->keys[i].key_data, 0) < 0 ||
+			    put_raw(out, cap, &n, "}") < 0)
+				goto room;
+		if (put_raw(out, cap, &n, "]}") < 0)
+			goto room;
+	}
+	if (r->aug_json) {
+		if (put_raw(out, cap, &n, ",") < 0 || put_str(out, cap, &n, r->aug_name, 0) < 0 ||
+		    put_raw(out, cap, &n, ":") < 0 || put_raw(out, cap, &n, r->aug_json) < 0)
 			goto room;
 	}
 	if (put_raw(out, cap, &n, "}}") < 0)
@@ -140,6 +259,16 @@ int restconf_report_body(const char *type, const char *message, char *out, size_
 room:
 	out[0] = 0;
 	return err_set(e, "restconf: report larger than %zu bytes", cap);
+}
+
+int restconf_report_body(const char *type, const char *message, char *out, size_t cap,
+			 struct err *e)
+{
+	struct restconf_report r;
+	memset(&r, 0, sizeof r);
+	r.type = type;
+	r.message = message;
+	return restconf_report_write(&r, out, cap, e);
 }
 
 int restconf_op_path(const char *root, const char *op, char *out, size_t cap, struct err *e)

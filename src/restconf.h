@@ -55,6 +55,35 @@ int restconf_gbd_body(const struct restconf_gbd_input *in, char *out, size_t cap
 int restconf_report_body(const char *type, const char *message, char *out, size_t cap,
 			 struct err *e);
 
+/* One ssh-host-keys/ssh-host-key entry of bootstrap-complete. */
+struct restconf_ssh_key {
+	const char *algorithm;   /* "ssh-ed25519": printable, 1..RESTCONF_STR_MAX-1 bytes */
+	const char *key_data;    /* base64 of the RFC 4253 public key blob */
+};
+
+/* A whole report-progress input. */
+struct restconf_report {
+	const char *type;                     /* the progress-type YANG name */
+	const char *message;                  /* NULL: none (as restconf_report_body) */
+	const struct restconf_ssh_key *keys;  /* "ssh-host-keys": bootstrap-complete only */
+	size_t n_keys;
+	const char *aug_name;                 /* an augmentation member, "module:name" ... */
+	const char *aug_json;                 /* ... and its value, a JSON object (NULL: none) */
+};
+
+/*
+ * Write the report-progress request body for `r` into out[cap]:
+ *   {"ietf-sztp-bootstrap-server:input":{"progress-type":T,"message":M,
+ *    "ssh-host-keys":{"ssh-host-key":[{"algorithm":A,"key-data":K},...]},
+ *    "<aug_name>":<aug_json>}}
+ * Refused (-1, `e` set): ssh-host-keys with another type than
+ * bootstrap-complete, an empty or non-printable algorithm, key-data that is
+ * not base64, an augmentation name that is not "module:name" or a value that
+ * is not a {...} object without control characters (other than white
+ * space), no room. Returns the length.
+ */
+int restconf_report_write(const struct restconf_report *r, char *out, size_t cap, struct err *e);
+
 /*
  * Write "{root}/operations/{op}" into out[cap]. `root` must be a valid path
  * without a trailing '/' (RESTCONF_ROOT). Returns the length or -1.

@@ -59,6 +59,8 @@ for s in $SUITES; do
 		run_suite qemu/boot-test sh qemu/boot-test.sh
 		run_suite qemu/boot-test-rsa env SZTP_TPM_ENROLL=rsa SZTP_OUT=build/qemu/boot-test-rsa \
 			sh qemu/boot-test.sh
+		run_suite qemu/install-test sh qemu/install-test.sh full
+		run_suite qemu/install-powercut sh qemu/install-test.sh powercut
 		;;
 	*)
 		for t in tests/"$s"/*.sh; do

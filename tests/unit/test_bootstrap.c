@@ -429,7 +429,7 @@ TEST(bootstrap_at_most_10_redirects)
 	CHECK_EQ_INT(fk.srv[11].gbd_calls, 0);
 }
 
-TEST(bootstrap_boot_image_not_implemented)
+TEST(bootstrap_boot_image_without_install_target)
 {
 	static const char *const uris[] = { "https://192.0.2.1" };
 	static const char *const want_min[] = { "192.0.2.1:443 bootstrap-initiated",

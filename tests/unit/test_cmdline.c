@@ -9,7 +9,7 @@ TEST(cmdline_defaults)
 	CHECK_EQ_INT(c.n_urls, 0);
 	CHECK_EQ_INT(c.emergency, EMERGENCY_REBOOT);
 	CHECK_EQ_INT(c.pcr, 14);
-	CHECK_EQ_STR(c.done, "poweroff");
+	CHECK_EQ_STR(c.done, "pivot");
 }
 
 TEST(cmdline_sztp_keys)

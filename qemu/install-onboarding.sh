@@ -13,7 +13,8 @@
 install_onboarding() {
 	iw=$1 ii=$2 ifault=${3:-}
 	mkdir -p "$iw/cfg/etc/sztp-demo"
-	if [ ! -f "$ii/os.img.zst.sha256" ] || [ "$SZTP_ROOT/tests/install/mkimage.sh" -nt "$ii/os.img" ]; then
+	if [ ! -f "$ii/os.img.zst.sha256" ] || [ "$SZTP_ROOT/tests/install/mkimage.sh" -nt "$ii/os.img" ] ||
+		[ "$SZTP_ROOT/build/sztpboot" -nt "$ii/os.img" ]; then
 		sh "$SZTP_ROOT/tests/install/mkimage.sh" "$ii" >/dev/null
 	fi
 	printf 'configured by SZTP over the network\n' >"$iw/cfg/etc/sztp-demo/message"

@@ -169,6 +169,9 @@ else
 		"SZTP-DEMO-OS: hello from the provisioned OS" "SZTP-DEMO-OS:.*VERSION_ID=1\.0" \
 		"SZTP-DEMO-OS:.*/etc/sztp-demo/message: configured by SZTP over the network" \
 		"SZTP-DEMO-OS: powering off"
+	expect "boot 1: the provisioned OS replays the event log to the TPM's PCR" \
+		"SZTP-DEMO-OS: provisioning event log /run/sztp/tpm2-measure.log" \
+		"SZTP-DEMO-OS:   tpm replay: events: [0-9]+" "SZTP-DEMO-OS:   tpm replay: match"
 	[ "$SZTP_BOOT_RESULT" = poweroff ] && ok "boot 1: the provisioned OS powered off" ||
 		fail "boot 1: power-off" "QEMU killed after ${SZTP_TIMEOUT}s"
 	if grep -q '"path": "/images/os.img.zst", "status": 206' "$SZTP_TMP/record.jsonl"; then

@@ -75,6 +75,12 @@ VERSION="$version"
 PRETTY_NAME="$name $version"
 OSR
 echo "sztp-demo" > "$r/etc/hostname"
+# The agent itself, as a tool of the provisioned OS: it replays the
+# provisioning event log that /run carried over and checks it against the TPM.
+if [ -x "$TOP/build/sztpboot" ]; then
+	mkdir -p "$r/usr/sbin"
+	cp "$TOP/build/sztpboot" "$r/usr/sbin/sztpboot"
+fi
 if command -v ssh-keygen >/dev/null; then
 	ssh-keygen -q -t ed25519 -N '' -C "root@sztp-demo" -f "$r/etc/ssh/ssh_host_ed25519_key"
 fi
@@ -99,6 +105,10 @@ for f in /var/lib/sztp-demo/*; do
 	[ -f "$f" ] && echo "SZTP-DEMO-OS:   script marker $f: $(cat "$f")"
 done
 ls /var/log/sztp/ 2>/dev/null | sed 's/^/SZTP-DEMO-OS:   log: /'
+if [ -f /run/sztp/tpm2-measure.log ] && [ -x /usr/sbin/sztpboot ]; then
+	echo "SZTP-DEMO-OS: provisioning event log /run/sztp/tpm2-measure.log, replayed against the TPM:"
+	/usr/sbin/sztpboot tpm replay --check 2>&1 | sed 's/^/SZTP-DEMO-OS:   tpm replay: /'
+fi
 echo "SZTP-DEMO-OS: powering off"
 sync
 poweroff -f

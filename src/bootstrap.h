@@ -135,6 +135,8 @@ struct bs_config {
 	const char *os_name;
 	const char *os_version;
 	const char *basic;                      /* HTTP Basic "user:password" (trusted servers only) */
+	const char *identity_warning;           /* said in bootstrap-initiated, e.g. that the
+	                                           device key is a file, not in a TPM; or NULL */
 	int timeout_s;                          /* give up after this long; 0: never */
 	int max_rounds;                         /* give up after this many rounds; 0: never */
 	int backoff_min_ms;                     /* first delay between rounds (default 1000) */

@@ -135,6 +135,7 @@ int bs_setup_load(struct bs_setup *s, const struct bs_paths *p, struct bs_config
 		 s->n_voucher);
 	log_warn("bootstrap", "DEVICE KEY IS A FILE (%s), NOT IN A TPM: whoever can read it "
 		 "can impersonate this device", p->key);
+	cfg->identity_warning = "warning: the device key is a file, not held in a TPM";
 	cfg->serial = s->serial;
 	cfg->device_cert = s->chain.cert[0].data;
 	cfg->device_cert_len = s->chain.cert[0].data_len;

@@ -394,7 +394,7 @@ int onboard_run(struct bs_state *st, const struct conveyed_onboarding *ob, struc
 
 	memset(&w->r, 0, sizeof w->r);
 	w->ready = 0;
-	if (bs_report(st, PROGRESS_BOOTSTRAP_INITIATED, NULL, e) < 0)
+	if (bs_report(st, PROGRESS_BOOTSTRAP_INITIATED, cfg->identity_warning, e) < 0)
 		return err_wrap(e, "onboarding abandoned");
 	/* Parsing (and verification) happened before: report it in order. */
 	bs_report(st, PROGRESS_PARSING_INITIATED, NULL, e);

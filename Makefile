@@ -49,7 +49,7 @@ HOST_LIBS    := -lcjson -lbearssl -lz -llzma -lzstd
 # Sources that need the musl-only libraries (libkmod, tss2) or are the entry
 # point stay out of the host test and fuzz builds.
 SRCS         := $(sort $(wildcard src/*.c))
-HOST_EXCLUDE := src/main.c src/boot.c src/coldplug.c src/tpm.c src/tpm_id.c src/tpm_quote.c src/tpm_measure.c src/cmd_tpm.c src/identity.c
+HOST_EXCLUDE := src/main.c src/boot.c src/coldplug.c src/tpm.c src/tpm_id.c src/tpm_quote.c src/tpm_measure.c src/cmd_tpm.c src/identity.c src/handover.c
 HOST_SRCS    := $(filter-out $(HOST_EXCLUDE),$(SRCS))
 
 MUSL_OBJS := $(SRCS:src/%.c=$(B)/obj/musl/%.o)

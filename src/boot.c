@@ -11,13 +11,11 @@
 #include "finish.h"
 #include "hooks.h"
 #include "identity.h"
-#include "install.h"
+#include "handover.h"
 #include "log.h"
-#include "measure.h"
 #include "net.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -29,50 +27,6 @@ static struct sztp_config cfg;
 static struct net_result net;
 static struct contact_identity tpm_id;
 static struct install_opts inst;
-
-/* The device's install options (install.h) from the command line. */
-static void install_setup(void)
-{
-	memset(&inst, 0, sizeof inst);
-	inst.disk = cfg.disk[0] ? cfg.disk : NULL;
-	inst.root = cfg.root[0] ? cfg.root : NULL;
-	inst.progress_console = !cfg.quiet;
-	inst.load_module = coldplug_load;
-}
-
-/*
- * After a successful onboarding: enter the new root when onboarding left one
- * and sztp.done=pivot (the default), else power off or reboot. The
- * pre-pivot hooks, the separator measurement and the DHCP release come first
- * either way (/run, with the event log and the agent's log, moves into the
- * new root with the pivot).
- */
-static void finish_onboarded(void) __attribute__((noreturn));
-static void finish_onboarded(void)
-{
-	struct err e = { "" };
-	struct install_result *root = contact_new_root();
-
-	hooks_run(&cfg, "pre-pivot");
-	if (measure_active() && measure_separator(&e) < 0) {
-		if (root)
-			install_unmount_root(&inst, root);
-		finish_emergency(&cfg, e.msg);
-	}
-	net_release(&net);
-	if (root && strcmp(cfg.done, "pivot") == 0) {
-		log_info("pivot", "entering the provisioned OS on %s", root->root_dev);
-		if (install_pivot(&inst, root, &e) < 0)
-			log_err("pivot", "%s: rebooting into the installed disk instead", e.msg);
-		install_unmount_root(&inst, root);
-		finish_system("reboot");
-	}
-	if (root) {
-		log_info("pivot", "sztp.done=%s: not entering the provisioned OS", cfg.done);
-		install_unmount_root(&inst, root);
-	}
-	finish_system(cfg.done[0] == 'r' ? "reboot" : "poweroff");
-}
 
 static void announce(void)
 {
@@ -86,7 +40,7 @@ int cmd_boot(int argc, char **argv)
 {
 	struct err e = { "" };
 	char why[sizeof e.msg + 64];
-	int r, tpm;
+	int tpm;
 	(void)argc, (void)argv;
 
 	early_setup();
@@ -113,11 +67,11 @@ int cmd_boot(int argc, char **argv)
 	hooks_run(&cfg, "pre-bootstrap");
 	if (identity_tpm(&tpm_id, &e) < 0)
 		log_warn("tpm", "no TPM-held IDevID (%s): using the key file", e.msg);
-	install_setup();
-	r = stage_contact(&cfg, &net, tpm < 0 || !tpm_id.tls ? NULL : &tpm_id, &inst, &e);
-	if (r < 0) {
+	handover_install_opts(&cfg, &inst);
+	if (stage_contact(&cfg, &net, tpm < 0 || !tpm_id.tls ? NULL : &tpm_id, &inst, &e) < 0) {
 		snprintf(why, sizeof why, "bootstrap: %s", e.msg);
 		finish_emergency(&cfg, why);
 	}
-	finish_onboarded();
+
+	stage_handover(&cfg, &net, &inst);
 }

@@ -1,0 +1,26 @@
+/*
+ * handover.h: the last stage of a boot: hand the machine over to the
+ * provisioned OS (RFC 8572's "install and reboot", as a pivot: docs/install.md).
+ */
+#ifndef SZTP_HANDOVER_H
+#define SZTP_HANDOVER_H
+
+#include "config.h"
+#include "install.h"
+#include "net.h"
+
+/* The install options (target disk, root, module loader) from the command line. */
+void handover_install_opts(const struct sztp_config *cfg, struct install_opts *inst);
+
+/*
+ * After a successful onboarding: the pre-pivot hooks, the separator
+ * measurement and the DHCP release, then enter the new root when onboarding
+ * left one and sztp.done=pivot (the default): switch_root, else kexec, else
+ * reboot into the installed disk. Otherwise power off or reboot as sztp.done
+ * says. /run, with the event log and the agent's log, moves into the new
+ * root with the pivot. Never returns.
+ */
+void stage_handover(const struct sztp_config *cfg, struct net_result *net,
+		    const struct install_opts *inst) __attribute__((noreturn));
+
+#endif

@@ -13,22 +13,34 @@
 #                     "NAME<TAB>extended-regex"; '#' lines and blank lines skipped
 #   SZTP_EXPECT_RECORD  extended regex that a line of the server record
 #                     (JSON lines, keys sorted) must match; "none" skips the check
+#   SZTP_ENCRYPTED=1  the server encrypts the conveyed information to the
+#                     certificate the device authenticated with, so the guest
+#                     must decrypt it with its TPM-held key
 set -eu
 . "$(dirname "$0")/lib.sh"
+
+enc=
+if [ "${SZTP_ENCRYPTED:-0}" = 1 ]; then
+	mkdir -p "$SZTP_ROOT/build/qemu"
+	SZTP_SERVER_CONFIG=$SZTP_ROOT/build/qemu/boot-test-encrypted.json
+	printf '{"pki": "%s", "devices": {"*": {"signed": true, "encrypted": true, "onboarding": {}}}}\n' \
+		"$SZTP_PKI" >"$SZTP_SERVER_CONFIG"
+	enc=', encrypted'
+fi
 
 expectations() {
 	if [ -n "${SZTP_EXPECT_FILE:-}" ]; then
 		cat "$SZTP_EXPECT_FILE"
 		return
 	fi
-	cat <<'LIST'
+	cat <<LIST
 tpm-measure	tpm: device:/dev/tpmrm0: measuring provisioning into PCR 14
 coldplug	coldplug: loaded [0-9]+ modules
 dhcp4-lease	dhcp4: lease 192\.0\.2\.[0-9]+/24 on .* sztp-redirect https://bootstrap\.example:8443
 tpm-identity	tpm: IDevID TPM key 0x81020001 .*serial SZTP-DEMO-0001
 identity	bootstrap: device serial SZTP-DEMO-0001 \(TPM-held IDevID\)
 gbd	bootstrap: https://bootstrap\.example:8443 \(dhcp[46]\): get-bootstrapping-data: HTTP 200
-verified	bootstrap: https://bootstrap\.example:8443 \(dhcp[46]\): verified onboarding-information \(signed\)
+verified	bootstrap: https://bootstrap\.example:8443 \(dhcp[46]\): verified onboarding-information \(signed$enc\)
 measured	measure: PCR 14 \+= conveyed-information
 complete	bootstrap: bootstrapping complete via bootstrap\.example:8443
 separator	measure: PCR 14 \+= separator

@@ -57,8 +57,11 @@ for s in $SUITES; do
 	qemu)
 		run_suite qemu/net-selftest sh qemu/net-selftest.sh
 		run_suite qemu/boot-test sh qemu/boot-test.sh
-		run_suite qemu/boot-test-rsa env SZTP_TPM_ENROLL=rsa SZTP_OUT=build/qemu/boot-test-rsa \
-			sh qemu/boot-test.sh
+		# the TPM decrypts encrypted conveyed information: ECDH_ZGen, RSA_Decrypt
+		run_suite qemu/boot-test-ecc-encrypted env SZTP_ENCRYPTED=1 \
+			SZTP_OUT=build/qemu/boot-test-ecc-enc sh qemu/boot-test.sh
+		run_suite qemu/boot-test-rsa-encrypted env SZTP_TPM_ENROLL=rsa SZTP_ENCRYPTED=1 \
+			SZTP_OUT=build/qemu/boot-test-rsa-enc sh qemu/boot-test.sh
 		run_suite qemu/install-test sh qemu/install-test.sh full
 		run_suite qemu/install-powercut sh qemu/install-test.sh powercut
 		;;

@@ -31,6 +31,7 @@ import base64
 import hashlib
 import json
 import os
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -91,11 +92,14 @@ class Artifacts:
             return {"ietf-sztp-conveyed-info:redirect-information": {"bootstrap-server": servers}}
         return {"ietf-sztp-conveyed-info:onboarding-information": spec.get("onboarding", {})}
 
-    def response(self, spec, nonce_b64):
-        """The get-bootstrapping-data output body (bytes) for a device spec."""
+    def response(self, spec, nonce_b64, peer_der=None):
+        """The get-bootstrapping-data output body (bytes) for a device spec.
+        Encrypted conveyed information goes to the certificate the device
+        authenticated with (peer_der), as RFC 8572 section 3.4 says, else to
+        the PKI's device certificate."""
         doc = json.dumps(self.conveyed_doc(spec), sort_keys=True).encode()
         signed = bool(spec.get("signed"))
-        key = hashlib.sha256(doc + json.dumps(
+        key = hashlib.sha256(doc + (peer_der or b"") + json.dumps(
             [signed, bool(spec.get("encrypted")), spec.get("reporting_level")]).encode()).hexdigest()
         with self.lock:
             tag = "%s.%d" % (key[:16], threading.get_ident())
@@ -106,7 +110,10 @@ class Artifacts:
                 if not signed:
                     args.append("--unsigned")
                 if spec.get("encrypted"):
-                    args += ["--encrypt-to", os.path.join(self.pki, "device", "idevid.pem")]
+                    to = os.path.join(self.pki, "device", "idevid.pem")
+                    if peer_der:
+                        to = self.file(tag + ".peer.pem", ssl.DER_cert_to_PEM_cert(peer_der).encode())
+                    args += ["--encrypt-to", to]
                 ci = self.mk(*args)
                 self.cache[("ci", key)] = ci
             cif = self.file(tag + ".ci", ci)
@@ -219,7 +226,8 @@ def register(router, config, handler_base, response_cls, error_fn):
                 "os_version": inp.get("os-version"),
                 "basic": bool(req.headers.get("Authorization"))})
             try:
-                body = arts.response(spec, nonce if isinstance(nonce, str) else None)
+                body = arts.response(spec, nonce if isinstance(nonce, str) else None,
+                                     req.peer.der if req.peer else None)
             except ArtifactError as e:
                 return error_fn(500, "application", "operation-failed", str(e))
             return response_cls(200, body, MEDIA)

@@ -235,8 +235,9 @@ class Request:
 class PeerIdentity:
     """The verified TLS client certificate, as Python's ssl module reports it."""
 
-    def __init__(self, cert):
+    def __init__(self, cert, der=None):
         self.cert = cert
+        self.der = der                # the certificate itself (DER), when known
         self.subject = {}
         for rdn in cert.get("subject", ()):
             for k, v in rdn:
@@ -392,7 +393,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         try:
             pc = self.request.getpeercert()
             if pc:
-                peer = PeerIdentity(pc)
+                peer = PeerIdentity(pc, self.request.getpeercert(binary_form=True))
         except (ValueError, ssl.SSLError):
             pass
         n = self.headers.get("Content-Length")

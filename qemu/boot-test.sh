@@ -36,8 +36,8 @@ expectations() {
 	cat <<LIST
 tpm-measure	tpm: device:/dev/tpmrm0: measuring provisioning into PCR 14
 coldplug	coldplug: loaded [0-9]+ modules
-dhcp4-lease	dhcp4: lease 192\.0\.2\.[0-9]+/24 on .* sztp-redirect https://bootstrap\.example:8443
 tpm-identity	tpm: IDevID TPM key 0x81020001 .*serial SZTP-DEMO-0001
+dhcp4-lease	dhcp4: lease 192\.0\.2\.[0-9]+/24 on .* sztp-redirect https://bootstrap\.example:8443
 identity	bootstrap: device serial SZTP-DEMO-0001 \(TPM-held IDevID\)
 gbd	bootstrap: https://bootstrap\.example:8443 \(dhcp[46]\): get-bootstrapping-data: HTTP 200
 verified	bootstrap: https://bootstrap\.example:8443 \(dhcp[46]\): verified onboarding-information \(signed$enc\)

@@ -58,6 +58,13 @@ int cmd_boot(int argc, char **argv)
 	if (tpm < 0 && (tpm = identity_measure(&cfg, &e)) < 0)
 		log_warn("tpm", "%s: provisioning is not measured", e.msg);
 
+	/* Who the device is: the TPM-held IDevID names the serial that
+	 * discovery (DNS, media) and the vouchers use, unless sztp.serial= did. */
+	if (identity_tpm(&tpm_id, &e) < 0)
+		log_warn("tpm", "no TPM-held IDevID (%s): using the key file", e.msg);
+	else if (!cfg.serial[0])
+		snprintf(cfg.serial, sizeof cfg.serial, "%s", tpm_id.serial);
+
 	hooks_run(&cfg, "pre-network");
 	if (stage_network(&cfg, &net, &e) < 0) {
 		snprintf(why, sizeof why, "network: %s", e.msg);
@@ -65,8 +72,6 @@ int cmd_boot(int argc, char **argv)
 	}
 
 	hooks_run(&cfg, "pre-bootstrap");
-	if (identity_tpm(&tpm_id, &e) < 0)
-		log_warn("tpm", "no TPM-held IDevID (%s): using the key file", e.msg);
 	handover_install_opts(&cfg, &inst);
 	if (stage_contact(&cfg, &net, tpm < 0 || !tpm_id.tls ? NULL : &tpm_id, &inst, &e) < 0) {
 		snprintf(why, sizeof why, "bootstrap: %s", e.msg);

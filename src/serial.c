@@ -1,5 +1,7 @@
 /* serial.c: the device serial number (see serial.h). */
 #include "serial.h"
+#include "anchors.h"
+#include "x509.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -62,7 +64,27 @@ int device_serial_from(const struct sztp_config *cfg, const char *dmi_path, char
 	}
 }
 
+int serial_from_cert_file(const char *path, char *out, size_t cap)
+{
+	static struct cert_chain chain;
+	static struct x509_cert xc;
+	char s[SERIAL_MAX];
+	struct err e;
+
+	if (cap == 0)
+		return -1;
+	out[0] = '\0';
+	chain_init(&chain);
+	if (chain_load(&chain, path, &e) < 0 ||
+	    x509_parse(chain.cert[0].data, chain.cert[0].data_len, &xc, &e) < 0 ||
+	    x509_subject_serial(&xc, s, sizeof s, &e) < 0)
+		return -1;
+	return take(s, out, cap);
+}
+
 int device_serial(const struct sztp_config *cfg, char *out, size_t cap)
 {
+	if (!(cfg && cfg->serial[0]) && serial_from_cert_file(SERIAL_CERT_PATH, out, cap) == 0)
+		return 0;
 	return device_serial_from(cfg, NULL, out, cap);
 }

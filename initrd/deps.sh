@@ -33,6 +33,7 @@ PACKAGES="build-essential musl-tools musl-dev linux-libc-dev busybox-static \
 swtpm swtpm-tools tpm2-tools qemu-system-x86 qemu-utils dnsmasq-base openssl \
 cpio zstd xz-utils gzip dpkg-dev file kmod iproute2 python3 autoconf automake \
 libtool libltdl-dev autoconf-archive pkg-config clang llvm libclang-rt-14-dev e2fsprogs dosfstools mtools fdisk \
+kea-dhcp4-server kea-dhcp6-server isc-dhcp-server \
 ca-certificates procps"
 
 packages() {
@@ -46,9 +47,32 @@ packages() {
 	say "installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q >/dev/null || die "apt-get update failed"
+	# The DHCP servers are test peers only: no service of theirs may start on
+	# this machine. policy-rc.d keeps the install from starting them, and
+	# what our install enabled is disabled again.
+	services=""
+	for p in $missing; do
+		case $p in
+		kea-dhcp4-server | kea-dhcp6-server | isc-dhcp-server) services="$services $p" ;;
+		esac
+	done
+	prc=/usr/sbin/policy-rc.d
+	made_prc=0
+	if [ -n "$services" ] && [ ! -e $prc ]; then
+		printf '#!/bin/sh\nexit 101\n' >$prc && chmod 755 $prc && made_prc=1
+	fi
 	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing >/dev/null ||
-		die "apt-get install failed for:$missing"
+	rc=0
+	apt-get install -y -q --no-install-recommends $missing >/dev/null || rc=$?
+	[ $made_prc = 1 ] && rm -f $prc
+	[ $rc = 0 ] || die "apt-get install failed for:$missing"
+	if [ -n "$services" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+		for svc in $services; do
+			[ $svc = isc-dhcp-server ] && svc="isc-dhcp-server isc-dhcp-server6"
+			# shellcheck disable=SC2086
+			systemctl disable --now $svc >/dev/null 2>&1 || true
+		done
+	fi
 }
 
 # ---------------------------------------------------------------- our own apt configuration

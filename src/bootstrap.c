@@ -114,9 +114,10 @@ static const char *body_excerpt(const uint8_t *b, size_t n, char *out, size_t ca
 	return out;
 }
 
-/* POST `op` with the JSON in st->req; response into st->body. */
-static int post(struct bs_state *st, const char *op, int basic, struct bs_http *h,
-		struct err *e)
+/* POST `op` with the JSON `body` (HTTP Basic only to a trusted server, and
+ * only when `basic`); response into st->body. */
+static int post(struct bs_state *st, const char *op, const char *body, int basic,
+		struct bs_http *h, struct err *e)
 {
 	char path[RESTCONF_ROOT_MAX + 96];
 
@@ -127,8 +128,8 @@ static int post(struct bs_state *st, const char *op, int basic, struct bs_http *
 	h->path = path;
 	h->accept = RESTCONF_MEDIA;
 	h->content_type = RESTCONF_MEDIA;
-	h->body = (const uint8_t *)st->req;
-	h->body_len = strlen(st->req);
+	h->body = (const uint8_t *)body;
+	h->body_len = strlen(body);
 	h->basic = basic && st->trusted ? st->cfg->basic : NULL;
 	h->resp = st->body;
 	h->resp_cap = sizeof st->body;
@@ -139,29 +140,6 @@ static int post(struct bs_state *st, const char *op, int basic, struct bs_http *
 }
 
 /* ------------------------------------------------------------ reports */
-
-/* POST the report in st->report; response into st->body. */
-static int post_report(struct bs_state *st, struct bs_http *h, struct err *e)
-{
-	char path[RESTCONF_ROOT_MAX + 96];
-
-	if (restconf_op_path(st->root, RESTCONF_OP_REPORT, path, sizeof path, e) < 0)
-		return -1;
-	memset(h, 0, sizeof *h);
-	h->method = "POST";
-	h->path = path;
-	h->accept = RESTCONF_MEDIA;
-	h->content_type = RESTCONF_MEDIA;
-	h->body = (const uint8_t *)st->report;
-	h->body_len = strlen(st->report);
-	h->basic = st->trusted ? st->cfg->basic : NULL;
-	h->resp = st->body;
-	h->resp_cap = sizeof st->body;
-	if (st->ops->request(st->ops->ctx, &st->target, h, e) < 0)
-		return -1;
-	h->path = NULL;
-	return 0;
-}
 
 int bs_report_ex(struct bs_state *st, const struct restconf_report *r, struct err *e)
 {
@@ -188,7 +166,7 @@ int bs_report_ex(struct bs_state *st, const struct restconf_report *r, struct er
 			 r->aug_json ? ", " : "", r->aug_json ? r->aug_name : "");
 	err_clear(&re);
 	if (restconf_report_write(r, st->report, sizeof st->report, &re) < 0 ||
-	    post_report(st, &h, &re) < 0) {
+	    post(st, RESTCONF_OP_REPORT, st->report, 1, &h, &re) < 0) {
 		log_err("bootstrap", "%s: report-progress %s: %s", st->where, name, re.msg);
 		if (progress_must_ack((enum progress_type)t))
 			return err_set(e, "report-progress %s: %s", name, re.msg);
@@ -361,7 +339,7 @@ again:
 	log_info("bootstrap", "%s: POST %s/operations/%s (%s)", st->where, st->root,
 		 RESTCONF_OP_GBD, st->trusted ? "trusted server" :
 		 "signed-data-preferred, with nonce");
-	if (post(st, RESTCONF_OP_GBD, 1, &h, &e) < 0) {
+	if (post(st, RESTCONF_OP_GBD, st->req, 1, &h, &e) < 0) {
 		fail(st, "get-bootstrapping-data", e.msg);
 		return SRV_FAIL;
 	}

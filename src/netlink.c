@@ -411,24 +411,34 @@ int nl_wait_carrier(struct nl *nl, int ifindex, int timeout_ms, struct err *e)
 
 /* ------------------------------------------------------------ addresses */
 
-static int addr_req(struct nl *nl, int type, unsigned flags, int ifindex, struct in_addr addr,
-		    int prefix, struct in_addr brd, const char *what, struct err *e)
+/* Start an address request in req[NL_REQ]: the header and the ifaddrmsg. */
+static struct nlmsghdr *addr_msg(char *req, int type, unsigned flags, int family,
+				 int ifindex, int prefix)
 {
-	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct nlmsghdr *h = (struct nlmsghdr *)req;
 	struct ifaddrmsg *ifa;
 
-	if (prefix < 0 || prefix > 32)
-		return err_set(e, "netlink: %s: bad prefix length %d", what, prefix);
-	memset(req, 0, sizeof req);
+	memset(req, 0, NL_REQ);
 	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifa);
 	h->nlmsg_type = (uint16_t)type;
 	h->nlmsg_flags = (uint16_t)flags;
 	ifa = NLMSG_DATA(h);
-	ifa->ifa_family = AF_INET;
+	ifa->ifa_family = (unsigned char)family;
 	ifa->ifa_prefixlen = (unsigned char)prefix;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa->ifa_index = (unsigned)ifindex;
+	return h;
+}
+
+static int addr_req(struct nl *nl, int type, unsigned flags, int ifindex, struct in_addr addr,
+		    int prefix, struct in_addr brd, const char *what, struct err *e)
+{
+	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h;
+
+	if (prefix < 0 || prefix > 32)
+		return err_set(e, "netlink: %s: bad prefix length %d", what, prefix);
+	h = addr_msg(req, type, flags, AF_INET, ifindex, prefix);
 	if (addattr(h, IFA_LOCAL, &addr.s_addr, 4) < 0 ||
 	    addattr(h, IFA_ADDRESS, &addr.s_addr, 4) < 0 ||
 	    (brd.s_addr && addattr(h, IFA_BROADCAST, &brd.s_addr, 4) < 0))
@@ -544,20 +554,11 @@ static int addr6_req(struct nl *nl, int type, unsigned flags, int ifindex,
 		     const char *what, struct err *e)
 {
 	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct nlmsghdr *h = (struct nlmsghdr *)req;
-	struct ifaddrmsg *ifa;
+	struct nlmsghdr *h;
 
 	if (prefix < 0 || prefix > 128)
 		return err_set(e, "netlink: %s: bad prefix length %d", what, prefix);
-	memset(req, 0, sizeof req);
-	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifa);
-	h->nlmsg_type = (uint16_t)type;
-	h->nlmsg_flags = (uint16_t)flags;
-	ifa = NLMSG_DATA(h);
-	ifa->ifa_family = AF_INET6;
-	ifa->ifa_prefixlen = (unsigned char)prefix;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifa->ifa_index = (unsigned)ifindex;
+	h = addr_msg(req, type, flags, AF_INET6, ifindex, prefix);
 	if (addattr(h, IFA_LOCAL, a, 16) < 0 || addattr(h, IFA_ADDRESS, a, 16) < 0)
 		return err_set(e, "netlink: %s: request too large", what);
 	if (type == RTM_NEWADDR && valid != 0xffffffffu) {

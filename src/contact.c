@@ -21,6 +21,7 @@ static char builtin[BS_MAX_SOURCES][CFG_STR + 2];
 #define ART_RESP_MAX (B64_ENCODED_LEN(NET_CI_MAX) + 2 * B64_ENCODED_LEN(NET_CMS_MAX) + 256)
 static char art_resp[NET_MAX_ARTIFACTS][ART_RESP_MAX];
 static char hw_model[RESTCONF_STR_MAX];
+static char basic[RESTCONF_STR_MAX];
 
 /* Read one line of `path` into buf (without the newline). 0 or -1. */
 static int read_line(const char *path, char *buf, size_t cap)
@@ -142,6 +143,14 @@ int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 	bc.timeout_s = cfg->timeout_s;
 	if (read_line(DMI_PRODUCT, hw_model, sizeof hw_model) == 0)
 		bc.hw_model = hw_model;
+	/* HTTP Basic credentials, "user:password" on one line; the engine
+	 * sends them to trusted servers only (RFC 8572 section 9.6) */
+	if (read_line(CONTACT_BASIC, basic, sizeof basic) == 0) {
+		if (strchr(basic, ':'))
+			bc.basic = basic;
+		else
+			log_warn("bootstrap", "%s: not \"user:password\", ignored", CONTACT_BASIC);
+	}
 	bc.target_root = cfg->root[0] ? cfg->root : NULL;
 	bc.target_disk = cfg->disk[0] ? cfg->disk : NULL;
 	if (inst) {

@@ -23,6 +23,9 @@
 #include "tls_ccert.h"
 
 #define CONTACT_SERVERS "/etc/sztp/servers"
+/* Optional HTTP Basic credentials ("user:password", one line), sent only to
+ * trusted bootstrap servers; ship it with make OVERLAY=dir. */
+#define CONTACT_BASIC   "/etc/sztp/device/http-basic"
 
 /* A device identity held outside the initramfs's files: the TPM. */
 struct contact_identity {

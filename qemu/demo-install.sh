@@ -52,6 +52,8 @@ esac
 line() { printf '%s\n' "$con" | grep -E -m1 -- "$1" | sed 's/^\[ *[0-9.]*\] //' | cut -c1-150; }
 echo "image:    $(line 'image written and verified|already installed' || true)"
 echo "complete: $(line 'report-progress bootstrap-complete' || true)"
+echo "attested: $(grep -o '"attestation": "[^"]*"' "$SZTP_TMP/record.jsonl" 2>/dev/null |
+	head -n1 | cut -d'"' -f4 | cut -c1-160) (server's check of the TPM quote)"
 echo "pivot:    $(line 'pivot: (switch_root|kexec|reboot)' || true)"
 echo "new OS:   $(line 'SZTP-DEMO-OS: hello' || echo 'did not run')"
 echo "logs:     $SZTP_OUT/"

@@ -1,11 +1,13 @@
 /*
  * cmd_fetch.c: `sztpboot fetch URL --sha256 HEX --out PATH [--ca FILE|DIR]
- *               [--insecure] [--timeout SEC] [--quiet]`
+ *               [--any-server-cert] [--timeout SEC] [--quiet]`
  *
  * The device's download-verify-write path (image.h, imgsrc.h) as a command:
  * operators use it to check their image server and images. URL is https://
- * (validated against --ca, default /etc/sztp/anchors/bootstrap; --insecure
- * goes on unvalidated when validation fails, as the device does) or file://.
+ * (validated against --ca, default /etc/sztp/anchors/bootstrap;
+ * --any-server-cert goes on with a warning when the image server's
+ * certificate does not validate, as the device does: the SHA-256 still
+ * decides whether the image is written) or file://.
  * HEX is the image's SHA-256, 64 hex digits, colons allowed (the
  * yang:hex-string form of the onboarding information). PATH is a regular file
  * (created) or a block device (opened exclusively; its first MiB is written
@@ -38,7 +40,7 @@ static struct imgsrc_https fetch_src;
 static int usage(void)
 {
 	fprintf(stderr, "usage: sztpboot fetch URL --sha256 HEX --out PATH [--ca FILE|DIR] "
-		"[--insecure] [--timeout SEC] [--quiet]\n");
+		"[--any-server-cert] [--timeout SEC] [--quiet]\n");
 	return 2;
 }
 
@@ -83,7 +85,7 @@ static void show(void *ctx, const struct image_progress *p)
 int cmd_fetch(int argc, char **argv)
 {
 	const char *url = NULL, *hex = NULL, *out = NULL, *ca = FETCH_DEFAULT_CA;
-	int insecure = 0, quiet = 0, timeout_s = 30, tty;
+	int any_cert = 0, quiet = 0, timeout_s = 30, tty;
 	uint8_t want[1][32];
 	struct err e;
 	struct stat st;
@@ -102,8 +104,8 @@ int cmd_fetch(int argc, char **argv)
 			if (*end || v < 1 || v > 3600)
 				return usage();
 			timeout_s = (int)v;
-		} else if (strcmp(argv[i], "--insecure") == 0) {
-			insecure = 1;
+		} else if (strcmp(argv[i], "--any-server-cert") == 0) {
+			any_cert = 1;
 		} else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
 			quiet = 1;
 		} else if (argv[i][0] == '-' || url) {
@@ -123,7 +125,7 @@ int cmd_fetch(int argc, char **argv)
 		log_set_level(LOG_WARN);
 	anchors_init(&fetch_anchors);
 	if (strncmp(url, "https://", 8) == 0 && anchors_load(&fetch_anchors, ca, &e) < 0) {
-		if (!insecure) {
+		if (!any_cert) {
 			fprintf(stderr, "sztpboot fetch: %s\n", e.msg);
 			return 1;
 		}
@@ -134,7 +136,7 @@ int cmd_fetch(int argc, char **argv)
 		fprintf(stderr, "sztpboot fetch: %s: %s\n", out, strerror(errno));
 		return 1;
 	}
-	imgsrc_https_init(&fetch_src, fetch_anchors.n ? &fetch_anchors : NULL, insecure,
+	imgsrc_https_init(&fetch_src, fetch_anchors.n ? &fetch_anchors : NULL, any_cert,
 			  timeout_s * 1000);
 	struct image_source src = imgsrc_any(&fetch_src);
 	const char *uris[1] = { url };

@@ -4,6 +4,7 @@
 #   make check    everything above, then all tests (unit, fuzz smoke, QEMU boot)
 #   make demo     a full zero-touch boot in QEMU + swtpm, console on the terminal
 #   make powercut the power-cut loop (QEMU killed during the image write)
+#   make bench    sizes (with a budget), verification cost, image throughput, boot time
 #   make fuzz     the fuzz targets, longer (FUZZ_SECONDS each)
 #   make deps     only the dependencies (Debian packages, static libraries, kernel)
 #
@@ -68,7 +69,7 @@ FUZZ_SECONDS ?= 300
 
 DEPS_STAMP := $(B)/stamp/deps
 
-.PHONY: all deps check demo powercut fuzz fuzz-smoke unit clean distclean pki initrd agent
+.PHONY: all deps check demo powercut fuzz fuzz-smoke unit clean distclean pki initrd agent bench
 all: agent initrd
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes\n' \
 		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img)
@@ -138,6 +139,12 @@ fuzz: $(FUZZ_BINS)
 
 check: all $(B)/unit-tests $(FUZZ_BINS)
 	sh tests/run.sh
+
+# Measurements, not tests (sizes, verify cost, image throughput, boot time):
+# a table, JSON lines in build/bench/results.jsonl; exit 1 if over the budgets
+# in tests/bench/budget.txt. Not part of check.
+bench: all
+	sh tests/bench/bench.sh
 
 demo: all
 	sh qemu/demo-install.sh

@@ -514,37 +514,48 @@ int nl_addr_flush(struct nl *nl, int ifindex, struct err *e)
 
 /* ------------------------------------------------------------ routes */
 
-int nl_route_add(struct nl *nl, int ifindex, struct in_addr dst, int prefix,
-		 struct in_addr gw, struct err *e)
+/* Add (or replace) a unicast route in the main table: `dst`/`gw` are
+ * addresses of `family` (gw NULL: on-link). */
+static int route_req(struct nl *nl, int family, int ifindex, const void *dst, int prefix,
+		     const void *gw, unsigned char protocol, unsigned char scope,
+		     const char *what, struct err *e)
 {
 	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct nlmsghdr *h = (struct nlmsghdr *)req;
 	struct rtmsg *rtm;
-	char what[128], nb[IF_NAMESIZE + 8], d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	unsigned short alen = family == AF_INET ? 4 : 16;
 	uint32_t oif = (uint32_t)ifindex;
 
-	inet_ntop(AF_INET, &dst, d, sizeof d);
-	inet_ntop(AF_INET, &gw, g, sizeof g);
-	snprintf(what, sizeof what, "add route %s/%d%s%s dev %s", d, prefix,
-		 gw.s_addr ? " via " : "", gw.s_addr ? g : "", ifname(ifindex, nb));
-	if (prefix < 0 || prefix > 32)
+	if (prefix < 0 || prefix > alen * 8)
 		return err_set(e, "netlink: %s: bad prefix length", what);
 	memset(req, 0, sizeof req);
 	h->nlmsg_len = NLMSG_LENGTH(sizeof *rtm);
 	h->nlmsg_type = RTM_NEWROUTE;
 	h->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 	rtm = NLMSG_DATA(h);
-	rtm->rtm_family = AF_INET;
+	rtm->rtm_family = (unsigned char)family;
 	rtm->rtm_dst_len = (unsigned char)prefix;
 	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_DHCP;
-	rtm->rtm_scope = gw.s_addr ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	rtm->rtm_protocol = protocol;
+	rtm->rtm_scope = scope;
 	rtm->rtm_type = RTN_UNICAST;
-	if ((prefix > 0 && addattr(h, RTA_DST, &dst.s_addr, 4) < 0) ||
-	    (gw.s_addr && addattr(h, RTA_GATEWAY, &gw.s_addr, 4) < 0) ||
-	    addattr(h, RTA_OIF, &oif, 4) < 0)
+	if ((prefix > 0 && addattr(h, RTA_DST, dst, alen) < 0) ||
+	    (gw && addattr(h, RTA_GATEWAY, gw, alen) < 0) || addattr(h, RTA_OIF, &oif, 4) < 0)
 		return err_set(e, "netlink: %s: request too large", what);
 	return transact(nl, h, what, NULL, NULL, e);
+}
+
+int nl_route_add(struct nl *nl, int ifindex, struct in_addr dst, int prefix,
+		 struct in_addr gw, struct err *e)
+{
+	char what[128], nb[IF_NAMESIZE + 8], d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &dst, d, sizeof d);
+	inet_ntop(AF_INET, &gw, g, sizeof g);
+	snprintf(what, sizeof what, "add route %s/%d%s%s dev %s", d, prefix,
+		 gw.s_addr ? " via " : "", gw.s_addr ? g : "", ifname(ifindex, nb));
+	return route_req(nl, AF_INET, ifindex, &dst.s_addr, prefix, gw.s_addr ? &gw.s_addr : NULL,
+			 RTPROT_DHCP, gw.s_addr ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK, what, e);
 }
 
 /* ------------------------------------------------------------ IPv6 */
@@ -652,11 +663,7 @@ int nl_addr6_global(struct nl *nl, int ifindex, struct in6_addr *out, struct err
 int nl_route6_add(struct nl *nl, int ifindex, const struct in6_addr *dst, int prefix,
 		  const struct in6_addr *gw, struct err *e)
 {
-	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct nlmsghdr *h = (struct nlmsghdr *)req;
-	struct rtmsg *rtm;
 	char what[160], nb[IF_NAMESIZE + 8], d[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
-	uint32_t oif = (uint32_t)ifindex;
 	int has_gw = gw && !IN6_IS_ADDR_UNSPECIFIED(gw);
 
 	inet_ntop(AF_INET6, dst, d, sizeof d);
@@ -664,23 +671,8 @@ int nl_route6_add(struct nl *nl, int ifindex, const struct in6_addr *dst, int pr
 		inet_ntop(AF_INET6, gw, g, sizeof g);
 	snprintf(what, sizeof what, "add route %s/%d%s%s dev %s", d, prefix, has_gw ? " via " : "",
 		 has_gw ? g : "", ifname(ifindex, nb));
-	if (prefix < 0 || prefix > 128)
-		return err_set(e, "netlink: %s: bad prefix length", what);
-	memset(req, 0, sizeof req);
-	h->nlmsg_len = NLMSG_LENGTH(sizeof *rtm);
-	h->nlmsg_type = RTM_NEWROUTE;
-	h->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	rtm = NLMSG_DATA(h);
-	rtm->rtm_family = AF_INET6;
-	rtm->rtm_dst_len = (unsigned char)prefix;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_BOOT;
-	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-	rtm->rtm_type = RTN_UNICAST;
-	if ((prefix > 0 && addattr(h, RTA_DST, dst, 16) < 0) ||
-	    (has_gw && addattr(h, RTA_GATEWAY, gw, 16) < 0) || addattr(h, RTA_OIF, &oif, 4) < 0)
-		return err_set(e, "netlink: %s: request too large", what);
-	return transact(nl, h, what, NULL, NULL, e);
+	return route_req(nl, AF_INET6, ifindex, dst, prefix, has_gw ? gw : NULL, RTPROT_BOOT,
+			 RT_SCOPE_UNIVERSE, what, e);
 }
 
 /* ------------------------------------------------------------ VLAN */

@@ -486,19 +486,12 @@ static int flush_cb(const struct nlmsghdr *h, void *ctx)
 int nl_addr_flush(struct nl *nl, int ifindex, struct err *e)
 {
 	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct nlmsghdr *h = (struct nlmsghdr *)req;
-	struct ifaddrmsg *ifa;
+	struct nlmsghdr *h = addr_msg(req, RTM_GETADDR, NLM_F_DUMP, AF_INET, 0, 0);
 	struct flush_ctx c;
 	struct in_addr none = { 0 };
 
 	memset(&c, 0, sizeof c);
 	c.ifindex = ifindex;
-	memset(req, 0, sizeof req);
-	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifa);
-	h->nlmsg_type = RTM_GETADDR;
-	h->nlmsg_flags = NLM_F_DUMP;
-	ifa = NLMSG_DATA(h);
-	ifa->ifa_family = AF_INET;
 	if (transact(nl, h, "list addresses", flush_cb, &c, e) < 0)
 		return -1;
 	for (int i = 0; i < c.n; i++) {
@@ -641,18 +634,11 @@ static int g6_cb(const struct nlmsghdr *h, void *ctx)
 int nl_addr6_global(struct nl *nl, int ifindex, struct in6_addr *out, struct err *e)
 {
 	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct nlmsghdr *h = (struct nlmsghdr *)req;
-	struct ifaddrmsg *ifa;
+	struct nlmsghdr *h = addr_msg(req, RTM_GETADDR, NLM_F_DUMP, AF_INET6, 0, 0);
 	struct g6_ctx c;
 
 	memset(&c, 0, sizeof c);
 	c.ifindex = ifindex;
-	memset(req, 0, sizeof req);
-	h->nlmsg_len = NLMSG_LENGTH(sizeof *ifa);
-	h->nlmsg_type = RTM_GETADDR;
-	h->nlmsg_flags = NLM_F_DUMP;
-	ifa = NLMSG_DATA(h);
-	ifa->ifa_family = AF_INET6;
 	if (transact(nl, h, "list IPv6 addresses", g6_cb, &c, e) < 0)
 		return -1;
 	if (c.found)

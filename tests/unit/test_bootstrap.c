@@ -10,6 +10,7 @@
 #include "bootstrap.h"
 #include "log.h"
 #include "unit.h"
+#include "response_fixture.h"
 
 #define FAKE_MAX_SRV 16
 #define FAKE_MAX_LOG 64
@@ -80,55 +81,6 @@ static int f_open(void *ctx, const struct bs_target *t, int *trusted, int *cert_
 	return 0;
 }
 
-/* DER length */
-static size_t der_len(uint8_t *p, size_t n)
-{
-	if (n < 128) {
-		p[0] = (uint8_t)n;
-		return 1;
-	}
-	if (n < 256) {
-		p[0] = 0x81;
-		p[1] = (uint8_t)n;
-		return 2;
-	}
-	p[0] = 0x82;
-	p[1] = (uint8_t)(n >> 8);
-	p[2] = (uint8_t)n;
-	return 3;
-}
-
-/* Unsigned conveyed information ContentInfo (.43, [0] OCTET STRING) as a response. */
-static size_t mk_response(const char *json, const char *level, uint8_t *out, size_t cap)
-{
-	static const uint8_t oid[] = { 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
-				       0x09, 0x10, 0x01, 0x2b };
-	uint8_t os[4096], ex[4096], ci[4096];
-	char b64[8192];
-	size_t jl = strlen(json), n, k;
-	int r;
-
-	os[0] = 0x04;
-	n = 1 + der_len(os + 1, jl);
-	memcpy(os + n, json, jl);
-	n += jl;
-	ex[0] = 0xa0;
-	k = 1 + der_len(ex + 1, n);
-	memcpy(ex + k, os, n);
-	k += n;
-	ci[0] = 0x30;
-	n = 1 + der_len(ci + 1, sizeof oid + k);
-	memcpy(ci + n, oid, sizeof oid);
-	memcpy(ci + n + sizeof oid, ex, k);
-	n += sizeof oid + k;
-	CHECK(b64_encode(ci, n, b64, sizeof b64) > 0);
-	r = snprintf((char *)out, cap, "{\"ietf-sztp-bootstrap-server:output\":{"
-		     "\"conveyed-information\":\"%s\"%s%s%s}}", b64,
-		     level ? ",\"reporting-level\":\"" : "", level ? level : "", level ? "\"" : "");
-	CHECK(r > 0 && (size_t)r < cap);
-	return (size_t)r;
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
@@ -181,7 +133,7 @@ static int f_request(void *ctx, const struct bs_target *t, struct bs_http *h, st
 			answer(h, 503, "application/yang-data+json", err, strlen(err));
 			return 0;
 		}
-		n = mk_response(s->ci_json, s->level, (uint8_t *)respbuf, sizeof respbuf);
+		n = mk_response(s->ci_json, s->level, respbuf, sizeof respbuf);
 		answer(h, 200, s->ctype ? s->ctype : "application/yang-data+json", respbuf, n);
 		return 0;
 	}

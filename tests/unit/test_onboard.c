@@ -17,6 +17,7 @@
 #include "measure.h"
 #include "onboard.h"
 #include "unit.h"
+#include "response_fixture.h"
 
 /* ------------------------------------------------------------ fake server */
 
@@ -42,54 +43,6 @@ static int ob_open(void *ctx, const struct bs_target *t, int *trusted, int *cert
 	*cert_error = 0;
 	*trusted = t->anchors != NULL;
 	return 0;
-}
-
-static size_t der_len(uint8_t *p, size_t n)
-{
-	if (n < 128) {
-		p[0] = (uint8_t)n;
-		return 1;
-	}
-	if (n < 256) {
-		p[0] = 0x81;
-		p[1] = (uint8_t)n;
-		return 2;
-	}
-	p[0] = 0x82;
-	p[1] = (uint8_t)(n >> 8);
-	p[2] = (uint8_t)n;
-	return 3;
-}
-
-/* Unsigned conveyed information (ContentInfo, id-ct-sztpConveyedInfoJSON). */
-static size_t mk_response(const char *json, const char *level, char *out, size_t cap)
-{
-	static const uint8_t oid[] = { 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
-				       0x09, 0x10, 0x01, 0x2b };
-	static uint8_t os[8192], ex[8192], ci[8192];
-	static char b64[12000];
-	size_t jl = strlen(json), n, k;
-	int r;
-
-	os[0] = 0x04;
-	n = 1 + der_len(os + 1, jl);
-	memcpy(os + n, json, jl);
-	n += jl;
-	ex[0] = 0xa0;
-	k = 1 + der_len(ex + 1, n);
-	memcpy(ex + k, os, n);
-	k += n;
-	ci[0] = 0x30;
-	n = 1 + der_len(ci + 1, sizeof oid + k);
-	memcpy(ci + n, oid, sizeof oid);
-	memcpy(ci + n + sizeof oid, ex, k);
-	n += sizeof oid + k;
-	CHECK(b64_encode(ci, n, b64, sizeof b64) > 0);
-	r = snprintf(out, cap, "{\"ietf-sztp-bootstrap-server:output\":{"
-		     "\"conveyed-information\":\"%s\"%s%s%s}}", b64,
-		     level ? ",\"reporting-level\":\"" : "", level ? level : "", level ? "\"" : "");
-	CHECK(r > 0 && (size_t)r < cap);
-	return (size_t)r;
 }
 
 static void answer(struct bs_http *h, int status, const char *body, size_t n)

@@ -45,27 +45,35 @@ HOST_CFLAGS  := $(WARN) -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -isystem $(HOST)/include
 HOST_LDFLAGS := -fsanitize=address,undefined -L$(HOST)/lib
-HOST_LIBS    := -lcjson -lbearssl -lz -llzma -lzstd
+HOST_LIBS    := -lcjson -lbearssl -lz -llzma -lzstd -lkmod \
+                -ltss2-sys -ltss2-mu -ltss2-tcti-device -ltss2-tcti-swtpm -ltss2-tcti-mssim
 
-# Sources that need the musl-only libraries (libkmod, tss2) or are the entry
-# point stay out of the host test and fuzz builds.
-SRCS         := $(sort $(wildcard src/*.c))
-HOST_EXCLUDE := src/main.c src/boot.c src/coldplug.c src/tpm.c src/tpm_id.c src/tpm_quote.c src/tpm_measure.c src/cmd_tpm.c src/identity.c src/handover.c
-HOST_SRCS    := $(filter-out $(HOST_EXCLUDE),$(SRCS))
+# The agent's sources: src/main.c (the program: the subcommand table) and one
+# folder per subsystem (src/README.md). Every folder builds for the device
+# (static musl) and for the host (glibc, ASan + UBSan) alike: the host tests
+# link the same code against Debian's libtss2 and libkmod, so nothing is left
+# out of the unit tests and fuzz targets but the entry point.
+SRC_DIRS     := $(sort $(patsubst %/,%,$(dir $(wildcard src/*/*.c))))
+LIB_SRCS     := $(sort $(wildcard src/*/*.c))
+SRCS         := src/main.c $(LIB_SRCS)
+CPPFLAGS     += $(addprefix -I,$(SRC_DIRS))
 
 MUSL_OBJS := $(SRCS:src/%.c=$(B)/obj/musl/%.o)
-HOST_OBJS := $(HOST_SRCS:src/%.c=$(B)/obj/host/%.o)
-UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+HOST_OBJS := $(LIB_SRCS:src/%.c=$(B)/obj/host/%.o)
+# Unit tests: tests/unit/<subsystem>/test_NAME.c, shared fixtures in tests/unit/.
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=$(B)/obj/unit/%.o)
 
-# Fuzz targets: tests/fuzz/fuzz_NAME.c, seeds in tests/fuzz/corpus/NAME/.
+# Fuzz targets: tests/fuzz/<subsystem>/fuzz_NAME.c, seeds in
+# tests/fuzz/<subsystem>/corpus/NAME/.
 FUZZ_CC     := clang
 FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
                -fno-sanitize-recover=all -isystem $(HOST)/include
-FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
-FUZZ_OBJS   := $(HOST_SRCS:src/%.c=$(B)/obj/fuzz/%.o)
+FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/*/fuzz_*.c))
+FUZZ_BINS   := $(addprefix $(B)/fuzz/,$(basename $(notdir $(FUZZ_SRCS))))
+FUZZ_OBJS   := $(LIB_SRCS:src/%.c=$(B)/obj/fuzz/%.o)
 FUZZ_SECONDS ?= 300
+vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 
 DEPS_STAMP := $(B)/stamp/deps
 
@@ -126,9 +134,9 @@ $(B)/obj/fuzz/%.o: src/%.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+$(B)/fuzz/%: %.c $(FUZZ_OBJS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
+	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
 		-L$(HOST)/lib $(HOST_LIBS)
 
 fuzz-smoke: $(FUZZ_BINS)
@@ -164,4 +172,4 @@ distclean:
 # Objects are never intermediate files to delete.
 .SECONDARY:
 
--include $(wildcard $(B)/obj/*/*.d)
+-include $(wildcard $(foreach o,musl host fuzz unit,$(B)/obj/$(o)/*.d $(B)/obj/$(o)/*/*.d))

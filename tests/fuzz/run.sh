@@ -10,7 +10,7 @@ pass=0 fail=0
 for bin in "$@"; do
 	[ -x "$bin" ] || continue
 	name=$(basename "$bin"); name=${name#fuzz_}
-	seeds=$TOP/tests/fuzz/corpus/$name
+	seeds=$(echo "$TOP"/tests/fuzz/*/corpus/"$name")
 	work=$TOP/build/fuzz/corpus/$name
 	mkdir -p "$work"
 	if [ "$mode" = smoke ]; then

@@ -53,10 +53,8 @@ HOST_LIBS    := -lcjson -lbearssl -lz -llzma -lzstd -lkmod \
 # (static musl) and for the host (glibc, ASan + UBSan) alike: the host tests
 # link the same code against Debian's libtss2 and libkmod, so nothing is left
 # out of the unit tests and fuzz targets but the entry point.
-SRC_DIRS     := $(sort $(patsubst %/,%,$(dir $(wildcard src/*/*.c))))
 LIB_SRCS     := $(sort $(wildcard src/*/*.c))
 SRCS         := src/main.c $(LIB_SRCS)
-CPPFLAGS     += $(addprefix -I,$(SRC_DIRS))
 
 MUSL_OBJS := $(SRCS:src/%.c=$(B)/obj/musl/%.o)
 HOST_OBJS := $(LIB_SRCS:src/%.c=$(B)/obj/host/%.o)

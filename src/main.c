@@ -4,7 +4,7 @@
  * As PID 1 (or when called as "init") it runs the boot sequence in boot.c.
  * Otherwise the first argument names a subcommand.
  */
-#include "commands.h"
+#include "cmd/commands.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* b64.c: base64 decode (whitespace-tolerant, otherwise strict) and encode. */
-#include "b64.h"
+#include "base/b64.h"
 
 static const char alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

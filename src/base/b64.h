@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /* Upper bound of the decoded size of `n` input characters. */
 #define B64_DECODED_MAX(n) (((n) / 4 + 1) * 3)

@@ -6,8 +6,8 @@
  * words (ip=, nameserver=, vlan=, ifname=, BOOTIF=, rd.shell, rd.emergency=,
  * rd.break=, panic=) are understood too, because operators already know them.
  */
-#include "config.h"
-#include "log.h"
+#include "base/config.h"
+#include "base/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* err.c: one-line error messages. */
-#include "err.h"
+#include "base/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>

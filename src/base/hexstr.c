@@ -1,5 +1,5 @@
 /* hexstr.c: yang:hex-string ("ba:ec:cf") decode and encode. */
-#include "hexstr.h"
+#include "base/hexstr.h"
 
 static int nib(unsigned char c)
 {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /* Size of the encoding of `n` bytes, without the terminating NUL. */
 #define HEXSTR_ENCODED_LEN(n) ((n) ? (n) * 3 - 1 : 0)

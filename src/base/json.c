@@ -1,5 +1,5 @@
 /* json.c: defensive parsing and typed getters over cJSON (see json.h). */
-#include "json.h"
+#include "base/json.h"
 
 #include <stdlib.h>
 #include <string.h>

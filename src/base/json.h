@@ -35,7 +35,7 @@
 
 #include <cJSON.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define JSON_MAX_SIZE  (1024u * 1024u) /* bytes of JSON text */
 #define JSON_MAX_DEPTH 32              /* nested objects/arrays */

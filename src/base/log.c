@@ -1,5 +1,5 @@
 /* log.c: console log lines with boot-relative timestamps, plus a ring buffer. */
-#include "log.h"
+#include "base/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* proc.c: fork, exec, wait. */
-#include "proc.h"
-#include "log.h"
+#include "base/proc.h"
+#include "base/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* sink.c: a bounded byte buffer for BearSSL decoder callbacks (see sink.h). */
-#include "sink.h"
+#include "base/sink.h"
 
 #include <string.h>
 

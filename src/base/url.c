@@ -1,5 +1,5 @@
 /* url.c: strict https URL parser (see url.h). */
-#include "url.h"
+#include "base/url.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

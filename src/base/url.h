@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define URL_MAX      2048 /* whole URL, bytes */
 #define URL_HOST_MAX 253  /* host without brackets, bytes */

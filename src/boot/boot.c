@@ -2,18 +2,18 @@
  * boot.c: the boot sequence, as PID 1. Each stage lives in its own file; this
  * one only says in which order they run and what a failure means.
  */
-#include "coldplug.h"
-#include "commands.h"
-#include "config.h"
-#include "contact.h"
-#include "early.h"
-#include "err.h"
-#include "finish.h"
-#include "hooks.h"
-#include "identity.h"
-#include "handover.h"
-#include "log.h"
-#include "net.h"
+#include "boot/coldplug.h"
+#include "cmd/commands.h"
+#include "base/config.h"
+#include "sztp/contact.h"
+#include "boot/early.h"
+#include "base/err.h"
+#include "boot/finish.h"
+#include "boot/hooks.h"
+#include "boot/identity.h"
+#include "boot/handover.h"
+#include "base/log.h"
+#include "net/net.h"
 
 #include <stdio.h>
 #include <sys/utsname.h>

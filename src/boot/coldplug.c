@@ -6,9 +6,9 @@
  * driver (virtio_pci, say) makes new devices appear; their uevents arrive on a
  * NETLINK_KOBJECT_UEVENT socket opened before the scan, so none is missed.
  */
-#include "coldplug.h"
-#include "log.h"
-#include "measure.h"
+#include "boot/coldplug.h"
+#include "base/log.h"
+#include "tpm/measure.h"
 
 #include <dirent.h>
 #include <errno.h>

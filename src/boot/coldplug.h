@@ -5,7 +5,7 @@
 #ifndef SZTP_COLDPLUG_H
 #define SZTP_COLDPLUG_H
 
-#include "err.h"
+#include "base/err.h"
 
 /*
  * Walk /sys/devices for "modalias" files and load every matching module

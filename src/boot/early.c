@@ -1,6 +1,6 @@
 /* early.c: mount the kernel file systems and open the console. */
-#include "early.h"
-#include "log.h"
+#include "boot/early.h"
+#include "base/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

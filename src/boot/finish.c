@@ -1,8 +1,8 @@
 /* finish.c: the end of a boot: power off, reboot, or the emergency path. */
-#include "finish.h"
-#include "hooks.h"
-#include "log.h"
-#include "measure.h"
+#include "boot/finish.h"
+#include "boot/hooks.h"
+#include "base/log.h"
+#include "tpm/measure.h"
 
 #include <string.h>
 #include <sys/reboot.h>

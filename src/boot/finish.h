@@ -4,7 +4,7 @@
 #ifndef SZTP_FINISH_H
 #define SZTP_FINISH_H
 
-#include "config.h"
+#include "base/config.h"
 
 /*
  * A stage failed and the boot cannot go on: log `why`, run the "emergency"

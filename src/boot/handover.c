@@ -1,11 +1,11 @@
 /* handover.c: enter the provisioned OS, or power off / reboot (see handover.h). */
-#include "handover.h"
-#include "coldplug.h"
-#include "contact.h"
-#include "finish.h"
-#include "hooks.h"
-#include "log.h"
-#include "measure.h"
+#include "boot/handover.h"
+#include "boot/coldplug.h"
+#include "sztp/contact.h"
+#include "boot/finish.h"
+#include "boot/hooks.h"
+#include "base/log.h"
+#include "tpm/measure.h"
 
 #include <string.h>
 

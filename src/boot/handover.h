@@ -5,9 +5,9 @@
 #ifndef SZTP_HANDOVER_H
 #define SZTP_HANDOVER_H
 
-#include "config.h"
-#include "install.h"
-#include "net.h"
+#include "base/config.h"
+#include "install/install.h"
+#include "net/net.h"
 
 /* The install options (target disk, root, module loader) from the command line. */
 void handover_install_opts(const struct sztp_config *cfg, struct install_opts *inst);

@@ -1,7 +1,7 @@
 /* hooks.c: run the files in /etc/sztp/hooks/<point>/ in order; rd.break shells. */
-#include "hooks.h"
-#include "log.h"
-#include "proc.h"
+#include "boot/hooks.h"
+#include "base/log.h"
+#include "base/proc.h"
 
 #include <dirent.h>
 #include <stdio.h>

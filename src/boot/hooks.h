@@ -11,7 +11,7 @@
 #ifndef SZTP_HOOKS_H
 #define SZTP_HOOKS_H
 
-#include "config.h"
+#include "base/config.h"
 
 #define HOOKS_DIR "/etc/sztp/hooks"
 

@@ -1,11 +1,11 @@
 /* identity.c: TPM-held IDevID and measured provisioning for the boot sequence. */
-#include "identity.h"
-#include "log.h"
-#include "measure.h"
-#include "tpm.h"
-#include "tpm_conf.h"
-#include "tpm_id.h"
-#include "tpm_measure.h"
+#include "boot/identity.h"
+#include "base/log.h"
+#include "tpm/measure.h"
+#include "tpm/tpm.h"
+#include "tpm/tpm_conf.h"
+#include "tpm/tpm_id.h"
+#include "tpm/tpm_measure.h"
 
 static struct tpm tpm;
 static struct tpm_conf conf;

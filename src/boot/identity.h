@@ -9,9 +9,9 @@
 #ifndef SZTP_IDENTITY_H
 #define SZTP_IDENTITY_H
 
-#include "config.h"
-#include "contact.h"
-#include "err.h"
+#include "base/config.h"
+#include "sztp/contact.h"
+#include "base/err.h"
 
 /*
  * Open the TPM and start measuring into cfg->pcr. Returns 0, or -1 with `e`

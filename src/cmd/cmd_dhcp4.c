@@ -16,10 +16,10 @@
  * --release sends a DHCPRELEASE after printing (and, with --apply, removes
  * the address again). Exit 0 with a lease, 1 without, 2 on usage errors.
  */
-#include "commands.h"
-#include "config.h"
-#include "log.h"
-#include "net.h"
+#include "cmd/commands.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "net/net.h"
 
 #include <arpa/inet.h>
 #include <limits.h>

@@ -31,10 +31,10 @@
  *                    body "sztpboot verify" takes)
  *   --debug
  */
-#include "commands.h"
-#include "config.h"
-#include "log.h"
-#include "net.h"
+#include "cmd/commands.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "net/net.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -26,11 +26,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "err.h"
-#include "image.h"
-#include "imgsrc.h"
-#include "log.h"
+#include "cmd/commands.h"
+#include "base/err.h"
+#include "install/image.h"
+#include "install/imgsrc.h"
+#include "base/log.h"
 
 #define FETCH_DEFAULT_CA "/etc/sztp/anchors/bootstrap"
 

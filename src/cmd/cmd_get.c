@@ -22,12 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "anchors.h"
-#include "commands.h"
-#include "err.h"
-#include "https.h"
-#include "log.h"
-#include "url.h"
+#include "trust/anchors.h"
+#include "cmd/commands.h"
+#include "base/err.h"
+#include "tls/https.h"
+#include "base/log.h"
+#include "base/url.h"
 
 #define CMD_GET_DEFAULT_CA "/etc/sztp/anchors/bootstrap"
 #define CMD_GET_BODY_MAX   (256 * 1024)

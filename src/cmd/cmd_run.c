@@ -38,11 +38,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bootstrap.h"
-#include "bs_https.h"
-#include "bs_setup.h"
-#include "commands.h"
-#include "log.h"
+#include "sztp/bootstrap.h"
+#include "sztp/bs_https.h"
+#include "sztp/bs_setup.h"
+#include "cmd/commands.h"
+#include "base/log.h"
 
 static struct bs_state run_state;
 static struct bs_setup run_setup;

@@ -19,7 +19,7 @@
  *
  * Exit status: 0 ok, 1 failure (one line on stderr), 2 usage.
  */
-#include "commands.h"
+#include "cmd/commands.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,17 +28,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cel.h"
-#include "b64.h"
-#include "cms.h"
-#include "err.h"
-#include "log.h"
-#include "measure.h"
-#include "tpm.h"
-#include "tpm_conf.h"
-#include "tpm_id.h"
-#include "tpm_measure.h"
-#include "tpm_quote.h"
+#include "tpm/cel.h"
+#include "base/b64.h"
+#include "trust/cms.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "tpm/measure.h"
+#include "tpm/tpm.h"
+#include "tpm/tpm_conf.h"
+#include "tpm/tpm_id.h"
+#include "tpm/tpm_measure.h"
+#include "tpm/tpm_quote.h"
 
 #ifndef SZTP_DEFAULT_PCR
 #define SZTP_DEFAULT_PCR 14

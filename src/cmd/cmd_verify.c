@@ -21,7 +21,7 @@
  * Failure: exit 1 and one line on stderr naming the failed check.
  * Usage errors: exit 2.
  */
-#include "commands.h"
+#include "cmd/commands.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -30,10 +30,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "anchors.h"
-#include "b64.h"
-#include "keyfile.h"
-#include "verify.h"
+#include "trust/anchors.h"
+#include "base/b64.h"
+#include "trust/keyfile.h"
+#include "trust/verify.h"
 
 static int usage(void)
 {

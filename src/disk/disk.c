@@ -1,5 +1,5 @@
 /* disk.c: the target disk (disk.h). */
-#include "disk.h"
+#include "disk/disk.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fslabel.h"
-#include "log.h"
+#include "disk/fslabel.h"
+#include "base/log.h"
 
 static const char *sysb(const struct disk_opts *o)
 {

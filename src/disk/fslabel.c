@@ -1,5 +1,5 @@
 /* fslabel.c: file system type and label from the first bytes (see fslabel.h). */
-#include "fslabel.h"
+#include "disk/fslabel.h"
 
 #include <string.h>
 

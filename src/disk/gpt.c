@@ -1,6 +1,6 @@
 /* gpt.c: GUID partition table parsing (see gpt.h). */
-#include "bytes.h"
-#include "gpt.h"
+#include "base/bytes.h"
+#include "disk/gpt.h"
 
 #include <stdio.h>
 #include <string.h>

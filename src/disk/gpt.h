@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define GPT_MAX_ENTRIES    1024
 #define GPT_ENTRY_SIZE_MAX 1024

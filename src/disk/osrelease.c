@@ -1,12 +1,12 @@
 /* osrelease.c: os-release(5) parsing and the installed-OS match rule. */
-#include "osrelease.h"
+#include "disk/osrelease.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "rootpath.h"
+#include "disk/rootpath.h"
 
 static int key_is(const char *k, size_t klen, const char *want)
 {

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define OSRELEASE_FILE_MAX  (64 * 1024)
 #define OSRELEASE_VALUE_MAX 256

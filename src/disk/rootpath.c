@@ -1,5 +1,5 @@
 /* rootpath.c: file access confined to a directory tree (see rootpath.h). */
-#include "rootpath.h"
+#include "disk/rootpath.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /* openat2(rootfd, rel, flags, mode) confined to rootfd. Returns an fd or -1
  * with errno set. */

@@ -1,5 +1,5 @@
 /* config_apply.c: check, stage, commit a configuration archive (config_apply.h). */
-#include "config_apply.h"
+#include "install/config_apply.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "rootpath.h"
-#include "tar.h"
+#include "base/log.h"
+#include "disk/rootpath.h"
+#include "install/tar.h"
 
 #define MANIFEST_MAX (1024 * 1024)
 #define MANIFEST_HDR "# sztp configuration manifest v1\n"

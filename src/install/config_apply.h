@@ -36,8 +36,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conveyed.h"
-#include "err.h"
+#include "trust/conveyed.h"
+#include "base/err.h"
 
 #define CONFIG_MAX_ENTRIES 4096
 #define CONFIG_PATHS_ARENA (512 * 1024)

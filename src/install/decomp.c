@@ -1,5 +1,5 @@
 /* decomp.c: format sniffing and streaming gzip/xz/zstd (see decomp.h). */
-#include "decomp.h"
+#include "install/decomp.h"
 
 #include <lzma.h>
 #include <stdlib.h>

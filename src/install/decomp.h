@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define DECOMP_SNIFF_LEN    72                  /* bytes decomp_sniff() wants to see */
 #define DECOMP_OUT_CHUNK    (256 * 1024)        /* output buffer inside struct decomp */

@@ -1,5 +1,5 @@
 /* image.c: download -> hash -> decompress -> disk, first MiB held back (image.h). */
-#include "image.h"
+#include "install/image.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gpt.h"
-#include "log.h"
+#include "disk/gpt.h"
+#include "base/log.h"
 
 struct writer {
 	int fd;

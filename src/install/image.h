@@ -37,8 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "decomp.h"
-#include "err.h"
+#include "install/decomp.h"
+#include "base/err.h"
 
 #define IMAGE_HOLD        (1024 * 1024)     /* held back, written last */
 #define IMAGE_WBUF        (4 * 1024 * 1024) /* one disk write */

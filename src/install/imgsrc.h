@@ -14,9 +14,9 @@
 #ifndef SZTP_IMGSRC_H
 #define SZTP_IMGSRC_H
 
-#include "anchors.h"
-#include "https.h"
-#include "image.h"
+#include "trust/anchors.h"
+#include "tls/https.h"
+#include "install/image.h"
 
 #define IMGSRC_READ_CHUNK (256 * 1024)
 

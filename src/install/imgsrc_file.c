@@ -1,5 +1,5 @@
 /* imgsrc_file.c: boot image bytes from a local file (imgsrc.h). */
-#include "imgsrc.h"
+#include "install/imgsrc.h"
 
 #include <errno.h>
 #include <fcntl.h>

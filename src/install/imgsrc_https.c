@@ -1,9 +1,9 @@
 /* imgsrc_https.c: boot image bytes over HTTPS with Range resumes (imgsrc.h). */
-#include "imgsrc.h"
+#include "install/imgsrc.h"
 
 #include <string.h>
 
-#include "log.h"
+#include "base/log.h"
 
 struct relay {
 	struct imgsrc_https *s;

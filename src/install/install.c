@@ -1,5 +1,5 @@
 /* install.c: the onboarding steps on a Linux device (install.h). */
-#include "install.h"
+#include "install/install.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,12 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fslabel.h"
-#include "gpt.h"
-#include "imgsrc.h"
-#include "log.h"
-#include "pivot.h"
-#include "rootpath.h"
+#include "disk/fslabel.h"
+#include "disk/gpt.h"
+#include "install/imgsrc.h"
+#include "base/log.h"
+#include "install/pivot.h"
+#include "disk/rootpath.h"
 
 static struct imgsrc_https install_src;
 static uint8_t probe_buf[IMAGE_HOLD];

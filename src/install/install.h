@@ -31,14 +31,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "anchors.h"
-#include "config_apply.h"
-#include "conveyed.h"
-#include "disk.h"
-#include "err.h"
-#include "image.h"
-#include "osrelease.h"
-#include "script.h"
+#include "trust/anchors.h"
+#include "install/config_apply.h"
+#include "trust/conveyed.h"
+#include "disk/disk.h"
+#include "base/err.h"
+#include "install/image.h"
+#include "disk/osrelease.h"
+#include "install/script.h"
 
 struct tls_client_id; /* tls_ccert.h */
 

@@ -1,5 +1,5 @@
 /* pivot.c: switch_root, kexec or reboot into the provisioned OS (pivot.h). */
-#include "pivot.h"
+#include "install/pivot.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,8 +15,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "rootpath.h"
+#include "base/log.h"
+#include "disk/rootpath.h"
 
 #ifndef RAMFS_MAGIC
 #define RAMFS_MAGIC 0x858458f6

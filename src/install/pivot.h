@@ -23,7 +23,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define PIVOT_PATH_MAX    512
 #define PIVOT_CMDLINE_MAX 2048

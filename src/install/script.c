@@ -1,5 +1,5 @@
 /* script.c: run a pre/post-configuration script (script.h). */
-#include "script.h"
+#include "install/script.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "base/log.h"
 
 enum script_outcome script_classify(int status)
 {

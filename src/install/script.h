@@ -35,7 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define SCRIPT_WARN_MIN  64
 #define SCRIPT_WARN_MAX  95

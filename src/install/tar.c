@@ -1,5 +1,5 @@
 /* tar.c: strict bounded tar reader (see tar.h for what and why). */
-#include "tar.h"
+#include "install/tar.h"
 
 #include <stdio.h>
 #include <string.h>

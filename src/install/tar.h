@@ -39,7 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define TAR_PATH_MAX  1024
 #define TAR_NAME_MAX  200   /* one component; room for a ".sztp-new." prefix */

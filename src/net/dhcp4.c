@@ -1,8 +1,8 @@
 /* dhcp4.c: DHCPv4 packets and the client state machine, no I/O. */
-#include "bytes.h"
-#include "dhcp4.h"
+#include "base/bytes.h"
+#include "net/dhcp4.h"
 
-#include "log.h"
+#include "base/log.h"
 
 #include <arpa/inet.h>
 #include <string.h>

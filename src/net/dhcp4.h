@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "sztp_uri.h"
+#include "base/err.h"
+#include "net/sztp_uri.h"
 
 #define DHCP4_PKT_MAX      2048 /* largest message we parse */
 #define DHCP4_OPT_MAX      1024 /* largest concatenated option value */

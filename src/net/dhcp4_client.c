@@ -1,8 +1,8 @@
 /* dhcp4_client.c: DHCPv4 over a packet socket. */
-#include "dhcp4_client.h"
+#include "net/dhcp4_client.h"
 
-#include "dhcp4_ip.h"
-#include "log.h"
+#include "net/dhcp4_ip.h"
+#include "base/log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dhcp4.h"
-#include "dhcp4_ip.h"
-#include "err.h"
+#include "net/dhcp4.h"
+#include "net/dhcp4_ip.h"
+#include "base/err.h"
 
 /* Largest IP datagram we send or accept. */
 #define DHCP4_FRAME_MAX (DHCP4_IP_HDR + DHCP4_UDP_HDR + DHCP4_PKT_MAX)

@@ -1,6 +1,6 @@
 /* dhcp4_ip.c: IPv4 + UDP framing for DHCP over a packet socket. */
-#include "bytes.h"
-#include "dhcp4_ip.h"
+#include "base/bytes.h"
+#include "net/dhcp4_ip.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define DHCP4_IP_HDR  20
 #define DHCP4_UDP_HDR 8

@@ -1,8 +1,8 @@
 /* dhcp6.c: the DHCPv6 engine, no sockets (see dhcp6.h). */
-#include "bytes.h"
-#include "dhcp6.h"
+#include "base/bytes.h"
+#include "net/dhcp6.h"
 
-#include "log.h"
+#include "base/log.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "sztp_uri.h"
+#include "base/err.h"
+#include "net/sztp_uri.h"
 
 #define DHCP6_PKT_MAX     2048
 #define DHCP6_DUID_MAX    130

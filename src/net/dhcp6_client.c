@@ -1,7 +1,7 @@
 /* dhcp6_client.c: DHCPv6 and router-advertisement sockets (see dhcp6_client.h). */
-#include "dhcp6_client.h"
+#include "net/dhcp6_client.h"
 
-#include "log.h"
+#include "base/log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

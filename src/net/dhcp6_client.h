@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dhcp6.h"
-#include "err.h"
+#include "net/dhcp6.h"
+#include "base/err.h"
 
 struct dhcp6_sock {
 	int fd;     /* UDP 546 */

@@ -1,6 +1,6 @@
 /* dns.c: DNS wire format, no I/O (see dns.h). */
-#include "bytes.h"
-#include "dns.h"
+#include "base/bytes.h"
+#include "net/dns.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define DNS_HDR       12
 #define DNS_NAME_MAX  1024  /* text form, NUL included (escapes make it longer than 255) */

@@ -1,8 +1,8 @@
 /* dns_client.c: DNS and mDNS queries over sockets (see dns_client.h). */
-#include "dns_client.h"
+#include "net/dns_client.h"
 
-#include "dhcp4_client.h" /* dhcp4_now_ms(), dhcp4_seed() */
-#include "log.h"
+#include "net/dhcp4_client.h" /* dhcp4_now_ms(), dhcp4_seed() */
+#include "base/log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

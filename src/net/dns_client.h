@@ -18,8 +18,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "dns.h"
-#include "err.h"
+#include "net/dns.h"
+#include "base/err.h"
 
 #define DNS_PORT  53
 #define MDNS_PORT 5353

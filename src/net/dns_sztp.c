@@ -1,8 +1,8 @@
 /* dns_sztp.c: SZTP data in DNS messages (see dns_sztp.h). */
-#include "dns_sztp.h"
+#include "net/dns_sztp.h"
 
-#include "b64.h"
-#include "log.h"
+#include "base/b64.h"
+#include "base/log.h"
 
 #include <stdio.h>
 #include <string.h>

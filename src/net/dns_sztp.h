@@ -27,9 +27,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dns.h"
-#include "err.h"
-#include "sztp_uri.h"
+#include "net/dns.h"
+#include "base/err.h"
+#include "net/sztp_uri.h"
 
 /* Caller buffers for the three artifacts. */
 struct sztp_txt {

@@ -1,10 +1,10 @@
 /* dnsdisc.c: DNS and mDNS discovery (see dnsdisc.h). */
-#include "dnsdisc.h"
+#include "net/dnsdisc.h"
 
-#include "dhcp4_client.h" /* dhcp4_seed() */
-#include "dns_client.h"
-#include "dns_sztp.h"
-#include "log.h"
+#include "net/dhcp4_client.h" /* dhcp4_seed() */
+#include "net/dns_client.h"
+#include "net/dns_sztp.h"
+#include "base/log.h"
 
 #include <stdio.h>
 #include <string.h>

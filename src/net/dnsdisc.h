@@ -16,7 +16,7 @@
 
 #include <netinet/in.h>
 
-#include "net.h"
+#include "net/net.h"
 
 struct dnsdisc_params {
 	const char *serial;      /* NULL/"": no TXT queries */

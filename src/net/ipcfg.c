@@ -1,7 +1,7 @@
 /* ipcfg.c: dracut's ip=, nameserver= and vlan= (see ipcfg.h). */
-#include "ipcfg.h"
+#include "net/ipcfg.h"
 
-#include "log.h"
+#include "base/log.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -24,8 +24,8 @@
 #include <netinet/in.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "err.h"
+#include "base/config.h"
+#include "base/err.h"
 
 /* Methods (bit flags). */
 #define IPCFG_DHCP   0x01 /* DHCPv4 */

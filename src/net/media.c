@@ -1,8 +1,8 @@
 /* media.c: bootstrapping data on removable storage (see media.h). */
-#include "media.h"
+#include "net/media.h"
 
-#include "fslabel.h"
-#include "log.h"
+#include "disk/fslabel.h"
+#include "base/log.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -25,8 +25,8 @@
 #ifndef SZTP_MEDIA_H
 #define SZTP_MEDIA_H
 
-#include "err.h"
-#include "net.h"
+#include "base/err.h"
+#include "net/net.h"
 
 #define MEDIA_LABEL     "SZTP"
 #define MEDIA_MOUNT_DIR "/run/sztp/media"

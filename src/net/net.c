@@ -2,17 +2,17 @@
  * net.c: the network and discovery stage (see net.h): media, links, static
  * or DHCPv4 + DHCPv6 + SLAAC on all links at once, DNS discovery.
  */
-#include "net.h"
+#include "net/net.h"
 
-#include "dhcp4_client.h"
-#include "dhcp6_client.h"
-#include "dnsdisc.h"
-#include "ipcfg.h"
-#include "log.h"
-#include "media.h"
-#include "netcfg.h"
-#include "netlink.h"
-#include "serial.h"
+#include "net/dhcp4_client.h"
+#include "net/dhcp6_client.h"
+#include "net/dnsdisc.h"
+#include "net/ipcfg.h"
+#include "base/log.h"
+#include "net/media.h"
+#include "net/netcfg.h"
+#include "net/netlink.h"
+#include "trust/serial.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -49,11 +49,11 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
-#include "config.h"
-#include "dhcp4.h"
-#include "dhcp6.h"
-#include "err.h"
-#include "sztp_uri.h"
+#include "base/config.h"
+#include "net/dhcp4.h"
+#include "net/dhcp6.h"
+#include "base/err.h"
+#include "net/sztp_uri.h"
 
 #define NET_MAX_URIS      32
 #define NET_MAX_ARTIFACTS 4

@@ -1,7 +1,7 @@
 /* netcfg.c: apply a lease; write resolv.conf. */
-#include "netcfg.h"
+#include "net/netcfg.h"
 
-#include "log.h"
+#include "base/log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

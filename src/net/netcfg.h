@@ -8,9 +8,9 @@
 #include <netinet/in.h>
 #include <stddef.h>
 
-#include "dhcp4.h"
-#include "err.h"
-#include "netlink.h"
+#include "net/dhcp4.h"
+#include "base/err.h"
+#include "net/netlink.h"
 
 #define NETCFG_RESOLV_DEFAULT "/etc/resolv.conf"
 

@@ -1,5 +1,5 @@
 /* netlink.c: rtnetlink requests with checked ACKs. */
-#include "netlink.h"
+#include "net/netlink.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

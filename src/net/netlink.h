@@ -13,7 +13,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define NL_MAX_LINKS 32
 

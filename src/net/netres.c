@@ -1,8 +1,8 @@
 /* netres.c: the source list of struct net_result (see net.h, "sources"). */
-#include "net.h"
+#include "net/net.h"
 
-#include "b64.h"
-#include "log.h"
+#include "base/b64.h"
+#include "base/log.h"
 
 #include <stdio.h>
 #include <string.h>

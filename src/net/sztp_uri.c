@@ -1,7 +1,7 @@
 /* sztp_uri.c: decode the SZTP redirect option (RFC 8572 section 8.3). */
-#include "sztp_uri.h"
+#include "net/sztp_uri.h"
 
-#include "log.h"
+#include "base/log.h"
 
 #include <string.h>
 

@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define SZTP_URI_MAX 8
 #define SZTP_URI_LEN 256

@@ -1,5 +1,5 @@
 /* backoff.c: capped exponential backoff with equal jitter (see backoff.h). */
-#include "backoff.h"
+#include "sztp/backoff.h"
 
 void backoff_init(struct backoff *b, int min_ms, int max_ms)
 {

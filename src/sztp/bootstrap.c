@@ -1,14 +1,14 @@
 /* bootstrap.c: the RFC 8572 bootstrap client engine (see bootstrap.h). */
-#include "bootstrap.h"
+#include "sztp/bootstrap.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "backoff.h"
-#include "hostmeta.h"
-#include "log.h"
-#include "measure.h"
-#include "onboard.h"
+#include "sztp/backoff.h"
+#include "sztp/hostmeta.h"
+#include "base/log.h"
+#include "tpm/measure.h"
+#include "sztp/onboard.h"
 
 #define HOST_META_PATH "/.well-known/host-meta"
 

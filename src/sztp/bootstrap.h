@@ -36,18 +36,18 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "anchors.h"
-#include "cms.h"
-#include "conveyed.h"
-#include "err.h"
-#include "json.h"
-#include "onboard.h"
-#include "progress.h"
-#include "restconf.h"
-#include "tls_http.h"
-#include "url.h"
-#include "verify.h"
-#include "x509.h"
+#include "trust/anchors.h"
+#include "trust/cms.h"
+#include "trust/conveyed.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "sztp/onboard.h"
+#include "sztp/progress.h"
+#include "sztp/restconf.h"
+#include "tls/tls_http.h"
+#include "base/url.h"
+#include "trust/verify.h"
+#include "trust/x509.h"
 
 #define BS_MAX_SOURCES   32
 #define BS_MAX_REDIRECTS 10          /* redirects followed from one source */

@@ -1,12 +1,12 @@
 /* bs_https.c: the bootstrap transport over https.c (see bs_https.h). */
-#include "bs_https.h"
+#include "sztp/bs_https.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
-#include "tls_tcp.h"
+#include "tls/tls_tcp.h"
 
 static int t_open(void *ctx, const struct bs_target *t, int *trusted, int *cert_error,
 		  struct err *e)

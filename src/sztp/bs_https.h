@@ -7,9 +7,9 @@
 #ifndef SZTP_BS_HTTPS_H
 #define SZTP_BS_HTTPS_H
 
-#include "bootstrap.h"
-#include "https.h"
-#include "tls_ccert.h"
+#include "sztp/bootstrap.h"
+#include "tls/https.h"
+#include "tls/tls_ccert.h"
 
 struct bs_https {
 	struct https_client hc;

@@ -1,5 +1,5 @@
 /* bs_setup.c: device identity and trust anchors from files (see bs_setup.h). */
-#include "bs_setup.h"
+#include "sztp/bs_setup.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "log.h"
+#include "base/log.h"
 
 /* Voucher anchors from a file, or every certificate file of a directory. */
 static int load_voucher_anchors(struct bs_setup *s, const char *path, struct err *e)

@@ -18,14 +18,14 @@
 #ifndef SZTP_BS_SETUP_H
 #define SZTP_BS_SETUP_H
 
-#include "anchors.h"
-#include "bootstrap.h"
-#include "cms.h"
-#include "err.h"
-#include "keyfile.h"
-#include "signer.h"
-#include "tls_ccert.h"
-#include "x509.h"
+#include "trust/anchors.h"
+#include "sztp/bootstrap.h"
+#include "trust/cms.h"
+#include "base/err.h"
+#include "trust/keyfile.h"
+#include "trust/signer.h"
+#include "tls/tls_ccert.h"
+#include "trust/x509.h"
 
 #define SZTP_DEVICE_DIR  "/etc/sztp/device"
 #define SZTP_ANCHORS_DIR "/etc/sztp/anchors"

@@ -1,14 +1,14 @@
 /* contact.c: the bootstrap stage of the boot sequence (see contact.h). */
-#include "contact.h"
+#include "sztp/contact.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "b64.h"
-#include "bootstrap.h"
-#include "bs_https.h"
-#include "bs_setup.h"
-#include "log.h"
+#include "base/b64.h"
+#include "sztp/bootstrap.h"
+#include "sztp/bs_https.h"
+#include "sztp/bs_setup.h"
+#include "base/log.h"
 
 #define DMI_PRODUCT "/sys/class/dmi/id/product_name"
 

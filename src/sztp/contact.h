@@ -15,12 +15,12 @@
 #ifndef SZTP_CONTACT_H
 #define SZTP_CONTACT_H
 
-#include "cms.h"
-#include "config.h"
-#include "err.h"
-#include "install.h"
-#include "net.h"
-#include "tls_ccert.h"
+#include "trust/cms.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "install/install.h"
+#include "net/net.h"
+#include "tls/tls_ccert.h"
 
 #define CONTACT_SERVERS "/etc/sztp/servers"
 /* Optional HTTP Basic credentials ("user:password", one line), sent only to

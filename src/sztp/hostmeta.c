@@ -1,9 +1,9 @@
 /* hostmeta.c: RESTCONF root from an XRD host-meta document (see hostmeta.h). */
-#include "hostmeta.h"
+#include "sztp/hostmeta.h"
 
 #include <string.h>
 
-#include "url.h"
+#include "base/url.h"
 
 static int is_ws(uint8_t c)
 {

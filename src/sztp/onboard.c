@@ -1,13 +1,13 @@
 /* onboard.c: the onboarding steps (see onboard.h). */
-#include "onboard.h"
+#include "sztp/onboard.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "bootstrap.h"
-#include "log.h"
-#include "measure.h"
+#include "sztp/bootstrap.h"
+#include "base/log.h"
+#include "tpm/measure.h"
 
 static void hex_colon(const uint8_t *h, size_t n, char *out, size_t cap)
 {

@@ -40,11 +40,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "b64.h"
-#include "conveyed.h"
-#include "err.h"
-#include "install.h"
-#include "restconf.h"
+#include "base/b64.h"
+#include "trust/conveyed.h"
+#include "base/err.h"
+#include "install/install.h"
+#include "sztp/restconf.h"
 
 struct bs_state;
 

@@ -1,5 +1,5 @@
 /* progress.c: progress-report types and reporting levels (see progress.h). */
-#include "progress.h"
+#include "sztp/progress.h"
 
 #include <string.h>
 

@@ -1,12 +1,12 @@
 /* restconf.c: RESTCONF bodies, paths and error replies (see restconf.h). */
-#include "restconf.h"
+#include "sztp/restconf.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "b64.h"
-#include "json.h"
+#include "base/b64.h"
+#include "base/json.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
 static size_t utf8_len(const unsigned char *s)

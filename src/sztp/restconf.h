@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define RESTCONF_ROOT        "/restconf"
 #define RESTCONF_MEDIA       "application/yang-data+json"

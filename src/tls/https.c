@@ -1,13 +1,13 @@
 /* https.c: small HTTPS/1.1 client with keep-alive (see https.h). */
-#include "https.h"
+#include "tls/https.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "b64.h"
-#include "log.h"
-#include "tls_tcp.h"
+#include "base/b64.h"
+#include "base/log.h"
+#include "tls/tls_tcp.h"
 
 #ifndef SZTP_VERSION
 #define SZTP_VERSION "unknown"

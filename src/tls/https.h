@@ -36,11 +36,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "anchors.h"
-#include "err.h"
-#include "tls_conn.h"
-#include "tls_http.h"
-#include "url.h"
+#include "trust/anchors.h"
+#include "base/err.h"
+#include "tls/tls_conn.h"
+#include "tls/tls_http.h"
+#include "base/url.h"
 
 #define HTTPS_DISCARD_MAX (1024 * 1024) /* body bytes read and dropped without a buffer */
 #define HTTPS_FIELD_MAX   256           /* Accept / Content-Type / credentials we send */

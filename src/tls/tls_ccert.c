@@ -1,5 +1,5 @@
 /* tls_ccert.c: client certificate with a pluggable signer (see tls_ccert.h). */
-#include "tls_ccert.h"
+#include "tls/tls_ccert.h"
 
 #include <string.h>
 

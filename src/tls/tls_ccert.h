@@ -18,8 +18,8 @@
 #include <bearssl.h>
 #include <stddef.h>
 
-#include "err.h"
-#include "signer.h"
+#include "base/err.h"
+#include "trust/signer.h"
 
 /* The device identity presented to TLS servers. */
 struct tls_client_id {

@@ -1,5 +1,5 @@
 /* tls_conn.c: TLS 1.2 client connection with BearSSL (see tls_conn.h). */
-#include "tls_conn.h"
+#include "tls/tls_conn.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -10,9 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "tls_err.h"
-#include "tls_tcp.h"
+#include "base/log.h"
+#include "trust/tls_err.h"
+#include "tls/tls_tcp.h"
 
 /* ECDHE + AEAD only, ECDSA first (our PKI is EC). */
 static const uint16_t suites[] = {

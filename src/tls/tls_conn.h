@@ -34,11 +34,11 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "anchors.h"
-#include "err.h"
-#include "tls_ccert.h"
-#include "tls_x509.h"
-#include "url.h"
+#include "trust/anchors.h"
+#include "base/err.h"
+#include "tls/tls_ccert.h"
+#include "tls/tls_x509.h"
+#include "base/url.h"
 
 struct tls_opts {
 	int timeout_ms;  /* connect (per address) and idle I/O timeout; must be > 0 */

@@ -1,5 +1,5 @@
 /* tls_http.c: HTTP/1.1 response parsing (see tls_http.h). */
-#include "tls_http.h"
+#include "tls/tls_http.h"
 
 #include <string.h>
 #include <strings.h>

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define HTTP_HEAD_MAX        16384 /* status line + header fields, bytes */
 #define HTTP_HEADERS_MAX     100   /* header fields in one head */

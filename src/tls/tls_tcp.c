@@ -1,5 +1,5 @@
 /* tls_tcp.c: TCP connect with timeout over every resolved address (see tls_tcp.h). */
-#include "tls_tcp.h"
+#include "tls/tls_tcp.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "base/log.h"
 
 int64_t tls_now_ms(void)
 {

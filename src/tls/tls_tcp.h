@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /*
  * Resolve `host` (an IP literal when `numeric`, else a DNS name resolved with

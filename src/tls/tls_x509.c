@@ -1,5 +1,5 @@
 /* tls_x509.c: X.509 engine wrapper with iPAddress SAN matching (see tls_x509.h). */
-#include "tls_x509.h"
+#include "tls/tls_x509.h"
 
 #include <string.h>
 

@@ -1,10 +1,10 @@
 /* cel.c: CEL-JSON event records and their replay (see cel.h). */
-#include "cel.h"
+#include "tpm/cel.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "json.h"
+#include "base/json.h"
 
 static const char *const alg_names[CEL_NALGS] = { "sha1", "sha256", "sha384", "sha512" };
 static const size_t alg_sizes[CEL_NALGS] = { 20, 32, 48, 64 };

@@ -28,7 +28,7 @@
 
 #include <bearssl.h>
 
-#include "err.h"
+#include "base/err.h"
 
 enum cel_alg { CEL_SHA1 = 0, CEL_SHA256, CEL_SHA384, CEL_SHA512, CEL_NALGS };
 #define CEL_BANK(a)     (1u << (a))

@@ -1,5 +1,5 @@
 /* measure.c: measured provisioning (see measure.h). */
-#include "measure.h"
+#include "tpm/measure.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "base/log.h"
 
 static struct {
 	int active;

@@ -28,8 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cel.h"
-#include "err.h"
+#include "tpm/cel.h"
+#include "base/err.h"
 
 #define MEASURE_LOG_PATH "/run/sztp/tpm2-measure.log"
 

@@ -1,5 +1,5 @@
 /* tpm.c: tpm2-tss SAPI over a static TCTI (see tpm.h). */
-#include "tpm.h"
+#include "tpm/tpm.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <tss2/tss2_tcti_mssim.h>
 #include <tss2/tss2_tcti_swtpm.h>
 
-#include "tpm_rc.h"
+#include "tpm/tpm_rc.h"
 
 int tpm_rc_transient(uint32_t rc)
 {

@@ -25,9 +25,9 @@
 #include <bearssl.h>
 #include <tss2/tss2_sys.h>
 
-#include "cel.h"
-#include "err.h"
-#include "tpm_pub.h"
+#include "tpm/cel.h"
+#include "base/err.h"
+#include "tpm/tpm_pub.h"
 
 #define TPM_TCTI_BUF 4096
 #define TPM_SYS_BUF  16384

@@ -1,5 +1,5 @@
 /* tpm_conf.c: where the device identity lives in the TPM (see tpm_conf.h). */
-#include "tpm_conf.h"
+#include "tpm/tpm_conf.h"
 
 #include <errno.h>
 #include <fcntl.h>

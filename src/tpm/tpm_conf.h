@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define TPM_CONF_PATH      "/etc/sztp/tpm.conf"
 #define TPM_CONF_MAX       4096      /* largest tpm.conf accepted */

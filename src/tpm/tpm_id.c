@@ -1,12 +1,12 @@
 /* tpm_id.c: the device identity held by the TPM (see tpm_id.h). */
-#include "tpm_id.h"
+#include "tpm/tpm_id.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
-#include "tpm_nvcert.h"
-#include "x509.h"
+#include "base/log.h"
+#include "tpm/tpm_nvcert.h"
+#include "trust/x509.h"
 
 static int sign_cb(void *ctx, const br_hash_class *h, const uint8_t *hash, size_t hash_len,
 		   uint8_t *sig, size_t cap, size_t *sig_len, struct err *e)

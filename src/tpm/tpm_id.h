@@ -32,14 +32,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "anchors.h"
-#include "cms.h"
-#include "err.h"
-#include "signer.h"
-#include "tls_ccert.h"
-#include "tpm.h"
-#include "tpm_conf.h"
-#include "tpm_pub.h"
+#include "trust/anchors.h"
+#include "trust/cms.h"
+#include "base/err.h"
+#include "trust/signer.h"
+#include "tls/tls_ccert.h"
+#include "tpm/tpm.h"
+#include "tpm/tpm_conf.h"
+#include "tpm/tpm_pub.h"
 
 #define TPM_ID_SERIAL_MAX 128
 

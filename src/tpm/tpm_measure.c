@@ -1,9 +1,9 @@
 /* tpm_measure.c: the TPM behind measure.h (see tpm_measure.h). */
-#include "tpm_measure.h"
+#include "tpm/tpm_measure.h"
 
 #include <stdio.h>
 
-#include "tpm_quote.h"
+#include "tpm/tpm_quote.h"
 
 static struct {
 	struct tpm *tpm;

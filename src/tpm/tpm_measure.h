@@ -14,10 +14,10 @@
 
 #include <stdint.h>
 
-#include "err.h"
-#include "measure.h"
-#include "tpm.h"
-#include "tpm_conf.h"
+#include "base/err.h"
+#include "tpm/measure.h"
+#include "tpm/tpm.h"
+#include "tpm/tpm_conf.h"
 
 /* Find the PCR's banks and call measure_init(pcr, log_path, backend). `t`
  * and `c` are kept by pointer. */

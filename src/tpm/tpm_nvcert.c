@@ -1,7 +1,7 @@
 /* tpm_nvcert.c: certificates as stored in TPM NV indices (see tpm_nvcert.h). */
-#include "tpm_nvcert.h"
+#include "tpm/tpm_nvcert.h"
 
-#include "der.h"
+#include "trust/der.h"
 
 /* 1 if buf[0..len) is all `b`. */
 static int all(const uint8_t *buf, size_t len, uint8_t b)

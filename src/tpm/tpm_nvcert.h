@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "x509.h"
+#include "base/err.h"
+#include "trust/x509.h"
 
 #define TPM_NV_DATA_MAX 4096   /* bytes read from one NV index, at most */
 

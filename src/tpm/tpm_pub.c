@@ -1,9 +1,9 @@
 /* tpm_pub.c: a TPM key's public part (see tpm_pub.h). */
-#include "tpm_pub.h"
+#include "tpm/tpm_pub.h"
 
 #include <string.h>
 
-#include "b64.h"
+#include "base/b64.h"
 
 size_t tpm_curve_len(int curve)
 {

@@ -17,7 +17,7 @@
 
 #include <bearssl.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define TPM_PUB_RSA_MAX  512   /* modulus bytes (RSA-4096) */
 #define TPM_PUB_EC_MAX   66    /* coordinate bytes (P-521) */

@@ -1,5 +1,5 @@
 /* tpm_quote.c: attestation evidence for the provisioning PCR (see tpm_quote.h). */
-#include "tpm_quote.h"
+#include "tpm/tpm_quote.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,11 +9,11 @@
 
 #include <tss2/tss2_mu.h>
 
-#include "b64.h"
-#include "cel.h"
-#include "log.h"
-#include "tpm_nvcert.h"
-#include "tpm_pub.h"
+#include "base/b64.h"
+#include "tpm/cel.h"
+#include "base/log.h"
+#include "tpm/tpm_nvcert.h"
+#include "tpm/tpm_pub.h"
 
 /* The fallback attestation key's template. */
 static void ak_template(TPM2B_PUBLIC *p)

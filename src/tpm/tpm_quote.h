@@ -36,9 +36,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "tpm.h"
-#include "tpm_conf.h"
+#include "base/err.h"
+#include "tpm/tpm.h"
+#include "tpm/tpm_conf.h"
 
 #define TPM_QUOTE_LOG_MAX  (64u * 1024u)   /* event log bytes included, at most */
 #define TPM_QUOTE_NONCE_MAX 1024

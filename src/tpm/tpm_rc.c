@@ -1,5 +1,5 @@
 /* tpm_rc.c: names for TPM 2.0 and tpm2-tss response codes (see tpm_rc.h). */
-#include "tpm_rc.h"
+#include "tpm/tpm_rc.h"
 
 #include <stdio.h>
 

@@ -1,5 +1,5 @@
 /* anchors.c: trust anchors and certificate chains from PEM/DER (see anchors.h). */
-#include "anchors.h"
+#include "trust/anchors.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tls_err.h"
+#include "trust/tls_err.h"
 
 /* ------------------------------------------------------------ splitter */
 

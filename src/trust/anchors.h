@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define ANCHORS_MAX      32
 #define ANCHORS_ARENA    (64 * 1024)

@@ -1,10 +1,10 @@
 /* cms.c: CMS (RFC 5652) ContentInfo, SignedData and (Auth)EnvelopedData. */
-#include "cms.h"
+#include "trust/cms.h"
 
 #include <string.h>
 
-#include "oid.h"
-#include "x509.h"
+#include "trust/oid.h"
+#include "trust/x509.h"
 
 static size_t hash_len_of(const br_hash_class *h)
 {

@@ -26,8 +26,8 @@
 
 #include <bearssl.h>
 
-#include "der.h"
-#include "err.h"
+#include "trust/der.h"
+#include "base/err.h"
 
 #define CMS_MAX_CERTS       16  /* certificates in one SignedData */
 #define CMS_MAX_CRLS        8   /* CRLs kept (pointers only) */

@@ -1,11 +1,11 @@
 /* conveyed.c: RFC 8572 conveyed information, JSON, into typed structures. */
-#include "conveyed.h"
+#include "trust/conveyed.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "b64.h"
-#include "hexstr.h"
+#include "base/b64.h"
+#include "base/hexstr.h"
 
 #define W "conveyed-information"
 

@@ -21,8 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "json.h"
+#include "base/err.h"
+#include "base/json.h"
 
 #define CONVEYED_MAX_SERVERS 16   /* redirect-information/bootstrap-server entries */
 #define CONVEYED_HOST_MAX    256  /* inet:host, NUL included */

@@ -1,5 +1,5 @@
 /* der.c: a strict DER reader. */
-#include "der.h"
+#include "trust/der.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /*
  * A tag packs class, constructed bit and number into one value:

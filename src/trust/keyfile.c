@@ -1,6 +1,6 @@
 /* keyfile.c: a PEM private key as CMS recipient and signer. */
-#include "keyfile.h"
-#include "sink.h"
+#include "trust/keyfile.h"
+#include "base/sink.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -15,8 +15,8 @@
 
 #include <bearssl.h>
 
-#include "cms.h"
-#include "err.h"
+#include "trust/cms.h"
+#include "base/err.h"
 
 #define KEYFILE_MAX_PEM  16384  /* largest PEM file accepted */
 #define KEYFILE_KEY_MAX  2400   /* key material (RSA-4096 CRT parts fit) */

@@ -1,6 +1,6 @@
 /* oid.c: DER encodings of the object identifiers we use (generated from the
  * dotted forms in oid.h and checked by tests/unit/test_der.c). */
-#include "oid.h"
+#include "trust/oid.h"
 
 #include <string.h>
 

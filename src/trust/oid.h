@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "der.h"
+#include "trust/der.h"
 
 struct oid {
 	const char *name;     /* "id-signedData" */

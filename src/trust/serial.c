@@ -1,7 +1,7 @@
 /* serial.c: the device serial number (see serial.h). */
-#include "serial.h"
-#include "anchors.h"
-#include "x509.h"
+#include "trust/serial.h"
+#include "trust/anchors.h"
+#include "trust/x509.h"
 
 #include <stdio.h>
 #include <string.h>

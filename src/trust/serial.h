@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "config.h"
+#include "base/config.h"
 
 #define SERIAL_MAX 64
 #define SERIAL_DMI_PATH "/sys/class/dmi/id/product_serial"

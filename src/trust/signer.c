@@ -1,5 +1,5 @@
 /* signer.c: the signing interface and its key-file back end (see signer.h). */
-#include "signer.h"
+#include "trust/signer.h"
 
 static int keyfile_sign_cb(void *ctx, const br_hash_class *h, const uint8_t *hash,
 			   size_t hash_len, uint8_t *sig, size_t cap, size_t *sig_len,

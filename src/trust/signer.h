@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "keyfile.h"
+#include "base/err.h"
+#include "trust/keyfile.h"
 
 #define SIGNER_SIG_MAX 1024 /* largest signature any back end produces (RSA-8192) */
 

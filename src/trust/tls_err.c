@@ -1,5 +1,5 @@
 /* tls_err.c: names for BearSSL error codes and TLS alerts. */
-#include "tls_err.h"
+#include "trust/tls_err.h"
 
 #include <bearssl.h>
 #include <stdio.h>

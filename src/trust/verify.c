@@ -1,11 +1,11 @@
 /* verify.c: RFC 8572 sections 5.3/5.4, the whole response (see verify.h). */
-#include "verify.h"
+#include "trust/verify.h"
 
 #include <string.h>
 
-#include "b64.h"
-#include "json.h"
-#include "oid.h"
+#include "base/b64.h"
+#include "base/json.h"
+#include "trust/oid.h"
 
 #define OUT_KEY "ietf-sztp-bootstrap-server:output"
 

@@ -47,11 +47,11 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "cms.h"
-#include "conveyed.h"
-#include "err.h"
-#include "voucher.h"
-#include "x509.h"
+#include "trust/cms.h"
+#include "trust/conveyed.h"
+#include "base/err.h"
+#include "trust/voucher.h"
+#include "trust/x509.h"
 
 #define VERIFY_CI_MAX   (JSON_MAX_SIZE / 4 * 3) /* decoded conveyed-information */
 #define VERIFY_CMS_MAX  (64 * 1024)             /* owner-certificate, ownership-voucher */

@@ -1,11 +1,11 @@
 /* voucher.c: RFC 8366 voucher JSON and the RFC 8572 section 5.4 checks. */
-#include "voucher.h"
+#include "trust/voucher.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "b64.h"
-#include "der.h"
+#include "base/b64.h"
+#include "trust/der.h"
 
 #define W "voucher"
 

@@ -30,8 +30,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "err.h"
-#include "json.h"
+#include "base/err.h"
+#include "base/json.h"
 
 #define VOUCHER_SERIAL_MAX  128  /* serial-number, NUL included */
 #define VOUCHER_CERT_MAX    8192 /* pinned-domain-cert DER */

@@ -1,11 +1,11 @@
 /* x509.c: certificate helpers and path validation on top of BearSSL. */
-#include "x509.h"
-#include "sink.h"
+#include "trust/x509.h"
+#include "base/sink.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "oid.h"
+#include "trust/oid.h"
 
 /* ------------------------------------------------------------ parsing */
 

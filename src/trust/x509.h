@@ -29,8 +29,8 @@
 
 #include <bearssl.h>
 
-#include "der.h"
-#include "err.h"
+#include "trust/der.h"
+#include "base/err.h"
 
 #define X509_MAX_CHAIN 8
 #define X509_MAX_DN    1024

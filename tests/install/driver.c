@@ -14,10 +14,10 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "conveyed.h"
-#include "install.h"
-#include "log.h"
-#include "pivot.h"
+#include "trust/conveyed.h"
+#include "install/install.h"
+#include "base/log.h"
+#include "install/pivot.h"
 
 static uint8_t json[JSON_MAX_SIZE + 1];
 static uint8_t arena_buf[CONVEYED_ARENA_SIZE];

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "b64.h"
+#include "base/b64.h"
 #include "unit.h"
 
 /* A DER length (at most 65535) at p; returns its size. */

@@ -1,6 +1,6 @@
 /* fuzz_cmdline.c: the kernel command-line parser on arbitrary bytes. */
-#include "config.h"
-#include "log.h"
+#include "base/config.h"
+#include "base/log.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* fuzz_json.c: the defensive JSON layer (pre-scan, cJSON, typed getters). */
-#include "json.h"
+#include "base/json.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* fuzz_fslabel.c: file system type and label probing of a device's first bytes. */
-#include "fslabel.h"
+#include "disk/fslabel.h"
 
 #include <stdint.h>
 #include <stdlib.h>

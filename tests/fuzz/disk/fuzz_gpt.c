@@ -1,5 +1,5 @@
 /* fuzz_gpt.c: GUID partition table parsing. */
-#include "gpt.h"
+#include "disk/gpt.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* fuzz_osrelease.c: os-release parsing and the match rule. */
-#include "osrelease.h"
+#include "disk/osrelease.h"
 
 #include <stdint.h>
 #include <string.h>

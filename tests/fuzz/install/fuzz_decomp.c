@@ -1,6 +1,6 @@
 /* fuzz_decomp.c: format sniffing and the gzip/xz/zstd stream decoders, fed in
  * uneven pieces; output is bounded to 16 MiB per input. */
-#include "decomp.h"
+#include "install/decomp.h"
 
 #include <stdint.h>
 #include <string.h>

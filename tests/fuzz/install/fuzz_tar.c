@@ -1,6 +1,6 @@
 /* fuzz_tar.c: the strict tar reader and the configuration checks on top of it. */
-#include "config_apply.h"
-#include "tar.h"
+#include "install/config_apply.h"
+#include "install/tar.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -3,9 +3,9 @@
  * state machine on arbitrary bytes. The xid and chaddr are taken from the
  * input so that the parser gets past those checks.
  */
-#include "dhcp4.h"
-#include "dhcp4_ip.h"
-#include "log.h"
+#include "net/dhcp4.h"
+#include "net/dhcp4_ip.h"
+#include "base/log.h"
 
 #include <stdint.h>
 #include <stdlib.h>

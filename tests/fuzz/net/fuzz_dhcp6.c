@@ -1,7 +1,7 @@
 /* fuzz_dhcp6.c: DHCPv6 message, domain list and router-advertisement parsers,
  * and the client state machine fed with the input. */
-#include "dhcp6.h"
-#include "log.h"
+#include "net/dhcp6.h"
+#include "base/log.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* fuzz_dns.c: the DNS message parser and the SZTP TXT/SRV decoders. */
-#include "dns.h"
-#include "dns_sztp.h"
-#include "log.h"
+#include "net/dns.h"
+#include "net/dns_sztp.h"
+#include "base/log.h"
 
 #include <stdint.h>
 #include <stdlib.h>

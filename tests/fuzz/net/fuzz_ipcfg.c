@@ -1,6 +1,6 @@
 /* fuzz_ipcfg.c: dracut's ip= and vlan= values. */
-#include "ipcfg.h"
-#include "log.h"
+#include "net/ipcfg.h"
+#include "base/log.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* fuzz_sztp_uri.c: the SZTP redirect option decoder (DHCPv4 143 / DHCPv6 136). */
-#include "log.h"
-#include "sztp_uri.h"
+#include "base/log.h"
+#include "net/sztp_uri.h"
 
 #include <stdint.h>
 #include <stdlib.h>

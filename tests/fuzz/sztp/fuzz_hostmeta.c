@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostmeta.h"
-#include "restconf.h"
+#include "sztp/hostmeta.h"
+#include "sztp/restconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

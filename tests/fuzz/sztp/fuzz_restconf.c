@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "restconf.h"
+#include "sztp/restconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

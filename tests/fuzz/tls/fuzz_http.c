@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tls_http.h"
+#include "tls/tls_http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "tls_x509.h"
+#include "tls/tls_x509.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

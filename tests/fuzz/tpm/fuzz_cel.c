@@ -1,5 +1,5 @@
 /* fuzz_cel.c: the CEL-JSON event log reader and replay. */
-#include "cel.h"
+#include "tpm/cel.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* fuzz_tpm_conf.c: /etc/sztp/tpm.conf. */
-#include "tpm_conf.h"
+#include "tpm/tpm_conf.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* fuzz_tpm_nvcert.c: certificates as read from TPM NV indices. */
-#include "tpm_nvcert.h"
+#include "tpm/tpm_nvcert.h"
 
 #include <stdint.h>
 

@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "cms.h"
-#include "keyfile.h"
-#include "x509.h"
+#include "trust/cms.h"
+#include "trust/keyfile.h"
+#include "trust/x509.h"
 
 #include "crypto_testkey.h"
 

@@ -1,5 +1,5 @@
 /* fuzz_conveyed.c: conveyed-information JSON into typed structures. */
-#include "conveyed.h"
+#include "trust/conveyed.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -2,8 +2,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "der.h"
-#include "oid.h"
+#include "trust/der.h"
+#include "trust/oid.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
  * the seeds in corpus/verify/ (signed, unsigned and redirect responses).
  * Each input is verified as from an untrusted and from a trusted source.
  */
-#include "verify.h"
+#include "trust/verify.h"
 
 #include <stdint.h>
 #include <string.h>

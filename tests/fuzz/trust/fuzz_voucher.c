@@ -1,5 +1,5 @@
 /* fuzz_voucher.c: voucher JSON, RFC 3339 dates and the voucher checks. */
-#include "voucher.h"
+#include "trust/voucher.h"
 
 #include <stdint.h>
 #include <string.h>

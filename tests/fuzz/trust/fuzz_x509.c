@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "x509.h"
+#include "trust/x509.h"
 
 #include "crypto_testkey.h"
 

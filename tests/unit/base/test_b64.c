@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "b64.h"
+#include "base/b64.h"
 
 static int dec(const char *s, uint8_t *out, size_t cap, size_t *n, struct err *e)
 {

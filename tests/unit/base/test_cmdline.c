@@ -1,5 +1,5 @@
 /* test_cmdline.c: kernel command-line parsing. */
-#include "config.h"
+#include "base/config.h"
 #include "unit.h"
 
 TEST(cmdline_defaults)

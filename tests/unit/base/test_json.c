@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "json.h"
+#include "base/json.h"
 
 static cJSON *P(const char *s, struct err *e)
 {

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "url.h"
+#include "base/url.h"
 
 static int parse(struct url *u, const char *s, struct err *e)
 {

@@ -2,7 +2,7 @@
 #include "unit.h"
 #include "install_fixtures.h"
 
-#include "disk.h"
+#include "disk/disk.h"
 
 static struct disk_info D[DISK_MAX];
 

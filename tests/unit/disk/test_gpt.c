@@ -2,7 +2,7 @@
 #include "unit.h"
 #include "install_fixtures.h"
 
-#include "gpt.h"
+#include "disk/gpt.h"
 
 static uint8_t disk[1024 * 1024];
 static struct gpt G;

@@ -2,7 +2,7 @@
 #include "unit.h"
 #include "install_fixtures.h"
 
-#include "osrelease.h"
+#include "disk/osrelease.h"
 
 static struct osrelease O;
 

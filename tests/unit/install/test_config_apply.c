@@ -4,7 +4,7 @@
 
 #include <sys/stat.h>
 
-#include "config_apply.h"
+#include "install/config_apply.h"
 
 static struct fx_tar T;
 static char buf[4096];

@@ -2,7 +2,7 @@
 #include "unit.h"
 #include "install_fixtures.h"
 
-#include "decomp.h"
+#include "install/decomp.h"
 
 static struct decomp D;
 static uint8_t got[600000];

@@ -5,7 +5,7 @@
 
 #include <bearssl.h>
 
-#include "image.h"
+#include "install/image.h"
 
 #define IMG_MAX (3 * 1024 * 1024)
 

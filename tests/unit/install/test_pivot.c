@@ -2,7 +2,7 @@
 #include "unit.h"
 #include "install_fixtures.h"
 
-#include "pivot.h"
+#include "install/pivot.h"
 
 static struct pivot_plan P;
 

@@ -2,7 +2,7 @@
 #include "unit.h"
 #include "install_fixtures.h"
 
-#include "script.h"
+#include "install/script.h"
 
 static struct script_result R;
 

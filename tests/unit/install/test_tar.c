@@ -2,7 +2,7 @@
 #include "unit.h"
 #include "install_fixtures.h"
 
-#include "tar.h"
+#include "install/tar.h"
 
 static struct fx_tar T;
 static struct tar_entry E;

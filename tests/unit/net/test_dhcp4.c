@@ -1,9 +1,9 @@
 /* test_dhcp4.c: DHCPv4 packets, parser, state machine, IP/UDP framing. */
 #include "unit.h"
 
-#include "dhcp4.h"
-#include "dhcp4_ip.h"
-#include "netcfg.h"
+#include "net/dhcp4.h"
+#include "net/dhcp4_ip.h"
+#include "net/netcfg.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>

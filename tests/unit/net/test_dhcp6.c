@@ -1,7 +1,7 @@
 /* test_dhcp6.c: the DHCPv6 engine (dhcp6.h). */
 #include "unit.h"
 
-#include "dhcp6.h"
+#include "net/dhcp6.h"
 
 #include <arpa/inet.h>
 

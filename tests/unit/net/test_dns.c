@@ -1,8 +1,8 @@
 /* test_dns.c: DNS wire format (dns.h) and SZTP data in DNS (dns_sztp.h). */
 #include "unit.h"
 
-#include "dns.h"
-#include "dns_sztp.h"
+#include "net/dns.h"
+#include "net/dns_sztp.h"
 
 /* A message under construction. */
 struct mb {

@@ -1,7 +1,7 @@
 /* test_ipcfg.c: dracut's ip=, nameserver=, vlan= (ipcfg.h). */
 #include "unit.h"
 
-#include "ipcfg.h"
+#include "net/ipcfg.h"
 
 #include <arpa/inet.h>
 

@@ -2,10 +2,10 @@
  * serial, and the source list of net.h. */
 #include "unit.h"
 
-#include "fslabel.h"
-#include "media.h"
-#include "net.h"
-#include "serial.h"
+#include "disk/fslabel.h"
+#include "net/media.h"
+#include "net/net.h"
+#include "trust/serial.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* test_sztp_uri.c: option 143 / 136 decoding (RFC 8572 section 8.3). */
 #include "unit.h"
 
-#include "sztp_uri.h"
+#include "net/sztp_uri.h"
 
 /* Append one length-prefixed record. */
 static size_t rec(uint8_t *buf, size_t off, const char *uri)

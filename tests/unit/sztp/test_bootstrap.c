@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "b64.h"
-#include "bootstrap.h"
-#include "log.h"
+#include "base/b64.h"
+#include "sztp/bootstrap.h"
+#include "base/log.h"
 #include "unit.h"
 #include "response_fixture.h"
 

@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "b64.h"
-#include "bootstrap.h"
-#include "config.h"
-#include "log.h"
-#include "measure.h"
-#include "onboard.h"
+#include "base/b64.h"
+#include "sztp/bootstrap.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "tpm/measure.h"
+#include "sztp/onboard.h"
 #include "unit.h"
 #include "response_fixture.h"
 

@@ -1,10 +1,10 @@
 /* test_restconf.c: RESTCONF bodies/paths/errors, host-meta, progress types, backoff. */
 #include <string.h>
 
-#include "backoff.h"
-#include "hostmeta.h"
-#include "progress.h"
-#include "restconf.h"
+#include "sztp/backoff.h"
+#include "sztp/hostmeta.h"
+#include "sztp/progress.h"
+#include "sztp/restconf.h"
 #include "unit.h"
 
 TEST(restconf_gbd_untrusted_body)

@@ -1,8 +1,8 @@
 /* test_tls_ccert.c: the client-certificate handler signs through the signer interface. */
 #include <string.h>
 
-#include "signer.h"
-#include "tls_ccert.h"
+#include "trust/signer.h"
+#include "tls/tls_ccert.h"
 #include "unit.h"
 
 static struct keyfile kf;

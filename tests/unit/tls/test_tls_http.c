@@ -1,7 +1,7 @@
 /* test_tls_http.c: HTTP/1.1 status line, header and chunked parsing. */
 #include <string.h>
 
-#include "tls_http.h"
+#include "tls/tls_http.h"
 #include "unit.h"
 
 static int head(const char *s, struct http_head *h, struct err *e)

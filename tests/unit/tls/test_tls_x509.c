@@ -3,9 +3,9 @@
 
 #include <bearssl.h>
 
-#include "tls_err.h"
+#include "trust/tls_err.h"
 #include "tls_fixtures.h"
-#include "tls_x509.h"
+#include "tls/tls_x509.h"
 #include "unit.h"
 
 static const uint8_t ip_lo[4] = { 127, 0, 0, 1 };

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cel.h"
-#include "measure.h"
+#include "tpm/cel.h"
+#include "tpm/measure.h"
 
 static void sha256(const void *d, size_t n, uint8_t *out)
 {

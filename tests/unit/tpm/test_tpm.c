@@ -5,11 +5,11 @@
 #include <stdint.h>
 
 #include "crypto_fixtures.h"
-#include "tpm_conf.h"
-#include "tpm_nvcert.h"
-#include "tpm_pub.h"
-#include "tpm_rc.h"
-#include "x509.h"
+#include "tpm/tpm_conf.h"
+#include "tpm/tpm_nvcert.h"
+#include "tpm/tpm_pub.h"
+#include "tpm/tpm_rc.h"
+#include "trust/x509.h"
 
 /* ---------------------------------------------------------------- rc */
 

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "anchors.h"
+#include "trust/anchors.h"
 #include "tls_fixtures.h"
 #include "unit.h"
 

@@ -9,10 +9,10 @@
 
 #include <stdint.h>
 
-#include "cms.h"
+#include "trust/cms.h"
 #include "crypto_fixtures.h"
-#include "keyfile.h"
-#include "x509.h"
+#include "trust/keyfile.h"
+#include "trust/x509.h"
 
 static uint8_t msg[65536], cert[8192], cert2[8192], content[4096], out[65536];
 static size_t msg_len, cert_len, cert2_len, content_len;

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "conveyed.h"
+#include "trust/conveyed.h"
 
 static uint8_t arena_buf[64 * 1024];
 static struct conveyed_info info;

@@ -3,8 +3,8 @@
 
 #include <stdint.h>
 
-#include "der.h"
-#include "oid.h"
+#include "trust/der.h"
+#include "trust/oid.h"
 
 #define B(...) ((const uint8_t[]){ __VA_ARGS__ })
 #define N(...) sizeof((const uint8_t[]){ __VA_ARGS__ })

@@ -1,5 +1,5 @@
 /* test_serial.c: the device serial from an identity certificate (serial.c). */
-#include "serial.h"
+#include "trust/serial.h"
 #include "unit.h"
 
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* test_voucher.c: RFC 3339 dates, voucher JSON, and each voucher check. */
 #include "unit.h"
 
-#include "voucher.h"
+#include "trust/voucher.h"
 
 static struct err e;
 

@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "cms.h"
+#include "trust/cms.h"
 #include "crypto_fixtures.h"
-#include "x509.h"
+#include "trust/x509.h"
 
 enum { ROOT, FAKEROOT, INTER, EC, EC384, RSA, NOKU, SELF, NCERTS };
 static const char *const names[NCERTS] = {

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
-#include "trust/tls_err.h"
+#include "trust/br_err.h"
 #include "tls/tls_tcp.h"
 
 /* ECDHE + AEAD only, ECDSA first (our PKI is EC). */
@@ -135,7 +135,7 @@ static int conn_fail(struct tls_conn *c, const char *what, struct err *e)
 	if (be >= 32 && be < 64)
 		c->cert_error = 1;
 	if (be != BR_ERR_OK && be != BR_ERR_IO) {
-		tls_err_format(be, eb, sizeof eb);
+		br_err_format(be, eb, sizeof eb);
 		if (be == BR_ERR_X509_BAD_SERVER_NAME && c->x509.ip_mismatch)
 			return err_set(e, "%s: certificate has no iPAddress subjectAltName %s: %s",
 				       what, c->host, eb);
@@ -157,7 +157,7 @@ static int conn_fail(struct tls_conn *c, const char *what, struct err *e)
 		return err_set(e, "%s: connection closed by %s", what, c->peer);
 	if (c->io_errno)
 		return err_set(e, "%s: %s", what, strerror(c->io_errno));
-	return err_set(e, "%s: %s", what, tls_err_format(be, eb, sizeof eb));
+	return err_set(e, "%s: %s", what, br_err_format(be, eb, sizeof eb));
 }
 
 static void seed_rng(struct tls_conn *c)

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "trust/tls_err.h"
+#include "trust/br_err.h"
 
 /* ------------------------------------------------------------ splitter */
 
@@ -252,7 +252,7 @@ static int anchor_cb(void *ctx, const unsigned char *der, size_t len, int index,
 	pk = br_x509_decoder_get_pkey(&dc);
 	if (err != 0 || pk == NULL)
 		return err_set(e, "%s: certificate %d: cannot decode: %s", what, index,
-			       tls_err_format(err ? err : BR_ERR_X509_UNSUPPORTED, eb, sizeof eb));
+			       br_err_format(err ? err : BR_ERR_X509_UNSUPPORTED, eb, sizeof eb));
 	if (dn.over)
 		return err_set(e, "%s: certificate %d: trust anchor arena full (%d bytes)",
 			       what, index, ANCHORS_ARENA);
@@ -399,7 +399,7 @@ static int chain_cb(void *ctx, const unsigned char *der, size_t len, int index,
 	err = br_x509_decoder_last_error(&dc);
 	if (err != 0 || br_x509_decoder_get_pkey(&dc) == NULL)
 		return err_set(e, "%s: certificate %d: cannot decode: %s", what, index,
-			       tls_err_format(err ? err : BR_ERR_X509_UNSUPPORTED, eb, sizeof eb));
+			       br_err_format(err ? err : BR_ERR_X509_UNSUPPORTED, eb, sizeof eb));
 	if (c->n >= CHAIN_MAX)
 		return err_set(e, "%s: too many certificates in chain (limit %d)", what, CHAIN_MAX);
 	if (len > sizeof c->arena - c->used)

@@ -3,7 +3,7 @@
 
 #include <bearssl.h>
 
-#include "trust/tls_err.h"
+#include "trust/br_err.h"
 #include "tls_fixtures.h"
 #include "tls/tls_x509.h"
 #include "unit.h"
@@ -66,18 +66,18 @@ TEST(tls_san_ip_in_value_is_not_fooled)
 	CHECK_EQ_INT(tls_cert_has_ip(good, sizeof good, ip1, 1), 1); /* critical flag skipped */
 }
 
-TEST(tls_err_names)
+TEST(br_err_names)
 {
 	char b[200];
-	CHECK_EQ_STR(tls_err_name(BR_ERR_X509_NOT_TRUSTED), "BR_ERR_X509_NOT_TRUSTED");
-	CHECK_EQ_STR(tls_err_name(BR_ERR_BAD_MAC), "BR_ERR_BAD_MAC");
-	CHECK(tls_err_name(9999) == NULL);
-	CHECK_EQ_STR(tls_err_format(62, b, sizeof b),
+	CHECK_EQ_STR(br_err_name(BR_ERR_X509_NOT_TRUSTED), "BR_ERR_X509_NOT_TRUSTED");
+	CHECK_EQ_STR(br_err_name(BR_ERR_BAD_MAC), "BR_ERR_BAD_MAC");
+	CHECK(br_err_name(9999) == NULL);
+	CHECK_EQ_STR(br_err_format(62, b, sizeof b),
 		     "certificate not trusted (BearSSL error 62: BR_ERR_X509_NOT_TRUSTED)");
-	CHECK_EQ_STR(tls_err_format(BR_ERR_RECV_FATAL_ALERT + 40, b, sizeof b),
+	CHECK_EQ_STR(br_err_format(BR_ERR_RECV_FATAL_ALERT + 40, b, sizeof b),
 		     "server sent fatal alert 40 handshake_failure (BearSSL error 296: BR_ERR_RECV_FATAL_ALERT+40)");
-	CHECK_EQ_STR(tls_err_format(BR_ERR_SEND_FATAL_ALERT + 42, b, sizeof b),
+	CHECK_EQ_STR(br_err_format(BR_ERR_SEND_FATAL_ALERT + 42, b, sizeof b),
 		     "we sent fatal alert 42 bad_certificate (BearSSL error 554: BR_ERR_SEND_FATAL_ALERT+42)");
-	CHECK_EQ_STR(tls_err_format(77, b, sizeof b), "unknown error (BearSSL error 77)");
+	CHECK_EQ_STR(br_err_format(77, b, sizeof b), "unknown error (BearSSL error 77)");
 	CHECK_EQ_STR(tls_alert_name(200), "unknown");
 }

@@ -1,5 +1,5 @@
-/* tls_err.c: names for BearSSL error codes and TLS alerts. */
-#include "trust/tls_err.h"
+/* br_err.c: names for BearSSL error codes and TLS alerts. */
+#include "trust/br_err.h"
 
 #include <bearssl.h>
 #include <stdio.h>
@@ -90,7 +90,7 @@ static const struct {
 	{ 116, "certificate_required" }, { 120, "no_application_protocol" },
 };
 
-const char *tls_err_name(int code)
+const char *br_err_name(int code)
 {
 	for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++)
 		if (errs[i].code == code)
@@ -98,7 +98,7 @@ const char *tls_err_name(int code)
 	return NULL;
 }
 
-const char *tls_err_text(int code)
+const char *br_err_text(int code)
 {
 	if (code >= BR_ERR_SEND_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT + 256)
 		return "we sent a fatal alert";
@@ -118,9 +118,9 @@ const char *tls_alert_name(int alert)
 	return "unknown";
 }
 
-const char *tls_err_format(int code, char *buf, size_t cap)
+const char *br_err_format(int code, char *buf, size_t cap)
 {
-	const char *name = tls_err_name(code);
+	const char *name = br_err_name(code);
 
 	if (code >= BR_ERR_SEND_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT + 256)
 		snprintf(buf, cap, "we sent fatal alert %d %s (BearSSL error %d: BR_ERR_SEND_FATAL_ALERT+%d)",
@@ -131,7 +131,7 @@ const char *tls_err_format(int code, char *buf, size_t cap)
 			 code - BR_ERR_RECV_FATAL_ALERT, tls_alert_name(code - BR_ERR_RECV_FATAL_ALERT),
 			 code, code - BR_ERR_RECV_FATAL_ALERT);
 	else if (name)
-		snprintf(buf, cap, "%s (BearSSL error %d: %s)", tls_err_text(code), code, name);
+		snprintf(buf, cap, "%s (BearSSL error %d: %s)", br_err_text(code), code, name);
 	else
 		snprintf(buf, cap, "unknown error (BearSSL error %d)", code);
 	return buf;

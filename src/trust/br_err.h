@@ -1,16 +1,16 @@
 /*
- * tls_err.h: names for BearSSL error codes and TLS alerts.
+ * br_err.h: names for BearSSL error codes and TLS alerts.
  */
-#ifndef SZTP_TLS_ERR_H
-#define SZTP_TLS_ERR_H
+#ifndef SZTP_BR_ERR_H
+#define SZTP_BR_ERR_H
 
 #include <stddef.h>
 
 /* The C name of a BearSSL error code ("BR_ERR_X509_NOT_TRUSTED"), or NULL. */
-const char *tls_err_name(int code);
+const char *br_err_name(int code);
 
 /* A short description ("certificate not trusted"), never NULL. */
-const char *tls_err_text(int code);
+const char *br_err_text(int code);
 
 /* The name of a TLS alert description ("handshake_failure"), or "unknown". */
 const char *tls_alert_name(int alert);
@@ -21,6 +21,6 @@ const char *tls_alert_name(int alert);
  *   server sent fatal alert 40 handshake_failure (BearSSL error 296: BR_ERR_RECV_FATAL_ALERT+40)
  * Returns `buf`.
  */
-const char *tls_err_format(int code, char *buf, size_t cap);
+const char *br_err_format(int code, char *buf, size_t cap);
 
 #endif

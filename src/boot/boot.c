@@ -66,7 +66,7 @@ int cmd_boot(int argc, char **argv)
 		snprintf(cfg.serial, sizeof cfg.serial, "%s", tpm_id.serial);
 
 	hooks_run(&cfg, "pre-network");
-	if (stage_network(&cfg, &net, &e) < 0) {
+	if (stage_network(&cfg, coldplug_load, &net, &e) < 0) {
 		snprintf(why, sizeof why, "network: %s", e.msg);
 		finish_emergency(&cfg, why);
 	}

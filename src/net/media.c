@@ -14,10 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* On the device coldplug.c loads modules; host builds have no libkmod. */
-#pragma weak coldplug_load
-int coldplug_load(const char *name, struct err *e);
-
 #define MAX_MOUNTS 8
 
 static char mounted[MAX_MOUNTS][CFG_STR];
@@ -145,10 +141,10 @@ static int by_name(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-static void load_module(const char *name)
+static void load_module(const struct media_opts *o, const char *name)
 {
 	struct err e;
-	if (coldplug_load && coldplug_load(name, &e) < 0)
+	if (o->load_module && o->load_module(name, &e) < 0)
 		log_debug("media", "%s", e.msg);
 }
 
@@ -209,14 +205,14 @@ static int try_dev(const struct media_opts *o, const char *name, struct net_resu
 		mkdir(tmp, 0755);
 	}
 	if (strcmp(fstype, "vfat") == 0) {
-		load_module("vfat");
-		load_module("nls_cp437");
-		load_module("nls_iso8859_1");
+		load_module(o, "vfat");
+		load_module(o, "nls_cp437");
+		load_module(o, "nls_iso8859_1");
 		opts = "iocharset=iso8859-1";
 	} else if (strcmp(fstype, "iso9660") == 0) {
-		load_module("isofs");
+		load_module(o, "isofs");
 	} else {
-		load_module("ext4");
+		load_module(o, "ext4");
 	}
 	if (mount(path, mnt, fstype, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0) {
 		log_warn("media", "mount %s (%s) on %s read-only: %s", path, fstype, mnt,

@@ -37,6 +37,9 @@ struct media_opts {
 	const char *mount_dir; /* NULL: MEDIA_MOUNT_DIR */
 	const char *serial;    /* device serial, or NULL/"" (then only the fallback) */
 	int allow_loop;        /* also consider loop devices (tests) */
+	/* load a file system module (vfat, iso9660, ...) before mounting;
+	 * NULL: none (see struct net_opts) */
+	int (*load_module)(const char *name, struct err *e);
 };
 
 /*

@@ -21,10 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* VLAN links need 8021q; coldplug.c (device only) loads modules. */
-#pragma weak coldplug_load
-int coldplug_load(const char *name, struct err *e);
-
 #define CARRIER_POLL_MS 100
 #define SLAAC_POLL_MS   250
 #define SLAAC_WAIT_MS   3000 /* for a global address once a router said "autoconf" */
@@ -654,18 +650,12 @@ static void release_losers(struct link_run *lr, int n, int win)
 	}
 }
 
-static void load_module(const char *name)
+/* Create the vlan= links (8021q loaded first when there is a loader). */
+static void make_vlans(struct nl *nl, const struct ipcfg *ipc, const struct net_opts *opts)
 {
-	struct err e;
-	if (coldplug_load && coldplug_load(name, &e) < 0)
-		log_debug("net", "%s", e.msg);
-}
-
-/* Create the vlan= links. */
-static void make_vlans(struct nl *nl, const struct ipcfg *ipc)
-{
-	if (ipc->n_vlan)
-		load_module("8021q");
+	struct err me;
+	if (ipc->n_vlan && opts->load_module && opts->load_module("8021q", &me) < 0)
+		log_debug("net", "%s", me.msg);
 	for (int i = 0; i < ipc->n_vlan; i++) {
 		const struct ipcfg_vlan *v = &ipc->vlan[i];
 		unsigned parent = if_nametoindex(v->phys);
@@ -717,6 +707,7 @@ int net_run(const struct sztp_config *cfg, const struct net_opts *opts,
 		memset(&mo, 0, sizeof mo);
 		mo.serial = out->serial;
 		mo.allow_loop = opts->media_loop;
+		mo.load_module = opts->load_module;
 		media_scan(&mo, out);
 	}
 	/* 2. the command line */
@@ -726,7 +717,7 @@ int net_run(const struct sztp_config *cfg, const struct net_opts *opts,
 	/* 3. links */
 	if (nl_open(&nl, e) < 0)
 		goto done;
-	make_vlans(&nl, &ipc);
+	make_vlans(&nl, &ipc, opts);
 	n_all = nl_links(&nl, all, NL_MAX_LINKS, e);
 	if (n_all < 0)
 		goto done;
@@ -939,11 +930,13 @@ done:
 	return err_set(e, "%s", why);
 }
 
-int stage_network(const struct sztp_config *cfg, struct net_result *out, struct err *e)
+int stage_network(const struct sztp_config *cfg, int (*load_module)(const char *, struct err *),
+		  struct net_result *out, struct err *e)
 {
 	struct net_opts o;
 	memset(&o, 0, sizeof o);
 	o.apply = 1;
+	o.load_module = load_module;
 	return net_run(cfg, &o, out, e);
 }
 

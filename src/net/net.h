@@ -128,6 +128,9 @@ struct net_opts {
 	int no_dns;              /* skip DNS / mDNS discovery */
 	int dns_timeout_ms;      /* per query; 0: 2000 */
 	int no_dhcp6;            /* skip DHCPv6 and SLAAC */
+	/* load a kernel module (8021q for vlan=, file systems for media):
+	 * coldplug_load() on the device; NULL: modules are the host's business */
+	int (*load_module)(const char *name, struct err *e);
 };
 
 /*
@@ -140,8 +143,10 @@ struct net_opts {
 int net_run(const struct sztp_config *cfg, const struct net_opts *opts,
 	    struct net_result *out, struct err *e);
 
-/* The boot stage: net_run() that applies the configuration and writes /etc/resolv.conf. */
-int stage_network(const struct sztp_config *cfg, struct net_result *out, struct err *e);
+/* The boot stage: net_run() that applies the configuration and writes
+ * /etc/resolv.conf; `load_module` as in struct net_opts. */
+int stage_network(const struct sztp_config *cfg, int (*load_module)(const char *, struct err *),
+		  struct net_result *out, struct err *e);
 
 /*
  * Give the lease back before handing over: DHCPRELEASE for the DHCPv4 lease,

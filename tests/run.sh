@@ -3,13 +3,13 @@
 # up as "N passed, N failed". Each suite is a program whose own last line is
 # "N passed, N failed"; a suite that ends without one counts as one failure.
 #
-#   SZTP_TESTS="unit fuzz initrd server tls net verify client tpm install qemu"
+#   SZTP_TESTS="layout unit fuzz initrd server tls net verify client tpm install qemu"
 #                                   suites to run (default: all)
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 B=$TOP/build
-SUITES=${SZTP_TESTS:-"unit fuzz initrd server tls net verify client tpm install qemu"}
+SUITES=${SZTP_TESTS:-"layout unit fuzz initrd server tls net verify client tpm install qemu"}
 LOGDIR=$B/test-logs
 mkdir -p "$LOGDIR"
 total_pass=0 total_fail=0

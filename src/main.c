@@ -4,6 +4,7 @@
  * As PID 1 (or when called as "init") it runs the boot sequence in boot.c.
  * Otherwise the first argument names a subcommand.
  */
+#include "boot/boot.h"
 #include "cmd/commands.h"
 
 #include <stdio.h>

@@ -2,8 +2,9 @@
  * boot.c: the boot sequence, as PID 1. Each stage lives in its own file; this
  * one only says in which order they run and what a failure means.
  */
+#include "boot/boot.h"
+
 #include "boot/coldplug.h"
-#include "cmd/commands.h"
 #include "base/config.h"
 #include "sztp/contact.h"
 #include "boot/early.h"

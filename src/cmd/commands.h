@@ -5,7 +5,6 @@
 #ifndef SZTP_COMMANDS_H
 #define SZTP_COMMANDS_H
 
-int cmd_boot(int argc, char **argv);    /* boot.c: the PID 1 boot sequence */
 int cmd_dhcp4(int argc, char **argv);   /* cmd_dhcp4.c: get a DHCPv4 lease, print it */
 int cmd_discover(int argc, char **argv); /* cmd_discover.c: find bootstrap sources, print them */
 int cmd_fetch(int argc, char **argv);   /* cmd_fetch.c: download, verify and write a boot image */

@@ -8,7 +8,6 @@
 #include "sztp/hostmeta.h"
 #include "base/log.h"
 #include "tpm/measure.h"
-#include "sztp/onboard.h"
 
 #define HOST_META_PATH "/.well-known/host-meta"
 
@@ -196,6 +195,17 @@ int bs_report(struct bs_state *st, enum progress_type t, const char *msg, struct
 	if (!r.type)
 		return err_set(e, "report-progress: bad type %d", (int)t);
 	return bs_report_ex(st, &r, e);
+}
+
+/* The onboarding reporter (onboard.h) over bs_report() / bs_report_ex(). */
+static int onboard_report(void *ctx, enum progress_type t, const char *msg, struct err *e)
+{
+	return bs_report(ctx, t, msg, e);
+}
+
+static int onboard_report_ex(void *ctx, const struct restconf_report *r, struct err *e)
+{
+	return bs_report_ex(ctx, r, e);
 }
 
 /* ------------------------------------------------------------ one server */
@@ -403,6 +413,8 @@ static int measure_verified(const struct bs_state *st, struct err *e)
 /* Act on the verified st->res: copy a redirect, or onboard. */
 static int act(struct bs_state *st)
 {
+	struct onboard_reporter rep = { st, onboard_report, onboard_report_ex };
+	struct onboard_input in;
 	struct err e;
 
 	err_clear(&e);
@@ -432,7 +444,19 @@ static int act(struct bs_state *st)
 	if (!st->trusted)
 		log_info("bootstrap", "%s: progress will not be reported: the server is not "
 			 "trusted (only a trusted server gets reports)", st->where);
-	if (onboard_run(st, &st->res.info.onboarding, &e) < 0) {
+	memset(&in, 0, sizeof in);
+	in.install = st->cfg->install;
+	in.reporter = &rep;
+	in.report_enabled = st->report_enabled;
+	in.report_verbose = st->report_verbose;
+	in.where = st->where;
+	in.identity_warning = st->cfg->identity_warning;
+	in.no_pivot = st->cfg->no_pivot;
+	in.nonce = st->nonce_sent ? st->nonce : NULL;
+	in.nonce_len = st->nonce_sent ? sizeof st->nonce : 0;
+	in.random = st->ops->random;
+	in.random_ctx = st->ops->ctx;
+	if (onboard_run(&in, &st->res.info.onboarding, &st->ow, &e) < 0) {
 		fail(st, "onboarding", e.msg);
 		return SRV_FAIL;
 	}

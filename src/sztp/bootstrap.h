@@ -200,7 +200,8 @@ int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops
 
 /*
  * Report progress `t` with an optional message for the onboarding
- * information being processed (called by onboard_run()). Honors the
+ * information being processed (onboard_run() calls it through the
+ * struct onboard_reporter the engine gives it). Honors the
  * reporting-level and the trusted-server rule. Returns 0 when the report was
  * sent and acknowledged with 204, or not sent by those rules; -1 with `e`
  * set when a report that must be acknowledged (progress_must_ack) was not.

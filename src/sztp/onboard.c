@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sztp/bootstrap.h"
 #include "base/log.h"
 #include "tpm/measure.h"
 
@@ -121,29 +120,47 @@ int onboard_acts(const struct conveyed_onboarding *ob)
 	       ob->post_script.len;
 }
 
-/* Report a step's *-error (log it), abandon: unmount, fail. */
-static int abandon(struct bs_state *st, enum progress_type error, const char *msg, struct err *e)
+/* One onboard_run(): what it was told and where it works. */
+struct run {
+	const struct onboard_input *in;
+	struct onboard_work *w;
+};
+
+static int report(const struct run *ru, enum progress_type t, const char *msg, struct err *e)
 {
-	const struct onboard_ops *ops = st->cfg->install;
+	const struct onboard_reporter *rp = ru->in->reporter;
+	return rp ? rp->report(rp->ctx, t, msg, e) : 0;
+}
+
+static int report_ex(const struct run *ru, const struct restconf_report *r, struct err *e)
+{
+	const struct onboard_reporter *rp = ru->in->reporter;
+	return rp ? rp->report_ex(rp->ctx, r, e) : 0;
+}
+
+/* Report a step's *-error (log it), abandon: unmount, fail. */
+static int abandon(const struct run *ru, enum progress_type error, const char *msg, struct err *e)
+{
+	const struct onboard_ops *ops = ru->in->install;
 	struct err re;
 
 	err_clear(&re);
-	bs_report(st, error, msg, &re);
+	report(ru, error, msg, &re);
 	log_err("bootstrap", "%s: %s: abandoning this onboarding information",
 		progress_name(error), msg);
-	if (ops && st->ow.r.mounted)
-		ops->unmount_root(ops->ctx, &st->ow.r);
+	if (ops && ru->w->r.mounted)
+		ops->unmount_root(ops->ctx, &ru->w->r);
 	return err_set(e, "%s: %s", progress_name(error), msg);
 }
 
 /* A step that could not start: its initiated + error reports. */
-static int step_fail(struct bs_state *st, enum progress_type initiated, const char *msg,
+static int step_fail(const struct run *ru, enum progress_type initiated, const char *msg,
 		     struct err *e)
 {
 	struct err re;
 	err_clear(&re);
-	bs_report(st, initiated, NULL, &re);
-	return abandon(st, (enum progress_type)(initiated + 2), msg, e);
+	report(ru, initiated, NULL, &re);
+	return abandon(ru, (enum progress_type)(initiated + 2), msg, e);
 }
 
 /* The first step `ob` has after the boot image (for failures before it). */
@@ -158,17 +175,17 @@ static enum progress_type first_step(const struct conveyed_onboarding *ob)
 	return PROGRESS_POST_SCRIPT_INITIATED;
 }
 
-/* "why: output tail" (or one of them) into st->ow.msg, for the report. */
-static const char *script_msg(struct bs_state *st, const char *why, const char *tail)
+/* "why: output tail" (or one of them) into ru->w->msg, for the report. */
+static const char *script_msg(const struct run *ru, const char *why, const char *tail)
 {
 	size_t n = 0;
-	char *m = st->ow.msg;
-	const size_t cap = sizeof st->ow.msg;
+	char *m = ru->w->msg;
+	const size_t cap = sizeof ru->w->msg;
 
 	m[0] = 0;
 	if (why && why[0])
 		n = (size_t)snprintf(m, cap, "%s", why);
-	if (n < cap && tail && tail[0] && st->report_verbose) {
+	if (n < cap && tail && tail[0] && ru->in->report_verbose) {
 		/* the end of the output fits the rest of the message */
 		size_t room = cap - n - 1, tl = strlen(tail);
 		while (tl && (tail[tl - 1] == '\n' || tail[tl - 1] == '\r' || tail[tl - 1] == ' '))
@@ -186,11 +203,11 @@ static const char *script_msg(struct bs_state *st, const char *why, const char *
 	return m[0] ? m : NULL;
 }
 
-static int run_script(struct bs_state *st, const char *stage, const struct conveyed_blob *b,
+static int run_script(const struct run *ru, const char *stage, const struct conveyed_blob *b,
 		      const struct conveyed_onboarding *ob, enum progress_type initiated,
 		      struct err *e)
 {
-	const struct onboard_ops *ops = st->cfg->install;
+	const struct onboard_ops *ops = ru->in->install;
 	const char *type = stage[1] == 'r' ? "pre-configuration-script" :
 			   "post-configuration-script";
 	enum script_outcome oc;
@@ -199,23 +216,22 @@ static int run_script(struct bs_state *st, const char *stage, const struct conve
 	if (!b->len)
 		return 0;
 	err_clear(&se);
-	if (measure_data(type, st->where, b->data, b->len, &se) < 0)
-		return step_fail(st, initiated, se.msg, e);
-	bs_report(st, initiated, NULL, &se);
-	memset(&st->ow.sr, 0, sizeof st->ow.sr);
+	if (measure_data(type, ru->in->where, b->data, b->len, &se) < 0)
+		return step_fail(ru, initiated, se.msg, e);
+	report(ru, initiated, NULL, &se);
+	memset(&ru->w->sr, 0, sizeof ru->w->sr);
 	err_clear(&se);
-	oc = ops->run_script(ops->ctx, stage, b->data, b->len, ob, &st->ow.r, &st->ow.sr, &se);
+	oc = ops->run_script(ops->ctx, stage, b->data, b->len, ob, &ru->w->r, &ru->w->sr, &se);
 	if (oc == SCRIPT_ERROR)
-		return abandon(st, (enum progress_type)(initiated + 2),
-			       script_msg(st, se.msg[0] ? se.msg : "failed", st->ow.sr.tail), e);
+		return abandon(ru, (enum progress_type)(initiated + 2),
+			       script_msg(ru, se.msg[0] ? se.msg : "failed", ru->w->sr.tail), e);
 	if (oc == SCRIPT_WARNING) {
 		log_warn("bootstrap", "%s-configuration script: %s: going on", stage, se.msg);
-		bs_report(st, (enum progress_type)(initiated + 1),
-			  script_msg(st, se.msg, st->ow.sr.tail), &se);
+		report(ru, (enum progress_type)(initiated + 1),
+		       script_msg(ru, se.msg, ru->w->sr.tail), &se);
 		return 0;
 	}
-	bs_report(st, (enum progress_type)(initiated + 3), script_msg(st, NULL, st->ow.sr.tail),
-		  &se);
+	report(ru, (enum progress_type)(initiated + 3), script_msg(ru, NULL, ru->w->sr.tail), &se);
 	return 0;
 }
 
@@ -226,21 +242,21 @@ static void hex_short(const uint8_t *h, char *out)
 }
 
 /* Steps 3..: boot image, root, scripts, configuration. 0 or -1 (reported). */
-static int install_steps(struct bs_state *st, const struct conveyed_onboarding *ob,
+static int install_steps(const struct run *ru, const struct conveyed_onboarding *ob,
 			 struct err *e)
 {
-	const struct onboard_ops *ops = st->cfg->install;
+	const struct onboard_ops *ops = ru->in->install;
 	const struct conveyed_boot_image *bi = &ob->boot_image;
-	struct install_result *r = &st->ow.r;
+	struct install_result *r = &ru->w->r;
 	struct err se;
 	char name[CEL_NAME_MAX];
 
 	err_clear(&se);
 	if (!ops)
-		return step_fail(st, first_step(ob), "no install target (a host run without "
+		return step_fail(ru, first_step(ob), "no install target (a host run without "
 				 "--target-disk): nothing can be installed or configured", e);
 	if (bi->present) {
-		bs_report(st, PROGRESS_BOOT_IMAGE_INITIATED, NULL, &se);
+		report(ru, PROGRESS_BOOT_IMAGE_INITIATED, NULL, &se);
 		/* what the device is told to install, before acting on it */
 		for (int i = 0; i < bi->n_sha256; i++) {
 			char h[20];
@@ -248,15 +264,15 @@ static int install_steps(struct bs_state *st, const struct conveyed_onboarding *
 			snprintf(name, sizeof name, "%.100s %.60s sha-256 %s...",
 				 bi->os_name[0] ? bi->os_name : "boot-image", bi->os_version, h);
 			if (measure_data("boot-image", name, bi->sha256[i], 32, &se) < 0)
-				return abandon(st, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
+				return abandon(ru, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
 		}
 	}
 	if (ops->boot_image(ops->ctx, ob, r, &se) < 0) {
 		if (!bi->present)
-			return step_fail(st, first_step(ob), se.msg, e);
+			return step_fail(ru, first_step(ob), se.msg, e);
 		if (r->mismatch)
-			bs_report(st, PROGRESS_BOOT_IMAGE_MISMATCH, NULL, &se);
-		return abandon(st, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
+			report(ru, PROGRESS_BOOT_IMAGE_MISMATCH, NULL, &se);
+		return abandon(ru, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
 	}
 	if (bi->present) {
 		if (r->mismatch) {
@@ -264,39 +280,39 @@ static int install_steps(struct bs_state *st, const struct conveyed_onboarding *
 			snprintf(m, sizeof m, "%.60s holds %.60s, not %.30s %.30s: installing", r->disk,
 				 r->osr.pretty_name[0] ? r->osr.pretty_name : r->osr.name[0] ?
 				 r->osr.name : "no recognised OS", bi->os_name, bi->os_version);
-			bs_report(st, PROGRESS_BOOT_IMAGE_MISMATCH, m, &se);
+			report(ru, PROGRESS_BOOT_IMAGE_MISMATCH, m, &se);
 		}
-		bs_report(st, PROGRESS_BOOT_IMAGE_COMPLETE, r->msg[0] ? r->msg : NULL, &se);
+		report(ru, PROGRESS_BOOT_IMAGE_COMPLETE, r->msg[0] ? r->msg : NULL, &se);
 	}
 	if (ops->mount_root(ops->ctx, r, &se) < 0) {
 		if (bi->present)
-			return abandon(st, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
-		return step_fail(st, first_step(ob), se.msg, e);
+			return abandon(ru, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
+		return step_fail(ru, first_step(ob), se.msg, e);
 	}
-	if (run_script(st, "pre", &ob->pre_script, ob, PROGRESS_PRE_SCRIPT_INITIATED, e) < 0)
+	if (run_script(ru, "pre", &ob->pre_script, ob, PROGRESS_PRE_SCRIPT_INITIATED, e) < 0)
 		return -1;
 	if (ob->configuration.len) {
 		char m[160];
-		if (measure_data("configuration", st->where, ob->configuration.data,
+		if (measure_data("configuration", ru->in->where, ob->configuration.data,
 				 ob->configuration.len, &se) < 0)
-			return step_fail(st, PROGRESS_CONFIG_INITIATED, se.msg, e);
-		bs_report(st, PROGRESS_CONFIG_INITIATED, NULL, &se);
-		memset(&st->ow.cr, 0, sizeof st->ow.cr);
+			return step_fail(ru, PROGRESS_CONFIG_INITIATED, se.msg, e);
+		report(ru, PROGRESS_CONFIG_INITIATED, NULL, &se);
+		memset(&ru->w->cr, 0, sizeof ru->w->cr);
 		if (ops->apply_config(ops->ctx, ob->handling, ob->configuration.data,
-				      ob->configuration.len, &st->ow.cr, &se) < 0)
-			return abandon(st, PROGRESS_CONFIG_ERROR, se.msg, e);
+				      ob->configuration.len, &ru->w->cr, &se) < 0)
+			return abandon(ru, PROGRESS_CONFIG_ERROR, se.msg, e);
 		snprintf(m, sizeof m, "%zu-byte archive applied (%s): %d files, %d directories, "
 			 "%d links", ob->configuration.len,
 			 ob->handling == CONVEYED_HANDLING_REPLACE ? "replace" : "merge",
-			 st->ow.cr.files, st->ow.cr.dirs, st->ow.cr.links);
-		if (st->ow.cr.removed) {
+			 ru->w->cr.files, ru->w->cr.dirs, ru->w->cr.links);
+		if (ru->w->cr.removed) {
 			size_t l = strlen(m);
-			snprintf(m + l, sizeof m - l, ", %d earlier entries removed", st->ow.cr.removed);
+			snprintf(m + l, sizeof m - l, ", %d earlier entries removed", ru->w->cr.removed);
 		}
 		log_info("config", "%s", m);
-		bs_report(st, PROGRESS_CONFIG_COMPLETE, m, &se);
+		report(ru, PROGRESS_CONFIG_COMPLETE, m, &se);
 	}
-	return run_script(st, "post", &ob->post_script, ob, PROGRESS_POST_SCRIPT_INITIATED, e);
+	return run_script(ru, "post", &ob->post_script, ob, PROGRESS_POST_SCRIPT_INITIATED, e);
 }
 
 int onboard_attestation(const uint8_t *nonce, size_t nonce_len, int from_server, char *out,
@@ -327,10 +343,10 @@ int onboard_attestation(const uint8_t *nonce, size_t nonce_len, int from_server,
 }
 
 /* bootstrap-complete with the SSH host keys and the attestation evidence. */
-static int report_complete(struct bs_state *st, struct err *e)
+static int report_complete(const struct run *ru, struct err *e)
 {
-	const struct onboard_ops *ops = st->cfg->install;
-	struct onboard_work *w = &st->ow;
+	const struct onboard_ops *ops = ru->in->install;
+	struct onboard_work *w = ru->w;
 	struct restconf_report rep;
 	struct err ae;
 
@@ -349,19 +365,22 @@ static int report_complete(struct bs_state *st, struct err *e)
 	rep.keys = w->rkeys;
 	rep.n_keys = (size_t)w->n_keys;
 	w->attest[0] = 0;
-	if (measure_active() && st->report_enabled) {
+	if (measure_active() && ru->in->report_enabled) {
 		uint8_t fresh[RESTCONF_NONCE_MAX];
-		const uint8_t *nonce = st->nonce;
-		int from_server = st->nonce_sent;
+		const uint8_t *nonce = ru->in->nonce;
+		size_t nonce_len = ru->in->nonce_len;
+		int from_server = nonce && nonce_len;
 		err_clear(&ae);
 		if (!from_server) {
 			nonce = fresh;
-			if (st->ops->random(st->ops->ctx, fresh, sizeof fresh) < 0) {
+			nonce_len = sizeof fresh;
+			if (!ru->in->random ||
+			    ru->in->random(ru->in->random_ctx, fresh, sizeof fresh) < 0) {
 				nonce = NULL;
 				err_set(&ae, "no random numbers for the nonce");
 			}
 		}
-		if (nonce && onboard_attestation(nonce, RESTCONF_NONCE_MAX, from_server, w->attest,
+		if (nonce && onboard_attestation(nonce, nonce_len, from_server, w->attest,
 						 sizeof w->attest, &ae) >= 0) {
 			rep.aug_name = ONBOARD_ATTEST_NAME;
 			rep.aug_json = w->attest;
@@ -372,7 +391,7 @@ static int report_complete(struct bs_state *st, struct err *e)
 			log_err("bootstrap", "no TPM attestation in bootstrap-complete: %s", ae.msg);
 		}
 	}
-	if (bs_report_ex(st, &rep, e) == 0)
+	if (report_ex(ru, &rep, e) == 0)
 		return 0;
 	if (!rep.aug_json)
 		return -1;
@@ -382,28 +401,28 @@ static int report_complete(struct bs_state *st, struct err *e)
 	rep.aug_name = NULL;
 	rep.aug_json = NULL;
 	err_clear(e);
-	return bs_report_ex(st, &rep, e);
+	return report_ex(ru, &rep, e);
 }
 
-int onboard_run(struct bs_state *st, const struct conveyed_onboarding *ob, struct err *e)
+int onboard_run(const struct onboard_input *in, const struct conveyed_onboarding *ob,
+		struct onboard_work *w, struct err *e)
 {
-	const struct bs_config *cfg = st->cfg;
-	const struct onboard_ops *ops = cfg->install;
-	struct onboard_work *w = &st->ow;
+	const struct run run = { in, w }, *ru = &run;
+	const struct onboard_ops *ops = in->install;
 	struct err le;
 
 	memset(&w->r, 0, sizeof w->r);
 	w->ready = 0;
-	if (bs_report(st, PROGRESS_BOOTSTRAP_INITIATED, cfg->identity_warning, e) < 0)
+	if (report(ru, PROGRESS_BOOTSTRAP_INITIATED, in->identity_warning, e) < 0)
 		return err_wrap(e, "onboarding abandoned");
 	/* Parsing (and verification) happened before: report it in order. */
-	bs_report(st, PROGRESS_PARSING_INITIATED, NULL, e);
+	report(ru, PROGRESS_PARSING_INITIATED, NULL, e);
 	onboard_log(ob);
-	bs_report(st, PROGRESS_PARSING_COMPLETE, NULL, e);
+	report(ru, PROGRESS_PARSING_COMPLETE, NULL, e);
 
-	if (onboard_acts(ob) && install_steps(st, ob, e) < 0)
+	if (onboard_acts(ob) && install_steps(ru, ob, e) < 0)
 		return -1;
-	if (report_complete(st, e) < 0) {
+	if (report_complete(ru, e) < 0) {
 		if (ops && w->r.mounted)
 			ops->unmount_root(ops->ctx, &w->r);
 		return err_wrap(e, "onboarding not complete");
@@ -415,7 +434,7 @@ int onboard_run(struct bs_state *st, const struct conveyed_onboarding *ob, struc
 	err_clear(&le);
 	if (ops->save_log && ops->save_log(ops->ctx, &le) < 0)
 		log_warn("bootstrap", "%s", le.msg);
-	if (cfg->no_pivot) {
+	if (in->no_pivot) {
 		ops->unmount_root(ops->ctx, &w->r);
 		log_info("bootstrap", "onboarding complete (no pivot: %s unmounted)", w->r.root_dev);
 		return 0;

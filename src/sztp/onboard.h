@@ -1,7 +1,8 @@
 /*
  * onboard.h: acting on verified onboarding information (RFC 8572 section
  * 5.6), in the strict order, with a progress report at each step
- * (bs_report() decides which are sent: reporting-level, trusted server):
+ * (through struct onboard_reporter, which decides which are sent: the
+ * bootstrap engine honours the reporting-level and the trusted-server rule):
  *
  *   bootstrap-initiated (must be acknowledged), parsing-initiated,
  *   parsing-complete (parsing and verification happened before);
@@ -33,6 +34,12 @@
  * The steps act through struct onboard_ops: onboard_ops_install() gives the
  * real ones (install.h); the unit tests give fakes. Without ops (a host run
  * with no target disk) a step that must act is reported as its *-error.
+ *
+ * Onboarding knows nothing of the bootstrap engine: the engine
+ * (bootstrap.h) calls onboard_run() with a struct onboard_input saying all
+ * it needs (the install steps, the reporter, the reporting level, the nonce
+ * for the attestation, ...) and a struct onboard_work to fill, and
+ * implements struct onboard_reporter over its report-progress requests.
  */
 #ifndef SZTP_ONBOARD_H
 #define SZTP_ONBOARD_H
@@ -44,9 +51,8 @@
 #include "trust/conveyed.h"
 #include "base/err.h"
 #include "install/install.h"
+#include "sztp/progress.h"
 #include "sztp/restconf.h"
-
-struct bs_state;
 
 /* Attestation evidence bytes (tpm_quote.h's JSON: the event log, at most
  * TPM_QUOTE_LOG_MAX = 64 KiB, base64, plus at most ~12 KiB of keys, quote,
@@ -75,7 +81,56 @@ struct onboard_ops {
 /* Fill `ops` with the install.h functions acting as `o` says (kept by pointer). */
 void onboard_ops_install(struct onboard_ops *ops, const struct install_opts *o);
 
-/* What onboard_run() works with and leaves behind (in struct bs_state). */
+/*
+ * Where progress reports go (the bootstrap engine: report-progress to the
+ * server that gave the onboarding information). Both functions decide
+ * themselves whether a report is sent (reporting-level, trusted server) and
+ * return 0 when it was sent and acknowledged, or not sent by those rules;
+ * -1 with `e` set when a report that must be acknowledged
+ * (progress_must_ack(): bootstrap-initiated, bootstrap-complete) was not.
+ * Other failures are theirs to log; they return 0.
+ */
+struct onboard_reporter {
+	void *ctx;
+	/* Report `t` with an optional message (NULL: none). */
+	int (*report)(void *ctx, enum progress_type t, const char *msg, struct err *e);
+	/* Report a whole report-progress input (r->type a progress_name()):
+	 * bootstrap-complete with ssh-host-keys and an augmentation member. */
+	int (*report_ex)(void *ctx, const struct restconf_report *r, struct err *e);
+};
+
+/* Everything onboard_run() is told (read only; the pointers are borrowed
+ * for the call). */
+struct onboard_input {
+	/* The install steps; NULL: no install target (a step that must act
+	 * is reported as its *-error). */
+	const struct onboard_ops *install;
+	/* Where the progress reports go; NULL: none are sent. */
+	const struct onboard_reporter *reporter;
+	/* Reports reach a server: bootstrap-complete carries the TPM
+	 * attestation (when provisioning is measured). */
+	int report_enabled;
+	/* reporting-level verbose: report messages carry script output. */
+	int report_verbose;
+	/* The source, "https://host:port (origin)": the event name of the
+	 * script and configuration measurements. */
+	const char *where;
+	/* The message of bootstrap-initiated, or NULL. */
+	const char *identity_warning;
+	/* Unmount the new root when done (w->ready stays 0). */
+	int no_pivot;
+	/* The nonce sent in get-bootstrapping-data, attested with nonce-origin
+	 * "get-bootstrapping-data"; NULL / 0: none was sent. */
+	const uint8_t *nonce;
+	size_t nonce_len;
+	/* Fill buf with len cryptographically random bytes (0, or -1): the
+	 * device's own attestation nonce when none was sent. NULL: no
+	 * attestation without a sent nonce. */
+	int (*random)(void *ctx, uint8_t *buf, size_t len);
+	void *random_ctx;
+};
+
+/* What onboard_run() works with and leaves behind (the caller owns it). */
 struct onboard_work {
 	struct install_result r;   /* the target disk and the new root */
 	int ready;                 /* onboarding complete and the new root is mounted at
@@ -96,13 +151,14 @@ void onboard_log(const struct conveyed_onboarding *ob);
 int onboard_acts(const struct conveyed_onboarding *ob);
 
 /*
- * Run the onboarding steps for `ob` received from the server `st` is talking
- * to, with st->cfg->install (NULL: no install target). Returns 0 when
- * bootstrapping is complete (bootstrap-complete sent and acknowledged where
- * reports are sent; st->ow.ready says whether a new root waits at the
- * sysroot), -1 with `e` set otherwise (nothing left mounted).
+ * Run the onboarding steps for verified onboarding information `ob` as `in`
+ * says, working in `w` (overwritten). Returns 0 when bootstrapping is
+ * complete (bootstrap-complete sent and acknowledged where reports are sent;
+ * w->ready says whether a new root waits at the sysroot, w->r describes it),
+ * -1 with `e` set otherwise (nothing left mounted).
  */
-int onboard_run(struct bs_state *st, const struct conveyed_onboarding *ob, struct err *e);
+int onboard_run(const struct onboard_input *in, const struct conveyed_onboarding *ob,
+		struct onboard_work *w, struct err *e);
 
 /*
  * The augmentation object for bootstrap-complete, into out[cap]:

@@ -3,7 +3,9 @@
  * engine, with a fake transport (one trusted server) and fake install
  * steps: the report sequence of every outcome, what is left mounted, the
  * measurements taken before acting, the SSH host keys and the attestation
- * augmentation of bootstrap-complete; and restconf_report_write().
+ * augmentation of bootstrap-complete; onboard_run() on its own, through
+ * struct onboard_input and a recording struct onboard_reporter; and
+ * restconf_report_write().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -591,6 +593,123 @@ TEST(onboard_attestation_refused_sent_again_without)
 		     "bootstrap-complete");
 	CHECK_EQ_INT(fi.unmounts, 1);
 	tpm_off();
+}
+
+/* ------------------------------------------------------------ onboard_run() on its own */
+
+/* A reporter that records (no bootstrap engine). */
+static struct {
+	int refuse_initiated;         /* bootstrap-initiated not acknowledged */
+	char types[32][40];
+	int n;
+	char nonce[64];               /* the attestation's nonce member */
+	char origin[32];              /* ... and nonce-origin */
+	size_t n_keys;
+} fr;
+
+static int fr_report_ex(void *ctx, const struct restconf_report *r, struct err *e)
+{
+	CHECK(ctx == &fr);
+	CHECK(fr.n < 32);
+	snprintf(fr.types[fr.n++], sizeof fr.types[0], "%s", r->type);
+	if (r->aug_json) {
+		CHECK_EQ_STR(r->aug_name, ONBOARD_ATTEST_NAME);
+		member(r->aug_json, "nonce", fr.nonce, sizeof fr.nonce);
+		member(r->aug_json, "nonce-origin", fr.origin, sizeof fr.origin);
+	}
+	fr.n_keys = r->n_keys;
+	if (fr.refuse_initiated && strcmp(r->type, "bootstrap-initiated") == 0)
+		return err_set(e, "report-progress bootstrap-initiated: HTTP 500");
+	return 0;
+}
+
+static int fr_report(void *ctx, enum progress_type t, const char *msg, struct err *e)
+{
+	struct restconf_report r;
+	memset(&r, 0, sizeof r);
+	r.type = progress_name(t);
+	r.message = msg;
+	return fr_report_ex(ctx, &r, e);
+}
+
+static const char *fr_seq(void)
+{
+	static char s[1024];
+	size_t k = 0;
+	s[0] = 0;
+	for (int i = 0; i < fr.n; i++)
+		k += (size_t)snprintf(s + k, sizeof s - k, "%s%s", i ? " " : "", fr.types[i]);
+	return s;
+}
+
+TEST(onboard_run_through_its_own_interface)
+{
+	static struct onboard_work w;
+	static const uint8_t cfgdata[] = "x";
+	struct onboard_reporter rep = { &fr, fr_report, fr_report_ex };
+	struct conveyed_onboarding ob;
+	struct onboard_input in;
+	uint8_t nonce[32];
+	struct err e;
+
+	ob_setup(OB(""), NULL, 1);
+	memset(&fr, 0, sizeof fr);
+	memset(&ob, 0, sizeof ob);
+	ob.handling = CONVEYED_HANDLING_MERGE;
+	ob.configuration.data = cfgdata;
+	ob.configuration.len = 1;
+	memset(nonce, 0xab, sizeof nonce);
+	memset(&in, 0, sizeof in);
+	in.install = &fake_install;
+	in.reporter = &rep;
+	in.report_enabled = 1;
+	in.where = "https://192.0.2.1:8443 (test)";
+	in.nonce = nonce;
+	in.nonce_len = sizeof nonce;
+	fi.n_keys = 1;
+	tpm_on();
+	err_clear(&e);
+	CHECK_EQ_INT(onboard_run(&in, &ob, &w, &e), 0);
+	/* every report goes to the reporter, which decides: here, all of them */
+	CHECK_EQ_STR(fr_seq(), "bootstrap-initiated parsing-initiated parsing-complete "
+		     "config-initiated config-complete bootstrap-complete");
+	CHECK_EQ_STR(fi.order, "image mount configuration config-merge keys log");
+	CHECK_EQ_INT(w.ready, 1);
+	CHECK_EQ_INT(fr.n_keys, 1);
+	/* the nonce given in the input is the one attested */
+	CHECK_EQ_STR(fr.origin, "get-bootstrapping-data");
+	CHECK_EQ_STR(fr.nonce, "q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=");
+	CHECK_EQ_STR(ft.nonce_hex, "abababababababababababababababababababababababababababababababab");
+	tpm_off();
+
+	/* no_pivot: done, the root unmounted */
+	ob_setup(OB(""), NULL, 1);
+	memset(&fr, 0, sizeof fr);
+	in.no_pivot = 1;
+	CHECK_EQ_INT(onboard_run(&in, &ob, &w, &e), 0);
+	CHECK_EQ_INT(w.ready, 0);
+	CHECK_EQ_INT(fi.unmounts, 1);
+	CHECK(fr.origin[0] == 0); /* no TPM: no attestation */
+
+	/* bootstrap-initiated not acknowledged: nothing is touched */
+	ob_setup(OB(""), NULL, 1);
+	memset(&fr, 0, sizeof fr);
+	fr.refuse_initiated = 1;
+	CHECK_EQ_INT(onboard_run(&in, &ob, &w, &e), -1);
+	CHECK_EQ_STR(fr_seq(), "bootstrap-initiated");
+	CHECK_EQ_STR(fi.order, "");
+	CHECK(strstr(e.msg, "HTTP 500") != NULL);
+
+	/* no reporter: the steps run all the same */
+	ob_setup(OB(""), NULL, 1);
+	memset(&fr, 0, sizeof fr);
+	in.reporter = NULL;
+	in.no_pivot = 0;
+	err_clear(&e);
+	CHECK_EQ_INT(onboard_run(&in, &ob, &w, &e), 0);
+	CHECK_EQ_INT(fr.n, 0);
+	CHECK_EQ_STR(fi.order, "image mount config-merge keys log");
+	CHECK_EQ_INT(w.ready, 1);
 }
 
 TEST(onboard_attestation_object)

@@ -128,6 +128,10 @@ $(B)/unit-tests: $(UNIT_OBJS) $(HOST_OBJS)
 unit: $(B)/unit-tests
 	$(B)/unit-tests
 
+# The install API on a host, for tests/install/install.sh.
+$(B)/install-driver: tests/install/driver.c $(HOST_OBJS)
+	$(HOST_CC) $(CPPFLAGS) $(HOST_CFLAGS) $(HOST_LDFLAGS) -o $@ $< $(HOST_OBJS) $(HOST_LIBS)
+
 $(B)/obj/fuzz/%.o: src/%.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
@@ -143,7 +147,7 @@ fuzz-smoke: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	sh tests/fuzz/run.sh long $(FUZZ_BINS)
 
-check: all $(B)/unit-tests $(FUZZ_BINS)
+check: all $(B)/unit-tests $(B)/install-driver $(FUZZ_BINS)
 	sh tests/run.sh
 
 # Measurements, not tests (sizes, verify cost, image throughput, boot time):

@@ -1,6 +1,6 @@
 /*
- * driver.c: the install API on a host, for tests/install/install.sh (built by
- * that script from the host objects in build/obj/host). It is also the reference for how the
+ * driver.c: the install API on a host, for tests/install/install.sh (built
+ * by make as build/install-driver from the host objects). It is also the reference for how the
  * onboarding engine calls install.h, step by step, with the progress type
  * each outcome maps to ("progress: TYPE [message]" lines).
  *

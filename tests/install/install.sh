@@ -50,12 +50,9 @@ if [ ! -f "$IMG/os.img.zst.sha256" ] || [ "$TOP/tests/install/mkimage.sh" -nt "$
 	sh "$TOP/tests/install/mkimage.sh" "$IMG" >/dev/null || { echo "FAIL mkimage"; exit 1; }
 fi
 [ -f "$PKI/server/server.pem" ] || sh "$TOP/keys/mkpki.sh" "$PKI" >/dev/null 2>&1
-OBJS=$(cd "$TOP" && make -pn build/unit-tests 2>/dev/null | sed -n 's/^HOST_OBJS := //p' | head -1)
-(cd "$TOP" && make -s $OBJS >/dev/null 2>&1 &&
-	cc -D_GNU_SOURCE -Isrc -std=c11 -Wall -Wextra -Werror -g -fsanitize=address,undefined \
-	-isystem build/host/include -o "$tmp/driver" tests/install/driver.c $OBJS -Lbuild/host/lib \
-	-lcjson -lbearssl -lz -llzma -lzstd) || { echo "FAIL driver build"; echo "0 passed, 1 failed"; exit 1; }
-DRV=$tmp/driver
+(cd "$TOP" && make -s build/install-driver >/dev/null 2>&1) ||
+	{ echo "FAIL driver build (make build/install-driver)"; echo "0 passed, 1 failed"; exit 1; }
+DRV=$TOP/build/install-driver
 export ASAN_OPTIONS=detect_leaks=0
 size=$(stat -c %s "$IMG/os.img")
 

@@ -1,19 +1,9 @@
 /* test_dns.c: DNS wire format (dns.h) and SZTP data in DNS (dns_sztp.h). */
 #include "unit.h"
+#include "wire_fixtures.h"
 
 #include "net/dns.h"
 #include "net/dns_sztp.h"
-
-/* A message under construction. */
-struct mb {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void u8(struct mb *m, unsigned v) { m->b[m->n++] = (uint8_t)v; }
-static void u16(struct mb *m, unsigned v) { u8(m, v >> 8); u8(m, v & 0xff); }
-static void u32(struct mb *m, unsigned long v) { u16(m, (unsigned)(v >> 16)); u16(m, (unsigned)(v & 0xffff)); }
-static void raw(struct mb *m, const void *p, size_t n) { memcpy(m->b + m->n, p, n); m->n += n; }
 
 static void name(struct mb *m, const char *s)
 {

@@ -1,12 +1,16 @@
 # keys/lib-ca.sh: certificate authorities made with the openssl command line
 # (`openssl ca`), sourced by keys/mkpki.sh and tests/verify/gen-crypto-fixtures.sh.
 #
-#   ca_setup DIR <<EOF ... EOF
+#   ca_setup DIR
 #       Work area DIR (made; remove it with ca_done) for the signing database
-#       and the openssl configuration. Standard input holds the caller's
-#       extension profiles (openssl x509v3 config sections); the profile
-#       v3_ca is built in: basicConstraints critical CA:TRUE, keyUsage
-#       critical keyCertSign + cRLSign, subject and authority key identifiers.
+#       and the openssl configuration, which has the CA profile v3_ca:
+#       basicConstraints critical CA:TRUE, keyUsage critical keyCertSign +
+#       cRLSign, subject and authority key identifiers.
+#   ca_profile NAME KEYUSAGE [LINE...]
+#       Adds the end-entity profile NAME: basicConstraints critical CA:FALSE,
+#       keyUsage critical KEYUSAGE (e.g. "digitalSignature, keyAgreement"),
+#       the openssl x509v3 config LINEs (e.g. "extendedKeyUsage = clientAuth"),
+#       subject and authority key identifiers.
 #   ca_root NAME KIND SUBJECT DAYS [PROFILE]
 #       A CA: new key NAME.key, self-signed certificate NAME.pem with PROFILE
 #       (default v3_ca; another profile makes a self-signed end entity).
@@ -39,8 +43,7 @@ ca_setup() {
 	mkdir -p "$1/db"
 	CA_DIR=$(cd "$1" && pwd)
 	CA_CNF=$CA_DIR/openssl.cnf
-	{
-		cat <<EOF
+	cat >"$CA_CNF" <<EOF
 [ ca ]
 default_ca = lib_ca
 
@@ -68,10 +71,19 @@ basicConstraints       = critical, CA:TRUE
 keyUsage               = critical, keyCertSign, cRLSign
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid:always
-
 EOF
-		cat
-	} >"$CA_CNF"
+}
+
+ca_profile() {
+	{
+		printf '\n[ %s ]\n' "$1"
+		printf 'basicConstraints       = critical, CA:FALSE\n'
+		printf 'keyUsage               = critical, %s\n' "$2"
+		shift 2
+		for ca_line in "$@"; do printf '%s\n' "$ca_line"; done
+		printf 'subjectKeyIdentifier   = hash\n'
+		printf 'authorityKeyIdentifier = keyid:always\n'
+	} >>"$CA_CNF"
 }
 
 # ca_key FILE KIND: a new private key

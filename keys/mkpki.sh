@@ -52,29 +52,12 @@ now=$(date -u +%s)
 CA_START=$(date -u -d "@$((now - 86400))" +%Y%m%d%H%M%SZ 2>/dev/null) ||
 	CA_START=$(date -u +%Y%m%d%H%M%SZ)
 
-# CAs use lib-ca.sh's v3_ca profile; these are the end entities'.
-ca_setup "$TMP/.ca" <<'EOF'
-[ v3_idevid ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyAgreement
-extendedKeyUsage       = clientAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_signer ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_server ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:bootstrap.example, DNS:localhost, IP:192.0.2.1, IP:127.0.0.1
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-EOF
+# CAs get lib-ca.sh's v3_ca profile; the end entities one of these.
+ca_setup "$TMP/.ca"
+ca_profile v3_idevid "digitalSignature, keyAgreement" "extendedKeyUsage = clientAuth"
+ca_profile v3_signer digitalSignature
+ca_profile v3_server digitalSignature "extendedKeyUsage = serverAuth" \
+	"subjectAltName = DNS:bootstrap.example, DNS:localhost, IP:192.0.2.1, IP:127.0.0.1"
 
 # root DIR SUBJECT: CA DIR/ca.{pem,key}
 root() { ca_root "$TMP/$1/ca" ec:prime256v1 "$2" "$CA_DAYS"; }

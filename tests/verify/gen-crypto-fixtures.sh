@@ -25,29 +25,12 @@ cd "$out"
 
 ossl() { openssl "$@" </dev/null 2>/dev/null || { echo "gen-crypto-fixtures: openssl $* failed" >&2; openssl "$@"; exit 1; }; }
 
-# CAs (root, fakeroot, inter) use lib-ca.sh's v3_ca profile; these are the others'.
-ca_setup .ca <<'CNF'
-[leaf]
-basicConstraints = critical, CA:false
-keyUsage = critical, digitalSignature, keyAgreement
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[rsaleaf]
-basicConstraints = critical, CA:false
-keyUsage = critical, digitalSignature, keyEncipherment
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[noku]
-basicConstraints = critical, CA:false
-keyUsage = critical, keyEncipherment
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[self]
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-basicConstraints = critical, CA:false
-keyUsage = critical, digitalSignature
-CNF
+# CAs (root, fakeroot, inter) get lib-ca.sh's v3_ca profile; the others one of these.
+ca_setup .ca
+ca_profile leaf "digitalSignature, keyAgreement"
+ca_profile rsaleaf "digitalSignature, keyEncipherment"
+ca_profile noku keyEncipherment
+ca_profile self digitalSignature
 
 ca_root root ec:prime256v1 "/O=Fixture/CN=Fixture Root" 3650
 ca_root fakeroot ec:prime256v1 "/O=Fixture/CN=Fixture Root" 3650

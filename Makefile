@@ -101,7 +101,7 @@ $(B)/sztpboot: $(B)/sztpboot.unstripped
 
 # ---------------------------------------------------------------- initramfs
 pki: $(B)/pki/.done
-$(B)/pki/.done: keys/mkpki.sh $(DEPS_STAMP)
+$(B)/pki/.done: keys/mkpki.sh keys/lib-ca.sh $(DEPS_STAMP)
 	sh keys/mkpki.sh $(B)/pki
 	@touch $@
 

@@ -1,5 +1,6 @@
 #!/bin/sh
-# mkpki.sh OUTDIR: generate the sztp-initrd test PKI (EC P-256, openssl CLI).
+# mkpki.sh OUTDIR: generate the sztp-initrd test PKI (EC P-256, openssl CLI
+# through keys/lib-ca.sh).
 #
 # Layout (see keys/README.md):
 #   OUTDIR/manufacturer/ca.{pem,key}          manufacturer CA (issues IDevIDs)
@@ -34,6 +35,7 @@ if [ -f "$OUT/.complete" ]; then
 fi
 
 command -v openssl >/dev/null 2>&1 || { echo "mkpki: openssl not found" >&2; exit 1; }
+. "$(dirname "$0")/lib-ca.sh"
 
 SERIAL=${SZTP_SERIAL:-SZTP-DEMO-0001}
 CA_DAYS=3650
@@ -47,108 +49,20 @@ umask 077
 
 # Start date: one day ago, as GeneralizedTime. GNU and busybox date take -d @N.
 now=$(date -u +%s)
-START=$(date -u -d "@$((now - 86400))" +%Y%m%d%H%M%SZ 2>/dev/null) ||
-	START=$(date -u +%Y%m%d%H%M%SZ)
+CA_START=$(date -u -d "@$((now - 86400))" +%Y%m%d%H%M%SZ 2>/dev/null) ||
+	CA_START=$(date -u +%Y%m%d%H%M%SZ)
 
-CNF="$TMP/.openssl.cnf"
-cat >"$CNF" <<'EOF'
-# Used only by mkpki.sh; CADB is set per CA in the environment.
-[ ca ]
-default_ca = testca
+# CAs get lib-ca.sh's v3_ca profile; the end entities one of these.
+ca_setup "$TMP/.ca"
+ca_profile v3_idevid "digitalSignature, keyAgreement" "extendedKeyUsage = clientAuth"
+ca_profile v3_signer digitalSignature
+ca_profile v3_server digitalSignature "extendedKeyUsage = serverAuth" \
+	"subjectAltName = DNS:bootstrap.example, DNS:localhost, IP:192.0.2.1, IP:127.0.0.1"
 
-[ testca ]
-database        = $ENV::CADB/index.txt
-new_certs_dir   = $ENV::CADB
-serial          = $ENV::CADB/serial
-default_md      = sha256
-policy          = policy_any
-unique_subject  = no
-copy_extensions = none
-email_in_dn     = no
-
-[ policy_any ]
-commonName = optional
-
-[ req ]
-distinguished_name = req_dn
-prompt = no
-[ req_dn ]
-CN = unused
-
-[ v3_root ]
-basicConstraints       = critical, CA:TRUE
-keyUsage               = critical, keyCertSign, cRLSign
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_idevid ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyAgreement
-extendedKeyUsage       = clientAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_signer ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-
-[ v3_server ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:bootstrap.example, DNS:localhost, IP:192.0.2.1, IP:127.0.0.1
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-EOF
-
-# genkey FILE
-genkey() {
-	openssl ecparam -name prime256v1 -genkey -noout -out "$1" 2>/dev/null
-}
-
-# csr KEY SUBJECT OUT
-csr() {
-	openssl req -new -config "$CNF" -key "$1" -subj "$2" -out "$3"
-}
-
-# cadb NAME: a fresh signing database for one CA, exported as CADB.
-cadb() {
-	CADB="$TMP/.db/$1"
-	mkdir -p "$CADB"
-	: >"$CADB/index.txt"
-	export CADB
-}
-
-# root DIR SUBJECT: self-signed CA DIR/ca.pem with key DIR/ca.key.
-root() {
-	mkdir -p "$TMP/$1"
-	genkey "$TMP/$1/ca.key"
-	csr "$TMP/$1/ca.key" "$2" "$TMP/.db/$1.csr"
-	cadb "$1"
-	openssl ca -batch -config "$CNF" -selfsign -preserveDN -notext -rand_serial \
-		-keyfile "$TMP/$1/ca.key" -in "$TMP/.db/$1.csr" -out "$TMP/$1/ca.pem" \
-		-extensions v3_root -startdate "$START" -days "$CA_DAYS" 2>"$TMP/.db/err" ||
-		{ cat "$TMP/.db/err" >&2; exit 1; }
-}
-
-# leaf CADIR DIR NAME SUBJECT EXTENSIONS: DIR/NAME.pem + DIR/NAME.key issued by CADIR.
-leaf() {
-	mkdir -p "$TMP/$2"
-	genkey "$TMP/$2/$3.key"
-	csr "$TMP/$2/$3.key" "$4" "$TMP/.db/$3.csr"
-	cadb "$1"
-	openssl ca -batch -config "$CNF" -preserveDN -notext -rand_serial \
-		-cert "$TMP/$1/ca.pem" -keyfile "$TMP/$1/ca.key" \
-		-in "$TMP/.db/$3.csr" -out "$TMP/$2/$3.pem" \
-		-extensions "$5" -startdate "$START" -days "$EE_DAYS" 2>"$TMP/.db/err" ||
-		{ cat "$TMP/.db/err" >&2; exit 1; }
-}
-
-mkdir -p "$TMP/.db"
-CADB="$TMP/.db"
-export CADB
+# root DIR SUBJECT: CA DIR/ca.{pem,key}
+root() { ca_root "$TMP/$1/ca" ec:prime256v1 "$2" "$CA_DAYS"; }
+# leaf CADIR DIR NAME SUBJECT PROFILE: DIR/NAME.{pem,key} issued by CADIR/ca
+leaf() { ca_leaf "$TMP/$2/$3" "$TMP/$1/ca" ec:prime256v1 "$4" "$EE_DAYS" "$5"; }
 
 root manufacturer "/O=SZTP Demo Manufacturer/CN=SZTP Demo Manufacturer CA"
 leaf manufacturer device idevid \
@@ -177,7 +91,7 @@ v sslserver server/ca.pem server/server.pem
 v any masa/ca.pem masa/signer.pem
 v any owner/ca.pem owner/owner.pem
 
-rm -rf "$TMP/.db" "$CNF"
+ca_done
 # Certificates and anchors are public; keys stay owner-only.
 find "$TMP" -type d -exec chmod 755 {} +
 find "$TMP" -type f -name '*.pem' -exec chmod 644 {} +

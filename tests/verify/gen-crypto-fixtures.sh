@@ -1,8 +1,9 @@
 #!/bin/sh
 # gen-crypto-fixtures.sh OUTDIR: generate the CMS / X.509 artifacts that the
 # crypto unit tests (tests/unit/test_cms.c, test_x509.c) read from
-# $SZTP_FIXTURES. Uses only the openssl command line; everything is created
-# fresh under OUTDIR (keys are throwaway test keys).
+# $SZTP_FIXTURES. Uses only the openssl command line (the certificates through
+# keys/lib-ca.sh); everything is created fresh under OUTDIR (keys are
+# throwaway test keys).
 #
 # PKI:
 #   root      EC P-256 self-signed CA "CN=Fixture Root"
@@ -18,70 +19,28 @@
 set -eu
 
 out=${1:?usage: gen-crypto-fixtures.sh OUTDIR}
+. "$(dirname "$0")/../../keys/lib-ca.sh"
 mkdir -p "$out"
 cd "$out"
 
 ossl() { openssl "$@" </dev/null 2>/dev/null || { echo "gen-crypto-fixtures: openssl $* failed" >&2; openssl "$@"; exit 1; }; }
 
-cat > ext.cnf <<'CNF'
-[ca]
-basicConstraints = critical, CA:true
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[leaf]
-basicConstraints = critical, CA:false
-keyUsage = critical, digitalSignature, keyAgreement
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[rsaleaf]
-basicConstraints = critical, CA:false
-keyUsage = critical, digitalSignature, keyEncipherment
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[noku]
-basicConstraints = critical, CA:false
-keyUsage = critical, keyEncipherment
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[self]
-basicConstraints = critical, CA:false
-keyUsage = critical, digitalSignature
-subjectKeyIdentifier = hash
-CNF
+# CAs (root, fakeroot, inter) get lib-ca.sh's v3_ca profile; the others one of these.
+ca_setup .ca
+ca_profile leaf "digitalSignature, keyAgreement"
+ca_profile rsaleaf "digitalSignature, keyEncipherment"
+ca_profile noku keyEncipherment
+ca_profile self digitalSignature
 
-eckey() { ossl ecparam -name "$2" -genkey -noout -out "$1"; }
-
-# roots
-eckey root.key prime256v1
-ossl req -new -x509 -key root.key -subj "/O=Fixture/CN=Fixture Root" -days 3650 \
-	-sha256 -addext "basicConstraints=critical,CA:true" \
-	-addext "keyUsage=critical,keyCertSign,cRLSign" -out root.pem
-eckey fakeroot.key prime256v1
-ossl req -new -x509 -key fakeroot.key -subj "/O=Fixture/CN=Fixture Root" -days 3650 \
-	-sha256 -addext "basicConstraints=critical,CA:true" \
-	-addext "keyUsage=critical,keyCertSign,cRLSign" -out fakeroot.pem
-
-issue() { # name key issuer-name ext subject days
-	ossl req -new -key "$2" -subj "$5" -out "$1.csr"
-	ossl x509 -req -in "$1.csr" -CA "$3.pem" -CAkey "$3.key" -CAcreateserial \
-		-days "$6" -sha256 -extfile ext.cnf -extensions "$4" -out "$1.pem"
-}
-
-eckey inter.key secp384r1
-issue inter inter.key root ca "/O=Fixture/CN=Fixture Intermediate" 3650
-eckey ec.key prime256v1
-issue ec ec.key inter leaf "/O=Fixture/CN=ec-leaf/serialNumber=SZTP-FIX-0001" 3650
-ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out ec384.key
-issue ec384 ec384.key root leaf "/O=Fixture/CN=ec384-leaf" 3650
-ossl genrsa -traditional -out rsa.key 2048 2>/dev/null || ossl genrsa -out rsa.key 2048
-issue rsa rsa.key inter rsaleaf "/O=Fixture/CN=rsa-leaf" 3650
-eckey noku.key prime256v1
-issue noku noku.key inter noku "/O=Fixture/CN=noku-leaf" 3650
-eckey self.key prime256v1
-ossl req -new -x509 -key self.key -subj "/O=Fixture/CN=self-leaf" -days 3650 -sha256 \
-	-addext "basicConstraints=critical,CA:false" -addext "keyUsage=critical,digitalSignature" \
-	-out self.pem
+ca_root root ec:prime256v1 "/O=Fixture/CN=Fixture Root" 3650
+ca_root fakeroot ec:prime256v1 "/O=Fixture/CN=Fixture Root" 3650
+ca_inter inter root ec:secp384r1 "/O=Fixture/CN=Fixture Intermediate" 3650
+ca_leaf ec inter ec:prime256v1 "/O=Fixture/CN=ec-leaf/serialNumber=SZTP-FIX-0001" 3650 leaf
+ca_leaf ec384 root pkcs8-ec:P-384 "/O=Fixture/CN=ec384-leaf" 3650 leaf
+ca_leaf rsa inter rsa:2048 "/O=Fixture/CN=rsa-leaf" 3650 rsaleaf
+ca_leaf noku inter ec:prime256v1 "/O=Fixture/CN=noku-leaf" 3650 noku
+ca_root self ec:prime256v1 "/O=Fixture/CN=self-leaf" 3650 self
+ca_done
 
 for c in root fakeroot inter ec ec384 rsa noku self; do
 	ossl x509 -in $c.pem -outform DER -out $c.der
@@ -134,5 +93,4 @@ enc enc-other.cms ec384.pem -aes-128-cbc   # not for ec.pem
 ossl cms -encrypt -binary -outform DER -in signed-ec.cms -recip ec.pem -aes-256-cbc \
 	-out enc-signed-ec.cms
 
-rm -f ./*.csr ./*.srl
 echo "gen-crypto-fixtures: wrote $(ls | wc -l) files to $out"

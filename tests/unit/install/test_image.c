@@ -67,140 +67,160 @@ static void pattern(size_t n)
 		img[i] = (uint8_t)(i * 2654435761u >> 13);
 }
 
-static int run(const char *path, struct memsrc *m, const char **uris, int nuris,
-	       struct image_result *r, struct err *e)
-{
-	struct image_source src = { m, mem_fetch };
+static const char *A[] = { "a", "b" };
+
+/* One test's target and options: a fresh directory with the target file
+ * "out" in it, and image_write() options that fetch URIs "a" and "b" (the
+ * first n_uris of them) from the memory source m and expect want[0]. */
+struct target {
+	char dir[64], path[128];
+	struct memsrc m;
+	struct image_source src;
 	struct image_opts o;
-	memset(&o, 0, sizeof o);
-	o.uris = uris;
-	o.n_uris = nuris;
-	o.sha256 = (const uint8_t(*)[32])want;
-	o.n_sha256 = 1;
-	o.src = &src;
-	o.retry_delay_ms = 1;
-	int fd = open(path, O_RDWR | O_CREAT, 0644);
+	struct image_result r;
+	struct err e;
+};
+
+static void target_open(struct target *t, int n_uris)
+{
+	memset(t, 0, sizeof *t);
+	const char *d = fx_tmpdir();
+	CHECK(d != NULL);
+	snprintf(t->dir, sizeof t->dir, "%s", d);
+	snprintf(t->path, sizeof t->path, "%s/out", d);
+	t->m.fail_at = -1;
+	t->src = (struct image_source){ &t->m, mem_fetch };
+	t->o.uris = A;
+	t->o.n_uris = n_uris;
+	t->o.sha256 = (const uint8_t(*)[32])want;
+	t->o.n_sha256 = 1;
+	t->o.src = &t->src;
+	t->o.retry_delay_ms = 1;
+}
+
+/* Both URIs serve the n bytes at p, whose sha-256 is expected; the source's
+ * fault settings and counters start afresh. */
+static void target_serve(struct target *t, const uint8_t *p, size_t n)
+{
+	t->m = (struct memsrc){ { p, p }, { n, n }, -1, 0, 0, { 0 }, 0 };
+	sha(p, n, want[0]);
+}
+
+/* Both URIs serve n bytes of the test pattern. */
+static void target_pattern(struct target *t, size_t n)
+{
+	pattern(n);
+	target_serve(t, img, n);
+}
+
+/* image_write() onto the target file; its result. */
+static int target_write(struct target *t)
+{
+	int fd = open(t->path, O_RDWR | O_CREAT, 0644);
 	CHECK(fd >= 0);
-	int rc = image_write(fd, path, &o, r, e);
+	int rc = image_write(fd, t->path, &t->o, &t->r, &t->e);
 	close(fd);
 	return rc;
 }
 
-static const char *A[] = { "a", "b" };
+/* The target file's contents into out[]; their length. */
+static long target_read(const struct target *t)
+{
+	return fx_read(t->path, out, sizeof out);
+}
+
+static void target_close(const struct target *t)
+{
+	fx_sh("rm -rf %s", t->dir);
+}
 
 TEST(image_raw_written_and_verified)
 {
-	const char *d = fx_tmpdir();
-	char p[128];
-	struct image_result r;
-	struct err e;
-	struct memsrc m = { { img, img }, { 2500000, 2500000 }, -1, 0, 0, { 0 }, 0 };
-	pattern(2500000);
-	sha(img, 2500000, want[0]);
-	snprintf(p, sizeof p, "%s/out", d);
-	CHECK_EQ_INT(run(p, &m, A, 1, &r, &e), 0);
-	CHECK_EQ_INT(fx_read(p, out, sizeof out), 2500000);
+	struct target t;
+	target_open(&t, 1);
+	target_pattern(&t, 2500000);
+	CHECK_EQ_INT(target_write(&t), 0);
+	CHECK_EQ_INT(target_read(&t), 2500000);
 	CHECK_EQ_MEM(out, img, 2500000);
-	CHECK_EQ_INT(r.bytes_out, 2500000);
-	CHECK_EQ_INT(r.resumes, 0);
-	CHECK_EQ_INT(r.kind, DECOMP_RAW);
+	CHECK_EQ_INT(t.r.bytes_out, 2500000);
+	CHECK_EQ_INT(t.r.resumes, 0);
+	CHECK_EQ_INT(t.r.kind, DECOMP_RAW);
 	/* smaller than the held-back MiB */
-	m.len[0] = 1000;
-	sha(img, 1000, want[0]);
-	CHECK_EQ_INT(run(p, &m, A, 1, &r, &e), 0);
-	CHECK_EQ_INT(fx_read(p, out, sizeof out), 1000);
+	target_serve(&t, img, 1000);
+	CHECK_EQ_INT(target_write(&t), 0);
+	CHECK_EQ_INT(target_read(&t), 1000);
 	CHECK_EQ_MEM(out, img, 1000);
-	fx_sh("rm -rf %s", d);
+	target_close(&t);
 }
 
 TEST(image_broken_stream_resumes_byte_identical)
 {
-	const char *d = fx_tmpdir();
+	struct target t;
 	char p[128];
-	struct image_result r;
-	struct err e;
+	target_open(&t, 1);
 	pattern(2500000);
 	/* gzip it, then break the transfer in the middle of the compressed stream */
-	snprintf(p, sizeof p, "%s/x", d);
+	snprintf(p, sizeof p, "%s/x", t.dir);
 	CHECK_EQ_INT(fx_write(p, img, 2500000), 0);
-	CHECK_EQ_INT(fx_sh("gzip -1 %s/x", d), 0);
-	snprintf(p, sizeof p, "%s/x.gz", d);
+	CHECK_EQ_INT(fx_sh("gzip -1 %s", p), 0);
+	snprintf(p, sizeof p, "%s/x.gz", t.dir);
 	long n = fx_read(p, comp, sizeof comp);
 	CHECK(n > 0);
-	sha(comp, (size_t)n, want[0]);
-	struct memsrc m = { { comp, comp }, { (size_t)n, (size_t)n }, n / 2 + 3, 0, 0, { 0 }, 0 };
-	snprintf(p, sizeof p, "%s/out", d);
-	CHECK_EQ_INT(run(p, &m, A, 1, &r, &e), 0);
-	CHECK_EQ_INT(r.resumes, 1);
-	CHECK_EQ_INT(m.fetches, 2);
-	CHECK_EQ_INT(m.froms[1], n / 2 + 3); /* asked from where it broke */
-	CHECK_EQ_INT(r.kind, DECOMP_GZIP);
-	CHECK_EQ_INT(fx_read(p, out, sizeof out), 2500000);
+	target_serve(&t, comp, (size_t)n);
+	t.m.fail_at = n / 2 + 3;
+	CHECK_EQ_INT(target_write(&t), 0);
+	CHECK_EQ_INT(t.r.resumes, 1);
+	CHECK_EQ_INT(t.m.fetches, 2);
+	CHECK_EQ_INT(t.m.froms[1], n / 2 + 3); /* asked from where it broke */
+	CHECK_EQ_INT(t.r.kind, DECOMP_GZIP);
+	CHECK_EQ_INT(target_read(&t), 2500000);
 	CHECK_EQ_MEM(out, img, 2500000);
-	CHECK_EQ_MEM(r.digest, want[0], 32);
-	fx_sh("rm -rf %s", d);
+	CHECK_EQ_MEM(t.r.digest, want[0], 32);
+	target_close(&t);
 }
 
 TEST(image_next_uri_after_fatal)
 {
-	const char *d = fx_tmpdir();
-	char p[128];
-	struct image_result r;
-	struct err e;
-	struct memsrc m = { { img, img }, { 300000, 300000 }, -1, 1, 0, { 0 }, 0 };
-	pattern(300000);
-	sha(img, 300000, want[0]);
-	snprintf(p, sizeof p, "%s/out", d);
-	CHECK_EQ_INT(run(p, &m, A, 2, &r, &e), 0);
-	CHECK_EQ_INT(r.uri_index, 1);
-	fx_sh("rm -rf %s", d);
+	struct target t;
+	target_open(&t, 2);
+	target_pattern(&t, 300000);
+	t.m.fatal_first = 1;
+	CHECK_EQ_INT(target_write(&t), 0);
+	CHECK_EQ_INT(t.r.uri_index, 1);
+	target_close(&t);
 }
 
 TEST(image_hash_mismatch_wipes_target)
 {
-	const char *d = fx_tmpdir();
-	char p[128];
-	struct image_result r;
-	struct err e;
-	struct memsrc m = { { img, img }, { 2500000, 2500000 }, -1, 0, 0, { 0 }, 0 };
-	pattern(2500000);
-	sha(img, 2500000, want[0]);
+	struct target t;
+	target_open(&t, 2);
+	target_pattern(&t, 2500000);
 	want[0][5] ^= 1;
-	snprintf(p, sizeof p, "%s/out", d);
-	CHECK_EQ_INT(fx_write(p, img, 5000), 0); /* an earlier image */
-	CHECK_EQ_INT(run(p, &m, A, 2, &r, &e), -1);
-	CHECK(strstr(e.msg, "sha-256 of the downloaded image is") != NULL);
-	CHECK_EQ_INT(fx_read(p, out, sizeof out), 0); /* truncated */
-	CHECK_EQ_INT(m.fetches, 2);                   /* the second URI was tried too */
-	fx_sh("rm -rf %s", d);
+	CHECK_EQ_INT(fx_write(t.path, img, 5000), 0); /* an earlier image */
+	CHECK_EQ_INT(target_write(&t), -1);
+	CHECK(strstr(t.e.msg, "sha-256 of the downloaded image is") != NULL);
+	CHECK_EQ_INT(target_read(&t), 0); /* truncated */
+	CHECK_EQ_INT(t.m.fetches, 2);     /* the second URI was tried too */
+	target_close(&t);
 }
 
 TEST(image_refuses_qcow2_empty_and_unverifiable)
 {
-	const char *d = fx_tmpdir();
-	char p[128];
-	struct image_result r;
-	struct err e;
-	struct memsrc m = { { img, img }, { 4096, 4096 }, -1, 0, 0, { 0 }, 0 };
+	struct target t;
+	target_open(&t, 1);
 	memset(img, 0, 4096);
 	memcpy(img, "QFI\xfb\0\0\0\3", 8);
-	sha(img, 4096, want[0]);
-	snprintf(p, sizeof p, "%s/out", d);
-	CHECK_EQ_INT(run(p, &m, A, 1, &r, &e), -1);
-	CHECK(strstr(e.msg, "qcow2 is not supported") != NULL);
-	m.len[0] = 0;
-	sha(img, 0, want[0]);
-	CHECK_EQ_INT(run(p, &m, A, 1, &r, &e), -1);
-	CHECK(strstr(e.msg, "empty") != NULL);
-	struct image_source src = { &m, mem_fetch };
-	struct image_opts o;
-	memset(&o, 0, sizeof o);
-	o.uris = A;
-	o.n_uris = 1;
-	o.src = &src;
-	CHECK_EQ_INT(image_write(1, "x", &o, &r, &e), -1);
-	CHECK(strstr(e.msg, "unverifiable") != NULL);
-	fx_sh("rm -rf %s", d);
+	target_serve(&t, img, 4096);
+	CHECK_EQ_INT(target_write(&t), -1);
+	CHECK(strstr(t.e.msg, "qcow2 is not supported") != NULL);
+	target_serve(&t, img, 0);
+	CHECK_EQ_INT(target_write(&t), -1);
+	CHECK(strstr(t.e.msg, "empty") != NULL);
+	t.o.sha256 = NULL;
+	t.o.n_sha256 = 0;
+	CHECK_EQ_INT(target_write(&t), -1);
+	CHECK(strstr(t.e.msg, "unverifiable") != NULL);
+	target_close(&t);
 }
 
 static int dead_fetch(void *ctx, const char *uri, uint64_t from, image_sink_fn sink, void *sc,
@@ -213,28 +233,15 @@ static int dead_fetch(void *ctx, const char *uri, uint64_t from, image_sink_fn s
 
 TEST(image_gives_up_without_progress)
 {
-	const char *d = fx_tmpdir();
-	char p[128];
-	struct image_result r;
-	struct err e;
+	struct target t;
 	int calls = 0;
-	struct image_source src = { &calls, dead_fetch };
-	struct image_opts o;
-	memset(&o, 0, sizeof o);
-	o.uris = A;
-	o.n_uris = 2;
-	o.sha256 = (const uint8_t(*)[32])want;
-	o.n_sha256 = 1;
-	o.src = &src;
-	o.retry_delay_ms = 1;
-	o.resume_max = 3;
-	snprintf(p, sizeof p, "%s/out", d);
-	int fd = open(p, O_RDWR | O_CREAT, 0644);
-	CHECK_EQ_INT(image_write(fd, p, &o, &r, &e), -1);
-	close(fd);
+	target_open(&t, 2);
+	t.src = (struct image_source){ &calls, dead_fetch };
+	t.o.resume_max = 3;
+	CHECK_EQ_INT(target_write(&t), -1);
 	CHECK_EQ_INT(calls, 6); /* 3 per URI */
-	CHECK(strstr(e.msg, "giving up after 3 attempts") != NULL);
-	fx_sh("rm -rf %s", d);
+	CHECK(strstr(t.e.msg, "giving up after 3 attempts") != NULL);
+	target_close(&t);
 }
 
 static int64_t fake_now;
@@ -249,31 +256,16 @@ static void count_progress(void *ctx, const struct image_progress *pr)
 
 TEST(image_progress_is_rate_limited)
 {
-	const char *d = fx_tmpdir();
-	char p[128];
-	struct image_result r;
-	struct err e;
-	struct memsrc m = { { img, img }, { 2100000, 2100000 }, -1, 0, 0, { 0 }, 0 };
-	struct image_source src = { &m, mem_fetch };
-	struct image_opts o;
-	pattern(2100000);
-	sha(img, 2100000, want[0]);
-	memset(&o, 0, sizeof o);
-	o.uris = A;
-	o.n_uris = 1;
-	o.sha256 = (const uint8_t(*)[32])want;
-	o.n_sha256 = 1;
-	o.src = &src;
-	o.now_ms = fake_clock;
-	o.progress = count_progress;
-	snprintf(p, sizeof p, "%s/out", d);
-	int fd = open(p, O_RDWR | O_CREAT, 0644);
-	CHECK_EQ_INT(image_write(fd, p, &o, &r, &e), 0);
-	close(fd);
+	struct target t;
+	target_open(&t, 1);
+	target_pattern(&t, 2100000);
+	t.o.now_ms = fake_clock;
+	t.o.progress = count_progress;
+	CHECK_EQ_INT(target_write(&t), 0);
 	/* 30 pieces of 70001 bytes at 10 ms each: about one call per 250 ms */
 	CHECK(nprog >= 1 && nprog <= 3);
 	CHECK_EQ_INT(ndone, 1);
-	fx_sh("rm -rf %s", d);
+	target_close(&t);
 }
 
 TEST(image_progress_line_format)

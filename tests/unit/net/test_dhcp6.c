@@ -1,5 +1,6 @@
 /* test_dhcp6.c: the DHCPv6 engine (dhcp6.h). */
 #include "unit.h"
+#include "wire_fixtures.h"
 
 #include "net/dhcp6.h"
 
@@ -8,15 +9,6 @@
 static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static const uint8_t srv_duid[] = { 0, 3, 0, 1, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
 
-struct mb {
-	uint8_t b[2048];
-	size_t n;
-};
-
-static void u8(struct mb *m, unsigned v) { m->b[m->n++] = (uint8_t)v; }
-static void u16(struct mb *m, unsigned v) { u8(m, v >> 8); u8(m, v & 0xff); }
-static void u32(struct mb *m, unsigned long v) { u16(m, (unsigned)(v >> 16)); u16(m, (unsigned)(v & 0xffff)); }
-static void raw(struct mb *m, const void *p, size_t n) { memcpy(m->b + m->n, p, n); m->n += n; }
 static void opt(struct mb *m, unsigned code, const void *p, size_t n) { u16(m, code); u16(m, (unsigned)n); raw(m, p, n); }
 
 static void start(struct mb *m, int type, uint32_t xid)

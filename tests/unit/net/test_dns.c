@@ -1,19 +1,9 @@
 /* test_dns.c: DNS wire format (dns.h) and SZTP data in DNS (dns_sztp.h). */
 #include "unit.h"
+#include "wire_fixtures.h"
 
 #include "net/dns.h"
 #include "net/dns_sztp.h"
-
-/* A message under construction. */
-struct mb {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void u8(struct mb *m, unsigned v) { m->b[m->n++] = (uint8_t)v; }
-static void u16(struct mb *m, unsigned v) { u8(m, v >> 8); u8(m, v & 0xff); }
-static void u32(struct mb *m, unsigned long v) { u16(m, (unsigned)(v >> 16)); u16(m, (unsigned)(v & 0xffff)); }
-static void raw(struct mb *m, const void *p, size_t n) { memcpy(m->b + m->n, p, n); m->n += n; }
 
 static void name(struct mb *m, const char *s)
 {
@@ -43,6 +33,21 @@ static void rr_ptr(struct mb *m, unsigned type, const void *rdata, size_t n)
 	u32(m, 60);
 	u16(m, (unsigned)n);
 	raw(m, rdata, n);
+}
+
+/* The question section: qname, qtype, class IN. */
+static void question(struct mb *m, const char *qname, unsigned qtype)
+{
+	name(m, qname);
+	u16(m, qtype);
+	u16(m, 1);
+}
+
+/* A response (id 1) to one question, with `an` answers to follow. */
+static void response(struct mb *m, int an, const char *qname, unsigned qtype)
+{
+	header(m, 1, DNS_F_QR, 1, an, 0, 0);
+	question(m, qname, qtype);
 }
 
 TEST(dns_name_encode_and_query)
@@ -98,9 +103,7 @@ TEST(dns_parse_txt_and_srv_with_compression)
 	size_t rn = 0;
 
 	header(&m, 7, DNS_F_QR | DNS_F_AA, 1, 2, 0, 0);
-	name(&m, "_sztp._tcp.example");
-	u16(&m, DNS_T_SRV);
-	u16(&m, 1);
+	question(&m, "_sztp._tcp.example", DNS_T_SRV);
 	/* SRV 10 5 8443 boot.<pointer to "example" at offset 12+6+5=23> */
 	rd[rn++] = 0; rd[rn++] = 10; rd[rn++] = 0; rd[rn++] = 5; rd[rn++] = 0x20; rd[rn++] = 0xfb;
 	rd[rn++] = 4; memcpy(rd + rn, "boot", 4); rn += 4;
@@ -237,12 +240,33 @@ static size_t txt_value(uint8_t *out, const char *key, const uint8_t *v, size_t 
 
 static uint8_t ci_b[4096], oc_b[4096], ov_b[4096];
 
+/* Assembly into ci_b, oc_b, ov_b. */
+static struct sztp_txt txt_buffers(void)
+{
+	return (struct sztp_txt){ ci_b, oc_b, ov_b, sizeof ci_b, sizeof oc_b, sizeof ov_b,
+				  0, 0, 0, 0 };
+}
+
+#define SN1 "SN1._sztp.example"
+
+/* sztp_txt_assemble() for SN1 of a response that parses and holds one TXT
+ * record with this rdata. */
+static int txt_one(const void *rdata, size_t n, struct sztp_txt *t, struct err *e)
+{
+	static struct mb m;
+	static struct dns_msg d;
+	response(&m, 1, SN1, DNS_T_TXT);
+	rr_ptr(&m, DNS_T_TXT, rdata, n);
+	CHECK_EQ_INT(dns_parse(m.b, m.n, &d, e), 0);
+	return sztp_txt_assemble(m.b, m.n, &d, SN1, t, e);
+}
+
 TEST(dns_sztp_txt_binary_split)
 {
 	static struct mb m;
 	static struct dns_msg d;
 	static uint8_t rdata[3000], ci[700], ov[300];
-	struct sztp_txt t = { ci_b, oc_b, ov_b, sizeof ci_b, sizeof oc_b, sizeof ov_b, 0, 0, 0, 0 };
+	struct sztp_txt t = txt_buffers();
 	struct err e;
 	size_t rn = 0;
 
@@ -256,10 +280,7 @@ TEST(dns_sztp_txt_binary_split)
 	ov[0] = 0x30; ov[1] = 0x82; ov[2] = (sizeof ov - 4) >> 8; ov[3] = (sizeof ov - 4) & 0xff;
 	rn += txt_value(rdata + rn, "ci", ci, sizeof ci);
 	rn += txt_value(rdata + rn, "txtvers", (const uint8_t *)"1", 1);
-	header(&m, 1, DNS_F_QR, 1, 2, 0, 0);
-	name(&m, "SN1._sztp.example");
-	u16(&m, DNS_T_TXT);
-	u16(&m, 1);
+	response(&m, 2, SN1, DNS_T_TXT);
 	rr_ptr(&m, DNS_T_TXT, rdata, rn);
 	/* oc and ov in a second record */
 	rn = txt_value(rdata, "oc", (const uint8_t *)"\x30\x03\x02\x01\x05", 5);
@@ -279,86 +300,42 @@ TEST(dns_sztp_txt_binary_split)
 	/* bytes after the DER encoding */
 	ci[3]--;
 	rn = txt_value(rdata, "ci", ci, sizeof ci);
-	header(&m, 1, DNS_F_QR, 1, 1, 0, 0);
-	name(&m, "SN1._sztp.example");
-	u16(&m, DNS_T_TXT);
-	u16(&m, 1);
-	rr_ptr(&m, DNS_T_TXT, rdata, rn);
-	CHECK_EQ_INT(dns_parse(m.b, m.n, &d, &e), 0);
-	CHECK(sztp_txt_assemble(m.b, m.n, &d, "SN1._sztp.example", &t, &e) < 0);
+	CHECK(txt_one(rdata, rn, &t, &e) < 0);
 	CHECK(strstr(e.msg, "after its DER") != NULL);
 	ci[3]++;
 	/* a value larger than its buffer */
 	rn = txt_value(rdata, "ci", ci, sizeof ci);
-	header(&m, 1, DNS_F_QR, 1, 1, 0, 0);
-	name(&m, "SN1._sztp.example");
-	u16(&m, DNS_T_TXT);
-	u16(&m, 1);
-	rr_ptr(&m, DNS_T_TXT, rdata, rn);
-	CHECK_EQ_INT(dns_parse(m.b, m.n, &d, &e), 0);
 	t.ci_cap = 100;
-	CHECK(sztp_txt_assemble(m.b, m.n, &d, "SN1._sztp.example", &t, &e) < 0);
+	CHECK(txt_one(rdata, rn, &t, &e) < 0);
 	CHECK(strstr(e.msg, "larger than") != NULL);
 }
 
 TEST(dns_sztp_txt_base64_and_errors)
 {
-	static struct mb m;
-	static struct dns_msg d;
-	struct sztp_txt t = { ci_b, oc_b, ov_b, sizeof ci_b, sizeof oc_b, sizeof ov_b, 0, 0, 0, 0 };
+	struct sztp_txt t = txt_buffers();
 	struct err e;
 	static const uint8_t der[] = { 0x30, 0x03, 0x02, 0x01, 0x07 };
 	uint8_t rd[256];
 	size_t rn;
 
 	/* base64 "MAMCAQc=" is 30 03 02 01 07 */
-	header(&m, 1, DNS_F_QR, 1, 1, 0, 0);
-	name(&m, "SN1._sztp.example");
-	u16(&m, DNS_T_TXT);
-	u16(&m, 1);
-	rr_ptr(&m, DNS_T_TXT, "\x0b" "ci=MAMCAQc=", 12);
-	CHECK_EQ_INT(dns_parse(m.b, m.n, &d, &e), 0);
-	CHECK_EQ_INT(sztp_txt_assemble(m.b, m.n, &d, "SN1._sztp.example", &t, &e), 1);
+	CHECK_EQ_INT(txt_one("\x0b" "ci=MAMCAQc=", 12, &t, &e), 1);
 	CHECK_EQ_INT((int)t.ci_len, 5);
 	CHECK_EQ_MEM(ci_b, der, 5);
 	CHECK_EQ_INT(t.base64, 1);
 	/* oc without ov */
-	header(&m, 1, DNS_F_QR, 1, 1, 0, 0);
-	name(&m, "SN1._sztp.example");
-	u16(&m, DNS_T_TXT);
-	u16(&m, 1);
 	rn = txt_value(rd, "ci", der, 5);
 	rn += txt_value(rd + rn, "oc", der, 5);
-	rr_ptr(&m, DNS_T_TXT, rd, rn);
-	CHECK_EQ_INT(dns_parse(m.b, m.n, &d, &e), 0);
-	CHECK(sztp_txt_assemble(m.b, m.n, &d, "SN1._sztp.example", &t, &e) < 0);
+	CHECK(txt_one(rd, rn, &t, &e) < 0);
 	CHECK(strstr(e.msg, "oc= without ov=") != NULL);
 	/* neither DER nor base64 */
-	header(&m, 1, DNS_F_QR, 1, 1, 0, 0);
-	name(&m, "SN1._sztp.example");
-	u16(&m, DNS_T_TXT);
-	u16(&m, 1);
-	rr_ptr(&m, DNS_T_TXT, "\x07" "ci=!!!!", 8);
-	CHECK_EQ_INT(dns_parse(m.b, m.n, &d, &e), 0);
-	CHECK(sztp_txt_assemble(m.b, m.n, &d, "SN1._sztp.example", &t, &e) < 0);
+	CHECK(txt_one("\x07" "ci=!!!!", 8, &t, &e) < 0);
 	/* ov alone */
-	header(&m, 1, DNS_F_QR, 1, 1, 0, 0);
-	name(&m, "SN1._sztp.example");
-	u16(&m, DNS_T_TXT);
-	u16(&m, 1);
 	rn = txt_value(rd, "ov", der, 5);
-	rr_ptr(&m, DNS_T_TXT, rd, rn);
-	CHECK_EQ_INT(dns_parse(m.b, m.n, &d, &e), 0);
-	CHECK(sztp_txt_assemble(m.b, m.n, &d, "SN1._sztp.example", &t, &e) < 0);
+	CHECK(txt_one(rd, rn, &t, &e) < 0);
 	CHECK(strstr(e.msg, "no ci=") != NULL);
 	/* a string overrunning its record */
-	header(&m, 1, DNS_F_QR, 1, 1, 0, 0);
-	name(&m, "SN1._sztp.example");
-	u16(&m, DNS_T_TXT);
-	u16(&m, 1);
-	rr_ptr(&m, DNS_T_TXT, "\x09" "ci=0", 5);
-	CHECK_EQ_INT(dns_parse(m.b, m.n, &d, &e), 0);
-	CHECK(sztp_txt_assemble(m.b, m.n, &d, "SN1._sztp.example", &t, &e) < 0);
+	CHECK(txt_one("\x09" "ci=0", 5, &t, &e) < 0);
 }
 
 static void srv_rr(struct mb *m, unsigned prio, unsigned weight, unsigned port, const char *target)
@@ -386,10 +363,7 @@ TEST(dns_sztp_srv_order)
 	static struct sztp_uri_list l;
 	struct err e;
 
-	header(&m, 1, DNS_F_QR, 1, 5, 0, 0);
-	name(&m, "_sztp._tcp.example");
-	u16(&m, DNS_T_SRV);
-	u16(&m, 1);
+	response(&m, 5, "_sztp._tcp.example", DNS_T_SRV);
 	srv_rr(&m, 20, 0, 8443, "low.example");
 	srv_rr(&m, 10, 0, 443, "high.example");
 	srv_rr(&m, 5, 0, 0, "noport.example");  /* port 0: skipped */
@@ -410,10 +384,7 @@ TEST(dns_sztp_srv_weights_pick_every_record)
 	struct err e;
 	int first_a = 0, first_b = 0;
 
-	header(&m, 1, DNS_F_QR, 1, 2, 0, 0);
-	name(&m, "_sztp._tcp.example");
-	u16(&m, DNS_T_SRV);
-	u16(&m, 1);
+	response(&m, 2, "_sztp._tcp.example", DNS_T_SRV);
 	srv_rr(&m, 10, 90, 443, "a.example");
 	srv_rr(&m, 10, 10, 443, "b.example");
 	CHECK_EQ_INT(dns_parse(m.b, m.n, &d, &e), 0);

@@ -25,6 +25,9 @@
 #                        runs COMMAND every 0.1 s until it succeeds (status 0),
 #                        PID is gone or SECONDS have passed (status 1); PID "-"
 #                        waits on COMMAND and time alone
+#   t_wait_gone SECONDS PID
+#                        waits until PID has ended (status 0) or SECONDS have
+#                        passed (status 1); PID is not signalled
 #
 # Clean-up: sourcing this file installs t_cleanup as the EXIT trap and makes
 # INT, TERM and HUP exit (status 128 + signal number) through it, so it runs
@@ -139,6 +142,10 @@ t_wait() {
 		t_i=$((t_i + 1))
 	done
 }
+
+t_gone() { ! t_mine "$1"; }
+
+t_wait_gone() { t_wait "$1" - t_gone "$2"; }
 
 t_at_exit() { T_AT_EXIT="$1 $T_AT_EXIT"; }
 

@@ -111,8 +111,8 @@ t_stop() {
 	if t_mine "$1"; then
 		kill -TERM "$1" 2>/dev/null || true
 		t_i=0
-		while t_mine "$1" && [ $t_i -lt 30 ]; do
-			sleep 0.1
+		while t_mine "$1" && [ $t_i -lt 150 ]; do
+			sleep 0.02
 			t_i=$((t_i + 1))
 		done
 		if t_mine "$1"; then

@@ -95,6 +95,21 @@ KEA4_ADD='"lease-database": { "type": "memfile", "persist": false },'
 KEA6_ADD='"lease-database": { "type": "memfile", "persist": false }, "server-id": { "type": "LL", "persist": false },'
 
 # ------------------------------------------------------------------ cases
+# discover_and_check FAMILY NAME: with the server up, the agent over DHCPv4
+# (FAMILY 4, DHCPv6 off) or DHCPv6; the server is stopped, then the result
+# checked
+discover_and_check() {
+	if [ "$1" = 4 ]; then
+		discover --no-dhcp6
+	else
+		discover
+	fi
+	t_stop_all
+	[ "$RC" = 0 ] || { fail "$2" "sztpboot exit $RC"; return; }
+	check "$2" "dhcp$1" || return
+	t_ok "$2"
+}
+
 # kea FAMILY: 4 or 6
 kea() {
 	name=kea-dhcp$1-snippet
@@ -111,17 +126,7 @@ kea() {
 	KEA_LOCKFILE_DIR=$T KEA_PIDFILE_DIR=$T KEA_LOGGER_DESTINATION=stdout \
 		server_up "DHCP$1_STARTED" "$bin" -c "$T/kea.conf" ||
 		{ t_stop_all; fail $name "kea-dhcp$1 did not start"; return; }
-	if [ "$1" = 4 ]; then
-		discover --no-dhcp6
-		src=dhcp4
-	else
-		discover
-		src=dhcp6
-	fi
-	t_stop_all
-	[ "$RC" = 0 ] || { fail $name "sztpboot exit $RC"; return; }
-	check $name $src || return
-	t_ok $name
+	discover_and_check "$1" $name
 }
 
 # isc_dhcpd FAMILY: 4 or 6
@@ -138,17 +143,7 @@ isc_dhcpd() {
 	server_up "^Sending on" "$bin" -d -$1 -cf "$T/dhcpd.conf" -lf "$T/dhcpd.leases" \
 		-pf "$T/dhcpd.pid" "$VS" ||
 		{ t_stop_all; fail $name "dhcpd -$1 did not start"; return; }
-	if [ "$1" = 4 ]; then
-		discover --no-dhcp6
-		src=dhcp4
-	else
-		discover
-		src=dhcp6
-	fi
-	t_stop_all
-	[ "$RC" = 0 ] || { fail $name "sztpboot exit $RC"; return; }
-	check $name $src || return
-	t_ok $name
+	discover_and_check "$1" $name
 }
 
 case_kea4() { kea 4; }

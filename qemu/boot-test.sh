@@ -55,10 +55,6 @@ RECORD_RE=${SZTP_EXPECT_RECORD:-'"attestation": "attestation: ok.*"client_serial
 sztp_setup boot-test
 sztp_boot
 
-passed=0
-failed=0
-ok() { printf 'ok %s\n' "$1"; passed=$((passed + 1)); }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; failed=$((failed + 1)); }
 
 sztp_console >"$SZTP_TMP/console.txt"
 # Each expectation must match a line after the one the previous match was on.
@@ -68,41 +64,40 @@ expectations >"$SZTP_TMP/expect.txt"
 while IFS=$tab read -r name re; do
 	case $name in '' | '#'*) continue ;; esac
 	if [ -z "$re" ]; then
-		fail "$name" "no regex (want NAME<TAB>REGEX)"
+		t_fail "$name" "no regex (want NAME<TAB>REGEX)"
 		continue
 	fi
 	n=$(tail -n +$((after + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$re" | cut -d: -f1)
 	if [ -n "$n" ]; then
 		after=$((after + n))
-		ok "$name"
+		t_ok "$name"
 	elif grep -q -E -- "$re" "$SZTP_TMP/console.txt"; then
-		fail "$name" "/$re/ appears only before console line $after (out of order)"
+		t_fail "$name" "/$re/ appears only before console line $after (out of order)"
 	else
-		fail "$name" "no console line matches /$re/"
+		t_fail "$name" "no console line matches /$re/"
 	fi
 done <"$SZTP_TMP/expect.txt"
 
 if [ "$RECORD_RE" != none ]; then
 	if grep -q -E -- "$RECORD_RE" "$SZTP_TMP/record.jsonl" 2>/dev/null; then
-		ok server-record
+		t_ok server-record
 	else
-		fail server-record "the server recorded no request matching /$RECORD_RE/"
+		t_fail server-record "the server recorded no request matching /$RECORD_RE/"
 	fi
 fi
 
 if [ "$SZTP_BOOT_RESULT" = poweroff ]; then
-	ok guest-exit
+	t_ok guest-exit
 else
-	fail guest-exit "no power-off within ${SZTP_TIMEOUT}s; QEMU killed"
+	t_fail guest-exit "no power-off within ${SZTP_TIMEOUT}s; QEMU killed"
 fi
 
 echo "boot-time: $SZTP_BOOT_TIME s"
-if [ $failed -gt 0 ]; then
+if [ $T_FAILED -gt 0 ]; then
 	echo "---- last 60 console lines"
 	tail -n 60 "$SZTP_TMP/console.txt"
 	echo "---- server log"
 	tail -n 20 "$SZTP_TMP/server.log" 2>/dev/null || true
 	echo "---- logs kept in $SZTP_OUT"
 fi
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+t_summary

@@ -45,9 +45,6 @@ fi
 . "$(dirname "$0")/install-onboarding.sh"
 install_onboarding "$WORK" "$IMG" "$fault"
 
-passed=0 failed=0
-ok() { printf 'ok %s\n' "$1"; passed=$((passed + 1)); }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; failed=$((failed + 1)); }
 # expect NAME REGEX...: each regex must match a console line after the previous one
 expect() {
 	name=$1; shift
@@ -55,12 +52,12 @@ expect() {
 	for re in "$@"; do
 		n=$(tail -n +$((after + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$re" | cut -d: -f1)
 		if [ -z "$n" ]; then
-			fail "$name" "no console line matches /$re/ (after line $after)"
+			t_fail "$name" "no console line matches /$re/ (after line $after)"
 			return
 		fi
 		after=$((after + n))
 	done
-	ok "$name"
+	t_ok "$name"
 }
 # progress types the server recorded, in order, from record line $1 on
 progress() {
@@ -128,21 +125,23 @@ if [ "$mode" = powercut ]; then
 		: >"$SZTP_TMP/console.log" # the watcher must not see the previous boot
 		powercut_watch &
 		watch=$!
+		t_track "$watch"
 		sztp_boot
+		t_untrack "$watch"
 		wait "$watch" 2>/dev/null || true
 		sztp_console >"$SZTP_TMP/console.txt"
 		expect "cut $cut: the image download started" "image: downloading https://bootstrap\.example"
 		if grep -q "SZTP-DEMO-OS" "$SZTP_TMP/console.txt"; then
-			fail "cut $cut: killed mid-image" "the new OS ran: the cut came too late"
+			t_fail "cut $cut: killed mid-image" "the new OS ran: the cut came too late"
 		elif [ "$SZTP_BOOT_RESULT" != poweroff ] || [ "$SZTP_BOOT_STATUS" -ne 137 ]; then
-			fail "cut $cut: killed mid-image" "QEMU was not killed by the watcher ($SZTP_BOOT_RESULT)"
+			t_fail "cut $cut: killed mid-image" "QEMU was not killed by the watcher ($SZTP_BOOT_RESULT)"
 		else
-			ok "cut $cut: QEMU killed while the image was being written ($split compressed bytes sent)"
+			t_ok "cut $cut: QEMU killed while the image was being written ($split compressed bytes sent)"
 		fi
 		if sfdisk -d "$SZTP_TMP/disk.img" >/dev/null 2>&1; then
-			fail "cut $cut: nothing bootable" "the half-written disk has a partition table"
+			t_fail "cut $cut: nothing bootable" "the half-written disk has a partition table"
 		else
-			ok "cut $cut: the half-written disk has no partition table"
+			t_ok "cut $cut: the half-written disk has no partition table"
 		fi
 	done
 	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
@@ -154,8 +153,8 @@ if [ "$mode" = powercut ]; then
 		"SZTP-DEMO-OS: hello from the provisioned OS" "SZTP-DEMO-OS: powering off"
 	show 2 "$rec"
 	case $(types "$rec") in
-	*boot-image-mismatch*bootstrap-complete*) ok "boot 2: progress reports end with bootstrap-complete" ;;
-	*) fail "boot 2: progress reports" "$(types "$rec")" ;;
+	*boot-image-mismatch*bootstrap-complete*) t_ok "boot 2: progress reports end with bootstrap-complete" ;;
+	*) t_fail "boot 2: progress reports" "$(types "$rec")" ;;
 	esac
 else
 	sztp_boot
@@ -172,23 +171,23 @@ else
 	expect "boot 1: the provisioned OS replays the event log to the TPM's PCR" \
 		"SZTP-DEMO-OS: provisioning event log /run/sztp/tpm2-measure.log" \
 		"SZTP-DEMO-OS:   tpm replay: events: [0-9]+" "SZTP-DEMO-OS:   tpm replay: match"
-	[ "$SZTP_BOOT_RESULT" = poweroff ] && ok "boot 1: the provisioned OS powered off" ||
-		fail "boot 1: power-off" "QEMU killed after ${SZTP_TIMEOUT}s"
+	[ "$SZTP_BOOT_RESULT" = poweroff ] && t_ok "boot 1: the provisioned OS powered off" ||
+		t_fail "boot 1: power-off" "QEMU killed after ${SZTP_TIMEOUT}s"
 	if grep -q '"path": "/images/os.img.zst", "status": 206' "$SZTP_TMP/record.jsonl"; then
-		ok "boot 1: the server answered a Range request with 206"
+		t_ok "boot 1: the server answered a Range request with 206"
 	else
-		fail "boot 1: Range request" "no 206 for /images/os.img.zst in the server record"
+		t_fail "boot 1: Range request" "no 206 for /images/os.img.zst in the server record"
 	fi
 	show 1 1
-	[ "$(types 1)" = "$FULL_SEQ" ] && ok "boot 1: the full progress sequence, in order" ||
-		fail "boot 1: progress sequence" "$(types 1)"
-	[ $failed -gt 0 ] && dump
+	[ "$(types 1)" = "$FULL_SEQ" ] && t_ok "boot 1: the full progress sequence, in order" ||
+		t_fail "boot 1: progress sequence" "$(types 1)"
+	[ $T_FAILED -gt 0 ] && dump
 	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
 	tpm_again
 	sztp_boot
 	sztp_console >"$SZTP_TMP/console.txt"
 	if grep -q "image: downloading" "$SZTP_TMP/console.txt"; then
-		fail "boot 2: configuration-only path" "the image was downloaded again"
+		t_fail "boot 2: configuration-only path" "the image was downloaded again"
 	else
 		expect "boot 2: same os-version: configuration only, then the new OS" \
 			"already installed" "config: .*applied \(merge\)" "pivot: switch_root" \
@@ -196,11 +195,10 @@ else
 	fi
 	show 2 "$rec"
 	case $(types "$rec") in
-	*boot-image-mismatch*) fail "boot 2: progress" "boot-image-mismatch on the same os-version" ;;
-	*boot-image-complete*bootstrap-complete*) ok "boot 2: boot-image-complete without mismatch, bootstrap-complete" ;;
-	*) fail "boot 2: progress" "$(types "$rec")" ;;
+	*boot-image-mismatch*) t_fail "boot 2: progress" "boot-image-mismatch on the same os-version" ;;
+	*boot-image-complete*bootstrap-complete*) t_ok "boot 2: boot-image-complete without mismatch, bootstrap-complete" ;;
+	*) t_fail "boot 2: progress" "$(types "$rec")" ;;
 	esac
 fi
-[ $failed -gt 0 ] && dump
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+[ $T_FAILED -gt 0 ] && dump
+t_summary

@@ -2,8 +2,9 @@
 # demo.sh and later scenario scripts. POSIX sh; must run as root (network
 # namespaces, tap devices).
 #
-# What sztp_setup + sztp_boot build, all torn down by sztp_cleanup (installed
-# as an EXIT/INT/TERM trap by sztp_setup), by PID, even on failure or Ctrl-C:
+# What sztp_setup + sztp_boot build, all torn down by sztp_cleanup (the
+# EXIT/INT/TERM/HUP trap of tests/lib/common.sh, which this file sources with
+# tests/lib/net.sh), by PID, even on failure or Ctrl-C:
 #   - a network namespace sztp-$$ holding tap0 (192.0.2.1/24, 2001:db8:1::1/64)
 #   - dnsmasq on tap0: DHCPv4 192.0.2.100-150, DHCPv6 + RA in 2001:db8:1::/64,
 #     DNS bootstrap.example -> 192.0.2.1 / 2001:db8:1::1, and the SZTP redirect
@@ -45,7 +46,8 @@
 #   SZTP_KEEP=0             1 keeps the temporary directory (path printed)
 #   SZTP_QUIET=0            1 hides the harness's own progress lines
 #   SZTP_LINK=tap           "veth": no QEMU; the guest side is the namespace
-#                           $SZTP_NS_CLIENT with eth0 (used by net-selftest.sh)
+#                           $SZTP_NS_CLIENT (sztp-c-$$) with eth0 (used by
+#                           net-selftest.sh)
 #   PYTHON=python3
 #
 # After sztp_boot:
@@ -58,7 +60,8 @@
 #
 # Public functions: sztp_setup NAME, sztp_boot [live], sztp_cleanup,
 # sztp_hex_uris URI..., sztp_console (the console with CRs removed),
-# sztp_say MESSAGE.
+# sztp_say MESSAGE, sztp_die MESSAGE, sztp_track NAME PID (stopped at exit);
+# and those of tests/lib/common.sh (t_ok, t_fail, t_summary, ...).
 
 SZTP_ROOT=${SZTP_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 SZTP_TIMEOUT=${SZTP_TIMEOUT:-300}
@@ -86,11 +89,15 @@ SZTP_KEEP=${SZTP_KEEP:-0}
 SZTP_QUIET=${SZTP_QUIET:-0}
 SZTP_LINK=${SZTP_LINK:-tap}
 PYTHON=${PYTHON:-python3}
+# shellcheck disable=SC2034 # read by tests/lib/common.sh at exit
+[ "$SZTP_KEEP" = 1 ] && KEEP_TMP=1
+
+. "$SZTP_ROOT/tests/lib/common.sh"
+. "$SZTP_ROOT/tests/lib/net.sh"
 
 SZTP_NS=""
 SZTP_NS_CLIENT=""
 SZTP_TMP=""
-SZTP_PIDS=""            # "name:pid" words, killed in reverse order
 SZTP_QEMU_PID=""
 SZTP_TAIL_PID=""
 SZTP_BOOT_RESULT=""
@@ -111,80 +118,28 @@ sztp_now() { date +%s.%N 2>/dev/null | sed 's/\.N$//; s/\(\.[0-9][0-9]\)[0-9]*$/
 
 # sztp_hex_uris URI...: the RFC 8572 section 8 list (per URI: 2-byte big-endian
 # length, then the bytes), as colon-separated hex for dnsmasq.
-sztp_hex_uris() {
-	out=""
-	for u in "$@"; do
-		n=$(printf '%s' "$u" | wc -c)
-		[ "$n" -le 65535 ] || sztp_die "URI too long: $u"
-		h=$(printf '%s' "$u" | od -An -v -tx1 | tr -s ' \n' '::' | sed 's/^://; s/:$//')
-		out="$out${out:+:}$(printf '%02x:%02x' $((n >> 8)) $((n & 255))):$h"
-	done
-	printf '%s\n' "$out"
-}
+sztp_hex_uris() { net_uri_hex "$@" || sztp_die "cannot encode $*"; }
 
 # sztp_console: the console log without carriage returns.
 sztp_console() { tr -d '\r' <"$SZTP_TMP/console.log" 2>/dev/null; }
 
-sztp_track() { SZTP_PIDS="$SZTP_PIDS $1:$2"; }
+# sztp_track NAME PID: PID is stopped at exit (NAME is for the reader).
+sztp_track() { t_track "$2"; }
 
-# sztp_stop PID: TERM, wait up to 3 s, then KILL. Only our own PIDs get here.
-sztp_stop() {
-	kill -0 "$1" 2>/dev/null || return 0
-	kill -TERM "$1" 2>/dev/null || return 0
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 30 ]; do
-		sleep 0.1
-		i=$((i + 1))
+# sztp_cleanup: everything sztp_setup and sztp_boot started, stopped by PID
+# (QEMU first), the namespaces deleted, the logs copied to SZTP_OUT and the
+# temporary directory removed (SZTP_KEEP=1 keeps it). The EXIT trap.
+sztp_cleanup() { t_cleanup; }
+
+# sztp_save_logs: at exit, before the temporary directory goes.
+sztp_save_logs() {
+	[ -n "${SZTP_OUT:-}" ] && [ -n "$SZTP_TMP" ] && [ -d "$SZTP_TMP" ] || return 0
+	mkdir -p "$SZTP_OUT" 2>/dev/null || return 0
+	for f in console.log server.log record.jsonl dnsmasq.log \
+		swtpm.log swtpm-setup.log qemu.log; do
+		[ -f "$SZTP_TMP/$f" ] && cp "$SZTP_TMP/$f" "$SZTP_OUT/"
 	done
-	kill -KILL "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-}
-
-sztp_cleanup() {
-	rc=$?
-	trap - EXIT
-	trap '' INT TERM HUP    # a second Ctrl-C must not cut the clean-up short
-	[ -n "$SZTP_TAIL_PID" ] && sztp_stop "$SZTP_TAIL_PID"
-	[ -n "$SZTP_QEMU_PID" ] && sztp_stop "$SZTP_QEMU_PID"
-	pids=""
-	for p in $SZTP_PIDS; do pids="$p $pids"; done
-	for p in $pids; do sztp_stop "${p#*:}"; done
-	SZTP_PIDS=""
-	if [ -n "$SZTP_NS_CLIENT" ]; then
-		ip netns del "$SZTP_NS_CLIENT" 2>/dev/null || true
-		SZTP_NS_CLIENT=""
-	fi
-	if [ -n "$SZTP_NS" ]; then
-		ip netns del "$SZTP_NS" 2>/dev/null || true
-		SZTP_NS=""
-	fi
-	if [ -n "$SZTP_TMP" ] && [ -d "$SZTP_TMP" ]; then
-		if [ -n "${SZTP_OUT:-}" ]; then
-			mkdir -p "$SZTP_OUT" 2>/dev/null &&
-				for f in console.log server.log record.jsonl dnsmasq.log \
-					swtpm.log swtpm-setup.log qemu.log; do
-					[ -f "$SZTP_TMP/$f" ] && cp "$SZTP_TMP/$f" "$SZTP_OUT/"
-				done
-		fi
-		if [ "$SZTP_KEEP" = 1 ]; then
-			sztp_say "kept $SZTP_TMP"
-		else
-			rm -rf "$SZTP_TMP"
-		fi
-		SZTP_TMP=""
-	fi
-	return $rc
-}
-
-# sztp_wait_file FILE SECONDS PID: wait until FILE exists while PID lives.
-sztp_wait_file() {
-	i=0
-	while [ ! -e "$1" ]; do
-		kill -0 "$3" 2>/dev/null || return 1
-		[ $i -ge $(($2 * 10)) ] && return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
+	return 0
 }
 
 sztp_check_prereqs() {
@@ -210,28 +165,21 @@ sztp_check_prereqs() {
 # ---------------------------------------------------------------- pieces
 
 sztp_net_up() {
-	SZTP_NS=sztp-$$
-	ip netns add "$SZTP_NS" || { SZTP_NS=""; sztp_die "ip netns add failed"; }
-	nsx() { ip netns exec "$SZTP_NS" "$@"; }
-	nsx ip link set lo up
+	net_ns SZTP_NS sztp || sztp_die "ip netns add failed"
 	if [ "$SZTP_LINK" = veth ]; then
 		# Host-side self-test: the "guest" is a second namespace on a veth.
-		SZTP_NS_CLIENT=$SZTP_NS-c
-		ip netns add "$SZTP_NS_CLIENT" ||
-			{ SZTP_NS_CLIENT=""; sztp_die "ip netns add failed"; }
-		ip netns exec "$SZTP_NS_CLIENT" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
-			net.ipv6.conf.all.accept_dad=0 >/dev/null 2>&1 || true
-		ip netns exec "$SZTP_NS_CLIENT" ip link set lo up
-		ip link add tap0 netns "$SZTP_NS" type veth peer name eth0 \
-			netns "$SZTP_NS_CLIENT" || sztp_die "cannot create the veth pair"
-		ip netns exec "$SZTP_NS_CLIENT" ip link set eth0 address "$SZTP_MAC" up
+		net_ns SZTP_NS_CLIENT sztp-c || sztp_die "ip netns add failed"
+		net_no_dad "$SZTP_NS_CLIENT" >/dev/null 2>&1 || true
+		net_veth "$SZTP_NS" tap0 "$SZTP_NS_CLIENT" eth0 ||
+			sztp_die "cannot create the veth pair"
+		ip -n "$SZTP_NS_CLIENT" link set eth0 address "$SZTP_MAC" up
 	else
-		nsx ip tuntap add dev tap0 mode tap || sztp_die "cannot create tap0"
+		ip -n "$SZTP_NS" tuntap add dev tap0 mode tap || sztp_die "cannot create tap0"
 	fi
-	nsx ip addr add "$SZTP_HOST4/24" dev tap0
-	# nodad: the address is usable at once, before the guest brings up the link.
-	nsx ip addr add "$SZTP_HOST6/64" dev tap0 nodad
-	nsx ip link set tap0 up
+	# IPv6 without DAD: the address is usable at once, before the guest
+	# brings up the link.
+	net_up "$SZTP_NS" tap0 "$SZTP_HOST4/24" "$SZTP_HOST6/64" ||
+		sztp_die "cannot address tap0"
 }
 
 sztp_dnsmasq_up() {
@@ -241,13 +189,9 @@ sztp_dnsmasq_up() {
 	o136=$SZTP_OPT136
 	# shellcheck disable=SC2086
 	[ -n "$o136" ] || o136=$(sztp_hex_uris $SZTP_URI)
-	# --no-ping: nothing else is on the link, and dnsmasq's ping-before-offer
-	# check would cost every boot about 3 s.
-	set -- --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
-		--interface=tap0 --bind-interfaces --except-interface=lo \
-		--pid-file="$SZTP_TMP/dnsmasq.pid" --leasefile-ro \
-		--log-facility="$SZTP_TMP/dnsmasq.log" --log-dhcp --log-queries \
-		--dhcp-authoritative --no-ping \
+	# net_dnsmasq does not ping before an offer: nothing else is on the
+	# link, and the check would cost every boot about 3 s.
+	set -- --interface=tap0 \
 		--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
 		--dhcp-option=option:router,$SZTP_HOST4 \
 		--dhcp-option=option:dns-server,$SZTP_HOST4 \
@@ -262,14 +206,9 @@ sztp_dnsmasq_up() {
 		[ "$o136" = none ] || set -- "$@" --dhcp-option=option6:136,"$o136"
 	fi
 	# shellcheck disable=SC2086
-	ip netns exec "$SZTP_NS" dnsmasq "$@" $SZTP_DNSMASQ_ARGS \
-		>"$SZTP_TMP/dnsmasq.out" 2>&1 &
-	pid=$!
-	sztp_track dnsmasq $pid
-	sztp_wait_file "$SZTP_TMP/dnsmasq.pid" 10 $pid ||
-		{ cat "$SZTP_TMP/dnsmasq.out" "$SZTP_TMP/dnsmasq.log" >&2 2>/dev/null
-		  sztp_die "dnsmasq did not start"; }
-	sztp_say "dnsmasq up (pid $pid), option 143 = $o143"
+	net_dnsmasq "$SZTP_NS" "$SZTP_TMP" "$@" $SZTP_DNSMASQ_ARGS ||
+		{ cat "$SZTP_TMP/dnsmasq.log" >&2; sztp_die "dnsmasq did not start"; }
+	sztp_say "dnsmasq up (pid $NET_DNSMASQ_PID), option 143 = $o143"
 }
 
 sztp_server_up() {
@@ -283,7 +222,7 @@ sztp_server_up() {
 		"$@" $SZTP_SERVER_ARGS >"$SZTP_TMP/server.log" 2>&1 &
 	pid=$!
 	sztp_track server $pid
-	sztp_wait_file "$SZTP_TMP/server.ready" 15 $pid ||
+	t_wait 15 $pid test -e "$SZTP_TMP/server.ready" ||
 		{ cat "$SZTP_TMP/server.log" >&2; sztp_die "bootstrap server did not start"; }
 	: >>"$SZTP_TMP/record.jsonl"
 	sztp_say "bootstrap server up on https://$SZTP_HOST4:$SZTP_SERVER_PORT (pid $pid)"
@@ -324,9 +263,14 @@ EOF
 		>"$SZTP_TMP/swtpm.out" 2>&1 &
 	pid=$!
 	sztp_track swtpm $pid
-	sztp_wait_file "$t/swtpm.sock" 10 $pid ||
+	t_wait 10 $pid test -e "$t/swtpm.sock" ||
 		{ cat "$SZTP_TMP/swtpm.out" >&2; sztp_die "swtpm did not start"; }
 	sztp_say "swtpm up (pid $pid)"
+}
+
+# sztp_listening PORT: something listens on TCP PORT in the test namespace.
+sztp_listening() {
+	ip netns exec "$SZTP_NS" ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
 }
 
 # sztp_tpm_enroll DIR: the factory step. A throw-away swtpm on the same state,
@@ -343,17 +287,12 @@ sztp_tpm_enroll() {
 		--log file="$SZTP_TMP/swtpm-enroll.log",level=1 &
 	pid=$!
 	sztp_track swtpm-enroll $pid
-	i=0
-	while ! ip netns exec "$SZTP_NS" ss -Hltn 'sport = :2321' 2>/dev/null | grep -q . &&
-		[ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	t_wait 5 $pid sztp_listening 2321 || true
 	ip netns exec "$SZTP_NS" env TPM2TOOLS_TCTI=swtpm:host=127.0.0.1,port=2321 \
 		sh "$SZTP_ROOT/keys/enroll-tpm.sh" --pki "$SZTP_PKI" --alg "$SZTP_TPM_ENROLL" \
 		--out "$1/enrolled" >"$SZTP_TMP/enroll.log" 2>&1 ||
 		{ cat "$SZTP_TMP/enroll.log" >&2; sztp_die "TPM enrollment failed"; }
-	sztp_stop $pid
+	t_stop $pid
 	sztp_say "swtpm enrolled: $SZTP_TPM_ENROLL IDevID + IAK ($(cat "$SZTP_PKI/device/serial.txt"))"
 }
 
@@ -383,18 +322,13 @@ sztp_accel() {
 		-kernel "$SZTP_KERNEL" -append "console=ttyS0 panic=-1" \
 		</dev/null >/dev/null 2>&1 &
 	ppid=$!
-	i=0
-	while [ $i -lt 50 ] && kill -0 $ppid 2>/dev/null &&
-		! grep -q 'Linux version' "$probe"; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	t_wait 5 $ppid grep -q 'Linux version' "$probe" || true
 	if grep -q 'Linux version' "$probe"; then
 		a="-accel kvm -accel tcg"
 	else
 		a="-accel tcg"
 	fi
-	sztp_stop $ppid
+	t_stop $ppid
 	mkdir -p "${cache%/*}" && printf '%s\n%s\n' "$bootid" "$a" >"$cache"
 	sztp_say "accelerator probe: $a"
 	echo "$a"
@@ -402,17 +336,14 @@ sztp_accel() {
 
 # ---------------------------------------------------------------- public
 
-# sztp_setup NAME: everything but QEMU. Installs the cleanup trap.
+# sztp_setup NAME: everything but QEMU.
 sztp_setup() {
 	SZTP_NAME=$1
 	SZTP_OUT=${SZTP_OUT:-$SZTP_ROOT/build/qemu/$SZTP_NAME}
 	sztp_check_prereqs
-	trap sztp_cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	trap 'exit 129' HUP
-	SZTP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sztp-$SZTP_NAME.XXXXXX") ||
-		sztp_die "mktemp failed"
+	t_tmpdir "sztp-$SZTP_NAME"
+	SZTP_TMP=$T_TMP
+	t_at_exit sztp_save_logs
 	rm -rf "$SZTP_OUT"
 	sztp_net_up
 	sztp_dnsmasq_up
@@ -454,39 +385,30 @@ sztp_boot() {
 	ip netns exec "$SZTP_NS" qemu-system-x86_64 "$@" $SZTP_QEMU_ARGS \
 		</dev/null >"$SZTP_TMP/qemu.log" 2>&1 &
 	SZTP_QEMU_PID=$!
+	t_track "$SZTP_QEMU_PID"
 	if [ $live = 1 ]; then
 		# tail ends by itself once QEMU has exited (--pid).
 		tail -n +1 -f --pid="$SZTP_QEMU_PID" "$SZTP_TMP/console.log" &
 		SZTP_TAIL_PID=$!
+		t_track "$SZTP_TAIL_PID"
 	fi
 	# No command substitution in this loop: a Ctrl-C that lands in a subshell
 	# would run the INT trap there instead of here.
-	ticks=$((SZTP_TIMEOUT * 5))
 	SZTP_BOOT_RESULT=timeout
-	while [ $ticks -gt 0 ]; do
-		if ! kill -0 "$SZTP_QEMU_PID" 2>/dev/null; then
-			SZTP_BOOT_RESULT=poweroff
-			break
-		fi
-		sleep 0.2
-		ticks=$((ticks - 1))
-	done
+	t_wait_gone "$SZTP_TIMEOUT" "$SZTP_QEMU_PID" && SZTP_BOOT_RESULT=poweroff
 	end=$(sztp_now)
 	if [ $SZTP_BOOT_RESULT = poweroff ]; then
 		SZTP_BOOT_STATUS=0
+		t_untrack "$SZTP_QEMU_PID"
 		wait "$SZTP_QEMU_PID" || SZTP_BOOT_STATUS=$?
 	else
-		sztp_stop "$SZTP_QEMU_PID"
+		t_stop "$SZTP_QEMU_PID"
 		SZTP_BOOT_STATUS=124
 	fi
 	SZTP_QEMU_PID=""
 	if [ -n "$SZTP_TAIL_PID" ]; then
-		i=0
-		while kill -0 "$SZTP_TAIL_PID" 2>/dev/null && [ $i -lt 30 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		sztp_stop "$SZTP_TAIL_PID"
+		t_wait_gone 3 "$SZTP_TAIL_PID" || true
+		t_stop "$SZTP_TAIL_PID"
 		SZTP_TAIL_PID=""
 	fi
 	SZTP_BOOT_TIME=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')

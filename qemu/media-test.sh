@@ -27,12 +27,12 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PKI=${SZTP_PKI:-$ROOT/build/pki}
 SERIAL=SZTP-DEMO-0001
-T=$(mktemp -d /tmp/sztp-media.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fail_setup() { echo "FAIL setup: $*"; echo "0 passed, 1 failed"; exit 1; }
+. "$ROOT/tests/lib/common.sh"
+t_tmpdir sztp-media
+T=$T_TMP
 
 [ -f "$PKI/device/serial.txt" ] || sh "$ROOT/keys/mkpki.sh" "$PKI" >/dev/null 2>&1 ||
-	fail_setup "no test PKI"
+	t_setup_fail "no test PKI"
 
 # 1. the artifacts
 MK="sh $ROOT/keys/mkartifacts.sh"
@@ -42,22 +42,22 @@ echo '{"ietf-sztp-conveyed-info:onboarding-information":{}}' >"$T/ob.json"
 	$MK owner-cert --pki "$PKI" >"$T/stage/sztp/$SERIAL/owner-certificate.cms" &&
 	$MK conveyed --pki "$PKI" --json "$T/ob.json" \
 		>"$T/stage/sztp/$SERIAL/conveyed-information.cms"; } 2>"$T/mk.err" ||
-	fail_setup "mkartifacts: $(tr '\n' ' ' <"$T/mk.err")"
+	t_setup_fail "mkartifacts: $(tr '\n' ' ' <"$T/mk.err")"
 
 # 2. the medium: vfat labelled SZTP, filled with mtools; without mtools an
 # ext4 image (mkfs.ext4 -d needs no mount) labelled SZTP stands in
 IMG=$T/sztp-media.img
 FSTYPE=vfat
 if command -v mcopy >/dev/null 2>&1; then
-	mkfs.vfat -C -n SZTP "$IMG" 4096 >/dev/null || fail_setup "mkfs.vfat failed"
-	MTOOLS_SKIP_CHECK=1 mcopy -s -i "$IMG" "$T/stage/sztp" ::/ || fail_setup "mcopy failed"
+	mkfs.vfat -C -n SZTP "$IMG" 4096 >/dev/null || t_setup_fail "mkfs.vfat failed"
+	MTOOLS_SKIP_CHECK=1 mcopy -s -i "$IMG" "$T/stage/sztp" ::/ || t_setup_fail "mcopy failed"
 elif command -v mkfs.ext4 >/dev/null 2>&1; then
 	echo "note: mcopy (mtools) not installed: using an ext4 medium instead of vfat"
 	FSTYPE=ext4
 	truncate -s 8M "$IMG"
-	mkfs.ext4 -q -L SZTP -d "$T/stage" "$IMG" || fail_setup "mkfs.ext4 -d failed"
+	mkfs.ext4 -q -L SZTP -d "$T/stage" "$IMG" || t_setup_fail "mkfs.ext4 -d failed"
 else
-	fail_setup "neither mcopy (mtools) nor mkfs.ext4 to fill the image"
+	t_setup_fail "neither mcopy (mtools) nor mkfs.ext4 to fill the image"
 fi
 
 # 3. an initramfs with the device identity
@@ -67,7 +67,7 @@ cp "$PKI/device/idevid.pem" "$PKI/device/idevid.key" "$PKI/device/chain.pem" \
 sh "$ROOT/initrd/mkinitrd.sh" --agent "${SZTPBOOT:-$ROOT/build/sztpboot}" \
 	--kernel "$ROOT/build/kernel" --anchors "$PKI/anchors" --modules "$ROOT/initrd/modules.list" \
 	--overlay "$T/overlay" --out "$T/initrd.img" >"$T/mkinitrd.log" 2>&1 ||
-	fail_setup "mkinitrd: $(tail -n 3 "$T/mkinitrd.log" | tr '\n' ' ')"
+	t_setup_fail "mkinitrd: $(tail -n 3 "$T/mkinitrd.log" | tr '\n' ' ')"
 
 cat >"$T/expect" <<EOF2
 media-found	media: vd[a-z]: $FSTYPE file system labelled "SZTP"

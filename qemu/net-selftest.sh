@@ -10,7 +10,7 @@
 #   - curl, validating with the PKI's bootstrap anchor, fetches host-meta from
 #     https://bootstrap.example:8443 (200), and the server records it
 # Ends with "N passed, N failed"; exit 0 only if nothing failed.
-# shellcheck disable=SC2015,SC2034  # "test && ok || fail": ok always succeeds
+# shellcheck disable=SC2015,SC2034  # "test && ok || fail": t_ok always succeeds
 set -eu
 SZTP_LINK=veth
 SZTP_TPM=0
@@ -24,10 +24,6 @@ done
 sztp_setup net-selftest
 cx() { ip netns exec "$SZTP_NS_CLIENT" "$@"; }
 
-passed=0
-failed=0
-ok() { printf 'ok %s\n' "$1"; passed=$((passed + 1)); }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; failed=$((failed + 1)); }
 
 # shellcheck disable=SC2086
 want=$(sztp_hex_uris $SZTP_URI | tr -d ':')
@@ -47,14 +43,14 @@ if [ -f "$SZTP_TMP/lease4" ]; then
 	dns=$(sed -n 's/^dns=//p' "$SZTP_TMP/lease4")
 	opt143=$(sed -n 's/^opt143=//p' "$SZTP_TMP/lease4")
 	case $ip in
-	192.0.2.1[0-4][0-9] | 192.0.2.150) ok dhcp4-lease ;;
-	*) fail dhcp4-lease "address $ip outside 192.0.2.100-150" ;;
+	192.0.2.1[0-4][0-9] | 192.0.2.150) t_ok dhcp4-lease ;;
+	*) t_fail dhcp4-lease "address $ip outside 192.0.2.100-150" ;;
 	esac
-	[ "$dns" = 192.0.2.1 ] && ok dhcp4-dns || fail dhcp4-dns "dns server '$dns'"
-	[ "$opt143" = "$want" ] && ok dhcp4-option-143 ||
-		fail dhcp4-option-143 "got '$opt143', want '$want'"
+	[ "$dns" = 192.0.2.1 ] && t_ok dhcp4-dns || t_fail dhcp4-dns "dns server '$dns'"
+	[ "$opt143" = "$want" ] && t_ok dhcp4-option-143 ||
+		t_fail dhcp4-option-143 "got '$opt143', want '$want'"
 else
-	fail dhcp4-lease "no lease: $(tail -n 3 "$SZTP_TMP/udhcpc.log" | tr '\n' ' ')"
+	t_fail dhcp4-lease "no lease: $(tail -n 3 "$SZTP_TMP/udhcpc.log" | tr '\n' ' ')"
 fi
 
 # --- DHCPv6
@@ -62,20 +58,20 @@ if [ "$SZTP_DHCP6" = 1 ]; then
 	cx "$PYTHON" "$SZTP_ROOT/qemu/dhcp6-probe.py" eth0 "$SZTP_MAC" \
 		>"$SZTP_TMP/dhcp6.out" 2>&1 || true
 	got=$(sed -n 's/^option 136 //p' "$SZTP_TMP/dhcp6.out")
-	[ "$got" = "$want" ] && ok dhcp6-option-136 ||
-		fail dhcp6-option-136 "got '$got', want '$want' ($(head -c 200 "$SZTP_TMP/dhcp6.out"))"
+	[ "$got" = "$want" ] && t_ok dhcp6-option-136 ||
+		t_fail dhcp6-option-136 "got '$got', want '$want' ($(head -c 200 "$SZTP_TMP/dhcp6.out"))"
 	dns6=$(sed -n 's/^option 23 //p' "$SZTP_TMP/dhcp6.out")
-	[ "$dns6" = 20010db8000100000000000000000001 ] && ok dhcp6-dns ||
-		fail dhcp6-dns "option 23 '$dns6'"
+	[ "$dns6" = 20010db8000100000000000000000001 ] && t_ok dhcp6-dns ||
+		t_fail dhcp6-dns "option 23 '$dns6'"
 fi
 
 # --- DNS
 a=$(cx busybox nslookup -type=a bootstrap.example 192.0.2.1 2>&1 || true)
-echo "$a" | grep -q 'Address: 192\.0\.2\.1$' && ok dns-a ||
-	fail dns-a "$(echo "$a" | tr '\n' ' ')"
+echo "$a" | grep -q 'Address: 192\.0\.2\.1$' && t_ok dns-a ||
+	t_fail dns-a "$(echo "$a" | tr '\n' ' ')"
 aaaa=$(cx busybox nslookup -type=aaaa bootstrap.example 192.0.2.1 2>&1 || true)
-echo "$aaaa" | grep -q 'Address: 2001:db8:1::1$' && ok dns-aaaa ||
-	fail dns-aaaa "$(echo "$aaaa" | tr '\n' ' ')"
+echo "$aaaa" | grep -q 'Address: 2001:db8:1::1$' && t_ok dns-aaaa ||
+	t_fail dns-aaaa "$(echo "$aaaa" | tr '\n' ' ')"
 
 # --- HTTPS
 code=$(cx curl -sS -o "$SZTP_TMP/host-meta" -w '%{http_code}' --max-time 10 \
@@ -83,16 +79,15 @@ code=$(cx curl -sS -o "$SZTP_TMP/host-meta" -w '%{http_code}' --max-time 10 \
 	--resolve "bootstrap.example:$SZTP_SERVER_PORT:192.0.2.1" \
 	"https://bootstrap.example:$SZTP_SERVER_PORT/.well-known/host-meta" 2>&1 || true)
 if [ "$code" = 200 ] && grep -q "rel='restconf' href='/restconf'" "$SZTP_TMP/host-meta"; then
-	ok https-host-meta
+	t_ok https-host-meta
 else
-	fail https-host-meta "curl said '$code'"
+	t_fail https-host-meta "curl said '$code'"
 fi
 if grep -q -E '"client": "192\.0\.2\.1[0-5][0-9]", "event": "request", "method": "GET", "path": "/\.well-known/host-meta", "status": 200' \
 	"$SZTP_TMP/record.jsonl"; then
-	ok server-record
+	t_ok server-record
 else
-	fail server-record "$(cat "$SZTP_TMP/record.jsonl")"
+	t_fail server-record "$(cat "$SZTP_TMP/record.jsonl")"
 fi
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+t_summary

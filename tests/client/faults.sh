@@ -153,4 +153,4 @@ expect timeout_bounds_loop 1 has "gave up after 2 s \(sztp.timeout\)" \
 run_case keep_alive_one_connection 0 "\"devices\": {\"*\": {\"reporting_level\": \"verbose\", \"onboarding\": {}}}" \
 	"$trusted --max-rounds 1 --verbose" times 1 'https: connected to 127.0.0.1' count s1 progress 4
 
-finish
+t_summary

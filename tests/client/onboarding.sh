@@ -95,12 +95,12 @@ cd "$tmp" || exit 1
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca2.key \
 	-out ca2.pem -days 30 -subj "/CN=Redirect CA2" \
 	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-	>/dev/null 2>&1 || setup_fail "CA2"
+	>/dev/null 2>&1 || t_setup_fail "CA2"
 printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >s2.ext
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout s2.key -out s2.csr \
 	-subj "/CN=hop server" >/dev/null 2>&1 &&
 openssl x509 -req -in s2.csr -CA ca2.pem -CAkey ca2.key -CAcreateserial -out s2.pem -days 30 \
-	-extfile s2.ext >/dev/null 2>&1 || setup_fail "CA2 server certificate"
+	-extfile s2.ext >/dev/null 2>&1 || t_setup_fail "CA2 server certificate"
 cd "$here" || exit 1
 pa=$p1 pb=$(free_port) pc=$(free_port)
 start_server hopa "$pa" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"redirect\": [{\"address\": \"127.0.0.1\", \"port\": $pb, \"trust_anchor\": \"$tmp/ca2.pem\"}]}}}"
@@ -132,14 +132,8 @@ stop_server hopc
 # ---- IPv6: a server on [::1] (its certificate names no ::1: provisional, signed data)
 if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
 	p6=$(free_port)
-	printf '%s\n' "{\"pki\": \"$pki\", \"bind\": \"::1\", \"devices\": {\"*\": {\"signed\": true, \"onboarding\": {}}}}" >"$tmp/v6.json"
-	python3 "$server" --bind ::1 --port "$p6" --cert "$pki/server/server.pem" --key "$pki/server/server.key" \
-		--client-ca "$pki/manufacturer/ca.pem" --require-client-cert --record "$tmp/v6.jsonl" \
-		--ready "$tmp/v6.ready" --config "$tmp/v6.json" >"$tmp/v6.log" 2>&1 &
-	pid_v6=$!
-	pids="$pids $pid_v6"
-	i=0
-	while [ ! -f "$tmp/v6.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	start_server v6 "$p6" "{\"pki\": \"$pki\", \"bind\": \"::1\", \"devices\": {\"*\": {\"signed\": true, \"onboarding\": {}}}}" \
+		"$pki/server/server.pem" "$pki/server/server.key" ::1
 	client $trusted --no-pivot --max-rounds 1 "https://[::1]:$p6"
 	if [ $rc -eq 0 ] && has "https://\[::1\]:$p6 \(command line\): connect: TLS handshake with ::1: certificate has no iPAddress subjectAltName ::1" &&
 	   has "verified onboarding-information \(signed\)" && has "complete via \[::1\]:$p6"; then
@@ -163,4 +157,4 @@ else
 fi
 stop_server s1
 
-finish
+t_summary

@@ -10,48 +10,48 @@
 # Needs root (loop devices, mount). Prints ok/FAIL lines, ends "N passed, N failed".
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/lib/common.sh"
 SZ=$TOP/build/sztpboot
 IMG=$TOP/build/install
 PKI=$TOP/build/pki
-tmp=$(mktemp -d /tmp/sztp-install.XXXXXX)
-loops="" srvpid="" pass=0 fail=0
+t_tmpdir sztp-install
+tmp=$T_TMP
+loops="" srvpid=""
 
-cleanup() {
-	[ -n "$srvpid" ] && kill "$srvpid" 2>/dev/null
+# at exit, after the server is stopped and before $tmp (which holds the disk
+# images) is removed
+cleanup_loops() {
 	mountpoint -q "$tmp/sysroot" 2>/dev/null && umount "$tmp/sysroot"
 	for l in $loops; do
 		for p in "$l"p*; do [ -b "$p" ] && { umount "$p" 2>/dev/null; rm -f "$p"; }; done
 		losetup -d "$l" 2>/dev/null
 	done
-	rm -rf "$tmp"
+	return 0
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+t_at_exit cleanup_loops
 
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 check() { # NAME COMMAND...: ok when the command succeeds
 	n=$1; shift
-	if "$@" >"$tmp/check.out" 2>&1; then ok "$n"; else bad "$n" "$(tail -n 3 "$tmp/check.out" | tr '\n' ' ')"; fi
+	if "$@" >"$tmp/check.out" 2>&1; then t_ok "$n"; else t_fail "$n" "$(tail -n 3 "$tmp/check.out" | tr '\n' ' ')"; fi
 }
 newloop() { # SIZE: sets $LOOP to a new loop device (recorded in $loops for cleanup)
 	f=$tmp/disk.$(date +%s%N)
 	truncate -s "$1" "$f"
-	LOOP=$(losetup -f --show -P "$f") || { echo "FAIL losetup"; exit 1; }
+	LOOP=$(losetup -f --show -P "$f") || t_setup_fail "losetup failed"
 	loops="$loops $LOOP"
 }
 zero_mib_at() { # DEV OFFSET_MIB: the MiB there is all zeros
 	[ "$(dd if="$1" bs=1M skip="$2" count=1 status=none | tr -d '\0' | wc -c)" -eq 0 ]
 }
 
-[ "$(id -u)" -eq 0 ] || { echo "FAIL install: needs root"; echo "0 passed, 1 failed"; exit 1; }
-[ -x "$SZ" ] || { echo "FAIL install: $SZ missing (make build/sztpboot)"; echo "0 passed, 1 failed"; exit 1; }
+[ "$(id -u)" -eq 0 ] || t_setup_fail "needs root"
+[ -x "$SZ" ] || t_setup_fail "$SZ missing (make build/sztpboot)"
 if [ ! -f "$IMG/os.img.zst.sha256" ] || [ "$TOP/tests/install/mkimage.sh" -nt "$IMG/os.img" ]; then
-	sh "$TOP/tests/install/mkimage.sh" "$IMG" >/dev/null || { echo "FAIL mkimage"; exit 1; }
+	sh "$TOP/tests/install/mkimage.sh" "$IMG" >/dev/null || t_setup_fail "mkimage.sh failed"
 fi
 [ -f "$PKI/server/server.pem" ] || sh "$TOP/keys/mkpki.sh" "$PKI" >/dev/null 2>&1
 (cd "$TOP" && make -s build/install-driver >/dev/null 2>&1) ||
-	{ echo "FAIL driver build (make build/install-driver)"; echo "0 passed, 1 failed"; exit 1; }
+	t_setup_fail "driver build (make build/install-driver)"
 DRV=$TOP/build/install-driver
 export ASAN_OPTIONS=detect_leaks=0
 size=$(stat -c %s "$IMG/os.img")
@@ -61,9 +61,9 @@ for ext in "" .gz .xz .zst; do
 	newloop 80M; d=$LOOP
 	if "$SZ" fetch "file://$IMG/os.img$ext" --sha256 "$(cat "$IMG/os.img$ext.sha256")" \
 		--out "$d" >"$tmp/f.out" 2>&1 && cmp -s -n "$size" "$IMG/os.img" "$d"; then
-		ok "fetch file://os.img$ext onto a loop disk, byte-identical"
+		t_ok "fetch file://os.img$ext onto a loop disk, byte-identical"
 	else
-		bad "fetch file://os.img$ext" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
+		t_fail "fetch file://os.img$ext" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
 	fi
 done
 check "fetch: partition table readable after the write" sfdisk -d "$d"
@@ -72,12 +72,12 @@ check "fetch: partition table readable after the write" sfdisk -d "$d"
 wrong=$(cat "$IMG/os.img.sha256" | sed 's/^./0/;t;s/^/0/' | cut -c1-64)
 [ "$wrong" = "$(cat "$IMG/os.img.zst.sha256")" ] && wrong=$(echo "$wrong" | sed 's/^0/1/')
 if "$SZ" fetch "file://$IMG/os.img.zst" --sha256 "$wrong" --out "$d" >"$tmp/f.out" 2>&1; then
-	bad "hash mismatch" "exit 0"
+	t_fail "hash mismatch" "exit 0"
 elif grep -q "sha-256 of the downloaded image is" "$tmp/f.out" && zero_mib_at "$d" 0 &&
 	zero_mib_at "$d" 79 && zero_mib_at "$d" 63 && ! sfdisk -d "$d" >/dev/null 2>&1; then
-	ok "hash mismatch: refused, partition table and backup GPT wiped"
+	t_ok "hash mismatch: refused, partition table and backup GPT wiped"
 else
-	bad "hash mismatch" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
+	t_fail "hash mismatch" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
 fi
 
 # disk too small: refused before writing a byte
@@ -87,11 +87,11 @@ dd if="$tmp/pattern" of="$small" bs=1M status=none conv=fsync
 for ext in "" .gz .zst; do
 	if "$SZ" fetch "file://$IMG/os.img$ext" --sha256 "$(cat "$IMG/os.img$ext.sha256")" \
 		--out "$small" >"$tmp/f.out" 2>&1; then
-		bad "disk too small ($ext)" "exit 0"
+		t_fail "disk too small ($ext)" "exit 0"
 	elif grep -q "refused before writing" "$tmp/f.out" && cmp -s "$tmp/pattern" "$small"; then
-		ok "disk too small (os.img$ext): refused, not a byte written"
+		t_ok "disk too small (os.img$ext): refused, not a byte written"
 	else
-		bad "disk too small ($ext)" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
+		t_fail "disk too small ($ext)" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
 	fi
 done
 
@@ -101,22 +101,22 @@ if command -v qemu-img >/dev/null; then
 	h=$(sha256sum "$tmp/x.qcow2" | cut -c1-64)
 	if ! "$SZ" fetch "file://$tmp/x.qcow2" --sha256 "$h" --out "$small" >"$tmp/f.out" 2>&1 &&
 		grep -q "qcow2 is not supported" "$tmp/f.out" && cmp -s "$tmp/pattern" "$small"; then
-		ok "qcow2 image refused"
+		t_ok "qcow2 image refused"
 	else
-		bad "qcow2 image refused" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
+		t_fail "qcow2 image refused" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
 	fi
 fi
 
 # ---------------------------------------------------------------- fetch, https://
 start_server() { # extra args
-	[ -n "$srvpid" ] && kill "$srvpid" 2>/dev/null && wait "$srvpid" 2>/dev/null
+	[ -n "$srvpid" ] && t_stop "$srvpid"
 	rm -f "$tmp/port" "$tmp/server.log"
 	python3 "$TOP/tests/install/imgserver.py" --cert "$PKI/server/server.pem" \
 		--key "$PKI/server/server.key" --dir "$IMG" --port-file "$tmp/port" \
 		--log "$tmp/server.log" "$@" 2>"$tmp/server.err" &
 	srvpid=$!
-	i=0
-	while [ ! -f "$tmp/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	t_track $srvpid
+	t_wait 5 $srvpid test -f "$tmp/port" || true
 	port=$(cat "$tmp/port" 2>/dev/null)
 }
 https_fetch() { # NAME FILE EXPECT(ok|fail) DEV
@@ -126,32 +126,32 @@ https_fetch() { # NAME FILE EXPECT(ok|fail) DEV
 newloop 80M; d=$LOOP
 start_server
 if https_fetch plain os.img.zst ok "$d" && cmp -s -n "$size" "$IMG/os.img" "$d"; then
-	ok "fetch https:// zstd image, validated against the CA"
+	t_ok "fetch https:// zstd image, validated against the CA"
 else
-	bad "fetch https://" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
+	t_fail "fetch https://" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
 fi
 cut=$(( $(stat -c %s "$IMG/os.img.gz") / 2 ))
 start_server --cut-once "$cut"
 dd if=/dev/zero of="$d" bs=1M count=80 status=none
 if https_fetch cut os.img.gz ok "$d" && cmp -s -n "$size" "$IMG/os.img" "$d" &&
 	grep -q "range=$cut- -> 206" "$tmp/server.log" && grep -q "1 resume(s)" "$tmp/f.out"; then
-	ok "connection cut mid-image: resumed with Range: bytes=$cut-, byte-identical"
+	t_ok "connection cut mid-image: resumed with Range: bytes=$cut-, byte-identical"
 else
-	bad "connection cut, Range resume" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ') / $(tr '\n' ' ' < "$tmp/server.log")"
+	t_fail "connection cut, Range resume" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ') / $(tr '\n' ' ' < "$tmp/server.log")"
 fi
 start_server --cut-once "$cut" --ignore-range
 dd if=/dev/zero of="$d" bs=1M count=80 status=none
 if https_fetch cut2 os.img.gz ok "$d" && cmp -s -n "$size" "$IMG/os.img" "$d" &&
 	grep -q "range=$cut- -> 200" "$tmp/server.log"; then
-	ok "connection cut, server ignores Range: resumed by skipping, byte-identical"
+	t_ok "connection cut, server ignores Range: resumed by skipping, byte-identical"
 else
-	bad "server ignores Range" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
+	t_fail "server ignores Range" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
 fi
 start_server --status-once 503
 if https_fetch s503 os.img.xz ok "$d" && grep -q -- "-> 503" "$tmp/server.log"; then
-	ok "HTTP 503 is retried"
+	t_ok "HTTP 503 is retried"
 else
-	bad "HTTP 503 retried" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
+	t_fail "HTTP 503 retried" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
 fi
 start_server
 dd if="$tmp/pattern" of="$small" bs=1M status=none conv=fsync
@@ -159,18 +159,18 @@ if ! "$SZ" fetch "https://127.0.0.1:$port/missing.img" --sha256 "$(cat "$IMG/os.
 	--ca "$PKI/server/ca.pem" --out "$small" >"$tmp/f.out" 2>&1 &&
 	grep -q "HTTP 404" "$tmp/f.out" && [ "$(grep -c missing "$tmp/server.log")" -eq 1 ] &&
 	cmp -s "$tmp/pattern" "$small"; then
-	ok "HTTP 404: not retried, disk untouched"
+	t_ok "HTTP 404: not retried, disk untouched"
 else
-	bad "HTTP 404" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
+	t_fail "HTTP 404" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
 fi
 if ! "$SZ" fetch "https://127.0.0.1:$port/os.img" --sha256 "$(cat "$IMG/os.img.sha256")" \
 	--ca "$PKI/masa/ca.pem" --out "$tmp/out.img" >"$tmp/f.out" 2>&1 &&
 	grep -qi "trust\|certificate" "$tmp/f.out"; then
-	ok "fetch refuses a server its --ca does not validate"
+	t_ok "fetch refuses a server its --ca does not validate"
 else
-	bad "fetch --ca validation" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
+	t_fail "fetch --ca validation" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
 fi
-kill "$srvpid" 2>/dev/null; wait "$srvpid" 2>/dev/null; srvpid=""
+t_stop "$srvpid"; srvpid=""
 
 # ---------------------------------------------------------------- onboarding steps
 mkdir -p "$tmp/sysroot" "$tmp/run" "$tmp/cfg1/etc/sztp-demo" "$tmp/cfg2/etc"
@@ -207,9 +207,9 @@ conveyed --uri "file://$IMG/os.img.zst" --sha256 "$(cat "$IMG/os.img.zst.sha256"
 	--config "$tmp/cfg1.tar" --post "$tmp/post-warn.sh"
 want="boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-warning bootstrap-complete "
 if onboard "$d" && [ "$(progress_seq)" = "$want" ]; then
-	ok "onboard onto a blank disk: image, pre-script, merge configuration, post-script warning"
+	t_ok "onboard onto a blank disk: image, pre-script, merge configuration, post-script warning"
 else
-	bad "onboard blank disk" "$(progress_seq) / $(tail -n 3 "$tmp/ob.err" | tr '\n' ' ')"
+	t_fail "onboard blank disk" "$(progress_seq) / $(tail -n 3 "$tmp/ob.err" | tr '\n' ' ')"
 fi
 check_root1() {
 	grep -q 'VERSION_ID=1.0' "$tmp/mount.out" &&
@@ -228,9 +228,9 @@ conveyed --uri "file://$IMG/os.img.zst" --sha256 "$(cat "$IMG/os.img.zst.sha256"
 want="boot-image-initiated boot-image-complete config-initiated config-complete bootstrap-complete "
 if onboard "$d" && [ "$(progress_seq)" = "$want" ] && grep -q "already installed" "$tmp/ob.out" &&
 	! grep -q "image: downloading" "$tmp/ob.err"; then
-	ok "same os-name/os-version: configuration only (no download)"
+	t_ok "same os-name/os-version: configuration only (no download)"
 else
-	bad "configuration-only path" "$(progress_seq) / $(tail -n 3 "$tmp/ob.err" | tr '\n' ' ')"
+	t_fail "configuration-only path" "$(progress_seq) / $(tail -n 3 "$tmp/ob.err" | tr '\n' ' ')"
 fi
 check_root2() {
 	[ "$(cat "$tmp/sysroot/etc/motd")" = "motd 2" ] && [ ! -e "$tmp/sysroot/etc/sztp-demo/message" ] &&
@@ -244,9 +244,9 @@ conveyed --uri "file://$IMG/os.img.gz" --sha256 "$(cat "$IMG/os.img.gz.sha256")"
 	--os-name "SZTP Demo OS" --os-version 9.9
 want="boot-image-initiated boot-image-mismatch boot-image-complete bootstrap-complete "
 if onboard "$d" && [ "$(progress_seq)" = "$want" ]; then
-	ok "different os-version: image written again"
+	t_ok "different os-version: image written again"
 else
-	bad "os-version mismatch" "$(progress_seq) / $(tail -n 3 "$tmp/ob.err" | tr '\n' ' ')"
+	t_fail "os-version mismatch" "$(progress_seq) / $(tail -n 3 "$tmp/ob.err" | tr '\n' ' ')"
 fi
 check "rewritten image has no configuration" in_root "$d" test ! -e "$tmp/sysroot/var/lib/sztp/config.manifest"
 
@@ -256,9 +256,9 @@ conveyed --uri "file://$IMG/os.img.zst" --sha256 "$(cat "$IMG/os.img.zst.sha256"
 	--config "$tmp/cfg1.tar"
 want="boot-image-initiated boot-image-complete pre-script-initiated pre-script-error "
 if ! onboard "$d" && [ "$(progress_seq)" = "$want" ] && grep -q "status 3 (error)" "$tmp/ob.out"; then
-	ok "pre-script exit 3: pre-script-error, onboarding abandoned"
+	t_ok "pre-script exit 3: pre-script-error, onboarding abandoned"
 else
-	bad "pre-script error" "$(progress_seq) / $(tail -n 3 "$tmp/ob.err" | tr '\n' ' ')"
+	t_fail "pre-script error" "$(progress_seq) / $(tail -n 3 "$tmp/ob.err" | tr '\n' ' ')"
 fi
 check "pre-script error: configuration not applied" in_root "$d" test ! -e "$tmp/sysroot/etc/sztp-demo/message"
 
@@ -271,18 +271,17 @@ for kind in traversal abs symlink-escape device fifo setuid hardlink through-lin
 		--os-name "SZTP Demo OS" --os-version 1.0 --handling merge --config "$tmp/bad.tar"
 	if ! onboard "$d" && [ "$(progress_seq)" = "boot-image-initiated boot-image-complete config-initiated config-error " ] &&
 		in_root "$d" snap "$tmp/after" && cmp -s "$tmp/before" "$tmp/after"; then
-		ok "configuration with $kind refused, nothing applied ($(sed -n 's/^progress: config-error //p' "$tmp/ob.out" | cut -c1-80))"
+		t_ok "configuration with $kind refused, nothing applied ($(sed -n 's/^progress: config-error //p' "$tmp/ob.out" | cut -c1-80))"
 	else
-		bad "configuration with $kind" "$(progress_seq) / $(sed -n 's/^progress: config-error //p' "$tmp/ob.out")"
+		t_fail "configuration with $kind" "$(progress_seq) / $(sed -n 's/^progress: config-error //p' "$tmp/ob.out")"
 	fi
 done
 
 # the pivot decision for this root: its modules index matches build/kernel
 kver=$(cat "$TOP/build/kernel/version" 2>/dev/null)
 if [ -n "$kver" ]; then
-	in_root "$d" test -d "$tmp/sysroot/lib/modules/$kver" && ok "image carries lib/modules/$kver (switch_root possible)" ||
-		bad "image modules" "no lib/modules/$kver"
+	in_root "$d" test -d "$tmp/sysroot/lib/modules/$kver" && t_ok "image carries lib/modules/$kver (switch_root possible)" ||
+		t_fail "image modules" "no lib/modules/$kver"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+t_summary

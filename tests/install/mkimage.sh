@@ -20,10 +20,10 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 if [ $# -eq 0 ]; then
-	t=$(mktemp -d)
-	trap 'rm -rf "$t"' EXIT
-	p=0 f=0
-	c() { n=$1; shift; if "$@" >/dev/null 2>&1; then echo "ok   $n"; p=$((p + 1)); else echo "FAIL $n"; f=$((f + 1)); fi; }
+	. "$TOP/tests/lib/common.sh"
+	t_tmpdir sztp-mkimage
+	t=$T_TMP
+	c() { n=$1; shift; if "$@" >/dev/null 2>&1; then t_ok "$n"; else t_fail "$n"; fi; }
 	c "mkimage builds the image" sh "$0" "$t/o" --version 7.7
 	c "GPT with the DPS x86-64 root type" sh -c "sfdisk -d '$t/o/os.img' | grep -qi 'type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709'"
 	c "ext4 root is clean and has os-release 7.7" sh -c "dd if='$t/o/os.img' of='$t/fs' bs=512 skip=2048 status=none &&
@@ -33,8 +33,7 @@ if [ $# -eq 0 ]; then
 		xz -dc os.img.xz | cmp - os.img && zstd -qdc os.img.zst | cmp - os.img"
 	c "sha256 files match" sh -c "cd '$t/o' && for x in os.img os.img.gz os.img.xz os.img.zst; do
 		[ \"\$(sha256sum \$x | cut -c1-64)\" = \"\$(cat \$x.sha256)\" ] || exit 1; done"
-	echo "$p passed, $f failed"
-	[ $f -eq 0 ]
+	t_summary
 	exit
 fi
 out=$1

@@ -15,22 +15,24 @@
 . "$(dirname "$0")/../client/lib.inc"
 IMG=$top/build/install
 
-[ "$(id -u)" -eq 0 ] || setup_fail "needs root (loop devices, mount)"
+[ "$(id -u)" -eq 0 ] || t_setup_fail "needs root (loop devices, mount)"
 if [ ! -f "$IMG/os.img.zst.sha256" ] || [ "$top/tests/install/mkimage.sh" -nt "$IMG/os.img" ]; then
-	sh "$top/tests/install/mkimage.sh" "$IMG" >/dev/null || setup_fail "mkimage.sh failed"
+	sh "$top/tests/install/mkimage.sh" "$IMG" >/dev/null || t_setup_fail "mkimage.sh failed"
 fi
 loop=""
+# at exit, after the servers are stopped and before $tmp (which holds the
+# disk image) is removed
 cleanup_loop() {
 	mountpoint -q "$tmp/sysroot" 2>/dev/null && umount "$tmp/sysroot"
 	if [ -n "$loop" ]; then
 		for p in "$loop"p*; do [ -b "$p" ] && umount "$p" 2>/dev/null; done
 		losetup -d "$loop" 2>/dev/null
 	fi
-	cleanup
+	return 0
 }
-trap cleanup_loop EXIT
+t_at_exit cleanup_loop
 truncate -s 96M "$tmp/disk.img"
-loop=$(losetup -f --show -P "$tmp/disk.img") || setup_fail "losetup failed"
+loop=$(losetup -f --show -P "$tmp/disk.img") || t_setup_fail "losetup failed"
 mkdir -p "$tmp/sysroot" "$tmp/run" "$tmp/cfg/etc/sztp-demo"
 
 p1=$(free_port)
@@ -115,4 +117,4 @@ else
 	bad "bad image" "rc=$rc progress=$(progress s1)"
 fi
 stop_server s1
-finish
+t_summary

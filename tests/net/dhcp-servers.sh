@@ -19,48 +19,23 @@
 set -u
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/lib/common.sh"
+. "$TOP/tests/lib/net.sh"
 AGENT=${SZTPBOOT:-$TOP/build/sztpboot}
 DOC=${SZTP_DOC:-$TOP/docs/network.md}
-ID=$$
-SRV=sztp-dsrv-srv-$ID
-CLI=sztp-dsrv-cli-$ID
-VS=ds$ID
-VC=dc$ID
-T=$(mktemp -d /tmp/sztp-dhcp-servers.XXXXXX)
-PIDS=""
-PASSED=0
-FAILED=0
+VS=ds$$
+VC=dc$$
+t_tmpdir sztp-dhcp-servers
+T=$T_TMP
 
 # what every snippet sends (docs/network.md says so)
 U1=https://bootstrap.example:8443
 U2='https://[2001:db8:1::1]:8443'
 
-ok() { echo "ok $1"; PASSED=$((PASSED + 1)); }
 fail() {
-	echo "FAIL $1: $2"
-	FAILED=$((FAILED + 1))
-	for f in "$T/out" "$T/err" "$T/server.log"; do
-		[ -s "$f" ] && sed "s|^|    $(basename "$f"): |" "$f" | tail -n 20
-	done
-	return 0
+	t_fail "$1" "$2"
+	t_tail 20 "$T/out" "$T/err" "$T/server.log"
 }
-
-stop_all() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	PIDS=""
-}
-
-cleanup() {
-	stop_all
-	ip netns del "$CLI" 2>/dev/null
-	ip netns del "$SRV" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 # snippet NAME: the lines between the markers, indentation removed, with the
 # placeholder interface replaced
@@ -76,16 +51,8 @@ server_up() {
 	shift
 	: >"$T/server.log"
 	ip netns exec "$SRV" "$@" >>"$T/server.log" 2>&1 &
-	pid=$!
-	PIDS="$PIDS $pid"
-	i=0
-	while [ $i -lt 100 ]; do
-		grep -q -- "$ready" "$T/server.log" && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
+	t_track $!
+	t_wait 10 $! grep -q -- "$ready" "$T/server.log"
 }
 
 # discover ARGS...: the agent in the client namespace; sets RC
@@ -104,34 +71,23 @@ check() {
 need() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
 
 # ------------------------------------------------------------------ setup
-setup_fail() { echo "FAIL setup: $1"; echo "0 passed, 1 failed"; exit 1; }
-[ "$(id -u)" = 0 ] || setup_fail "must run as root (network namespaces)"
+[ "$(id -u)" = 0 ] || t_setup_fail "must run as root (network namespaces)"
 for tool in ip sed cmp; do
-	need $tool || setup_fail "$tool not installed"
+	need $tool || t_setup_fail "$tool not installed"
 done
-[ -x "$AGENT" ] || setup_fail "$AGENT not built"
-[ -f "$DOC" ] || setup_fail "no $DOC"
-if ! {
-	ip netns add "$SRV" && ip netns add "$CLI" &&
-	ip netns exec "$CLI" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
-		net.ipv6.conf.all.accept_dad=0 &&
-	ip netns exec "$SRV" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
-		net.ipv6.conf.all.accept_dad=0 &&
-	ip link add "$VS" netns "$SRV" type veth peer name "$VC" netns "$CLI" &&
-	ip -n "$SRV" link set lo up && ip -n "$CLI" link set lo up &&
-	ip -n "$SRV" addr add 192.0.2.1/24 dev "$VS" &&
-	ip -n "$SRV" addr add 2001:db8:1::1/64 dev "$VS" nodad &&
-	ip -n "$SRV" link set "$VS" up &&
-	# the client link up too: Kea and dhcpd want a running interface (carrier)
-	ip -n "$CLI" link set "$VC" up; } >"$T/err" 2>&1; then
-	setup_fail "$(tr '\n' ' ' <"$T/err")"
+[ -x "$AGENT" ] || t_setup_fail "$AGENT not built"
+[ -f "$DOC" ] || t_setup_fail "no $DOC"
+# the client link up too: Kea and dhcpd want a running interface (carrier)
+if ! { net_ns SRV sztp-dsrv-srv && net_ns CLI sztp-dsrv-cli &&
+	net_no_dad "$CLI" && net_no_dad "$SRV" &&
+	net_veth "$SRV" "$VS" "$CLI" "$VC" &&
+	net_up "$SRV" "$VS" 192.0.2.1/24 2001:db8:1::1/64 &&
+	net_up "$CLI" "$VC"; } >"$T/err" 2>&1; then
+	t_setup_fail "$(tr '\n' ' ' <"$T/err")"
 fi
 # the servers bind to the link-local address: wait until it is there
-i=0
-while [ $i -lt 30 ] && ! ip -n "$SRV" -6 addr show dev "$VS" scope link | grep -q inet6; do
-	sleep 0.1
-	i=$((i + 1))
-done
+has_link_local() { ip -n "$SRV" -6 addr show dev "$VS" scope link | grep -q inet6; }
+t_wait 3 - has_link_local || true
 
 # what the test adds to a Kea snippet: no lease file, no DUID file
 # (/var/lib/kea is the package's, not ours)
@@ -139,6 +95,21 @@ KEA4_ADD='"lease-database": { "type": "memfile", "persist": false },'
 KEA6_ADD='"lease-database": { "type": "memfile", "persist": false }, "server-id": { "type": "LL", "persist": false },'
 
 # ------------------------------------------------------------------ cases
+# discover_and_check FAMILY NAME: with the server up, the agent over DHCPv4
+# (FAMILY 4, DHCPv6 off) or DHCPv6; the server is stopped, then the result
+# checked
+discover_and_check() {
+	if [ "$1" = 4 ]; then
+		discover --no-dhcp6
+	else
+		discover
+	fi
+	t_stop_all
+	[ "$RC" = 0 ] || { fail "$2" "sztpboot exit $RC"; return; }
+	check "$2" "dhcp$1" || return
+	t_ok "$2"
+}
+
 # kea FAMILY: 4 or 6
 kea() {
 	name=kea-dhcp$1-snippet
@@ -154,18 +125,8 @@ kea() {
 	grep -q '"persist": false' "$T/kea.conf" || { fail $name "no \"Dhcp$1\": { line"; return; }
 	KEA_LOCKFILE_DIR=$T KEA_PIDFILE_DIR=$T KEA_LOGGER_DESTINATION=stdout \
 		server_up "DHCP$1_STARTED" "$bin" -c "$T/kea.conf" ||
-		{ stop_all; fail $name "kea-dhcp$1 did not start"; return; }
-	if [ "$1" = 4 ]; then
-		discover --no-dhcp6
-		src=dhcp4
-	else
-		discover
-		src=dhcp6
-	fi
-	stop_all
-	[ "$RC" = 0 ] || { fail $name "sztpboot exit $RC"; return; }
-	check $name $src || return
-	ok $name
+		{ t_stop_all; fail $name "kea-dhcp$1 did not start"; return; }
+	discover_and_check "$1" $name
 }
 
 # isc_dhcpd FAMILY: 4 or 6
@@ -181,18 +142,8 @@ isc_dhcpd() {
 	# -d: foreground, log to stderr
 	server_up "^Sending on" "$bin" -d -$1 -cf "$T/dhcpd.conf" -lf "$T/dhcpd.leases" \
 		-pf "$T/dhcpd.pid" "$VS" ||
-		{ stop_all; fail $name "dhcpd -$1 did not start"; return; }
-	if [ "$1" = 4 ]; then
-		discover --no-dhcp6
-		src=dhcp4
-	else
-		discover
-		src=dhcp6
-	fi
-	stop_all
-	[ "$RC" = 0 ] || { fail $name "sztpboot exit $RC"; return; }
-	check $name $src || return
-	ok $name
+		{ t_stop_all; fail $name "dhcpd -$1 did not start"; return; }
+	discover_and_check "$1" $name
 }
 
 case_kea4() { kea 4; }
@@ -204,5 +155,4 @@ for c in ${SZTP_CASES:-kea4 kea6 dhcpd4 dhcpd6}; do
 	"case_$c"
 done
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+t_summary

@@ -10,82 +10,26 @@
 set -u
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/lib/common.sh"
+. "$TOP/tests/lib/net.sh"
 AGENT=${SZTPBOOT:-$TOP/build/sztpboot}
-ID=$$
-SRV=sztp-dhcp-srv-$ID
-CLI=sztp-dhcp-cli-$ID
-VS=szs$ID
-VC=szc$ID
-T=$(mktemp -d /tmp/sztp-dhcp4-netns.XXXXXX)
-DNSMASQ_PID=
-PASSED=0
-FAILED=0
+VS=szs$$
+VC=szc$$
+t_tmpdir sztp-dhcp4-netns
+T=$T_TMP
 
-ok() { echo "ok $1"; PASSED=$((PASSED + 1)); }
 fail() {
-	echo "FAIL $1: $2"
-	FAILED=$((FAILED + 1))
-	for f in "$T/out" "$T/err" "$T/dnsmasq.log"; do
-		[ -s "$f" ] && sed "s|^|    $(basename "$f"): |" "$f" | tail -n 15
-	done
-	return 0
-}
-
-stop_dnsmasq() {
-	if [ -n "$DNSMASQ_PID" ]; then
-		kill "$DNSMASQ_PID" 2>/dev/null
-		wait "$DNSMASQ_PID" 2>/dev/null
-		DNSMASQ_PID=
-	fi
-}
-
-cleanup() {
-	stop_dnsmasq
-	ip netns del "$CLI" 2>/dev/null
-	ip netns del "$SRV" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# RFC 8572 encoding of URIs as colon-separated hex for dnsmasq:
-# each URI is a 2-byte big-endian length followed by its bytes.
-enc() {
-	out=
-	for u in "$@"; do
-		n=$(printf '%s' "$u" | wc -c)
-		hex=$(printf '%s' "$u" | od -An -v -tx1 | tr -s ' \n' '::' | sed 's/^://; s/:$//')
-		part=$(printf '%02x:%02x:%s' $((n / 256)) $((n % 256)) "$hex")
-		out=${out:+$out:}$part
-	done
-	printf '%s' "$out"
+	t_fail "$1" "$2"
+	t_tail 15 "$T/out" "$T/err" "$T/dnsmasq.log"
 }
 
 # start_dnsmasq [extra dnsmasq options...]
 start_dnsmasq() {
-	: >"$T/dnsmasq.log"
-	rm -f "$T/leases"
-	ip netns exec "$SRV" dnsmasq --no-daemon --conf-file=/dev/null \
-		--pid-file="$T/dnsmasq.pid" --dhcp-leasefile="$T/leases" \
-		--user=root --group=root --port=0 --interface="$VS" --bind-interfaces \
+	net_dnsmasq "$SRV" "$T" --port=0 --interface="$VS" \
 		--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
 		--dhcp-option=option:router,192.0.2.1 \
 		--dhcp-option=option:dns-server,192.0.2.1 \
-		--dhcp-option=option:domain-name,example.net \
-		--log-dhcp "$@" >>"$T/dnsmasq.log" 2>&1 &
-	DNSMASQ_PID=$!
-	# wait until it listens (or died)
-	i=0
-	while [ $i -lt 50 ]; do
-		if ! kill -0 "$DNSMASQ_PID" 2>/dev/null; then
-			DNSMASQ_PID=
-			return 1
-		fi
-		grep -q 'DHCP, IP range' "$T/dnsmasq.log" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 0
+		--dhcp-option=option:domain-name,example.net "$@"
 }
 
 # run_client ARGS...: runs the agent in the client namespace; sets RC
@@ -97,31 +41,13 @@ run_client() {
 has() { grep -qx -- "$1" "$T/out"; }
 
 # ------------------------------------------------------------------ setup
-if [ "$(id -u)" != 0 ]; then
-	echo "FAIL setup: must run as root (network namespaces)"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-for tool in ip dnsmasq od; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "FAIL setup: $tool not installed"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
-done
-if [ ! -x "$AGENT" ]; then
-	echo "FAIL setup: $AGENT not built"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-if ! { ip netns add "$SRV" && ip netns add "$CLI" &&
-	ip link add "$VS" netns "$SRV" type veth peer name "$VC" netns "$CLI" &&
-	ip -n "$SRV" link set lo up && ip -n "$CLI" link set lo up &&
-	ip -n "$SRV" addr add 192.0.2.1/24 dev "$VS" &&
-	ip -n "$SRV" link set "$VS" up; } >"$T/err" 2>&1; then
-	echo "FAIL setup: $(tr '\n' ' ' <"$T/err")"
-	echo "0 passed, 1 failed"
-	exit 1
+[ "$(id -u)" = 0 ] || t_setup_fail "must run as root (network namespaces)"
+t_need ip dnsmasq od
+[ -x "$AGENT" ] || t_setup_fail "$AGENT not built"
+if ! { net_ns SRV sztp-dhcp-srv && net_ns CLI sztp-dhcp-cli &&
+	net_veth "$SRV" "$VS" "$CLI" "$VC" &&
+	net_up "$SRV" "$VS" 192.0.2.1/24; } >"$T/err" 2>&1; then
+	t_setup_fail "$(tr '\n' ' ' <"$T/err")"
 fi
 # the client link starts down: the agent must bring it up itself
 
@@ -130,11 +56,11 @@ URI=https://bootstrap.example:8443
 # ------------------------------------------------------------------ cases
 case_option_143() {
 	name=option-143
-	if ! start_dnsmasq --dhcp-option-force=143,"$(enc "$URI")"; then
+	if ! start_dnsmasq --dhcp-option-force=143,"$(net_uri_hex "$URI")"; then
 		fail $name "dnsmasq did not start"; return
 	fi
 	run_client --timeout 20
-	stop_dnsmasq
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "exit $RC, want 0"; return; }
 	has "ifname=$VC" || { fail $name "no ifname=$VC line"; return; }
 	grep -q '^address=192\.0\.2\.1[0-4][0-9]$\|^address=192\.0\.2\.150$' "$T/out" ||
@@ -153,7 +79,7 @@ case_option_143() {
 		fail $name "an address was configured without --apply"; return
 	fi
 	ip -n "$CLI" link show "$VC" | grep -q '[<,]UP[,>]' || { fail $name "link not up"; return; }
-	ok $name
+	t_ok $name
 }
 
 case_no_option_143() {
@@ -162,7 +88,7 @@ case_no_option_143() {
 		fail $name "dnsmasq did not start"; return
 	fi
 	run_client --timeout 20
-	stop_dnsmasq
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "exit $RC, want 0"; return; }
 	grep -q '^address=192\.0\.2\.' "$T/out" || { fail $name "no address line"; return; }
 	if grep -q '^uri=' "$T/out"; then
@@ -170,7 +96,7 @@ case_no_option_143() {
 	fi
 	grep -q "dhcp4: lease .* on $VC from 192\.0\.2\.1 router 192\.0\.2\.1 dns 192\.0\.2\.1 sztp-redirect none\$" "$T/err" ||
 		{ fail $name "summary line without 'sztp-redirect none'"; return; }
-	ok $name
+	t_ok $name
 }
 
 case_rfc3396_split() {
@@ -188,18 +114,13 @@ case_rfc3396_split() {
 	if ! command -v python3 >/dev/null 2>&1; then
 		fail $name "python3 not installed"; return
 	fi
-	: >"$T/dnsmasq.log"
 	ip netns exec "$SRV" python3 "$TOP/tests/net/dhcp4-split-server.py" "$VS" "$@" \
 		>"$T/dnsmasq.log" 2>&1 &
-	DNSMASQ_PID=$!
-	i=0
-	while [ $i -lt 50 ] && ! grep -q '^ready' "$T/dnsmasq.log"; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q '^ready' "$T/dnsmasq.log" || { stop_dnsmasq; fail $name "server did not start"; return; }
+	t_track $!
+	t_wait 5 $! grep -q '^ready' "$T/dnsmasq.log" ||
+		{ t_stop_all; fail $name "server did not start"; return; }
 	run_client --timeout 20
-	stop_dnsmasq
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "exit $RC, want 0"; return; }
 	grep -q 'option 143 of 4[0-9][0-9] bytes' "$T/dnsmasq.log" ||
 		{ fail $name "server did not send a long option 143"; return; }
@@ -212,36 +133,36 @@ case_rfc3396_split() {
 		{ fail $name "want 8 uri lines, got $(grep -c '^uri=' "$T/out")"; return; }
 	has "uri=https://bootstrap-7.a-rather-long-name.example:8477" ||
 		{ fail $name "eighth URI missing"; return; }
-	ok $name
+	t_ok $name
 }
 
 case_apply() {
 	name=apply
-	if ! start_dnsmasq --dhcp-option-force=143,"$(enc "$URI")"; then
+	if ! start_dnsmasq --dhcp-option-force=143,"$(net_uri_hex "$URI")"; then
 		fail $name "dnsmasq did not start"; return
 	fi
 	run_client --timeout 20 --apply --resolv "$T/resolv.conf"
-	[ "$RC" = 0 ] || { stop_dnsmasq; fail $name "exit $RC, want 0"; return; }
+	[ "$RC" = 0 ] || { t_stop_all; fail $name "exit $RC, want 0"; return; }
 	addr=$(sed -n 's/^address=//p' "$T/out")
 	ip -n "$CLI" -4 addr show dev "$VC" | grep -q "inet $addr/24" ||
-		{ stop_dnsmasq; fail $name "address $addr/24 not on $VC"; return; }
+		{ t_stop_all; fail $name "address $addr/24 not on $VC"; return; }
 	ip -n "$CLI" -4 route show default | grep -q "via 192.0.2.1 dev $VC" ||
-		{ stop_dnsmasq; fail $name "no default route via 192.0.2.1"; return; }
+		{ t_stop_all; fail $name "no default route via 192.0.2.1"; return; }
 	grep -qx 'nameserver 192.0.2.1' "$T/resolv.conf" 2>/dev/null &&
 		grep -qx 'search example.net' "$T/resolv.conf" ||
-		{ stop_dnsmasq; fail $name "resolv.conf wrong"; return; }
+		{ t_stop_all; fail $name "resolv.conf wrong"; return; }
 	ip -n "$CLI" route get 192.0.2.1 | grep -q "dev $VC src $addr" ||
-		{ stop_dnsmasq; fail $name "no route to the server from $addr"; return; }
+		{ t_stop_all; fail $name "no route to the server from $addr"; return; }
 	# release: the address goes away and dnsmasq logs the RELEASE
 	run_client --timeout 20 --apply --release --resolv "$T/resolv.conf"
 	sleep 0.5
-	stop_dnsmasq
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "second run: exit $RC"; return; }
 	if ip -n "$CLI" -4 addr show dev "$VC" | grep -q 'inet '; then
 		fail $name "address still there after --release"; return
 	fi
 	grep -q 'DHCPRELEASE' "$T/dnsmasq.log" || { fail $name "dnsmasq saw no DHCPRELEASE"; return; }
-	ok $name
+	t_ok $name
 }
 
 case_apply_offlink_gateway() {
@@ -250,7 +171,7 @@ case_apply_offlink_gateway() {
 		fail $name "dnsmasq did not start"; return
 	fi
 	run_client --timeout 20 --apply --resolv "$T/resolv.conf"
-	stop_dnsmasq
+	t_stop_all
 	routes=$(ip -n "$CLI" -4 route show dev "$VC")
 	ip -n "$CLI" addr flush dev "$VC"
 	[ "$RC" = 0 ] || { fail $name "exit $RC, want 0"; return; }
@@ -259,12 +180,12 @@ case_apply_offlink_gateway() {
 		{ fail $name "no host route to the off-subnet router: $routes"; return; }
 	printf '%s\n' "$routes" | grep -q "^default via 198\.51\.100\.1" ||
 		{ fail $name "no default route via the off-subnet router: $routes"; return; }
-	ok $name
+	t_ok $name
 }
 
 case_no_server() {
 	name=no-server-timeout
-	stop_dnsmasq
+	t_stop_all
 	start=$(date +%s)
 	run_client --timeout 5
 	took=$(( $(date +%s) - start ))
@@ -273,7 +194,7 @@ case_no_server() {
 		{ fail $name "error message missing"; return; }
 	[ "$took" -ge 4 ] && [ "$took" -le 8 ] || { fail $name "took $took s for a 5 s timeout"; return; }
 	[ -s "$T/out" ] && { fail $name "printed a lease"; return; }
-	ok $name
+	t_ok $name
 }
 
 case_option_143
@@ -283,5 +204,4 @@ case_apply
 case_apply_offlink_gateway
 case_no_server
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+t_summary

@@ -15,93 +15,33 @@
 set -u
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/lib/common.sh"
+. "$TOP/tests/lib/net.sh"
 AGENT=${SZTPBOOT:-$TOP/build/sztpboot}
 PKI=${SZTP_PKI:-$TOP/build/pki}
-ID=$$
-SRV=sztp-disc-srv-$ID
-CLI=sztp-disc-cli-$ID
-SA=sa$ID CA=ca$ID SB=sb$ID CB=cb$ID
-T=$(mktemp -d /tmp/sztp-discover.XXXXXX)
-PIDS=""
-PASSED=0
-FAILED=0
+SA=sa$$ CA=ca$$ SB=sb$$ CB=cb$$
+t_tmpdir sztp-discover
+T=$T_TMP
 SERIAL=SZTP-DEMO-0001
 
-ok() { echo "ok $1"; PASSED=$((PASSED + 1)); }
 fail() {
-	echo "FAIL $1: $2"
-	FAILED=$((FAILED + 1))
-	for f in "$T/out" "$T/err" "$T/dnsmasq.log" "$T/mdns.log"; do
-		[ -s "$f" ] && sed "s|^|    $(basename "$f"): |" "$f" | tail -n 25
-	done
-	return 0
+	t_fail "$1" "$2"
+	t_tail 25 "$T/out" "$T/err" "$T/dnsmasq.log" "$T/mdns.log"
 }
 
-stop_all() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	PIDS=""
-}
-
-cleanup() {
-	stop_all
-	ip netns del "$CLI" 2>/dev/null
-	ip netns del "$SRV" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# RFC 8572 encoding (2-byte length + URI per record), colon-separated hex.
-enc() {
-	out=
-	for u in "$@"; do
-		n=$(printf '%s' "$u" | wc -c)
-		hex=$(printf '%s' "$u" | od -An -v -tx1 | tr -s ' \n' '::' | sed 's/^://; s/:$//')
-		out=${out:+$out:}$(printf '%02x:%02x:%s' $((n / 256)) $((n % 256)) "$hex")
-	done
-	printf '%s' "$out"
-}
-hexof() { printf '%s' "$1" | od -An -v -tx1 | tr -s ' \n' '::' | sed 's/^://; s/:$//'; }
-
-# dnsmasq IFACE... -- ARGS: starts dnsmasq in the server namespace
-dnsmasq_up() {
-	ifs=""
-	while [ "$1" != -- ]; do ifs="$ifs --interface=$1"; shift; done
-	shift
-	: >"$T/dnsmasq.log"
-	# shellcheck disable=SC2086
-	ip netns exec "$SRV" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv \
-		--no-hosts --bind-interfaces --except-interface=lo $ifs --user=root --group=root \
-		--pid-file="$T/dnsmasq.pid" --leasefile-ro --log-facility="$T/dnsmasq.log" \
-		--log-dhcp --log-queries --dhcp-authoritative --no-ping "$@" \
-		>"$T/dnsmasq.out" 2>&1 &
-	PIDS="$PIDS $!"
-	i=0
-	while [ $i -lt 50 ]; do
-		[ -s "$T/dnsmasq.pid" ] && return 0
-		kill -0 "$!" 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	cat "$T/dnsmasq.out" >>"$T/dnsmasq.log"
-	return 1
-}
+# dnsmasq_up ARGS...: dnsmasq in the server namespace (ARGS name the
+# interfaces: --interface=IF)
+dnsmasq_up() { net_dnsmasq "$SRV" "$T" "$@"; }
 
 mdns_up() {
 	: >"$T/mdns.log"
 	ip netns exec "$SRV" python3 "$TOP/tests/net/mdns-responder.py" "$@" >"$T/mdns.log" 2>&1 &
-	PIDS="$PIDS $!"
-	i=0
-	while [ $i -lt 50 ] && ! grep -q '^ready' "$T/mdns.log"; do sleep 0.1; i=$((i + 1)); done
-	grep -q '^ready' "$T/mdns.log"
+	t_track $!
+	t_wait 5 $! grep -q '^ready' "$T/mdns.log"
 }
 
 # discover ARGS...: runs the agent in the client namespace; sets RC
 discover() {
-	rm -f "$T/dnsmasq.pid"
 	ip netns exec "$CLI" "$AGENT" discover --no-media --servers /dev/null \
 		--dns-timeout 600 "$@" >"$T/out" 2>"$T/err"
 	RC=$?
@@ -114,32 +54,20 @@ want_out() {
 }
 
 # ------------------------------------------------------------------ setup
-setup_fail() { echo "FAIL setup: $1"; echo "0 passed, 1 failed"; exit 1; }
-[ "$(id -u)" = 0 ] || setup_fail "must run as root (network namespaces)"
-for tool in ip dnsmasq python3 od openssl; do
-	command -v $tool >/dev/null 2>&1 || setup_fail "$tool not installed"
-done
-[ -x "$AGENT" ] || setup_fail "$AGENT not built"
+[ "$(id -u)" = 0 ] || t_setup_fail "must run as root (network namespaces)"
+t_need ip dnsmasq python3 od openssl
+[ -x "$AGENT" ] || t_setup_fail "$AGENT not built"
 [ -f "$PKI/device/serial.txt" ] || sh "$TOP/keys/mkpki.sh" "$PKI" >/dev/null 2>&1 ||
-	setup_fail "no test PKI in $PKI"
-if ! {
-	ip netns add "$SRV" && ip netns add "$CLI" &&
-	# no DAD on either side: a veth peer's link-local address would be
-	# tentative for a second after each link-up, and a router's RAs from a
-	# tentative address are dropped (a real router finished DAD long ago)
-	ip netns exec "$CLI" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
-		net.ipv6.conf.all.accept_dad=0 &&
-	ip netns exec "$SRV" sysctl -qw net.ipv6.conf.default.accept_dad=0 \
-		net.ipv6.conf.all.accept_dad=0 &&
-	ip link add "$SA" netns "$SRV" type veth peer name "$CA" netns "$CLI" &&
-	ip link add "$SB" netns "$SRV" type veth peer name "$CB" netns "$CLI" &&
-	ip -n "$SRV" link set lo up && ip -n "$CLI" link set lo up &&
-	ip -n "$SRV" addr add 192.0.2.1/24 dev "$SA" &&
-	ip -n "$SRV" addr add 2001:db8:1::1/64 dev "$SA" nodad &&
-	ip -n "$SRV" addr add 198.51.100.1/24 dev "$SB" &&
-	ip -n "$SRV" addr add 2001:db8:2::1/64 dev "$SB" nodad &&
-	ip -n "$SRV" link set "$SA" up && ip -n "$SRV" link set "$SB" up; } >"$T/err" 2>&1; then
-	setup_fail "$(tr '\n' ' ' <"$T/err")"
+	t_setup_fail "no test PKI in $PKI"
+# no DAD on either side: a veth peer's link-local address would be tentative
+# for a second after each link-up, and a router's RAs from a tentative
+# address are dropped (a real router finished DAD long ago)
+if ! { net_ns SRV sztp-disc-srv && net_ns CLI sztp-disc-cli &&
+	net_no_dad "$CLI" && net_no_dad "$SRV" &&
+	net_veth "$SRV" "$SA" "$CLI" "$CA" && net_veth "$SRV" "$SB" "$CLI" "$CB" &&
+	net_up "$SRV" "$SA" 192.0.2.1/24 2001:db8:1::1/64 &&
+	net_up "$SRV" "$SB" 198.51.100.1/24 2001:db8:2::1/64; } >"$T/err" 2>&1; then
+	t_setup_fail "$(tr '\n' ' ' <"$T/err")"
 fi
 
 # Signed artifacts for the serial, made with the test PKI.
@@ -156,7 +84,7 @@ MK="sh $TOP/keys/mkartifacts.sh"
 	$MK owner-cert --pki "$PKI" >"$A/oc.cms" &&
 	$MK conveyed --pki "$PKI" --json "$A/ci.json" >"$A/ci.cms" &&
 	$MK conveyed --pki "$PKI" --json "$A/redirect.json" --unsigned >"$A/redirect.cms"; } \
-	2>"$T/err" || setup_fail "mkartifacts: $(tr '\n' ' ' <"$T/err")"
+	2>"$T/err" || t_setup_fail "mkartifacts: $(tr '\n' ' ' <"$T/err")"
 b64() { openssl base64 -A -in "$1"; }
 
 # verify_dump DIR N: artifact set N equals the originals and verifies
@@ -177,14 +105,14 @@ U3=https://[2001:db8:1::1]:8443
 # ------------------------------------------------------------------ cases
 case_dhcp4_dhcp6() {
 	name=dhcp4-143-and-dhcp6-136-stateful
-	dnsmasq_up "$SA" -- --port=0 --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
-		--dhcp-option-force=143,"$(enc "$U1")" --enable-ra \
+	dnsmasq_up --interface="$SA" --port=0 --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
+		--dhcp-option-force=143,"$(net_uri_hex "$U1")" --enable-ra \
 		--dhcp-range=2001:db8:1::100,2001:db8:1::1ff,64,1h \
 		--dhcp-option=option6:dns-server,[2001:db8:1::1] \
-		--dhcp-option=option6:136,"$(enc "$U2" "$U3")" || { fail $name "dnsmasq"; return; }
+		--dhcp-option=option6:136,"$(net_uri_hex "$U2" "$U3")" || { fail $name "dnsmasq"; return; }
 	discover --ifname "$CA" --timeout 10 --no-dns --apply --resolv "$T/resolv.conf"
-	[ "$RC" = 0 ] || { stop_all; fail $name "exit $RC"; return; }
-	want_out "$U2 dhcp6" "$U3 dhcp6" "$U1 dhcp4" || { stop_all; fail $name "wrong source list"; return; }
+	[ "$RC" = 0 ] || { t_stop_all; fail $name "exit $RC"; return; }
+	want_out "$U2 dhcp6" "$U3 dhcp6" "$U1 dhcp4" || { t_stop_all; fail $name "wrong source list"; return; }
 	grep -q "dhcp6: reply on $CA (stateful) address 2001:db8:1::1[0-9a-f][0-9a-f] dns 2001:db8:1::1 " "$T/err" &&
 		grep -qF "sztp-redirect $U2,$U3" "$T/err" ||
 		{ fail $name "no stateful DHCPv6 summary line"; return; }
@@ -196,7 +124,7 @@ case_dhcp4_dhcp6() {
 	# again with --release: both leases go back, the addresses go away
 	discover --ifname "$CA" --timeout 10 --no-dns --apply --resolv "$T/resolv.conf" --release
 	sleep 0.3
-	stop_all
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "exit $RC with --release"; return; }
 	grep -q "DHCPRELEASE($SA) 192.0.2.1" "$T/dnsmasq.log" || { fail $name "no DHCPv4 RELEASE"; return; }
 	grep -q "DHCPRELEASE($SA) 00:03:00:01:" "$T/dnsmasq.log" &&
@@ -205,65 +133,65 @@ case_dhcp4_dhcp6() {
 		fail $name "addresses left after --release"; return
 	fi
 	ip -n "$CLI" addr flush dev "$CA" scope global
-	ok $name
+	t_ok $name
 }
 
 case_dhcp6_stateless() {
 	name=dhcp6-stateless-slaac-136
-	dnsmasq_up "$SA" -- --port=0 --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
+	dnsmasq_up --interface="$SA" --port=0 --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
 		--enable-ra --dhcp-range=2001:db8:1::,ra-stateless,64 \
-		--dhcp-option=option6:136,"$(enc "$U2")" || { fail $name "dnsmasq"; return; }
+		--dhcp-option=option6:136,"$(net_uri_hex "$U2")" || { fail $name "dnsmasq"; return; }
 	discover --ifname "$CA" --timeout 10 --no-dns
-	stop_all
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "exit $RC"; return; }
 	want_out "$U2 dhcp6" || { fail $name "wrong source list"; return; }
 	grep -q "dhcp6: reply on $CA (stateless)" "$T/err" || { fail $name "no stateless reply"; return; }
 	grep -q "net: $CA: SLAAC address 2001:db8:1:" "$T/err" || { fail $name "no SLAAC address"; return; }
 	grep -q 'other-config' "$T/err" || { fail $name "RA O flag not seen"; return; }
 	ip -n "$CLI" addr flush dev "$CA" scope global
-	ok $name
+	t_ok $name
 }
 
 case_plain_and_invalid() {
 	name=plain-text-143-invalid-136-entries
 	bad1=http://plain-http.example
 	bad2=https://with-path.example/restconf
-	dnsmasq_up "$SA" -- --port=0 --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
-		--dhcp-option-force=143,"$(hexof "https://plain.example:8443/restconf")" --enable-ra \
+	dnsmasq_up --interface="$SA" --port=0 --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
+		--dhcp-option-force=143,"$(net_hex "https://plain.example:8443/restconf")" --enable-ra \
 		--dhcp-range=2001:db8:1::100,2001:db8:1::1ff,64,1h \
-		--dhcp-option=option6:136,"$(enc "$bad1" "$U2" "$bad2")" || { fail $name "dnsmasq"; return; }
+		--dhcp-option=option6:136,"$(net_uri_hex "$bad1" "$U2" "$bad2")" || { fail $name "dnsmasq"; return; }
 	discover --ifname "$CA" --timeout 10 --no-dns
-	stop_all
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "exit $RC"; return; }
 	want_out "$U2 dhcp6" "https://plain.example:8443/restconf dhcp4" ||
 		{ fail $name "wrong source list"; return; }
 	grep -q 'dhcp6: .*ignored' "$T/err" || { fail $name "invalid entries not logged"; return; }
-	ok $name
+	t_ok $name
 }
 
 case_none() {
 	name=no-option-no-source
-	dnsmasq_up "$SA" -- --port=0 --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h ||
+	dnsmasq_up --interface="$SA" --port=0 --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h ||
 		{ fail $name "dnsmasq"; return; }
 	discover --ifname "$CA" --timeout 10 --no-dhcp6
-	stop_all
+	t_stop_all
 	[ "$RC" = 1 ] || { fail $name "exit $RC, want 1"; return; }
 	[ -s "$T/out" ] && { fail $name "printed a source"; return; }
 	grep -q "dhcp4: lease 192.0.2.1[0-9][0-9]/24 on $CA .* sztp-redirect none" "$T/err" ||
 		{ fail $name "no lease line"; return; }
 	grep -q 'no bootstrap source discovered' "$T/err" || { fail $name "no final message"; return; }
-	ok $name
+	t_ok $name
 }
 
 case_two_nics() {
 	name=two-nics-second-has-143
-	dnsmasq_up "$SA" "$SB" -- --port=0 \
+	dnsmasq_up --interface="$SA" --interface="$SB" --port=0 \
 		--dhcp-range=set:one,192.0.2.100,192.0.2.150,255.255.255.0,1h \
 		--dhcp-range=set:two,198.51.100.100,198.51.100.150,255.255.255.0,1h \
-		--dhcp-option-force=tag:two,143,"$(enc "$U2")" || { fail $name "dnsmasq"; return; }
+		--dhcp-option-force=tag:two,143,"$(net_uri_hex "$U2")" || { fail $name "dnsmasq"; return; }
 	discover --ifname "$CA" --ifname "$CB" --timeout 10 --no-dns --no-dhcp6
 	sleep 0.3
-	stop_all
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "exit $RC"; return; }
 	want_out "$U2 dhcp4" || { fail $name "wrong source list"; return; }
 	grep -q "net: $CB wins (SZTP redirect)" "$T/err" || { fail $name "$CB did not win"; return; }
@@ -272,7 +200,7 @@ case_two_nics() {
 			grep -q "DHCPRELEASE($SA)" "$T/dnsmasq.log" ||
 			{ fail $name "the losing lease was not released"; return; }
 	fi
-	ok $name
+	t_ok $name
 }
 
 case_silent_then_mdns() {
@@ -284,7 +212,7 @@ case_silent_then_mdns() {
 	discover --ifname "$CA" --timeout 3 --serial $SERIAL --url https://cmdline.example:8443 \
 		--dump "$T/dump"
 	took=$(( $(date +%s) - start ))
-	stop_all
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "exit $RC"; return; }
 	want_out "https://cmdline.example:8443 cmdline" "artifacts:$SERIAL._sztp.local mdns" \
 		"https://mdns-server.example:8443 mdns" || { fail $name "wrong source list"; return; }
@@ -292,13 +220,13 @@ case_silent_then_mdns() {
 	[ "$took" -le 12 ] || { fail $name "took $took s"; return; }
 	grep -q 'answered .* via IPv6' "$T/mdns.log" || { fail $name "mDNS not over IPv6"; return; }
 	why=$(verify_dump "$T/dump" 1) || { fail $name "artifacts: $why"; return; }
-	ok $name
+	t_ok $name
 }
 
 case_static_dns() {
 	name=static-ip-dns-txt-srv-tcp
 	# base64 text in TXT (dnsmasq cannot hold binary), several KB: TC, then TCP
-	dnsmasq_up "$SA" -- --port=53 --listen-address=192.0.2.1 \
+	dnsmasq_up --interface="$SA" --port=53 --listen-address=192.0.2.1 \
 		--txt-record="$SERIAL._sztp.example.net,ci=$(b64 "$A/ci.cms"),oc=$(b64 "$A/oc.cms"),ov=$(b64 "$A/ov.cms")" \
 		--srv-host=_sztp._tcp.example.net,low.example.net,8443,20,0 \
 		--srv-host=_sztp._tcp.example.net,high.example.net,443,10,0 ||
@@ -306,7 +234,7 @@ case_static_dns() {
 	discover --ip "192.0.2.10::192.0.2.1:255.255.255.0:device1.example.net:$CA:none:192.0.2.1" \
 		--ifname "$CA" --timeout 5 --no-dhcp6 --serial $SERIAL --apply --resolv "$T/resolv.conf" \
 		--dump "$T/dump2"
-	stop_all
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "exit $RC"; return; }
 	ip -n "$CLI" -4 addr show dev "$CA" | grep -q 'inet 192.0.2.10/24' ||
 		{ fail $name "static address not applied"; return; }
@@ -319,17 +247,17 @@ case_static_dns() {
 	grep -qx 'search example.net' "$T/resolv.conf" || { fail $name "resolv.conf search"; return; }
 	why=$(verify_dump "$T/dump2" 1) || { fail $name "artifacts: $why"; return; }
 	ip -n "$CLI" addr flush dev "$CA"
-	ok $name
+	t_ok $name
 }
 
 case_static6_dns() {
 	name=static-ipv6-dns-over-ipv6
-	dnsmasq_up "$SA" -- --port=53 --listen-address=2001:db8:1::1 \
+	dnsmasq_up --interface="$SA" --port=53 --listen-address=2001:db8:1::1 \
 		--srv-host=_sztp._tcp.example.org,v6.example.org,8443,10,0 ||
 		{ fail $name "dnsmasq"; return; }
 	discover --ip "[2001:db8:1::10]::[2001:db8:1::1]:64:dev.example.org:$CA:none:[2001:db8:1::1]" \
 		--ifname "$CA" --timeout 5 --no-dhcp6 --apply --resolv "$T/resolv.conf"
-	stop_all
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "exit $RC"; return; }
 	ip -n "$CLI" -6 addr show dev "$CA" | grep -q 'inet6 2001:db8:1::10/64' ||
 		{ fail $name "static IPv6 address not applied"; return; }
@@ -338,7 +266,7 @@ case_static6_dns() {
 	want_out "https://v6.example.org:8443 dns" || { fail $name "wrong source list"; return; }
 	grep -qx 'nameserver 2001:db8:1::1' "$T/resolv.conf" || { fail $name "resolv.conf"; return; }
 	ip -n "$CLI" addr flush dev "$CA" scope global
-	ok $name
+	t_ok $name
 }
 
 case_vlan() {
@@ -346,17 +274,15 @@ case_vlan() {
 	if ! ip -n "$SRV" link add link "$SA" name "$SA.42" type vlan id 42 2>/dev/null; then
 		# this kernel has no 802.1Q (no 8021q module): the QEMU media test
 		# creates a VLAN in the guest instead
-		echo "skip $name: no 802.1Q support in this kernel"
+		t_skip $name "no 802.1Q support in this kernel"
 		return
 	fi
-	true &&
-		ip -n "$SRV" addr add 198.51.100.1/24 dev "$SA.42" &&
-		ip -n "$SRV" link set "$SA.42" up || { fail $name "server VLAN"; return; }
-	dnsmasq_up "$SA.42" -- --port=0 \
+	net_up "$SRV" "$SA.42" 198.51.100.1/24 || { fail $name "server VLAN"; return; }
+	dnsmasq_up --interface="$SA.42" --port=0 \
 		--dhcp-range=198.51.100.100,198.51.100.150,255.255.255.0,1h \
-		--dhcp-option-force=143,"$(enc "$U1")" || { fail $name "dnsmasq"; return; }
+		--dhcp-option-force=143,"$(net_uri_hex "$U1")" || { fail $name "dnsmasq"; return; }
 	discover --vlan "$CA.42:$CA" --ifname "$CA.42" --timeout 10 --no-dns --no-dhcp6
-	stop_all
+	t_stop_all
 	ip -n "$SRV" link del "$SA.42" 2>/dev/null
 	[ "$RC" = 0 ] || { fail $name "exit $RC"; return; }
 	want_out "$U1 dhcp4" || { fail $name "wrong source list"; return; }
@@ -365,7 +291,7 @@ case_vlan() {
 	grep -q "dhcp4: lease 198.51.100.1[0-9][0-9]/24 on $CA.42" "$T/err" ||
 		{ fail $name "no lease on the VLAN"; return; }
 	ip -n "$CLI" link del "$CA.42"
-	ok $name
+	t_ok $name
 }
 
 case_media_dir() {
@@ -397,7 +323,7 @@ case_media_dir() {
 		{ fail $name "half a signed set was not refused"; return; }
 	grep -q 'ownership-voucher.cms without owner-certificate.cms' "$T/err" ||
 		{ fail $name "no line about the missing owner certificate"; return; }
-	ok $name
+	t_ok $name
 }
 
 case_doc_snippet() {
@@ -406,12 +332,12 @@ case_doc_snippet() {
 	sed -n '/^### dnsmasq/,/^### ISC Kea/p' "$TOP/docs/network.md" |
 		sed -n 's/^    \([a-z].*\)/\1/p' >"$T/snippet.conf"
 	grep -q '^dhcp-option-force=143,' "$T/snippet.conf" || { fail $name "snippet not found"; return; }
-	dnsmasq_up "$SA" -- --conf-file="$T/snippet.conf" --port=53 --listen-address=192.0.2.1 \
+	dnsmasq_up --interface="$SA" --conf-file="$T/snippet.conf" --port=53 --listen-address=192.0.2.1 \
 		--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
 		--dhcp-option=option:domain-name,example.net \
 		--dhcp-option=option:dns-server,192.0.2.1 || { fail $name "dnsmasq"; return; }
 	discover --ifname "$CA" --timeout 10 --serial SN-1 --apply --resolv "$T/resolv.conf"
-	stop_all
+	t_stop_all
 	[ "$RC" = 0 ] || { fail $name "exit $RC"; return; }
 	want_out "https://bootstrap.example:8443 dhcp6" "https://bootstrap.example.net:8443 dns" ||
 		{ fail $name "wrong source list"; return; }
@@ -420,7 +346,7 @@ case_doc_snippet() {
 	grep -q 'dns: warning: SN-1._sztp.example.net TXT: TXT ci= value is neither DER nor base64' "$T/err" ||
 		{ fail $name "the placeholder TXT record was not looked at"; return; }
 	ip -n "$CLI" addr flush dev "$CA" scope global
-	ok $name
+	t_ok $name
 }
 
 # SZTP_CASES="two_nics vlan" runs only those cases (the function names
@@ -430,5 +356,4 @@ for c in ${SZTP_CASES:-dhcp4_dhcp6 doc_snippet dhcp6_stateless plain_and_invalid
 	"case_$c"
 done
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+t_summary

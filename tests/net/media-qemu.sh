@@ -6,9 +6,8 @@
 # Skipped (reported as one failure with the reason) when there is no
 # kernel or initramfs recipe to boot.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOP/tests/lib/common.sh"
 if [ ! -f "$TOP/build/kernel/vmlinuz" ] || ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	echo "FAIL setup: no build/kernel/vmlinuz or no qemu-system-x86_64"
-	echo "0 passed, 1 failed"
-	exit 1
+	t_setup_fail "no build/kernel/vmlinuz or no qemu-system-x86_64"
 fi
 exec sh "$TOP/qemu/media-test.sh"

@@ -10,39 +10,23 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+. "$top/tests/lib/common.sh"
 bin=${SZTPBOOT:-$top/build/sztpboot}
-pass=0
-fail=0
-pids=""
-tmp=$(mktemp -d)
-
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	for p in $pids; do wait "$p" 2>/dev/null; done
-	[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+t_tmpdir sztp-https
+tmp=$T_TMP
 
 ok() {
-	pass=$((pass + 1))
-	echo "ok $1"
+	t_ok "$1"
 	if [ -n "${VERBOSE:-}" ]; then printf '%s\n' "${out:-}" | sed 's/^/    /'; fi
 }
-bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
+bad() { t_fail "$1" "$2"; }
 
-if [ ! -x "$bin" ]; then
-	echo "FAIL setup: $bin not built"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-for tool in openssl python3; do
-	command -v $tool >/dev/null || { echo "FAIL setup: $tool missing"; echo "0 passed, 1 failed"; exit 1; }
-done
+[ -x "$bin" ] || t_setup_fail "$bin not built"
+t_need openssl python3
 
 # ---------------------------------------------------------------- PKI
 cd "$tmp" || exit 1
-q() { "$@" >/dev/null 2>"$tmp/openssl.err" || { cat "$tmp/openssl.err" >&2; echo "FAIL setup: $*"; echo "0 passed, 1 failed"; exit 1; }; }
+q() { "$@" >/dev/null 2>"$tmp/openssl.err" || { cat "$tmp/openssl.err" >&2; t_setup_fail "$*"; }; }
 
 # $kp is a word list on purpose: key options
 # shellcheck disable=SC2086
@@ -97,32 +81,31 @@ printf '<XRD><Link rel="restconf" href="/restconf"/></XRD>\n' >www/.well-known/h
 echo "index" >www/index.html
 head -c 1000000 /dev/urandom >www/image.bin
 
-# start NAME ARGS...: run server.py, wait for its port in $tmp/NAME.port
+# start NAME ARGS...: run server.py (in this shell, so that it is stopped at
+# exit), wait for its port in $tmp/NAME.port; sets $port
 start() {
 	name=$1
 	shift
 	python3 "$here/server.py" "$@" >"$tmp/$name.port" 2>"$tmp/$name.log" &
-	pids="$pids $!"
-	i=0
-	while [ ! -s "$tmp/$name.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	if [ ! -s "$tmp/$name.port" ]; then
-		echo "FAIL setup: server $name did not start"; cat "$tmp/$name.log"
-		echo "$pass passed, $((fail + 1)) failed"; exit 1
+	t_track $!
+	if ! t_wait 10 $! test -s "$tmp/$name.port"; then
+		cat "$tmp/$name.log"
+		t_setup_fail "server $name did not start"
 	fi
-	cat "$tmp/$name.port"
+	port=$(cat "$tmp/$name.port")
 }
 
-p_good=$(start good https good.pem good.key www)
-p_foreign=$(start foreign https foreign.pem foreign.key www)
-p_wrong=$(start wrong https wrongname.pem wrongname.key www)
-p_rsa=$(start rsa https rsa.pem rsa.key www)
-p_exp=$(start expired https expired.pem expired.key www)
-p_13=$(start tls13 https good.pem good.key www tls13)
-p_silent=$(start silent silent)
+start good https good.pem good.key www; p_good=$port
+start foreign https foreign.pem foreign.key www; p_foreign=$port
+start wrong https wrongname.pem wrongname.key www; p_wrong=$port
+start rsa https rsa.pem rsa.key www; p_rsa=$port
+start expired https expired.pem expired.key www; p_exp=$port
+start tls13 https good.pem good.key www tls13; p_13=$port
+start silent silent; p_silent=$port
 # IPv6 loopback may be disabled (containers): then the IPv6 case is skipped
 if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
-	p_v6=$(start v6 https good.pem good.key www ipv6)
-	p_v6wrong=$(start v6wrong https wrongname.pem wrongname.key www ipv6)
+	start v6 https good.pem good.key www ipv6; p_v6=$port
+	start v6wrong https wrongname.pem wrongname.key www ipv6; p_v6wrong=$port
 else
 	p_v6=
 fi
@@ -169,7 +152,7 @@ if [ -n "$p_v6" ]; then
 	expect_fail ipv6_san_mismatch "certificate has no iPAddress subjectAltName ::1" \
 		"https://[::1]:$p_v6wrong/" --ca ca.pem --timeout 5
 else
-	echo "skip ipv6_literal: no IPv6 loopback"
+	t_skip ipv6_literal "no IPv6 loopback"
 fi
 expect_status rsa_server 200 "https://localhost:$p_rsa/.well-known/host-meta" --ca anchors --timeout 5
 
@@ -259,7 +242,7 @@ if unshare -m sh -c 'mount --bind "$1" /etc/hosts' sh "$tmp/hosts" 2>/dev/null; 
 		bad dns_all_addresses_fail "rc=$rc: $out"
 	fi
 else
-	echo "skip dns_multi_address: no mount namespaces"
+	t_skip dns_multi_address "no mount namespaces"
 fi
 
 expect_fail garbage_anchor "garbage\.pem: not a certificate" \
@@ -269,5 +252,4 @@ expect_fail missing_anchor "nonexistent: cannot open: No such file" \
 run "http://127.0.0.1:$p_good/" --ca ca.pem
 if [ $rc -eq 2 ] && printf '%s\n' "$out" | grep -q "scheme must be https"; then ok bad_url; else bad bad_url "rc=$rc: $out"; fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+t_summary

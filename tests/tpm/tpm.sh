@@ -16,26 +16,20 @@
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP"
+. tests/lib/common.sh
 SZTPBOOT=${SZTPBOOT:-$TOP/build/sztpboot}
 PKI=${PKI:-$TOP/build/pki}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-nok() { fail=$((fail + 1)); echo "FAIL - $*"; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+ok() { t_ok "$*"; }
+nok() { t_fail "$*"; }
+finish() { t_summary; exit; }
 
 for t in swtpm tpm2_createprimary tpm2_checkquote tpm2_dictionarylockout openssl python3; do
 	command -v $t >/dev/null 2>&1 || { nok "prerequisite $t not installed"; finish; }
 done
 [ -x "$SZTPBOOT" ] || { nok "no agent at $SZTPBOOT (make build/sztpboot)"; finish; }
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/sztp-tpm-test.XXXXXX")
-SWTPM_PID=
-cleanup() {
-	[ -n "$SWTPM_PID" ] && kill "$SWTPM_PID" 2>/dev/null && wait "$SWTPM_PID" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+t_tmpdir sztp-tpm-test
+W=$T_TMP
 
 if [ ! -f "$PKI/manufacturer/ca.key" ]; then
 	PKI=$W/pki
@@ -62,15 +56,12 @@ swtpm socket --tpm2 --tpmstate dir="$W/state" \
 	--server type=tcp,port="$PORT",bindaddr=127.0.0.1 \
 	--ctrl type=tcp,port=$((PORT + 1)),bindaddr=127.0.0.1 \
 	--flags not-need-init,startup-clear >"$W/swtpm.log" 2>&1 &
-SWTPM_PID=$!
+swtpm_pid=$!
+t_track $swtpm_pid
 export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$PORT"
 export SZTP_TCTI="$TPM2TOOLS_TCTI"
-i=0
-until tpm2_getcap properties-fixed >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 50 ] || { nok "swtpm did not start: $(cat "$W/swtpm.log")"; finish; }
-	sleep 0.1
-done
+tpm_answers() { tpm2_getcap properties-fixed >/dev/null 2>&1; }
+t_wait 5 $swtpm_pid tpm_answers || { nok "swtpm did not start: $(cat "$W/swtpm.log")"; finish; }
 
 A="$SZTPBOOT tpm"
 RSA="--idevid-handle 0x81020002 --cert-nv 0x01C90010 --chain-nv 0x01C90011"

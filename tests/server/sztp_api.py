@@ -33,6 +33,8 @@ import json
 import os
 import ssl
 import subprocess
+import atexit
+import shutil
 import tempfile
 import threading
 
@@ -55,6 +57,7 @@ class Artifacts:
         self.cache = {}
         self.lock = threading.Lock()
         self.tmp = tempfile.mkdtemp(prefix="sztp-artifacts.")
+        atexit.register(shutil.rmtree, self.tmp, True)
 
     def mk(self, *args):
         p = subprocess.run(["sh", MKART] + list(args), stdout=subprocess.PIPE,

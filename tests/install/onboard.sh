@@ -10,7 +10,9 @@
 #     nothing left mounted (a host run never pivots);
 #   - same os-name/os-version again: the configuration-only path;
 #   - another os-version whose image fails verification: boot-image-mismatch,
-#     boot-image-error, the disk left with no partition table, exit 1.
+#     boot-image-error, the disk left with no partition table, exit 1;
+#   - factory-fresh (no bootstrap-server anchors): signed data, the image
+#     downloaded unvalidated with one warning, verified by its sha-256.
 # Needs root (loop devices, mount). Prints ok/FAIL lines, ends "N passed, N failed".
 . "$(dirname "$0")/../client/lib.inc"
 IMG=$top/build/install
@@ -116,5 +118,17 @@ if [ $rc -eq 1 ] && [ "$(progress s1)" = "$want" ] && has "sha-256 of the downlo
 else
 	bad "bad image" "rc=$rc progress=$(progress s1)"
 fi
+stop_server s1
+
+# ---- factory-fresh: no bootstrap-server anchors at all. Signed data from the
+# provisional server, the image from a server no anchor covers: downloaded
+# unvalidated with one warning, the signed sha-256 decides (it used to fail
+# "no trust anchors for 127.0.0.1", six times, then boot-image-error)
+serve "$(cat "$IMG/os.img.zst.sha256")" 1.0
+client --max-rounds 1 --target-disk "$loop" --target-root "$tmp/sysroot" \
+	--run-dir "$tmp/run" "https://127.0.0.1:$p1"
+expect "factory-fresh: no anchors, image downloaded unvalidated, sha-256 verified" 0 \
+	times 1 "downloading unvalidated" has "image written and verified" \
+	has "bootstrapping complete via 127.0.0.1:$p1" progress s1 ""
 stop_server s1
 t_summary

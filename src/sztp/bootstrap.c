@@ -104,12 +104,19 @@ static void fail(struct bs_state *st, const char *step, const char *why)
 	snprintf(st->last, sizeof st->last, "%.200s: %.40s: %.260s", st->where, step, why);
 }
 
-static const char *body_excerpt(const uint8_t *b, size_t n, char *out, size_t cap,
-				struct err *scratch)
+/* What a reply that is not the expected status says: the RESTCONF error,
+ * else the reason phrase and the first line of the body (bounded, escaped),
+ * so that "Serial Number not present in HTTP header" reaches the log. */
+static const char *body_excerpt(const struct bs_http *h, const uint8_t *b, size_t n, char *out,
+				size_t cap, struct err *scratch)
 {
+	char line[4 * RESTCONF_LINE_MAX + 8];
+
 	if (n && restconf_errors_summary(b, n, out, cap, scratch) == 0)
 		return out;
-	out[0] = 0;
+	restconf_body_line(b, n, line, sizeof line);
+	snprintf(out, cap, "%.64s%s%s%.200s%s", h->reason, h->reason[0] && line[0] ? "; " : "",
+		 line[0] ? "body \"" : "", line, line[0] ? "\"" : "");
 	return out;
 }
 
@@ -177,7 +184,7 @@ int bs_report_ex(struct bs_state *st, const struct restconf_report *r, struct er
 			 msg ? ": " : "", msg ? msg : "", extra);
 		return 0;
 	}
-	body_excerpt(st->body, h.resp_len, why, sizeof why, &scratch);
+	body_excerpt(&h, st->body, h.resp_len, why, sizeof why, &scratch);
 	log_err("bootstrap", "%s: report-progress %s: HTTP %d (expected 204)%s%s", st->where,
 		name, h.status, why[0] ? ": " : "", why);
 	if (progress_must_ack((enum progress_type)t))
@@ -361,17 +368,22 @@ again:
 		return SRV_FAIL;
 	}
 	if (h.status != 200) {
-		body_excerpt(st->body, h.resp_len, why, sizeof why, &scratch);
+		body_excerpt(&h, st->body, h.resp_len, why, sizeof why, &scratch);
 		snprintf(e.msg, sizeof e.msg, "HTTP %d (expected 200)%s%s", h.status,
 			 why[0] ? ": " : "", why);
 		fail(st, "get-bootstrapping-data", e.msg);
 		return SRV_FAIL;
 	}
 	if (!restconf_media_ok(h.resp_type)) {
-		snprintf(e.msg, sizeof e.msg, "wrong Content-Type \"%s\" (expected %s)",
-			 h.resp_type, RESTCONF_MEDIA);
-		fail(st, "get-bootstrapping-data", e.msg);
-		return SRV_FAIL;
+		if (!restconf_media_tolerated(h.resp_type)) {
+			snprintf(e.msg, sizeof e.msg, "wrong Content-Type \"%s\" (expected %s)",
+				 h.resp_type, RESTCONF_MEDIA);
+			fail(st, "get-bootstrapping-data", e.msg);
+			return SRV_FAIL;
+		}
+		log_warn("bootstrap", "%s: get-bootstrapping-data: Content-Type \"%s\" instead of "
+			 "%s: taking the body as JSON (it is verified all the same)", st->where,
+			 h.resp_type[0] ? h.resp_type : "(none)", RESTCONF_MEDIA);
 	}
 	log_info("bootstrap", "%s: get-bootstrapping-data: HTTP 200, %zu bytes", st->where,
 		 h.resp_len);

@@ -14,7 +14,10 @@
  *       signed-data-preferred and a fresh 32-byte nonce; to a trusted one
  *       with hw-model/os-name/os-version when configured; on 404, discover
  *       the RESTCONF root with GET /.well-known/host-meta and retry once;
- *     - require 200 and application/yang-data+json, then verify_response();
+ *     - require 200 and application/yang-data+json (no Content-Type,
+ *       text/plain or application/json: taken as JSON with a warning), then
+ *       verify_response(); a reply that is not a RESTCONF error document is
+ *       logged with its reason phrase and the first line of its body;
  *     - redirect-information: try its servers in order, each with its
  *       trust anchor when the redirect was trusted (else provisionally), at
  *       most BS_MAX_REDIRECTS redirects per source, never a server twice
@@ -95,6 +98,7 @@ struct bs_http {
 	/* out */
 	int status;
 	char resp_type[HTTP_CTYPE_MAX + 1]; /* Content-Type, "" when absent */
+	char reason[HTTP_REASON_MAX + 1];   /* reason phrase of the status line, or "" */
 	size_t resp_len;
 };
 

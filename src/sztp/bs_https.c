@@ -31,6 +31,7 @@ static int t_request(void *ctx, const struct bs_target *t, struct bs_http *h, st
 	h->status = 0;
 	h->resp_len = 0;
 	h->resp_type[0] = 0;
+	h->reason[0] = 0;
 	if (https_client_request(&b->hc, &ht, &rq, &rs, e) < 0) {
 		h->status = rs.head.status;
 		return -1;
@@ -39,6 +40,8 @@ static int t_request(void *ctx, const struct bs_target *t, struct bs_http *h, st
 	h->resp_len = (size_t)rs.len;
 	memcpy(h->resp_type, rs.head.content_type, sizeof h->resp_type);
 	h->resp_type[sizeof h->resp_type - 1] = 0;
+	memcpy(h->reason, rs.head.reason, sizeof h->reason);
+	h->reason[sizeof h->reason - 1] = 0;
 	return 0;
 }
 

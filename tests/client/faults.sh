@@ -84,6 +84,18 @@ fault_case truncated_body 0 "{\"path\": \"$GBD\", \"truncate\": 30, \"count\": 1
 fault_case wrong_content_type 0 "{\"path\": \"$GBD\", \"content_type\": \"text/html\", \"count\": 1}" "--max-rounds 2" \
 	has "get-bootstrapping-data: wrong Content-Type \"text/html\" \(expected application/yang-data\+json\)"
 
+# ---- a JSON reply labelled text/plain (or not labelled): taken as JSON, with a warning
+fault_case text_plain_reply_accepted 0 "{\"path\": \"$GBD\", \"content_type\": \"text/plain\"}" "--max-rounds 1" \
+	has "get-bootstrapping-data: Content-Type \"text/plain\" instead of application/yang-data\+json: taking the body as JSON" \
+	progress s1 bootstrap-initiated,bootstrap-complete
+fault_case no_content_type_accepted 0 "{\"path\": \"$GBD\", \"content_type\": \"\"}" "--max-rounds 1" \
+	has "get-bootstrapping-data: Content-Type \"\(none\)\" instead of" progress s1 bootstrap-initiated,bootstrap-complete
+
+# ---- an error reply that is not a RESTCONF error document: reason and first body line
+fault_case plain_error_reply_logged 1 "{\"path\": \"$GBD\", \"status\": 500, \"content_type\": \"text/plain\", \"body\": \"Serial Number not present in HTTP header\\nsecond line\"}" \
+	"--max-rounds 1" \
+	has "HTTP 500 \(expected 200\): Internal Server Error; body \"Serial Number not present in HTTP header\"$"
+
 # ---- oversized JSON (beyond the 1 MiB reply limit): refused, never truncated
 fault_case oversized_json 1 "{\"path\": \"$GBD\", \"oversize\": 1100000}" "--max-rounds 1" \
 	has "get-bootstrapping-data: response body of 1100000 bytes larger than the buffer of 1048576 bytes"

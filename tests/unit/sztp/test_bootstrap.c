@@ -24,6 +24,8 @@ struct fsrv {
 	int cert_bad;           /* validation against anchors fails */
 	int down;               /* connection refused */
 	int fail_n;             /* answer 503 this many times first */
+	int err_status;         /* answer get-bootstrapping-data with this status ... */
+	const char *err_body;   /* ... and this text/plain body (0: the data) */
 	int report_status;      /* report-progress status (0: 204) */
 	int initiated_status;   /* status for bootstrap-initiated (0: report_status) */
 	/* recorded */
@@ -90,6 +92,7 @@ static int ends_with(const char *s, const char *suffix)
 static void answer(struct bs_http *h, int status, const char *ctype, const void *body, size_t n)
 {
 	h->status = status;
+	h->reason[0] = 0;
 	snprintf(h->resp_type, sizeof h->resp_type, "%s", ctype ? ctype : "");
 	if (n > h->resp_cap)
 		n = h->resp_cap;
@@ -131,6 +134,11 @@ static int f_request(void *ctx, const struct bs_target *t, struct bs_http *h, st
 					  "\"operation-failed\",\"error-message\":\"busy\"}]}}";
 			s->fail_n--;
 			answer(h, 503, "application/yang-data+json", err, strlen(err));
+			return 0;
+		}
+		if (s->err_status) {
+			answer(h, s->err_status, "text/plain", s->err_body, strlen(s->err_body));
+			snprintf(h->reason, sizeof h->reason, "Internal Server Error");
 			return 0;
 		}
 		n = mk_response(s->ci_json, s->level, respbuf, sizeof respbuf);
@@ -565,4 +573,49 @@ TEST(bootstrap_local_data_is_untrusted)
 	CHECK_EQ_INT(b->gbd_calls, 1);
 	CHECK_EQ_INT(b->opens_provisional, 1);
 	CHECK(strstr(b->last_gbd, "nonce") != NULL);
+}
+
+/* Servers that never set Content-Type, or say text/plain, with a JSON body:
+ * taken as JSON with a warning (verified all the same); an HTML page is not. */
+TEST(bootstrap_tolerates_missing_or_plain_content_type)
+{
+	static const char *const uris[] = { "https://192.0.2.1", "https://192.0.2.2",
+					    "https://192.0.2.3" };
+	const char *types[] = { "text/plain", "", "application/json; charset=utf-8" };
+	struct fsrv *s, *b;
+	struct err e;
+
+	for (int i = 0; i < 3; i++) {
+		setup(1);
+		s = srv("192.0.2.1:443", OB_EMPTY);
+		s->ctype = types[i];
+		CHECK_EQ_INT(run(uris, 1, &e), 0);
+		CHECK_EQ_INT(fk.n_reports, 2);
+	}
+	setup(1);
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	s->ctype = "text/html";
+	b = srv("192.0.2.2:443", OB_EMPTY);
+	b->ctype = "application/xml";
+	CHECK_EQ_INT(run(uris, 2, &e), -1);
+	CHECK(strstr(st.last, "wrong Content-Type \"application/xml\"") != NULL);
+	CHECK_EQ_INT(fk.n_reports, 0);
+}
+
+/* An error reply that is no RESTCONF error document: its reason phrase and
+ * the first line of its body (escaped) are what the log says. */
+TEST(bootstrap_plain_error_reply_logged)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	s->err_status = 500;
+	s->err_body = "Serial Number not present in \"HTTP\" header\nsecond line";
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	CHECK(strstr(st.last, "HTTP 500 (expected 200): Internal Server Error; body \"Serial "
+		     "Number not present in \\\"HTTP\\\" header\"") != NULL);
+	CHECK(strstr(st.last, "second line") == NULL);
 }

@@ -224,7 +224,10 @@ int install_mount_root(const struct install_opts *o, struct install_result *r, i
 		return err_set(e, "%s: no ext4, xfs, btrfs or vfat file system", r->root_dev);
 	snprintf(r->fstype, sizeof r->fstype, "%s", fs);
 	mkdir(sysroot(o), 0755);
-	unsigned long fl = MS_NOATIME | (readonly ? MS_RDONLY : 0);
+	/* the read-only probe looks at a disk about to be reimaged: nothing on it
+	 * is trusted, so no device nodes, no set-user-ID, no execution */
+	unsigned long fl = MS_NOATIME |
+			   (readonly ? MS_RDONLY | MS_NODEV | MS_NOSUID | MS_NOEXEC : 0);
 	int rc = mount(r->root_dev, sysroot(o), fs, fl, NULL);
 	if (rc < 0 && errno == ENODEV && o->load_module) {
 		struct err me;
@@ -395,9 +398,15 @@ int install_ssh_host_keys(const char *root, struct install_ssh_key *keys, int ma
 		if (strncmp(de->d_name, "ssh_host_", 9) != 0 || l < 17 ||
 		    strcmp(de->d_name + l - 8, "_key.pub") != 0)
 			continue;
-		int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		int fd = openat(dirfd(d), de->d_name,
+				O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd); /* a FIFO or a device: never read */
+			continue;
+		}
 		ssize_t k = read(fd, buf, sizeof buf - 1);
 		close(fd);
 		if (k <= 0 || (size_t)k >= sizeof buf - 1)

@@ -103,7 +103,8 @@ int install_boot_image(const struct conveyed_onboarding *ob, const struct instal
 /*
  * Find the root partition of r->disk (sztp.root= or the DPS type GUID), wait
  * for its device node, load its file system module, mount it at sysroot
- * (read-only when `readonly`). Fills root_dev, root_partuuid, fstype, osr
+ * (read-only when `readonly`: then also nodev,nosuid,noexec, the probe of a
+ * disk that is about to be reimaged and whose files are not trusted). Fills root_dev, root_partuuid, fstype, osr
  * (when readable), mounted. 0 or -1 with `e` set.
  */
 int install_mount_root(const struct install_opts *o, struct install_result *r, int readonly,

@@ -100,9 +100,10 @@ fault_case plain_error_reply_logged 1 "{\"path\": \"$GBD\", \"status\": 500, \"c
 fault_case oversized_json 1 "{\"path\": \"$GBD\", \"oversize\": 1100000}" "--max-rounds 1" \
 	has "get-bootstrapping-data: response body of 1100000 bytes larger than the buffer of 1048576 bytes"
 
-# ---- malformed JSON
+# ---- malformed JSON from a trusted server: it is told (bootstrap-initiated, parsing-error)
 fault_case malformed_json 1 "{\"path\": \"$GBD\", \"status\": 200, \"body\": \"{\\\"ietf-sztp-bootstrap-server:output\\\": {\\\"conveyed-information\\\": \"}" \
-	"--max-rounds 1" has "verify: response: " progress s1 ""
+	"--max-rounds 1" has "verify: response: " \
+	has "report-progress parsing-error: response: .* -> 204" progress s1 bootstrap-initiated,parsing-error
 
 # ---- redirect loop: A -> B -> A
 redirect_case redirect_loop 1 "{\"address\": \"127.0.0.1\", \"port\": $p2}" \

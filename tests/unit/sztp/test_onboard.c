@@ -39,10 +39,11 @@ static struct bs_state obst;
 static char obresp[16384];
 
 static int ob_open(void *ctx, const struct bs_target *t, int *trusted, int *cert_error,
-		   struct err *e)
+		   int *n_addr, struct err *e)
 {
 	(void)ctx, (void)e;
 	*cert_error = 0;
+	*n_addr = 1;
 	*trusted = t->anchors != NULL;
 	return 0;
 }

@@ -410,8 +410,8 @@ TEST(bootstrap_boot_image_without_install_target)
 						"192.0.2.1:443 boot-image-error" };
 	static const char *const want_verb[] = {
 		"192.0.2.1:443 bootstrap-initiated", "192.0.2.1:443 parsing-initiated",
-		"192.0.2.1:443 parsing-complete", "192.0.2.1:443 boot-image-initiated",
-		"192.0.2.1:443 boot-image-error" };
+		"192.0.2.1:443 parsing-complete", "192.0.2.1:443 informational",
+		"192.0.2.1:443 boot-image-initiated", "192.0.2.1:443 boot-image-error" };
 	struct fsrv *s;
 	struct err e;
 
@@ -423,13 +423,14 @@ TEST(bootstrap_boot_image_without_install_target)
 	s = srv("192.0.2.1:443", OB_IMAGE);
 	s->level = "verbose";
 	CHECK_EQ_INT(run(uris, 1, &e), -1);
-	check_reports(want_verb, 5);
+	check_reports(want_verb, 6);
 }
 
 TEST(bootstrap_initiated_must_get_204)
 {
 	static const char *const uris[] = { "https://192.0.2.1" };
-	static const char *const want[] = { "192.0.2.1:443 bootstrap-initiated" };
+	static const char *const want[] = { "192.0.2.1:443 bootstrap-initiated",
+					    "192.0.2.1:443 bootstrap-error" };
 	struct fsrv *s;
 	struct err e;
 
@@ -437,7 +438,7 @@ TEST(bootstrap_initiated_must_get_204)
 	s = srv("192.0.2.1:443", OB_EMPTY);
 	s->initiated_status = 200;
 	CHECK_EQ_INT(run(uris, 1, &e), -1);
-	check_reports(want, 1);
+	check_reports(want, 2);
 	CHECK(strstr(st.last, "HTTP 200 (expected 204)") != NULL);
 }
 
@@ -452,7 +453,8 @@ TEST(bootstrap_complete_must_get_204)
 	s->report_status = 500;
 	s->initiated_status = 204;
 	CHECK_EQ_INT(run(uris, 1, &e), -1);
-	CHECK_EQ_INT(fk.n_reports, 2);
+	CHECK_EQ_INT(fk.n_reports, 3);   /* initiated, complete, then bootstrap-error is tried */
+	CHECK_EQ_STR(fk.reports[2], "192.0.2.1:443 bootstrap-error");
 	CHECK(strstr(st.last, "bootstrap-complete") != NULL);
 }
 

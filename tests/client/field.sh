@@ -101,9 +101,9 @@ open(sys.argv[2], "w").write("ready")
 while True:
     c, _ = s.accept(); c.recv(512); c.sendall(b"HTTP/1.0 400 no TLS here\r\n\r\n"); c.close()
 ' "$p1" "$tmp/notls.ready" 2>/dev/null &
-	pids="$pids $!"
-	i=0
-	while [ ! -f "$tmp/notls.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	notls=$!
+	t_track $notls
+	t_wait 5 $notls test -f "$tmp/notls.ready" || t_setup_fail "the no-TLS listener did not start"
 	start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {$signed_ob}}}"
 	obin=$bin bin=$tmp/sztpboot-ns
 	client --no-pivot --max-rounds 1 "https://two.sztp.test:$p1"
@@ -111,17 +111,15 @@ while True:
 		has "two.sztp.test:$p1 \(command line\): connect: TLS handshake with two.sztp.test" \
 		has "trying address 2 of 2 of two.sztp.test" has "complete via two.sztp.test:$p1"
 	stop_server s1
+	t_stop $notls
 	bin=$obin
+else
+	t_skip every_address_after_tls_failure "no mount namespaces (unshare -m)"
 fi
 if unshare -m true 2>/dev/null; then
 	# the RPC fails on the first address: a server on 127.0.0.2 answering 500
-	printf '%s\n' "{\"pki\": \"$pki\", \"devices\": {\"*\": {$signed_ob}}, \"faults\": [{\"status\": 500, \"body\": \"busy\"}]}" >"$tmp/s500.json"
-	python3 "$server" --bind 127.0.0.2 --port "$p2" --cert "$pki/server/server.pem" \
-		--key "$pki/server/server.key" --client-ca "$pki/manufacturer/ca.pem" \
-		--config "$tmp/s500.json" --ready "$tmp/s500.ready" >"$tmp/s500.log" 2>&1 &
-	pids="$pids $!"
-	i=0
-	while [ ! -f "$tmp/s500.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	start_server s500 "$p2" "{\"pki\": \"$pki\", \"devices\": {\"*\": {$signed_ob}}, \"faults\": [{\"status\": 500, \"body\": \"busy\"}]}" \
+		"$pki/server/server.pem" "$pki/server/server.key" 127.0.0.2
 	start_server s2 "$p2" "{\"pki\": \"$pki\", \"devices\": {\"*\": {$signed_ob}}}"
 	obin=$bin bin=$tmp/sztpboot-ns
 	client --no-pivot --max-rounds 1 "https://two.sztp.test:$p2"
@@ -129,7 +127,10 @@ if unshare -m true 2>/dev/null; then
 		has "get-bootstrapping-data: HTTP 500 \(expected 200\)" \
 		has "trying address 2 of 2 of two.sztp.test" has "complete via two.sztp.test:$p2"
 	stop_server s2
+	stop_server s500
 	bin=$obin
+else
+	t_skip every_address_after_rpc_failure "no mount namespaces (unshare -m)"
 fi
 
-finish
+t_summary

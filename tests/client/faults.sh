@@ -119,10 +119,11 @@ redirect_case redirect_to_unsigned_onboarding_refused 1 \
 	has "127.0.0.1:$p2 \(redirect 1 from 127.0.0.1:$p1\): verify: conveyed-information: unsigned onboarding information from an untrusted source" \
 	progress lb "" gbd lb signed_data_preferred true
 
-# ---- report-progress answering 200 instead of 204 to bootstrap-initiated
+# ---- report-progress answering 200 instead of 204 to bootstrap-initiated:
+# abandoned, and bootstrap-error is tried (RFC 8572 section 5.6 step 1)
 fault_case report_200_to_initiated_abandons 1 "{\"path\": \"$RP\", \"status\": 200, \"match\": \"bootstrap-initiated\"}" \
 	"--max-rounds 1" has "report-progress bootstrap-initiated: HTTP 200 \(expected 204\)" \
-	has "onboarding abandoned" progress s1 bootstrap-initiated
+	has "onboarding abandoned" progress s1 bootstrap-initiated,bootstrap-error
 
 # ---- report-progress 500 to a verbose step: logged, onboarding goes on
 run_case report_500_to_step_logged 0 \

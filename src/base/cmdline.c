@@ -23,6 +23,7 @@
 void config_defaults(struct sztp_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
+	cfg->enabled = 1;
 	cfg->dhcp_timeout_s = 30;
 	cfg->pcr = SZTP_DEFAULT_PCR;
 	cfg->emergency = EMERGENCY_REBOOT;
@@ -78,8 +79,34 @@ static int parse_bool(const char *v)
 		 strcmp(v, "off") == 0);
 }
 
+/* The enable flag: a bare "sztp", or one of the usual spellings; anything
+ * else is malformed and leaves SZTP enabled. */
+static int parse_enable(const char *k, const char *v, int *out)
+{
+	static const char *const off[] = { "0", "no", "false", "off" };
+	static const char *const on[] = { "1", "yes", "true", "on" };
+	for (size_t i = 0; v && i < sizeof off / sizeof off[0]; i++) {
+		if (strcmp(v, off[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+		if (strcmp(v, on[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+	}
+	if (!v) {
+		*out = 1;
+		return 0;
+	}
+	log_warn("cmdline", "%s=\"%s\": want 0 or 1; SZTP stays enabled", k, v);
+	return -1;
+}
+
 static int handle(struct sztp_config *c, const char *k, const char *v)
 {
+	if (strcmp(k, "sztp") == 0)
+		return parse_enable(k, v, &c->enabled);
 	if (strcmp(k, "sztp.url") == 0 && v)
 		return push(c->urls, &c->n_urls, CFG_MAX_URLS, k, v);
 	if (strcmp(k, "sztp.serial") == 0 && v)

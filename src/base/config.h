@@ -26,6 +26,9 @@ enum emergency_action {
 };
 
 struct sztp_config {
+	/* sztp=0|1: the SZTP enable flag of RFC 8572 section 5.1 (default 1);
+	 * with 0 no bootstrap server or source is contacted (docs/cmdline.md) */
+	int enabled;
 	/* sztp.url= (repeatable): explicit bootstrap servers, tried before DHCP ones */
 	char urls[CFG_MAX_URLS][CFG_STR];
 	int n_urls;

@@ -58,6 +58,10 @@ int cmd_boot(int argc, char **argv)
 		finish_emergency(&cfg, e.msg);
 	if (tpm < 0 && (tpm = identity_measure(&cfg, &e)) < 0)
 		log_warn("tpm", "%s: provisioning is not measured", e.msg);
+	if (!cfg.enabled) {
+		handover_install_opts(&cfg, &inst);
+		stage_disabled(&cfg, &inst);
+	}
 
 	/* Who the device is: the TPM-held IDevID names the serial that
 	 * discovery (DNS, media) and the vouchers use, unless sztp.serial= did. */

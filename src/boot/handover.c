@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "tpm/measure.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void handover_install_opts(const struct sztp_config *cfg, struct install_opts *inst)
@@ -43,4 +44,28 @@ void stage_handover(const struct sztp_config *cfg, struct net_result *net,
 		install_unmount_root(inst, root);
 	}
 	finish_system(cfg->done[0] == 'r' ? "reboot" : "poweroff");
+}
+
+void stage_disabled(const struct sztp_config *cfg, const struct install_opts *inst)
+{
+	static struct install_result r;
+	struct err e = { "" };
+	char why[sizeof e.msg + 96];
+
+	log_info("sztpboot", "sztp=0: SZTP is disabled (RFC 8572 section 5.1): no bootstrap "
+		 "source is contacted; entering the installed OS");
+	memset(&r, 0, sizeof r);
+	if (disk_find(&inst->disk_opts, inst->disk, r.disk, sizeof r.disk, &e) < 0 ||
+	    install_mount_root(inst, &r, 0, &e) < 0) {
+		snprintf(why, sizeof why, "sztp=0 and no installed OS to enter: %s", e.msg);
+		finish_emergency(cfg, why);
+	}
+	hooks_run(cfg, "pre-pivot");
+	if (install_pivot(inst, &r, &e) < 0) {
+		install_unmount_root(inst, &r);
+		snprintf(why, sizeof why, "sztp=0: entering the installed OS failed: %s", e.msg);
+		finish_emergency(cfg, why);
+	}
+	install_unmount_root(inst, &r);
+	finish_system("reboot");
 }

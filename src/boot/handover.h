@@ -23,4 +23,14 @@ void handover_install_opts(const struct sztp_config *cfg, struct install_opts *i
 void stage_handover(const struct sztp_config *cfg, struct net_result *net,
 		    const struct install_opts *inst) __attribute__((noreturn));
 
+/*
+ * sztp=0 (the RFC 8572 section 5.1 enable flag is off): no network, no
+ * source, no server. Enter the OS already installed on the target disk
+ * (sztp.disk= or the automatic rule, its root as sztp.root= or the DPS rule)
+ * the way a provisioned one is entered (pivot); when there is none, or it
+ * cannot be entered, the rd.emergency action. Never returns.
+ */
+void stage_disabled(const struct sztp_config *cfg, const struct install_opts *inst)
+	__attribute__((noreturn));
+
 #endif

@@ -4,8 +4,9 @@
  *
  * The device's download-verify-write path (image.h, imgsrc.h) as a command:
  * operators use it to check their image server and images. URL is https://
- * (validated against --ca, default /etc/sztp/anchors/bootstrap;
- * --any-server-cert goes on with a warning when the image server's
+ * (validated against --ca, default /etc/sztp/anchors/bootstrap; when the
+ * default holds no anchors the server is reached unvalidated with one
+ * warning, as a factory-fresh device does; --any-server-cert goes on with a warning when the image server's
  * certificate does not validate, as the device does: the SHA-256 still
  * decides whether the image is written) or file://.
  * HEX is the image's SHA-256, 64 hex digits, colons allowed (the
@@ -85,7 +86,7 @@ static void show(void *ctx, const struct image_progress *p)
 int cmd_fetch(int argc, char **argv)
 {
 	const char *url = NULL, *hex = NULL, *out = NULL, *ca = FETCH_DEFAULT_CA;
-	int any_cert = 0, quiet = 0, timeout_s = 30, tty;
+	int any_cert = 0, ca_given = 0, quiet = 0, timeout_s = 30, tty;
 	uint8_t want[1][32];
 	struct err e;
 	struct stat st;
@@ -98,6 +99,7 @@ int cmd_fetch(int argc, char **argv)
 			out = argv[++i];
 		} else if (strcmp(argv[i], "--ca") == 0 && i + 1 < argc) {
 			ca = argv[++i];
+			ca_given = 1;
 		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
 			char *end;
 			long v = strtol(argv[++i], &end, 10);
@@ -125,10 +127,14 @@ int cmd_fetch(int argc, char **argv)
 		log_set_level(LOG_WARN);
 	anchors_init(&fetch_anchors);
 	if (strncmp(url, "https://", 8) == 0 && anchors_load(&fetch_anchors, ca, &e) < 0) {
-		if (!any_cert) {
+		/* the default place holding nothing is "no anchors", as on a factory-fresh
+		 * device: unvalidated, the sha-256 decides; a --ca that cannot be used is
+		 * an error */
+		if (ca_given && !any_cert) {
 			fprintf(stderr, "sztpboot fetch: %s\n", e.msg);
 			return 1;
 		}
+		anchors_init(&fetch_anchors);
 	}
 	int is_blk = stat(out, &st) == 0 && S_ISBLK(st.st_mode);
 	int fd = open(out, is_blk ? O_RDWR | O_EXCL | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0644);

@@ -36,8 +36,9 @@ int osrelease_parse(const char *buf, size_t len, struct osrelease *o, struct err
 
 /*
  * Read the os-release of the root file system mounted at `root`:
- * etc/os-release, else usr/lib/os-release, resolving symbolic links inside
- * `root` (never outside it). 0, or -1 with `e` set.
+ * etc/os-release, else usr/lib/os-release, as rootpath_read() reads
+ * (regular files only, non-blocking, a last-component link not followed,
+ * links on the way resolved inside `root`). 0, or -1 with `e` set.
  */
 int osrelease_read_root(const char *root, struct osrelease *o, struct err *e);
 

@@ -6,6 +6,7 @@
 #include <linux/openat2.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -29,11 +30,19 @@ int rootpath_read(const char *root, const char *rel, char *buf, size_t cap, size
 	int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0)
 		return err_set(e, "%s: %s", root, strerror(errno));
-	int fd = rootpath_open(rfd, rel, O_RDONLY | O_NOCTTY, 0);
+	/* a hostile tree may hold a FIFO or a device here: never block on it,
+	 * never follow a last-component link, read regular files only */
+	int fd = rootpath_open(rfd, rel, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW, 0);
 	int saved = errno;
+	struct stat st;
 	close(rfd);
 	if (fd < 0)
-		return err_set(e, "%s/%s: %s", root, rel, strerror(saved));
+		return err_set(e, "%s/%s: %s", root, rel,
+			       saved == ELOOP ? "a symbolic link (not followed)" : strerror(saved));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, "%s/%s: not a regular file", root, rel);
+	}
 	size_t got = 0;
 	while (got < cap) {
 		ssize_t r = read(fd, buf + got, cap - got);

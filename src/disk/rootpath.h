@@ -21,7 +21,11 @@ int rootpath_open(int rootfd, const char *rel, int flags, mode_t mode);
 /*
  * Read the file `rel` inside the tree at `root` into buf[cap]; *n gets the
  * bytes read (cap means "at least cap": the caller decides whether that is
- * too big). 0, or -1 with `e` set.
+ * too big). The tree may be hostile (an existing disk before it is
+ * reimaged): the file is opened non-blocking, a symbolic link as its last
+ * component is not followed (links on the way are resolved inside the
+ * tree), and anything but a regular file (a FIFO, a device) is refused.
+ * 0, or -1 with `e` set.
  */
 int rootpath_read(const char *root, const char *rel, char *buf, size_t cap, size_t *n,
 		  struct err *e);

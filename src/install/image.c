@@ -38,6 +38,12 @@ struct writer {
 	size_t wlen;
 	uint64_t woff;
 	int64_t t0, last_progress;
+	/* hold_table: what complete() kept back for image_commit() */
+	int held;
+	size_t held_len;              /* bytes of head held */
+	uint64_t backup_off;          /* where the image's backup GPT header goes */
+	unsigned backup_len;          /* its sector size, 0: none held */
+	uint8_t backup[4096];
 	uint8_t head[IMAGE_HOLD];
 	uint8_t wbuf[IMAGE_WBUF] __attribute__((aligned(4096)));
 };
@@ -367,6 +373,73 @@ static void reset(struct writer *w)
 	memset(w->head, 0, sizeof w->head);
 }
 
+/* Step 7: everything is written but the head; the image's backup GPT header
+ * is zeroed too (kept), and the kernel forgets the old partitions. */
+static int hold(struct writer *w, size_t hn, const uint8_t *dig, struct image_result *r,
+		struct err *e)
+{
+	static struct gpt g;
+	struct err ge;
+
+	w->backup_len = 0;
+	if (gpt_probe(w->head, hn, &g, &ge) == 0 && g.sector <= sizeof w->backup &&
+	    (g.alternate_lba + 1) * g.sector <= w->disk_size) {
+		w->backup_off = g.alternate_lba * g.sector;
+		if (pread(w->fd, w->backup, g.sector, (off_t)w->backup_off) != (ssize_t)g.sector) {
+			w->fatal_all = 1;
+			return err_set(e, "%s: reading back the backup GPT header: %s", w->name,
+				       strerror(errno));
+		}
+		w->backup_len = g.sector;
+		if (zero_range(w->fd, w->backup_off, g.sector, w->name, e) < 0) {
+			w->fatal_all = 1;
+			return -1;
+		}
+	}
+	if (sync_fd(w->fd, w->name, e) < 0) {
+		w->fatal_all = 1;
+		return -1;
+	}
+	reread_table(w->fd, w->name);
+	w->held = 1;
+	w->held_len = hn;
+	log_info("image", "%s: image written; its partition table is held back until "
+		 "bootstrapping is complete (nothing bootable before)", w->name);
+	memcpy(r->digest, dig, 32);
+	r->bytes_in = w->in;
+	r->bytes_out = w->out;
+	r->kind = w->dec.kind;
+	return 0;
+}
+
+const uint8_t *image_held_head(size_t *len)
+{
+	*len = W.held ? W.held_len : 0;
+	return W.held ? W.head : NULL;
+}
+
+void image_release(void)
+{
+	W.held = 0;
+	W.held_len = 0;
+	W.backup_len = 0;
+}
+
+int image_commit(int fd, const char *name, struct err *e)
+{
+	struct writer *w = &W;
+	if (!w->held)
+		return 0;
+	if ((w->backup_len && pwrite_all(fd, w->backup, w->backup_len, w->backup_off, name, e) < 0) ||
+	    sync_fd(fd, name, e) < 0 || pwrite_all(fd, w->head, w->held_len, 0, name, e) < 0 ||
+	    sync_fd(fd, name, e) < 0)
+		return -1;
+	reread_table(fd, name);
+	image_release();
+	log_info("image", "%s: partition table written: the image is bootable", name);
+	return 0;
+}
+
 /* The stream ended: finish, verify, write the rest and then the head. */
 static int complete(struct writer *w, struct image_result *r, struct err *e)
 {
@@ -401,6 +474,8 @@ static int complete(struct writer *w, struct image_result *r, struct err *e)
 		w->fatal_all = 1;
 		return -1;
 	}
+	if (w->o->hold_table && !w->is_file)
+		return hold(w, hn, dig, r, e);
 	if (w->is_file && w->out < IMAGE_HOLD && ftruncate(w->fd, (off_t)w->out) < 0) {
 		w->fatal_all = 1;
 		return err_set(e, "%s: truncate: %s", w->name, strerror(errno));
@@ -463,6 +538,8 @@ int image_write(int fd, const char *name, const struct image_opts *o, struct ima
 	if (fstat(fd, &st) < 0)
 		return err_set(e, "%s: fstat: %s", name, strerror(errno));
 	memset(w, 0, offsetof(struct writer, head));
+	if (o->failed && o->failed_cap)
+		o->failed[0] = 0;
 	w->fd = fd;
 	w->name = name;
 	w->o = o;
@@ -488,6 +565,11 @@ int image_write(int fd, const char *name, const struct image_opts *o, struct ima
 			break;
 		}
 		log_err("image", "%s: %s", o->uris[i], e->msg);
+		if (o->failed && o->failed_cap) {
+			size_t k = strlen(o->failed);
+			snprintf(o->failed + k, o->failed_cap - k, "%s%.100s: %.150s", k ? "; " : "",
+				 o->uris[i], e->msg);
+		}
 		if (w->fatal_all)
 			break;
 	}

@@ -29,6 +29,14 @@
  *      MiB, and the MiB before the highest byte written: the image's own
  *      backup GPT), so a half-written disk can never boot. A regular file is
  *      truncated to 0.
+ *   7. With image_opts.hold_table (onboarding: RFC 8572 section 5.6 wants
+ *      nothing active until bootstrapping is complete), step 5 writes
+ *      everything but the held-back first MiB, and also zeroes the image's
+ *      backup GPT header (kept in memory): the disk then holds the whole
+ *      image but no partition table, primary or backup, so a power loss
+ *      before image_commit() leaves nothing bootable. image_held_head()
+ *      gives the table to add the partitions from (BLKPG) meanwhile;
+ *      image_commit() writes both headers, image_wipe() abandons.
  */
 #ifndef SZTP_IMAGE_H
 #define SZTP_IMAGE_H
@@ -88,6 +96,12 @@ struct image_opts {
 	void *progress_ctx;
 	int64_t (*now_ms)(void);     /* NULL: CLOCK_MONOTONIC */
 	void (*sleep_ms)(int ms);    /* NULL: nanosleep */
+	int hold_table;              /* step 7: keep the partition table back until
+				      * image_commit() (block devices only) */
+	/* out: each URI that failed before the one that worked, "URI: why; ..."
+	 * (for a boot-image-warning), or NULL */
+	char *failed;
+	size_t failed_cap;
 };
 
 struct image_result {
@@ -113,6 +127,22 @@ int image_write(int fd, const char *name, const struct image_opts *o, struct ima
  * 0), sync, re-read the partition table. 0 or -1 with `e` set.
  */
 int image_wipe(int fd, uint64_t written_end, struct err *e);
+
+/*
+ * After image_write() with hold_table: the held-back first MiB (the image's
+ * protective MBR and primary GPT) and its length; NULL when nothing is held.
+ */
+const uint8_t *image_held_head(size_t *len);
+
+/*
+ * Write what image_write() held back (the first MiB, the backup GPT header)
+ * to `fd`, the same target, sync, re-read the table: the image becomes
+ * bootable. 0 (also when nothing was held) or -1 with `e` set.
+ */
+int image_commit(int fd, const char *name, struct err *e);
+
+/* Forget what is held back (after image_wipe() or a commit). */
+void image_release(void);
 
 /* The size in bytes of the open target: a block device's size, or
  * UINT64_MAX for a regular file (no limit). 0 on error (e set). */

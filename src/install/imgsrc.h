@@ -34,9 +34,15 @@ struct imgsrc_https {
 	/* private */
 	struct url url;
 	int skip_warned;
+	int unvalidated_warned;        /* the one "downloading unvalidated" warning was given */
 };
 
-/* Set up an https source (anchors may be NULL: connect unvalidated). */
+/*
+ * Set up an https source. `anchors` NULL or empty: no anchors, so every
+ * image server is reached unvalidated (one warning for the source; the
+ * signed sha-256 decides, RFC 8572 section 5.6), whatever allow_unvalidated
+ * says; allow_unvalidated is about anchors that do not cover the server.
+ */
 void imgsrc_https_init(struct imgsrc_https *s, const struct anchors *anchors,
 		       int allow_unvalidated, int timeout_ms);
 

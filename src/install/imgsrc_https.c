@@ -66,18 +66,29 @@ static int relay_sink(void *ctx, const uint8_t *p, size_t n, struct err *e)
 static int https_fetch(struct imgsrc_https *s, const char *uri, uint64_t from, image_sink_fn sink,
 		       void *sink_ctx, int64_t *total, struct err *e)
 {
-	struct https_target t = { &s->url, s->anchors, s->anchors == NULL, s->client };
+	/* an empty anchor set is no anchors: unvalidated from the start */
+	const struct anchors *ta = s->anchors && s->anchors->n ? s->anchors : NULL;
+	struct https_target t = { &s->url, ta, ta == NULL, s->client, 0 };
 	int trusted = 0, cert_error = 0;
 	struct https_resp rs;
 	struct relay r;
 
 	if (url_parse(&s->url, uri, strlen(uri), e) < 0)
 		return IMAGE_SRC_FATAL;
+	if (!ta && !s->unvalidated_warned) {
+		log_warn("image", "%s: no trust anchors for image servers: downloading unvalidated; "
+			 "the image is verified by its sha-256 from the signed onboarding "
+			 "information (RFC 8572 section 5.6)", s->url.host);
+		s->unvalidated_warned = 1;
+	}
 	if (https_client_connect(&s->hc, &t, &trusted, &cert_error, e) < 0) {
 		if (!(cert_error && s->allow_unvalidated))
 			return cert_error ? IMAGE_SRC_FATAL : IMAGE_SRC_RETRY;
-		log_warn("image", "%s: %s; going on unvalidated: the image is verified by its "
-			 "sha-256 from the signed onboarding information", s->url.host, e->msg);
+		if (!s->unvalidated_warned)
+			log_warn("image", "%s: %s; going on unvalidated: the image is verified by "
+				 "its sha-256 from the signed onboarding information", s->url.host,
+				 e->msg);
+		s->unvalidated_warned = 1;
 		t.anchors = NULL;
 		t.provisional = 1;
 		if (https_client_connect(&s->hc, &t, &trusted, &cert_error, e) < 0)
@@ -146,6 +157,7 @@ void imgsrc_https_init(struct imgsrc_https *s, const struct anchors *anchors,
 	s->allow_unvalidated = allow_unvalidated;
 	s->timeout_ms = t;
 	s->skip_warned = 0;
+	s->unvalidated_warned = 0;
 	https_client_init(&s->hc, &lim);
 }
 

@@ -175,7 +175,16 @@ int install_mount_root(const struct install_opts *o, struct install_result *r, i
 	if (spec && spec[0] == '/') {
 		snprintf(r->root_dev, sizeof r->root_dev, "%s", spec);
 	} else {
-		ssize_t n = read_at(r->disk, probe_buf, sizeof probe_buf, 0, e);
+		size_t held = 0;
+		const uint8_t *head = r->installed ? image_held_head(&held) : NULL;
+		ssize_t n;
+		if (head) {
+			/* the image's table is held back: its partitions are added from it */
+			memcpy(probe_buf, head, held);
+			n = (ssize_t)held;
+		} else {
+			n = read_at(r->disk, probe_buf, sizeof probe_buf, 0, e);
+		}
 		if (n < 0)
 			return -1;
 		if (gpt_probe(probe_buf, (size_t)n, &g, e) < 0)
@@ -224,7 +233,10 @@ int install_mount_root(const struct install_opts *o, struct install_result *r, i
 		return err_set(e, "%s: no ext4, xfs, btrfs or vfat file system", r->root_dev);
 	snprintf(r->fstype, sizeof r->fstype, "%s", fs);
 	mkdir(sysroot(o), 0755);
-	unsigned long fl = MS_NOATIME | (readonly ? MS_RDONLY : 0);
+	/* the read-only probe looks at a disk about to be reimaged: nothing on it
+	 * is trusted, so no device nodes, no set-user-ID, no execution */
+	unsigned long fl = MS_NOATIME |
+			   (readonly ? MS_RDONLY | MS_NODEV | MS_NOSUID | MS_NOEXEC : 0);
 	int rc = mount(r->root_dev, sysroot(o), fs, fl, NULL);
 	if (rc < 0 && errno == ENODEV && o->load_module) {
 		struct err me;
@@ -261,12 +273,13 @@ void install_unmount_root(const struct install_opts *o, struct install_result *r
 	r->mounted = 0;
 }
 
-int install_boot_image(const struct conveyed_onboarding *ob, const struct install_opts *o,
-		       struct install_result *r, struct err *e)
+int install_check_image(const struct conveyed_onboarding *ob, const struct install_opts *o,
+			struct install_result *r, struct err *e)
 {
 	const struct conveyed_boot_image *bi = &ob->boot_image;
 	struct err ce;
 	memset(r, 0, sizeof *r);
+	image_release();
 	if (disk_find(&o->disk_opts, o->disk, r->disk, sizeof r->disk, e) < 0)
 		return err_wrap(e, "target disk");
 	if (!bi->present) {
@@ -300,6 +313,15 @@ int install_boot_image(const struct conveyed_onboarding *ob, const struct instal
 	if (bi->n_uris == 0)
 		return err_set(e, "boot-image %s %s is not installed and has no download-uri",
 			       bi->os_name, bi->os_version);
+	return 0;
+}
+
+int install_write_image(const struct conveyed_onboarding *ob, const struct install_opts *o,
+			struct install_result *r, struct err *e)
+{
+	const struct conveyed_boot_image *bi = &ob->boot_image;
+	if (!r->mismatch)
+		return 0;
 	int fd = open(r->disk, O_RDWR | O_EXCL | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(e, "%s: %s", r->disk, strerror(errno));
@@ -323,6 +345,9 @@ int install_boot_image(const struct conveyed_onboarding *ob, const struct instal
 	io.src = &src;
 	io.retry_delay_ms = o->retry_delay_ms;
 	io.progress = o->progress_console ? console_progress : NULL;
+	io.hold_table = 1; /* bootable only once bootstrapping is complete */
+	io.failed = r->failed;
+	io.failed_cap = sizeof r->failed;
 	int rc = image_write(fd, r->disk, &io, &r->image, e);
 	if (!o->src)
 		imgsrc_https_close(&install_src);
@@ -336,6 +361,48 @@ int install_boot_image(const struct conveyed_onboarding *ob, const struct instal
 		 bi->os_version, r->disk, decomp_name(r->image.kind),
 		 (unsigned long long)r->image.bytes_out);
 	return 0;
+}
+
+int install_boot_image(const struct conveyed_onboarding *ob, const struct install_opts *o,
+		       struct install_result *r, struct err *e)
+{
+	if (install_check_image(ob, o, r, e) < 0 || install_write_image(ob, o, r, e) < 0)
+		return -1;
+	return install_commit_image(o, r, e);
+}
+
+int install_commit_image(const struct install_opts *o, struct install_result *r, struct err *e)
+{
+	size_t n;
+	(void)o;
+	if (!r->installed || !image_held_head(&n))
+		return 0;
+	int fd = open(r->disk, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, "%s: %s", r->disk, strerror(errno));
+	int rc = image_commit(fd, r->disk, e);
+	if (close(fd) < 0 && rc == 0)
+		rc = err_set(e, "%s: close: %s", r->disk, strerror(errno));
+	return rc;
+}
+
+void install_wipe_image(const struct install_opts *o, struct install_result *r)
+{
+	struct err e;
+	(void)o;
+	if (!r->installed)
+		return;
+	image_release();
+	int fd = open(r->disk, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || image_wipe(fd, r->image.bytes_out, &e) < 0)
+		log_err("install", "%s: making the abandoned image unbootable: %s", r->disk,
+			fd < 0 ? strerror(errno) : e.msg);
+	else
+		log_info("install", "%s: the abandoned image's partition table is wiped: nothing "
+			 "bootable left, the next attempt starts clean", r->disk);
+	if (fd >= 0)
+		close(fd);
+	r->installed = 0;
 }
 
 enum script_outcome install_run_script(const char *stage, const uint8_t *script, size_t len,
@@ -395,9 +462,15 @@ int install_ssh_host_keys(const char *root, struct install_ssh_key *keys, int ma
 		if (strncmp(de->d_name, "ssh_host_", 9) != 0 || l < 17 ||
 		    strcmp(de->d_name + l - 8, "_key.pub") != 0)
 			continue;
-		int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		int fd = openat(dirfd(d), de->d_name,
+				O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd); /* a FIFO or a device: never read */
+			continue;
+		}
 		ssize_t k = read(fd, buf, sizeof buf - 1);
 		close(fd);
 		if (k <= 0 || (size_t)k >= sizeof buf - 1)

@@ -6,9 +6,11 @@
  *
  * Order of calls (onboard_run(), then the boot sequence):
  *
- *   install_boot_image(ob, o, r, e)      boot-image-initiated before;
+ *   install_check_image(ob, o, r, e)     boot-image-initiated before;
  *       r->skipped   -> boot-image-complete ("os-name/os-version already installed")
- *       r->mismatch  -> boot-image-mismatch, then (written) boot-image-complete
+ *       r->mismatch  -> boot-image-mismatch, then
+ *   install_write_image(ob, o, r, e)     -> (written) [boot-image-warning when an
+ *                                           earlier download-uri failed] boot-image-complete
  *       -1           -> boot-image-error (the disk is left unbootable)
  *   install_mount_root(o, r, 0, e)       the new root read-write at o->sysroot
  *       -1           -> boot-image-error
@@ -20,10 +22,12 @@
  *       archive was refused)
  *   install_run_script("post", ...)      as for "pre"
  *   install_ssh_host_keys(...)           for bootstrap-complete's ssh-host-keys
+ *   install_commit_image(o, r, e)        after bootstrap-complete was acknowledged:
+ *                                        the image's partition table is written
  *   install_save_log(...)                just before the pivot
  *   install_pivot(o, r, e)               from the boot sequence after the
  *       pre-pivot hooks and the DHCP release; returns only on failure.
- * On an abandoned onboarding: install_unmount_root(o).
+ * On an abandoned onboarding: install_unmount_root(o), install_wipe_image(o, r).
  */
 #ifndef SZTP_INSTALL_H
 #define SZTP_INSTALL_H
@@ -82,6 +86,7 @@ struct install_result {
 	struct osrelease osr;    /* the installed OS, when read */
 	struct image_result image;
 	char msg[256];           /* one line for the progress report */
+	char failed[512];        /* download-uris that failed before the one that worked */
 };
 
 struct install_ssh_key {
@@ -90,20 +95,50 @@ struct install_ssh_key {
 };
 
 /*
- * Step 3: the boot image of `ob` onto the target disk. When ob has no
+ * Step 3, first half: choose the target disk and decide. When ob has no
  * boot-image, only the target disk is chosen (r->skipped = 1). When the
  * disk's current root says os-name/os-version (osrelease.h), the image is
- * skipped (r->skipped). Otherwise r->mismatch is set and the image is
- * streamed, verified and written (image.h), r->installed on success.
- * 0, or -1 with `e` set.
+ * skipped (r->skipped). Otherwise r->mismatch is set (boot-image-mismatch
+ * is reported now, before the download). 0, or -1 with `e` set.
  */
+int install_check_image(const struct conveyed_onboarding *ob, const struct install_opts *o,
+			struct install_result *r, struct err *e);
+
+/*
+ * Step 3, second half: with r->mismatch, stream, verify and write the image
+ * (image.h) with its partition table held back (image.h step 7: nothing
+ * bootable until install_commit_image()); r->installed on success, and
+ * r->failed names the download-uris that failed before the one that
+ * worked. 0 (nothing to do without r->mismatch), or -1 with `e` set (the
+ * disk is left unbootable).
+ */
+int install_write_image(const struct conveyed_onboarding *ob, const struct install_opts *o,
+			struct install_result *r, struct err *e);
+
+/*
+ * Bootstrapping is complete: write the held-back partition table of an image
+ * written now (no-op otherwise). 0 or -1 with `e` set.
+ */
+int install_commit_image(const struct install_opts *o, struct install_result *r, struct err *e);
+
+/*
+ * Onboarding abandoned after the image was written (RFC 8572 section 5.6:
+ * retained state must not be active): wipe its partition table (image_wipe)
+ * so that nothing is bootable and the next attempt starts clean. No-op when
+ * no image was written now.
+ */
+void install_wipe_image(const struct install_opts *o, struct install_result *r);
+
+/* install_check_image(), install_write_image() and install_commit_image()
+ * in one (a host tool that has no later step to wait for). */
 int install_boot_image(const struct conveyed_onboarding *ob, const struct install_opts *o,
 		       struct install_result *r, struct err *e);
 
 /*
  * Find the root partition of r->disk (sztp.root= or the DPS type GUID), wait
  * for its device node, load its file system module, mount it at sysroot
- * (read-only when `readonly`). Fills root_dev, root_partuuid, fstype, osr
+ * (read-only when `readonly`: then also nodev,nosuid,noexec, the probe of a
+ * disk that is about to be reimaged and whose files are not trusted). Fills root_dev, root_partuuid, fstype, osr
  * (when readable), mounted. 0 or -1 with `e` set.
  */
 int install_mount_root(const struct install_opts *o, struct install_result *r, int readonly,

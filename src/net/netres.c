@@ -34,6 +34,11 @@ void net_add_uri(struct net_result *out, const char *uri, const char *source)
 	out->n_uris++;
 }
 
+static int same(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+	return an == bn && (an == 0 || memcmp(a, b, an) == 0);
+}
+
 int net_add_artifacts(struct net_result *out, const char *source, const char *where,
 		      const uint8_t *ci, size_t ci_len, const uint8_t *oc, size_t oc_len,
 		      const uint8_t *ov, size_t ov_len)
@@ -53,8 +58,10 @@ int net_add_artifacts(struct net_result *out, const char *source, const char *wh
 	}
 	for (int i = 0; i < out->n_artifacts; i++) {
 		const struct net_artifacts *o = &out->artifacts[i];
-		if (o->ci_len == ci_len && memcmp(o->ci, ci, ci_len) == 0 && o->oc_len == oc_len &&
-		    o->ov_len == ov_len) {
+		/* the same set means the same bytes, all three of them: a spoofed
+		 * answer with equal lengths must not hide a genuine one */
+		if (same(o->ci, o->ci_len, ci, ci_len) && same(o->oc, o->oc_len, oc, oc_len) &&
+		    same(o->ov, o->ov_len, ov, ov_len)) {
 			log_info("net", "artifacts at %s (%s) are the same as at %s, skipped", where,
 				 source, o->where);
 			return 0;

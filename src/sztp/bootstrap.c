@@ -84,12 +84,19 @@ int bs_anchors_from_cms(struct anchors *a, const uint8_t *cms, size_t len, struc
 	return n;
 }
 
-static int visited(struct bs_state *st, const struct url *u, int mark)
+/* Has this server been contacted from this source in trust state `mode`
+ * ('a': with anchors, 'p': provisionally)? Marks it when `mark`. */
+static int visited(struct bs_state *st, const struct url *u, char mode, int mark)
 {
 	char k[sizeof st->visited[0]];
+	size_t n;
 
-	if (url_hostport(u, k, sizeof k) < 0)
+	if (url_hostport(u, k, sizeof k - 2) < 0)
 		return 0;
+	n = strlen(k);
+	k[n] = '|';
+	k[n + 1] = mode;
+	k[n + 2] = 0;
 	for (int i = 0; i < st->n_visited; i++)
 		if (strcmp(st->visited[i], k) == 0)
 			return 1;
@@ -104,12 +111,19 @@ static void fail(struct bs_state *st, const char *step, const char *why)
 	snprintf(st->last, sizeof st->last, "%.200s: %.40s: %.260s", st->where, step, why);
 }
 
-static const char *body_excerpt(const uint8_t *b, size_t n, char *out, size_t cap,
-				struct err *scratch)
+/* What a reply that is not the expected status says: the RESTCONF error,
+ * else the reason phrase and the first line of the body (bounded, escaped),
+ * so that "Serial Number not present in HTTP header" reaches the log. */
+static const char *body_excerpt(const struct bs_http *h, const uint8_t *b, size_t n, char *out,
+				size_t cap, struct err *scratch)
 {
+	char line[4 * RESTCONF_LINE_MAX + 8];
+
 	if (n && restconf_errors_summary(b, n, out, cap, scratch) == 0)
 		return out;
-	out[0] = 0;
+	restconf_body_line(b, n, line, sizeof line);
+	snprintf(out, cap, "%.64s%s%s%.200s%s", h->reason, h->reason[0] && line[0] ? "; " : "",
+		 line[0] ? "body \"" : "", line, line[0] ? "\"" : "");
 	return out;
 }
 
@@ -177,7 +191,7 @@ int bs_report_ex(struct bs_state *st, const struct restconf_report *r, struct er
 			 msg ? ": " : "", msg ? msg : "", extra);
 		return 0;
 	}
-	body_excerpt(st->body, h.resp_len, why, sizeof why, &scratch);
+	body_excerpt(&h, st->body, h.resp_len, why, sizeof why, &scratch);
 	log_err("bootstrap", "%s: report-progress %s: HTTP %d (expected 204)%s%s", st->where,
 		name, h.status, why[0] ? ": " : "", why);
 	if (progress_must_ack((enum progress_type)t))
@@ -210,20 +224,30 @@ static int onboard_report_ex(void *ctx, const struct restconf_report *r, struct 
 
 /* ------------------------------------------------------------ one server */
 
-/* Connect: validated when we have anchors; provisional otherwise or on a bad certificate. */
-static int connect_server(struct bs_state *st, const struct anchors *ta, struct err *e)
+/*
+ * Connect to address st->target.addr: validated when there are anchors;
+ * provisional when there are none, or when validation fails and the anchors
+ * are not `bound` to this server (a trust anchor from trusted redirect
+ * information binds: RFC 8572 section 5.5).
+ */
+static int connect_server(struct bs_state *st, const struct anchors *ta, int bound, struct err *e)
 {
 	int trusted = 0, cert_error = 0;
 
 	st->target.url = &st->url;
 	st->target.anchors = ta && ta->n ? ta : NULL;
 	if (st->target.anchors) {
-		if (st->ops->open(st->ops->ctx, &st->target, &trusted, &cert_error, e) == 0) {
+		if (st->ops->open(st->ops->ctx, &st->target, &trusted, &cert_error, &st->n_addr,
+				  e) == 0) {
 			st->trusted = trusted;
+			visited(st, &st->url, trusted ? 'a' : 'p', 1);
 			return 0;
 		}
 		if (!cert_error)
 			return -1;
+		if (bound)
+			return err_wrap(e, "the trust anchor of the trusted redirect does not "
+					"validate this server (no provisional connection)");
 		log_warn("bootstrap", "%s: connect: %s; continuing provisionally (trust-state "
 			 "FALSE: only signed data will be accepted)", st->where, e->msg);
 		st->target.anchors = NULL;
@@ -232,9 +256,10 @@ static int connect_server(struct bs_state *st, const struct anchors *ta, struct 
 			 "provisionally (trust-state FALSE: only signed data will be accepted)",
 			 st->where);
 	}
-	if (st->ops->open(st->ops->ctx, &st->target, &trusted, &cert_error, e) < 0)
+	if (st->ops->open(st->ops->ctx, &st->target, &trusted, &cert_error, &st->n_addr, e) < 0)
 		return -1;
 	st->trusted = 0;
+	visited(st, &st->url, 'p', 1);
 	return 0;
 }
 
@@ -301,11 +326,34 @@ static void log_redirect(struct bs_state *st)
 
 static int act(struct bs_state *st);
 
+/* Outcome of one address of a server: the server's outcome, or SRV_NEXT
+ * (the connection, TLS or the get-bootstrapping-data request failed: the
+ * next address of the host may work). */
+enum { SRV_NEXT = 2 };
+
 /*
- * One bootstrap server: get-bootstrapping-data, verify, act. `ta` are the
- * anchors to validate it with (NULL: provisional).
+ * Data from a trusted server that does not parse or verify: it is told,
+ * bootstrap-initiated then parsing-error with the reason (RFC 8572 section
+ * 5.6 steps 1 and 2; bootstrap-error when bootstrap-initiated is refused).
  */
-static int try_server(struct bs_state *st, const struct anchors *ta)
+static void report_parse_error(struct bs_state *st, const char *why)
+{
+	struct err re;
+
+	if (!st->trusted)
+		return;
+	st->report_enabled = 1;
+	st->report_verbose = 0;
+	err_clear(&re);
+	if (bs_report(st, PROGRESS_BOOTSTRAP_INITIATED, st->cfg->identity_warning, &re) == 0)
+		bs_report(st, PROGRESS_PARSING_ERROR, why, &re);
+	else
+		bs_report(st, PROGRESS_BOOTSTRAP_ERROR, re.msg, &re);
+	st->report_enabled = 0;
+}
+
+/* One address of one bootstrap server: get-bootstrapping-data, verify, act. */
+static int try_address(struct bs_state *st, const struct anchors *ta, int bound)
 {
 	const struct bs_config *cfg = st->cfg;
 	struct restconf_gbd_input in;
@@ -316,10 +364,10 @@ static int try_server(struct bs_state *st, const struct anchors *ta)
 	int tried_hostmeta = 0;
 
 	err_clear(&e);
-	log_info("bootstrap", "%s: connecting", st->where);
-	if (connect_server(st, ta, &e) < 0) {
+	log_info("bootstrap", "%s: connecting%s", st->where, st->target.addr > 1 ? " (next address)" : "");
+	if (connect_server(st, ta, bound, &e) < 0) {
 		fail(st, "connect", e.msg);
-		return SRV_FAIL;
+		return bound && strstr(e.msg, "no provisional connection") ? SRV_FAIL : SRV_NEXT;
 	}
 	log_info("bootstrap", "%s: connected, server %s", st->where,
 		 st->trusted ? "authenticated (trust-state TRUE)" :
@@ -351,7 +399,7 @@ again:
 		 "signed-data-preferred, with nonce");
 	if (post(st, RESTCONF_OP_GBD, st->req, 1, &h, &e) < 0) {
 		fail(st, "get-bootstrapping-data", e.msg);
-		return SRV_FAIL;
+		return SRV_NEXT;
 	}
 	if (h.status == 404 && !tried_hostmeta) {
 		tried_hostmeta = 1;
@@ -361,17 +409,22 @@ again:
 		return SRV_FAIL;
 	}
 	if (h.status != 200) {
-		body_excerpt(st->body, h.resp_len, why, sizeof why, &scratch);
+		body_excerpt(&h, st->body, h.resp_len, why, sizeof why, &scratch);
 		snprintf(e.msg, sizeof e.msg, "HTTP %d (expected 200)%s%s", h.status,
 			 why[0] ? ": " : "", why);
 		fail(st, "get-bootstrapping-data", e.msg);
-		return SRV_FAIL;
+		return SRV_NEXT;
 	}
 	if (!restconf_media_ok(h.resp_type)) {
-		snprintf(e.msg, sizeof e.msg, "wrong Content-Type \"%s\" (expected %s)",
-			 h.resp_type, RESTCONF_MEDIA);
-		fail(st, "get-bootstrapping-data", e.msg);
-		return SRV_FAIL;
+		if (!restconf_media_tolerated(h.resp_type)) {
+			snprintf(e.msg, sizeof e.msg, "wrong Content-Type \"%s\" (expected %s)",
+				 h.resp_type, RESTCONF_MEDIA);
+			fail(st, "get-bootstrapping-data", e.msg);
+			return SRV_FAIL;
+		}
+		log_warn("bootstrap", "%s: get-bootstrapping-data: Content-Type \"%s\" instead of "
+			 "%s: taking the body as JSON (it is verified all the same)", st->where,
+			 h.resp_type[0] ? h.resp_type : "(none)", RESTCONF_MEDIA);
 	}
 	log_info("bootstrap", "%s: get-bootstrapping-data: HTTP 200, %zu bytes", st->where,
 		 h.resp_len);
@@ -390,9 +443,35 @@ again:
 	vc.recipient = cfg->recipient;
 	if (verify_response(st->body, h.resp_len, &vc, &st->work, &st->res, &e) < 0) {
 		fail(st, "verify", e.msg);
+		report_parse_error(st, e.msg);
 		return SRV_FAIL;
 	}
 	return act(st);
+}
+
+/*
+ * One bootstrap server, every resolved address of its host in turn while
+ * the connection, TLS or the request fails (RFC 8572 section 5.5). `ta`:
+ * the anchors to validate it with (NULL: provisional); `bound`: they come
+ * from trusted redirect information and must validate it.
+ */
+static int try_server(struct bs_state *st, const struct anchors *ta, int bound)
+{
+	int r = SRV_FAIL;
+
+	st->n_addr = 1;
+	for (int a = 1; a <= st->n_addr && a <= BS_MAX_ADDRS; a++) {
+		if (a > 1) {
+			st->ops->close(st->ops->ctx);
+			log_info("bootstrap", "%s: trying address %d of %d of %s", st->where, a,
+				 st->n_addr, st->url.host);
+		}
+		st->target.addr = a;
+		r = try_address(st, ta, bound);
+		if (r != SRV_NEXT)
+			return r;
+	}
+	return SRV_FAIL;
 }
 
 /* Extend the artifacts the device is about to act on into the provisioning
@@ -419,11 +498,28 @@ static int act(struct bs_state *st)
 
 	err_clear(&e);
 	if (st->res.info.kind == CONVEYED_REDIRECT) {
+		struct bs_list *l;
 		log_redirect(st);
-		if (bs_list_copy(&st->list, &st->res.info.redirect, st->res.trusted, &e) < 0) {
+		if (st->redirects >= BS_MAX_REDIRECTS || st->depth >= BS_MAX_REDIRECTS) {
+			char m[80];
+			snprintf(m, sizeof m, "more than %d redirects from this source: not followed",
+				 BS_MAX_REDIRECTS);
+			fail(st, "redirect", m);
+			return SRV_FAIL;
+		}
+		l = &st->lists[st->depth];
+		if (bs_list_copy(l, &st->res.info.redirect, st->res.trusted, &e) < 0) {
 			fail(st, "redirect", e.msg);
 			return SRV_FAIL;
 		}
+		l->next = 0;
+		l->loops = l->progressed = 0;
+		l->number = ++st->redirects;
+		if (st->url.host[0])
+			url_hostport(&st->url, l->from, sizeof l->from);
+		else
+			snprintf(l->from, sizeof l->from, "%.64s", st->where);
+		st->depth++;
 		return SRV_REDIRECT;
 	}
 	if (st->res.info.kind != CONVEYED_ONBOARDING) {
@@ -512,79 +608,100 @@ static int try_local(struct bs_state *st, const struct bs_source *src)
 	return act(st);
 }
 
+/*
+ * The next server of the innermost open redirect list: 1 with st->url,
+ * st->where, st->root set and *ta / *bound saying how to trust it; 0 when
+ * the innermost list is exhausted (it is closed: back to the enclosing one).
+ */
+static int next_entry(struct bs_state *st, const struct anchors **ta, int *bound)
+{
+	struct bs_list *l = &st->lists[st->depth - 1];
+	char origin[CONVEYED_HOST_MAX + 64];
+
+	while (l->next < l->n) {
+		int i = l->next++;
+		const struct conveyed_server *s = &l->servers[i];
+		struct err ue;
+
+		*ta = NULL;
+		*bound = 0;
+		if (bs_server_url(s->address, s->port, &st->url, &ue) < 0) {
+			log_warn("bootstrap", "redirect entry %d \"%.64s\": %s", i + 1, s->address,
+				 ue.msg);
+			continue;
+		}
+		snprintf(origin, sizeof origin, "redirect %d from %s", l->number, l->from);
+		set_where(st, origin);
+		snprintf(st->root, sizeof st->root, "%s", l->roots[i]);
+		if (l->trusted && s->trust_anchor.len) {
+			if (bs_anchors_from_cms(&st->ta, s->trust_anchor.data, s->trust_anchor.len,
+						&ue) < 0) {
+				fail(st, "trust-anchor", ue.msg);
+				continue;
+			}
+			*ta = &st->ta;
+			*bound = 1;
+		} else if (l->trusted) {
+			*ta = st->cfg->anchors; /* trusted redirect without anchor: ours */
+		}
+		/* the same server in the same trust state again is a loop; a
+		 * provisional contact followed by an authenticated one is not */
+		if (visited(st, &st->url, *ta && (*ta)->n ? 'a' : 'p', 1)) {
+			fail(st, "redirect loop", "this server was already contacted from this "
+			     "source in this trust state; skipping it");
+			l->loops++;
+			continue;
+		}
+		l->progressed = 1;
+		return 1;
+	}
+	if (!l->progressed && l->loops) {
+		log_err("bootstrap", "redirect loop: every server of the redirect from %s was "
+			"already contacted", l->from);
+		snprintf(st->last, sizeof st->last,
+			 "redirect loop: every redirect target was already contacted");
+	} else if (st->depth > 1) {
+		log_warn("bootstrap", "every server of redirect %d (from %s) failed: back to the "
+			 "rest of redirect %d", l->number, l->from, st->lists[st->depth - 2].number);
+	}
+	st->depth--;
+	return 0;
+}
+
 static int try_source(struct bs_state *st, const struct bs_source *src, struct err *e)
 {
 	const struct bs_config *cfg = st->cfg;
-	char origin[URL_HOST_MAX + 64];
-	int redirects = 0, r;
+	int r;
 
 	st->n_visited = 0;
+	st->depth = 0;
+	st->redirects = 0;
 	snprintf(st->last, sizeof st->last, "none");
 	if (src->response) {
 		r = try_local(st, src);
 	} else {
+		const struct anchors *ta = cfg->anchors;
 		if (url_parse(&st->url, src->uri, strlen(src->uri), e) < 0)
 			return -1;
 		if (restconf_root_from_path(st->url.path, st->root, sizeof st->root, e) < 0)
 			return -1;
 		set_where(st, src->origin);
-		visited(st, &st->url, 1);
+		visited(st, &st->url, ta && ta->n ? 'a' : 'p', 1);
 		/* A source URI is unsigned redirect information: the configured anchors only. */
-		r = try_server(st, cfg->anchors);
+		r = try_server(st, ta, 0);
 	}
-	while (r == SRV_REDIRECT) {
-		int progressed = 0, loops = 0;
-		char from[URL_HOST_MAX + 16];
-
-		if (++redirects > BS_MAX_REDIRECTS)
-			return err_set(e, "more than %d redirects", BS_MAX_REDIRECTS);
-		if (src->response)
-			snprintf(from, sizeof from, "%s", src->origin);
-		else
-			url_hostport(&st->url, from, sizeof from);
-		snprintf(origin, sizeof origin, "redirect %d from %s", redirects, from);
-		r = SRV_FAIL;
-		for (int i = 0; i < st->list.n; i++) {
-			const struct conveyed_server *s = &st->list.servers[i];
-			const struct anchors *ta = NULL;
-			struct err ue;
-
-			if (bs_server_url(s->address, s->port, &st->url, &ue) < 0) {
-				log_warn("bootstrap", "redirect entry %d \"%.64s\": %s", i + 1,
-					 s->address, ue.msg);
-				continue;
-			}
-			set_where(st, origin);
-			if (visited(st, &st->url, 1)) {
-				log_warn("bootstrap", "%s: redirect loop: this server was already "
-					 "contacted from this source; skipping it", st->where);
-				loops++;
-				continue;
-			}
-			snprintf(st->root, sizeof st->root, "%s", st->list.roots[i]);
-			if (st->list.trusted && s->trust_anchor.len) {
-				if (bs_anchors_from_cms(&st->ta, s->trust_anchor.data,
-							s->trust_anchor.len, &ue) < 0) {
-					fail(st, "trust-anchor", ue.msg);
-					continue;
-				}
-				ta = &st->ta;
-			} else if (st->list.trusted) {
-				ta = cfg->anchors; /* trusted redirect without anchor: ours */
-			}
-			progressed = 1;
-			r = try_server(st, ta);
-			if (r != SRV_FAIL)
-				break;
-		}
-		if (r == SRV_FAIL && !progressed && loops) {
-			log_err("bootstrap", "redirect loop: every server of the redirect from %s was "
-				"already contacted", from);
-			return err_set(e, "redirect loop: every redirect target was already contacted");
-		}
+	/* redirects: depth-first, back to the enclosing list when a nested one fails */
+	while (r != SRV_DONE && st->depth > 0) {
+		const struct anchors *ta;
+		int bound;
+		if (!next_entry(st, &ta, &bound))
+			continue;
+		r = try_server(st, ta, bound);
 	}
 	if (r == SRV_DONE)
 		return 0;
+	if (strncmp(st->last, "redirect loop: every", 20) == 0)
+		return err_set(e, "%s", st->last);
 	return err_set(e, "no bootstrap server of this source succeeded (last: %s)", st->last);
 }
 

@@ -14,11 +14,22 @@
  *       signed-data-preferred and a fresh 32-byte nonce; to a trusted one
  *       with hw-model/os-name/os-version when configured; on 404, discover
  *       the RESTCONF root with GET /.well-known/host-meta and retry once;
- *     - require 200 and application/yang-data+json, then verify_response();
+ *     - require 200 and application/yang-data+json (no Content-Type,
+ *       text/plain or application/json: taken as JSON with a warning), then
+ *       verify_response(); a reply that is not a RESTCONF error document is
+ *       logged with its reason phrase and the first line of its body;
+ *     - a server name: every resolved address in turn, when the connection,
+ *       TLS or the get-bootstrapping-data request fails on one;
+ *     - data from a trusted server that fails to parse or verify:
+ *       bootstrap-initiated, then parsing-error with the reason;
  *     - redirect-information: try its servers in order, each with its
- *       trust anchor when the redirect was trusted (else provisionally), at
- *       most BS_MAX_REDIRECTS redirects per source, never a server twice
- *       (loop detection);
+ *       trust anchor when the redirect was trusted (a server that does not
+ *       validate against that anchor has failed: no provisional fallback),
+ *       else provisionally; a nested redirect whose every server fails goes
+ *       back to the rest of the enclosing list (RFC 8572 section 5.5); at
+ *       most BS_MAX_REDIRECTS redirects per source, never a server twice in
+ *       the same trust state (loop detection; a provisional contact followed
+ *       by an authenticated one is RFC 8572 Appendix B, not a loop);
  *     - onboarding-information: onboard_run() (onboard.h), reporting
  *       progress only to a trusted server (TLS validated), at the
  *       reporting-level the server asked for;
@@ -51,7 +62,8 @@
 
 #define BS_MAX_SOURCES   32
 #define BS_MAX_REDIRECTS 10          /* redirects followed from one source */
-#define BS_VISITED_MAX   (1 + BS_MAX_REDIRECTS * CONVEYED_MAX_SERVERS)
+#define BS_MAX_ADDRS     16          /* resolved addresses of one server name tried */
+#define BS_VISITED_MAX   (2 * (1 + BS_MAX_REDIRECTS * CONVEYED_MAX_SERVERS))
 #define BS_TA_ARENA      (64 * 1024) /* trust-anchor CMS bytes of one redirect list */
 #define BS_BODY_MAX      JSON_MAX_SIZE
 #define BS_REQ_MAX       4096        /* get-bootstrapping-data input */
@@ -79,6 +91,8 @@ struct bs_source {
 struct bs_target {
 	const struct url *url;         /* host, port */
 	const struct anchors *anchors; /* validate against these, or NULL: provisional */
+	int addr;                      /* which resolved address of the host, 1-based
+	                                * (an IP literal has one) */
 };
 
 /* One HTTP exchange through the transport. */
@@ -95,6 +109,7 @@ struct bs_http {
 	/* out */
 	int status;
 	char resp_type[HTTP_CTYPE_MAX + 1]; /* Content-Type, "" when absent */
+	char reason[HTTP_REASON_MAX + 1];   /* reason phrase of the status line, or "" */
 	size_t resp_len;
 };
 
@@ -103,11 +118,13 @@ struct bs_ops {
 	void *ctx;
 	/*
 	 * Connect to `t` (or keep the open connection when it is to the same
-	 * target). Sets *trusted (server certificate validated) and, on
-	 * failure, *cert_error (the failure was the server certificate).
+	 * target): its t->addr-th address only. Sets *n_addr (how many
+	 * addresses the host resolved to, at least 1; also on failure),
+	 * *trusted (server certificate validated) and, on failure, *cert_error
+	 * (the failure was the server certificate).
 	 */
 	int (*open)(void *ctx, const struct bs_target *t, int *trusted, int *cert_error,
-		    struct err *e);
+		    int *n_addr, struct err *e);
 	/* One request on the connection opened for `t`. 0 when a complete
 	 * response arrived (any status), -1 with `e` set. */
 	int (*request)(void *ctx, const struct bs_target *t, struct bs_http *h, struct err *e);
@@ -150,7 +167,11 @@ struct bs_config {
 /* A copied redirect list (the verifier's buffers are reused per response). */
 struct bs_list {
 	int n;
+	int next;                               /* the entry to try next */
+	int number;                             /* which redirect of the source (1..) */
 	int trusted;                            /* the redirect information was trusted */
+	int loops, progressed;                  /* entries skipped as loops / tried */
+	char from[CONVEYED_HOST_MAX + 16];      /* who gave it: "host:port" or the origin */
 	struct conveyed_server servers[CONVEYED_MAX_SERVERS]; /* trust_anchor points into arena */
 	char roots[CONVEYED_MAX_SERVERS][RESTCONF_ROOT_MAX + 1];
 	size_t used;
@@ -169,8 +190,16 @@ struct bs_state {
 	uint8_t nonce[RESTCONF_NONCE_MAX];
 	int nonce_sent;                         /* st->nonce went to the current server */
 	struct anchors ta;                      /* anchors learned from a trusted redirect */
-	struct bs_list list;
-	char visited[BS_VISITED_MAX][CONVEYED_HOST_MAX + 8];
+	/* the redirect lists being worked through, outermost first (RFC 8572
+	 * section 5.5 is recursive: when every server of a nested list fails,
+	 * the rest of the enclosing list is tried) */
+	struct bs_list lists[BS_MAX_REDIRECTS];
+	int depth;                              /* lists[0..depth) are open */
+	int redirects;                          /* redirects followed from this source */
+	/* servers contacted from this source, "host:port" + trust state ('a':
+	 * with anchors, 'p': provisional): a server may be contacted again only
+	 * in another trust state (RFC 8572 Appendix B) */
+	char visited[BS_VISITED_MAX][CONVEYED_HOST_MAX + 10];
 	int n_visited;
 	int round;
 	/* the server being talked to */
@@ -179,6 +208,7 @@ struct bs_state {
 	char root[RESTCONF_ROOT_MAX + 1];
 	char where[2 * CONVEYED_HOST_MAX + 128]; /* "https://host:port (origin)" for logs */
 	int trusted;                            /* TLS validated (trust-state from TLS) */
+	int n_addr;                             /* addresses of the current server's host */
 	/* progress reporting for the current onboarding information */
 	int report_enabled;
 	int report_verbose;
@@ -215,8 +245,8 @@ int bs_report_ex(struct bs_state *st, const struct restconf_report *r, struct er
 
 /*
  * Copy verified redirect information `r` into `l` (addresses, ports, trust
- * anchors into l->arena). Returns 0 or -1 (the trust anchors exceed
- * BS_TA_ARENA).
+ * anchors into l->arena; next, number, loops, progressed and from are left
+ * to the caller). Returns 0 or -1 (the trust anchors exceed BS_TA_ARENA).
  */
 int bs_list_copy(struct bs_list *l, const struct conveyed_redirect *r, int trusted,
 		 struct err *e);

@@ -9,18 +9,20 @@
 #include "tls/tls_tcp.h"
 
 static int t_open(void *ctx, const struct bs_target *t, int *trusted, int *cert_error,
-		  struct err *e)
+		  int *n_addr, struct err *e)
 {
 	struct bs_https *b = ctx;
-	struct https_target ht = { t->url, t->anchors, t->anchors == NULL, b->client };
+	struct https_target ht = { t->url, t->anchors, t->anchors == NULL, b->client, t->addr };
+	int r = https_client_connect(&b->hc, &ht, trusted, cert_error, e);
 
-	return https_client_connect(&b->hc, &ht, trusted, cert_error, e);
+	*n_addr = b->hc.conn.n_addr > 0 ? b->hc.conn.n_addr : 1;
+	return r;
 }
 
 static int t_request(void *ctx, const struct bs_target *t, struct bs_http *h, struct err *e)
 {
 	struct bs_https *b = ctx;
-	struct https_target ht = { t->url, t->anchors, t->anchors == NULL, b->client };
+	struct https_target ht = { t->url, t->anchors, t->anchors == NULL, b->client, t->addr };
 	struct https_req rq = { h->method, h->path, h->accept, h->content_type, h->body,
 				h->body_len, h->basic, -1 };
 	struct https_resp rs;
@@ -31,6 +33,7 @@ static int t_request(void *ctx, const struct bs_target *t, struct bs_http *h, st
 	h->status = 0;
 	h->resp_len = 0;
 	h->resp_type[0] = 0;
+	h->reason[0] = 0;
 	if (https_client_request(&b->hc, &ht, &rq, &rs, e) < 0) {
 		h->status = rs.head.status;
 		return -1;
@@ -39,6 +42,8 @@ static int t_request(void *ctx, const struct bs_target *t, struct bs_http *h, st
 	h->resp_len = (size_t)rs.len;
 	memcpy(h->resp_type, rs.head.content_type, sizeof h->resp_type);
 	h->resp_type[sizeof h->resp_type - 1] = 0;
+	memcpy(h->reason, rs.head.reason, sizeof h->reason);
+	h->reason[sizeof h->reason - 1] = 0;
 	return 0;
 }
 

@@ -53,10 +53,26 @@ void onboard_log(const struct conveyed_onboarding *ob)
 
 /* ------------------------------------------------------------ the real steps */
 
-static int ri_boot_image(void *ctx, const struct conveyed_onboarding *ob,
-			 struct install_result *r, struct err *e)
+static int ri_check_image(void *ctx, const struct conveyed_onboarding *ob,
+			  struct install_result *r, struct err *e)
 {
-	return install_boot_image(ob, ctx, r, e);
+	return install_check_image(ob, ctx, r, e);
+}
+
+static int ri_write_image(void *ctx, const struct conveyed_onboarding *ob,
+			  struct install_result *r, struct err *e)
+{
+	return install_write_image(ob, ctx, r, e);
+}
+
+static int ri_commit_image(void *ctx, struct install_result *r, struct err *e)
+{
+	return install_commit_image(ctx, r, e);
+}
+
+static void ri_wipe_image(void *ctx, struct install_result *r)
+{
+	install_wipe_image(ctx, r);
 }
 
 static int ri_mount_root(void *ctx, struct install_result *r, struct err *e)
@@ -103,7 +119,10 @@ void onboard_ops_install(struct onboard_ops *ops, const struct install_opts *o)
 {
 	memset(ops, 0, sizeof *ops);
 	ops->ctx = (void *)(uintptr_t)o;
-	ops->boot_image = ri_boot_image;
+	ops->check_image = ri_check_image;
+	ops->write_image = ri_write_image;
+	ops->commit_image = ri_commit_image;
+	ops->wipe_image = ri_wipe_image;
 	ops->mount_root = ri_mount_root;
 	ops->unmount_root = ri_unmount_root;
 	ops->run_script = ri_run_script;
@@ -124,6 +143,7 @@ int onboard_acts(const struct conveyed_onboarding *ob)
 struct run {
 	const struct onboard_input *in;
 	struct onboard_work *w;
+	int error;                 /* script_msg() is making an error report */
 };
 
 static int report(const struct run *ru, enum progress_type t, const char *msg, struct err *e)
@@ -150,6 +170,8 @@ static int abandon(const struct run *ru, enum progress_type error, const char *m
 		progress_name(error), msg);
 	if (ops && ru->w->r.mounted)
 		ops->unmount_root(ops->ctx, &ru->w->r);
+	if (ops && ru->w->r.installed && ops->wipe_image)
+		ops->wipe_image(ops->ctx, &ru->w->r);
 	return err_set(e, "%s: %s", progress_name(error), msg);
 }
 
@@ -176,16 +198,19 @@ static enum progress_type first_step(const struct conveyed_onboarding *ob)
 }
 
 /* "why: output tail" (or one of them) into ru->w->msg, for the report. */
-static const char *script_msg(const struct run *ru, const char *why, const char *tail)
+static const char *script_msg(const struct run *ru, const char *why, const char *tail, int error)
 {
 	size_t n = 0;
 	char *m = ru->w->msg;
 	const size_t cap = sizeof ru->w->msg;
+	const struct run r2 = { ru->in, ru->w, error };
+	ru = &r2;
 
 	m[0] = 0;
 	if (why && why[0])
 		n = (size_t)snprintf(m, cap, "%s", why);
-	if (n < cap && tail && tail[0] && ru->in->report_verbose) {
+	/* the output goes with errors at every level, with the rest at verbose */
+	if (n < cap && tail && tail[0] && (ru->in->report_verbose || ru->error)) {
 		/* the end of the output fits the rest of the message */
 		size_t room = cap - n - 1, tl = strlen(tail);
 		while (tl && (tail[tl - 1] == '\n' || tail[tl - 1] == '\r' || tail[tl - 1] == ' '))
@@ -224,14 +249,14 @@ static int run_script(const struct run *ru, const char *stage, const struct conv
 	oc = ops->run_script(ops->ctx, stage, b->data, b->len, ob, &ru->w->r, &ru->w->sr, &se);
 	if (oc == SCRIPT_ERROR)
 		return abandon(ru, (enum progress_type)(initiated + 2),
-			       script_msg(ru, se.msg[0] ? se.msg : "failed", ru->w->sr.tail), e);
+			       script_msg(ru, se.msg[0] ? se.msg : "failed", ru->w->sr.tail, 1), e);
 	if (oc == SCRIPT_WARNING) {
 		log_warn("bootstrap", "%s-configuration script: %s: going on", stage, se.msg);
 		report(ru, (enum progress_type)(initiated + 1),
-		       script_msg(ru, se.msg, ru->w->sr.tail), &se);
+		       script_msg(ru, se.msg, ru->w->sr.tail, 0), &se);
 		return 0;
 	}
-	report(ru, (enum progress_type)(initiated + 3), script_msg(ru, NULL, ru->w->sr.tail), &se);
+	report(ru, (enum progress_type)(initiated + 3), script_msg(ru, NULL, ru->w->sr.tail, 0), &se);
 	return 0;
 }
 
@@ -267,7 +292,7 @@ static int install_steps(const struct run *ru, const struct conveyed_onboarding 
 				return abandon(ru, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
 		}
 	}
-	if (ops->boot_image(ops->ctx, ob, r, &se) < 0) {
+	if (ops->check_image(ops->ctx, ob, r, &se) < 0) {
 		if (!bi->present)
 			return step_fail(ru, first_step(ob), se.msg, e);
 		if (r->mismatch)
@@ -277,10 +302,22 @@ static int install_steps(const struct run *ru, const struct conveyed_onboarding 
 	if (bi->present) {
 		if (r->mismatch) {
 			char m[300];
+			/* when the mismatch is found, before the download (RFC 8572:
+			 * it "SHOULD precipitate trying to download a boot image") */
 			snprintf(m, sizeof m, "%.60s holds %.60s, not %.30s %.30s: installing", r->disk,
 				 r->osr.pretty_name[0] ? r->osr.pretty_name : r->osr.name[0] ?
 				 r->osr.name : "no recognised OS", bi->os_name, bi->os_version);
 			report(ru, PROGRESS_BOOT_IMAGE_MISMATCH, m, &se);
+			err_clear(&se);
+			if (ops->write_image(ops->ctx, ob, r, &se) < 0)
+				return abandon(ru, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
+			if (r->failed[0]) {
+				char w[RESTCONF_MSG_MAX];
+				snprintf(w, sizeof w, "written from download-uri %d after: %.400s",
+					 r->image.uri_index + 1, r->failed);
+				log_warn("bootstrap", "boot-image-warning: %s", w);
+				report(ru, PROGRESS_BOOT_IMAGE_WARNING, w, &se);
+			}
 		}
 		report(ru, PROGRESS_BOOT_IMAGE_COMPLETE, r->msg[0] ? r->msg : NULL, &se);
 	}
@@ -404,28 +441,69 @@ static int report_complete(const struct run *ru, struct err *e)
 	return report_ex(ru, &rep, e);
 }
 
+/* A report that had to be acknowledged was not: bootstrap-error is tried
+ * (RFC 8572 section 5.6 steps 1 and 7), its outcome only logged. */
+static void report_bootstrap_error(const struct run *ru, const char *why)
+{
+	struct err re;
+	err_clear(&re);
+	report(ru, PROGRESS_BOOTSTRAP_ERROR, why, &re);
+}
+
+/* informational (verbose): how this provisioning can be checked later. */
+static void report_measurement(const struct run *ru)
+{
+	char m[160];
+	struct err re;
+	if (measure_active())
+		snprintf(m, sizeof m, "provisioning is measured into PCR %d; bootstrap-complete "
+			 "carries the TPM attestation", (int)measure_pcr());
+	else
+		snprintf(m, sizeof m, "provisioning is not measured (no TPM)");
+	err_clear(&re);
+	report(ru, PROGRESS_INFORMATIONAL, m, &re);
+}
+
 int onboard_run(const struct onboard_input *in, const struct conveyed_onboarding *ob,
 		struct onboard_work *w, struct err *e)
 {
-	const struct run run = { in, w }, *ru = &run;
+	const struct run run = { in, w, 0 }, *ru = &run;
 	const struct onboard_ops *ops = in->install;
 	struct err le;
 
 	memset(&w->r, 0, sizeof w->r);
 	w->ready = 0;
-	if (report(ru, PROGRESS_BOOTSTRAP_INITIATED, in->identity_warning, e) < 0)
+	if (report(ru, PROGRESS_BOOTSTRAP_INITIATED, in->identity_warning, e) < 0) {
+		report_bootstrap_error(ru, e->msg);
 		return err_wrap(e, "onboarding abandoned");
+	}
 	/* Parsing (and verification) happened before: report it in order. */
 	report(ru, PROGRESS_PARSING_INITIATED, NULL, e);
 	onboard_log(ob);
 	report(ru, PROGRESS_PARSING_COMPLETE, NULL, e);
+	if (onboard_acts(ob))
+		report_measurement(ru);
 
 	if (onboard_acts(ob) && install_steps(ru, ob, e) < 0)
 		return -1;
 	if (report_complete(ru, e) < 0) {
+		report_bootstrap_error(ru, e->msg);
 		if (ops && w->r.mounted)
 			ops->unmount_root(ops->ctx, &w->r);
+		if (ops && w->r.installed && ops->wipe_image)
+			ops->wipe_image(ops->ctx, &w->r);
 		return err_wrap(e, "onboarding not complete");
+	}
+	/* complete and acknowledged: only now is the new image bootable */
+	err_clear(&le);
+	if (ops && w->r.installed && ops->commit_image && ops->commit_image(ops->ctx, &w->r, &le) < 0) {
+		log_err("bootstrap", "writing the image's partition table: %s", le.msg);
+		if (w->r.mounted)
+			ops->unmount_root(ops->ctx, &w->r);
+		if (ops->wipe_image)
+			ops->wipe_image(ops->ctx, &w->r);
+		return err_set(e, "onboarding not complete: the image could not be made bootable: %s",
+			       le.msg);
 	}
 	if (!w->r.mounted) {
 		log_info("bootstrap", "onboarding complete (nothing to install)");

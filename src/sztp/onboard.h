@@ -6,12 +6,15 @@
  *
  *   bootstrap-initiated (must be acknowledged), parsing-initiated,
  *   parsing-complete (parsing and verification happened before);
+ *   informational (verbose): whether provisioning is measured, and where;
  *   boot image (when the onboarding information has one):
  *     boot-image-initiated; measure each sha-256 of image-verification;
  *     the disk's installed OS is os-name/os-version -> boot-image-complete
  *       "... already installed" (the configuration-only path);
- *     it is not -> boot-image-mismatch, the image is streamed, verified and
- *       written -> boot-image-complete;
+ *     it is not -> boot-image-mismatch at once, then the image is streamed,
+ *       verified and written with its partition table held back ->
+ *       boot-image-warning when a download-uri failed before the one that
+ *       worked, boot-image-complete;
  *     any failure -> boot-image-error (image.h has wiped a half-written
  *       disk's partition table);
  *   the new root mounted read-write (failure: boot-image-error, or without a
@@ -26,10 +29,17 @@
  *     measured, the TPM attestation evidence as the augmentation member
  *     "sztp-initrd:tpm-attestation" (docs/client.md);
  *   the log saved into the new root (install_save_log()).
+ *   an image written now gets its partition table (commit_image) only once
+ *     bootstrap-complete is acknowledged: a power loss before that leaves
+ *     nothing bootable.
  * Any *-error (or an unacknowledged bootstrap-complete) abandons the
- * onboarding information: the root is unmounted and onboard_run() fails, so
- * the bootstrap engine goes back to its source loop. Verbose reports carry
- * the scripts' output (the end of it) in their message.
+ * onboarding information: the root is unmounted, an image written now is
+ * wiped (wipe_image: nothing bootable, the next attempt starts clean; RFC
+ * 8572 section 5.6) and onboard_run() fails, so the bootstrap engine goes
+ * back to its source loop. bootstrap-initiated or bootstrap-complete not
+ * acknowledged: bootstrap-error is tried. Script reports carry the end of
+ * the script's output in their message (errors at every reporting level,
+ * the others at verbose).
  *
  * The steps act through struct onboard_ops: onboard_ops_install() gives the
  * real ones (install.h); the unit tests give fakes. Without ops (a host run
@@ -64,8 +74,12 @@
 /* The install steps (install.h has the semantics of each). */
 struct onboard_ops {
 	void *ctx;
-	int (*boot_image)(void *ctx, const struct conveyed_onboarding *ob,
-			  struct install_result *r, struct err *e);
+	int (*check_image)(void *ctx, const struct conveyed_onboarding *ob,
+			   struct install_result *r, struct err *e);
+	int (*write_image)(void *ctx, const struct conveyed_onboarding *ob,
+			   struct install_result *r, struct err *e);
+	int (*commit_image)(void *ctx, struct install_result *r, struct err *e);
+	void (*wipe_image)(void *ctx, struct install_result *r);
 	int (*mount_root)(void *ctx, struct install_result *r, struct err *e);
 	void (*unmount_root)(void *ctx, struct install_result *r);
 	enum script_outcome (*run_script)(void *ctx, const char *stage, const uint8_t *script,

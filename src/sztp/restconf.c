@@ -296,6 +296,53 @@ int restconf_media_ok(const char *ct)
 	return *ct == 0 || *ct == ';';
 }
 
+/* `ct` is `type` (case-insensitive), possibly followed by parameters. */
+static int media_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+	if (strncasecmp(ct, type, n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == 0 || *ct == ';';
+}
+
+int restconf_media_tolerated(const char *ct)
+{
+	return ct && (ct[0] == 0 || media_is(ct, "text/plain") || media_is(ct, "application/json"));
+}
+
+size_t restconf_body_line(const uint8_t *body, size_t len, char *out, size_t cap)
+{
+	size_t k = 0, i;
+
+	if (cap == 0)
+		return 0;
+	for (i = 0; i < len && i < RESTCONF_LINE_MAX; i++) {
+		uint8_t c = body[i];
+		char t[8];
+		if (c == '\r' || c == '\n')
+			break;
+		if (c == '"' || c == '\\')
+			snprintf(t, sizeof t, "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			snprintf(t, sizeof t, "%c", c);
+		else
+			snprintf(t, sizeof t, "\\x%02x", c);
+		if (k + strlen(t) + 4 > cap)
+			break;
+		memcpy(out + k, t, strlen(t));
+		k += strlen(t);
+	}
+	if (i < len && body[i] != '\r' && body[i] != '\n' && k + 4 <= cap) {
+		memcpy(out + k, "...", 3);
+		k += 3;
+	}
+	out[k] = 0;
+	return k;
+}
+
 int restconf_root_from_path(const char *path, char *root, size_t cap, struct err *e)
 {
 	static const char ops[] = "/operations/";

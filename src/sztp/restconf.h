@@ -97,6 +97,24 @@ int restconf_op_path(const char *root, const char *op, char *out, size_t cap, st
 int restconf_media_ok(const char *ct);
 
 /*
+ * 1 when `ct` is a Content-Type some servers send with a JSON body although
+ * they should say application/yang-data+json: none at all (""), text/plain
+ * or application/json (parameters allowed). The client then takes the body
+ * as JSON with a warning; it is verified like any other. 0 otherwise.
+ */
+int restconf_media_tolerated(const char *ct);
+
+/*
+ * The first line of a reply body that is not an RFC 8040 error document,
+ * for a log line: at most RESTCONF_LINE_MAX bytes of body[0..len) up to the
+ * first CR or LF, printable ASCII kept, '"' and '\\' backslash-escaped,
+ * other bytes as \xNN, "..." appended when cut; into out[cap] (always
+ * terminated). Returns the length written.
+ */
+#define RESTCONF_LINE_MAX 120
+size_t restconf_body_line(const uint8_t *body, size_t len, char *out, size_t cap);
+
+/*
  * Summarise an RFC 8040 error reply body[0..len):
  *   {"ietf-restconf:errors":{"error":[{"error-type":..,"error-tag":..,
  *     "error-message":..,"error-app-tag":..}]}}

@@ -108,7 +108,8 @@ static int build_head(const struct url *u, const struct https_req *rq, int provi
 
 static void make_key(const struct https_target *t, char *key, size_t cap)
 {
-	snprintf(key, cap, "%s|%u|%d", t->url->host, (unsigned)t->url->port, t->provisional ? 1 : 0);
+	snprintf(key, cap, "%s|%u|%d|%d", t->url->host, (unsigned)t->url->port,
+		 t->provisional ? 1 : 0, t->addr);
 }
 
 void https_client_init(struct https_client *hc, const struct https_limits *lim)
@@ -154,6 +155,7 @@ int https_client_connect(struct https_client *hc, const struct https_target *t,
 	o.total_ms = hc->lim.total_ms;
 	o.client = t->client;
 	o.provisional = t->provisional;
+	o.addr = t->addr;
 	if (tls_connect(&hc->conn, t->url, t->anchors, &o, e) < 0) {
 		if (cert_error)
 			*cert_error = hc->conn.cert_error;
@@ -386,7 +388,7 @@ int https_get(const struct url *u, const char *path, const struct anchors *ta,
 {
 	static struct https_client hc;
 	struct https_limits lim = { timeout_ms, timeout_ms, timeout_ms, 0 };
-	struct https_target t = { u, ta, 0, NULL };
+	struct https_target t = { u, ta, 0, NULL, 0 };
 	struct https_req rq = { "GET", path ? path : u->path, NULL, NULL, NULL, 0, NULL, -1 };
 	struct https_resp rs;
 	int r;

@@ -52,6 +52,8 @@ struct https_target {
 	const struct anchors *anchors;      /* validate the server against these ... */
 	int provisional;                    /* ... or accept it unvalidated (see tls_conn.h) */
 	const struct tls_client_id *client; /* device certificate and signer, or NULL */
+	int addr;                           /* 0: every resolved address in turn until
+	                                     * one connects; k > 0: only the k-th */
 };
 
 struct https_limits {

@@ -191,6 +191,7 @@ int tls_connect(struct tls_conn *c, const struct url *u, const struct anchors *t
 	c->fd = -1;
 	c->io_errno = c->io_timeout = c->io_eof = 0;
 	c->cert_error = 0;
+	c->n_addr = 0;
 	c->provisional = o->provisional ? 1 : 0;
 	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 1;
 	c->deadline_ms = o->total_ms > 0 ? tls_now_ms() + o->total_ms : 0;
@@ -234,7 +235,7 @@ int tls_connect(struct tls_conn *c, const struct url *u, const struct anchors *t
 		return conn_fail(c, "TLS setup", e);
 
 	c->fd = tls_tcp_connect(u->host, u->host_type != URL_HOST_DNS, u->port, c->timeout_ms,
-				c->peer, sizeof c->peer, e);
+				o->addr, &c->n_addr, c->peer, sizeof c->peer, e);
 	if (c->fd < 0)
 		return -1;
 	if (c->deadline_ms && tls_now_ms() >= c->deadline_ms) {

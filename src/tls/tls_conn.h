@@ -46,6 +46,7 @@ struct tls_opts {
 	time_t now;      /* certificate validation time (Unix seconds); 0: system clock */
 	const struct tls_client_id *client; /* device certificate + signer, or NULL */
 	int provisional; /* accept the server certificate without validation */
+	int addr;        /* 0: every resolved address in turn; k > 0: only the k-th */
 };
 
 struct tls_conn {
@@ -60,6 +61,7 @@ struct tls_conn {
 	int cert_error;              /* the handshake failed on the server certificate */
 	char host[URL_HOST_MAX + 1]; /* as in the URL */
 	char peer[URL_HOST_MAX + 16]; /* address reached, "192.0.2.1:8443" */
+	int n_addr;                  /* addresses the host resolved to (0: not resolved) */
 	br_ssl_client_context cc;
 	struct tls_x509 x509;
 	struct tls_ccert ccert;

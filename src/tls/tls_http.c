@@ -153,6 +153,8 @@ int http_parse_head(const uint8_t *buf, size_t len, struct http_head *h, struct 
 		return err_set(e, "http: incomplete status line");
 	if (http_parse_status((const char *)l, ll, &h->minor, &h->status, e) < 0)
 		return -1;
+	for (size_t i = 13, k = 0; i < ll && k < HTTP_REASON_MAX; i++, k++)
+		h->reason[k] = l[i] >= 0x20 && l[i] < 0x7f ? (char)l[i] : '?';
 	for (;;) {
 		r = next_line(buf, len, &pos, &l, &ll);
 		if (r < 0)

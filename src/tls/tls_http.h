@@ -25,6 +25,7 @@
 #define HTTP_HEAD_MAX        16384 /* status line + header fields, bytes */
 #define HTTP_HEADERS_MAX     100   /* header fields in one head */
 #define HTTP_CTYPE_MAX       127   /* Content-Type kept, bytes */
+#define HTTP_REASON_MAX      64    /* reason phrase bytes kept (for log lines) */
 #define HTTP_CHUNK_LINE_MAX  1024  /* chunk-size line with extensions, bytes */
 #define HTTP_TRAILER_MAX     HTTP_HEAD_MAX /* all trailer fields, bytes */
 
@@ -35,6 +36,8 @@ struct http_head {
 	int chunked;            /* Transfer-Encoding: chunked */
 	int close;              /* the server will close: "Connection: close" or HTTP/1.0 without keep-alive */
 	char content_type[HTTP_CTYPE_MAX + 1]; /* "" when absent */
+	char reason[HTTP_REASON_MAX + 1];      /* the reason phrase, bytes outside printable
+	                                        * ASCII as '?', cut at HTTP_REASON_MAX; "" when none */
 };
 
 enum http_body {

@@ -98,13 +98,13 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, char *why, siz
 	return fd;
 }
 
-int tls_tcp_connect(const char *host, int numeric, uint16_t port, int timeout_ms,
-		    char *peer, size_t peer_cap, struct err *e)
+int tls_tcp_connect(const char *host, int numeric, uint16_t port, int timeout_ms, int only,
+		    int *n_addr, char *peer, size_t peer_cap, struct err *e)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char portstr[8], summary[ERR_MSG_MAX], addr[64], why[128];
 	size_t used = 0;
-	int r, n = 0, fd = -1;
+	int r, n = 0, fd = -1, k = 0;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
@@ -117,8 +117,15 @@ int tls_tcp_connect(const char *host, int numeric, uint16_t port, int timeout_ms
 		return err_set(e, "resolve %s: %s", host,
 			       r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
 	summary[0] = '\0';
+	for (ai = res; ai; ai = ai->ai_next)
+		k += ai->ai_family == AF_INET || ai->ai_family == AF_INET6;
+	if (n_addr)
+		*n_addr = k;
+	k = 0;
 	for (ai = res; ai; ai = ai->ai_next) {
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
+			continue;
+		if (only > 0 && ++k != only)
 			continue;
 		fmt_addr(ai->ai_addr, addr, sizeof addr);
 		fd = connect_one(ai, timeout_ms, why, sizeof why);
@@ -136,6 +143,8 @@ int tls_tcp_connect(const char *host, int numeric, uint16_t port, int timeout_ms
 	freeaddrinfo(res);
 	if (fd >= 0)
 		return fd;
+	if (n == 0 && only > 0 && k > 0)
+		return err_set(e, "resolve %s: no address number %d", host, only);
 	if (n == 0)
 		return err_set(e, "resolve %s: no IPv4 or IPv6 address", host);
 	if (n == 1)

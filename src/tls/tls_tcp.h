@@ -13,15 +13,19 @@
  * Resolve `host` (an IP literal when `numeric`, else a DNS name resolved with
  * getaddrinfo through /etc/resolv.conf) and connect to `port` over TCP, trying
  * every address in the order getaddrinfo returns them (IPv4 and IPv6), each
- * with a non-blocking connect bounded by `timeout_ms`. Returns a non-blocking,
+ * with a non-blocking connect bounded by `timeout_ms`; with `only` > 0, only
+ * the only-th of those addresses (1-based: a caller that failed later, in
+ * TLS or in a request, on one address goes on with the next). *n_addr (may
+ * be NULL) gets the number of IPv4/IPv6 addresses the host resolved to.
+ * Returns a non-blocking,
  * close-on-exec socket and writes the address it reached ("192.0.2.1:8443",
  * "[2001:db8::1]:8443") into `peer`; or -1 with `e` set, e.g.
  *   connect 192.0.2.1:8443: Connection refused
  *   connect bootstrap.example:8443: 192.0.2.1:8443: timed out after 5 s; [2001:db8::1]:8443: Network unreachable
  *   resolve bootstrap.example: Name does not resolve
  */
-int tls_tcp_connect(const char *host, int numeric, uint16_t port, int timeout_ms,
-		    char *peer, size_t peer_cap, struct err *e);
+int tls_tcp_connect(const char *host, int numeric, uint16_t port, int timeout_ms, int only,
+		    int *n_addr, char *peer, size_t peer_cap, struct err *e);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 int64_t tls_now_ms(void);

@@ -84,13 +84,26 @@ fault_case truncated_body 0 "{\"path\": \"$GBD\", \"truncate\": 30, \"count\": 1
 fault_case wrong_content_type 0 "{\"path\": \"$GBD\", \"content_type\": \"text/html\", \"count\": 1}" "--max-rounds 2" \
 	has "get-bootstrapping-data: wrong Content-Type \"text/html\" \(expected application/yang-data\+json\)"
 
+# ---- a JSON reply labelled text/plain (or not labelled): taken as JSON, with a warning
+fault_case text_plain_reply_accepted 0 "{\"path\": \"$GBD\", \"content_type\": \"text/plain\"}" "--max-rounds 1" \
+	has "get-bootstrapping-data: Content-Type \"text/plain\" instead of application/yang-data\+json: taking the body as JSON" \
+	progress s1 bootstrap-initiated,bootstrap-complete
+fault_case no_content_type_accepted 0 "{\"path\": \"$GBD\", \"content_type\": \"\"}" "--max-rounds 1" \
+	has "get-bootstrapping-data: Content-Type \"\(none\)\" instead of" progress s1 bootstrap-initiated,bootstrap-complete
+
+# ---- an error reply that is not a RESTCONF error document: reason and first body line
+fault_case plain_error_reply_logged 1 "{\"path\": \"$GBD\", \"status\": 500, \"content_type\": \"text/plain\", \"body\": \"Serial Number not present in HTTP header\\nsecond line\"}" \
+	"--max-rounds 1" \
+	has "HTTP 500 \(expected 200\): Internal Server Error; body \"Serial Number not present in HTTP header\"$"
+
 # ---- oversized JSON (beyond the 1 MiB reply limit): refused, never truncated
 fault_case oversized_json 1 "{\"path\": \"$GBD\", \"oversize\": 1100000}" "--max-rounds 1" \
 	has "get-bootstrapping-data: response body of 1100000 bytes larger than the buffer of 1048576 bytes"
 
-# ---- malformed JSON
+# ---- malformed JSON from a trusted server: it is told (bootstrap-initiated, parsing-error)
 fault_case malformed_json 1 "{\"path\": \"$GBD\", \"status\": 200, \"body\": \"{\\\"ietf-sztp-bootstrap-server:output\\\": {\\\"conveyed-information\\\": \"}" \
-	"--max-rounds 1" has "verify: response: " progress s1 ""
+	"--max-rounds 1" has "verify: response: " \
+	has "report-progress parsing-error: response: .* -> 204" progress s1 bootstrap-initiated,parsing-error
 
 # ---- redirect loop: A -> B -> A
 redirect_case redirect_loop 1 "{\"address\": \"127.0.0.1\", \"port\": $p2}" \
@@ -106,10 +119,11 @@ redirect_case redirect_to_unsigned_onboarding_refused 1 \
 	has "127.0.0.1:$p2 \(redirect 1 from 127.0.0.1:$p1\): verify: conveyed-information: unsigned onboarding information from an untrusted source" \
 	progress lb "" gbd lb signed_data_preferred true
 
-# ---- report-progress answering 200 instead of 204 to bootstrap-initiated
+# ---- report-progress answering 200 instead of 204 to bootstrap-initiated:
+# abandoned, and bootstrap-error is tried (RFC 8572 section 5.6 step 1)
 fault_case report_200_to_initiated_abandons 1 "{\"path\": \"$RP\", \"status\": 200, \"match\": \"bootstrap-initiated\"}" \
 	"--max-rounds 1" has "report-progress bootstrap-initiated: HTTP 200 \(expected 204\)" \
-	has "onboarding abandoned" progress s1 bootstrap-initiated
+	has "onboarding abandoned" progress s1 bootstrap-initiated,bootstrap-error
 
 # ---- report-progress 500 to a verbose step: logged, onboarding goes on
 run_case report_500_to_step_logged 0 \

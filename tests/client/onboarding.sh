@@ -77,7 +77,7 @@ fi
 stop_server s1
 start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"reporting_level\": \"verbose\", \"onboarding\": $OB_IMAGE}}}"
 client $trusted --no-pivot --max-rounds 1 "https://127.0.0.1:$p1"
-want="bootstrap-initiated,parsing-initiated,parsing-complete,boot-image-initiated,boot-image-error"
+want="bootstrap-initiated,parsing-initiated,parsing-complete,informational,boot-image-initiated,boot-image-error"
 if [ $rc -eq 1 ] && [ "$(progress s1)" = "$want" ]; then
 	ok boot_image_error_verbose
 else

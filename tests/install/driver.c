@@ -55,17 +55,23 @@ static int onboard(struct install_opts *o)
 	struct config_result cr;
 
 	progress("boot-image-initiated", NULL);
-	if (install_boot_image(ob, o, &r, &e) < 0) {
+	if (install_check_image(ob, o, &r, &e) < 0) {
 		if (r.mismatch)
 			progress("boot-image-mismatch", NULL);
 		progress("boot-image-error", e.msg);
 		return -1;
 	}
-	if (r.mismatch)
-		progress("boot-image-mismatch", NULL);
+	if (r.mismatch) {
+		progress("boot-image-mismatch", NULL); /* before the download */
+		if (install_write_image(ob, o, &r, &e) < 0) {
+			progress("boot-image-error", e.msg);
+			return -1;
+		}
+	}
 	progress("boot-image-complete", r.msg);
 	if (install_mount_root(o, &r, 0, &e) < 0) {
 		progress("boot-image-error", e.msg);
+		install_wipe_image(o, &r);
 		return -1;
 	}
 	if (script_step("pre", &ob->pre_script, o) < 0)
@@ -85,12 +91,18 @@ static int onboard(struct install_opts *o)
 	for (int i = 0; i < n; i++)
 		printf("ssh-host-key: %s %.16s...\n", keys[i].algorithm, keys[i].key_data);
 	progress("bootstrap-complete", NULL);
+	/* acknowledged: only now does the image get its partition table */
+	if (install_commit_image(o, &r, &e) < 0) {
+		fprintf(stderr, "driver: %s\n", e.msg);
+		goto abandon;
+	}
 	if (install_save_log(o, &e) < 0)
 		fprintf(stderr, "driver: %s\n", e.msg);
 	install_unmount_root(o, &r);
 	return 0;
 abandon:
 	install_unmount_root(o, &r);
+	install_wipe_image(o, &r); /* nothing bootable left */
 	return -1;
 }
 

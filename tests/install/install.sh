@@ -170,6 +170,19 @@ if ! "$SZ" fetch "https://127.0.0.1:$port/os.img" --sha256 "$(cat "$IMG/os.img.s
 else
 	t_fail "fetch --ca validation" "$(tail -n 2 "$tmp/f.out" | tr '\n' ' ')"
 fi
+# no anchors at the default place (a factory-fresh device): unvalidated, one
+# warning, the sha-256 decides (it used to retry "no trust anchors" six times)
+if [ ! -e /etc/sztp/anchors/bootstrap ]; then
+	dd if=/dev/zero of="$d" bs=1M count=80 status=none
+	if "$SZ" fetch "https://127.0.0.1:$port/os.img.zst" --sha256 "$(cat "$IMG/os.img.zst.sha256")" \
+		--out "$d" >"$tmp/f.out" 2>&1 && cmp -s -n "$size" "$IMG/os.img" "$d" &&
+		[ "$(grep -c "downloading unvalidated" "$tmp/f.out")" -eq 1 ] &&
+		[ "$(grep -c "os.img.zst" "$tmp/server.log")" -eq 1 ]; then
+		t_ok "fetch with no anchors: unvalidated with one warning, sha-256 verified"
+	else
+		t_fail "fetch with no anchors" "$(tail -n 3 "$tmp/f.out" | tr '\n' ' ')"
+	fi
+fi
 t_stop "$srvpid"; srvpid=""
 
 # ---------------------------------------------------------------- onboarding steps

@@ -10,7 +10,9 @@
 #     nothing left mounted (a host run never pivots);
 #   - same os-name/os-version again: the configuration-only path;
 #   - another os-version whose image fails verification: boot-image-mismatch,
-#     boot-image-error, the disk left with no partition table, exit 1.
+#     boot-image-error, the disk left with no partition table, exit 1;
+#   - factory-fresh (no bootstrap-server anchors): signed data, the image
+#     downloaded unvalidated with one warning, verified by its sha-256.
 # Needs root (loop devices, mount). Prints ok/FAIL lines, ends "N passed, N failed".
 . "$(dirname "$0")/../client/lib.inc"
 IMG=$top/build/install
@@ -41,12 +43,13 @@ tar --owner=0 --group=0 -C "$tmp/cfg" -cf "$tmp/cfg.tar" .
 printf '#!/bin/sh\necho "pre: image installed now: $SZTP_IMAGE_INSTALLED"\nmkdir -p "$SZTP_ROOT/var/lib/sztp-demo"\necho "pre $SZTP_IMAGE_INSTALLED" >"$SZTP_ROOT/var/lib/sztp-demo/pre"\n' >"$tmp/pre.sh"
 printf '#!/bin/sh\necho "post: $(cat "$SZTP_ROOT/etc/sztp-demo/message")"\n' >"$tmp/post.sh"
 
-# serve SHA VERSION: the bootstrap server with onboarding information for os.img.zst
+# serve SHA VERSION [POST-SCRIPT]: the bootstrap server with onboarding
+# information for os.img.zst
 serve() {
 	python3 "$top/tests/install/mkconveyed.py" \
 		--uri "https://127.0.0.1:$p1/images/os.img.zst" --sha256 "$1" \
 		--os-name "SZTP Demo OS" --os-version "$2" --handling merge --pre "$tmp/pre.sh" \
-		--config "$tmp/cfg.tar" --post "$tmp/post.sh" >"$tmp/ci.json"
+		--config "$tmp/cfg.tar" --post "${3:-$tmp/post.sh}" >"$tmp/ci.json"
 	cfg=$(python3 -c 'import json,sys; ci=json.load(open(sys.argv[1]))
 print(json.dumps({"pki": sys.argv[2], "images": sys.argv[3], "devices": {"*": {"signed": True,
   "reporting_level": "verbose", "onboarding": ci["ietf-sztp-conveyed-info:onboarding-information"]}}}))' \
@@ -67,7 +70,7 @@ in_root() { # COMMAND...: with the new root mounted read-only at $tmp/sysroot
 # ---- blank disk: the full sequence
 serve "$(cat "$IMG/os.img.zst.sha256")" 1.0
 install
-want="bootstrap-initiated,parsing-initiated,parsing-complete,boot-image-initiated,boot-image-mismatch,boot-image-complete,pre-script-initiated,pre-script-complete,config-initiated,config-complete,post-script-initiated,post-script-complete,bootstrap-complete"
+want="bootstrap-initiated,parsing-initiated,parsing-complete,informational,boot-image-initiated,boot-image-mismatch,boot-image-complete,pre-script-initiated,pre-script-complete,config-initiated,config-complete,post-script-initiated,post-script-complete,bootstrap-complete"
 if [ $rc -eq 0 ] && [ "$(progress s1)" = "$want" ] &&
    has "report-progress bootstrap-complete \[1 ssh-host-key\(s\)\] -> 204" &&
    has "image written and verified" && ! mountpoint -q "$tmp/sysroot"; then
@@ -96,7 +99,7 @@ stop_server s1
 # ---- again, same os-version: configuration only
 serve "$(cat "$IMG/os.img.zst.sha256")" 1.0
 install
-want="bootstrap-initiated,parsing-initiated,parsing-complete,boot-image-initiated,boot-image-complete,pre-script-initiated,pre-script-complete,config-initiated,config-complete,post-script-initiated,post-script-complete,bootstrap-complete"
+want="bootstrap-initiated,parsing-initiated,parsing-complete,informational,boot-image-initiated,boot-image-complete,pre-script-initiated,pre-script-complete,config-initiated,config-complete,post-script-initiated,post-script-complete,bootstrap-complete"
 if [ $rc -eq 0 ] && [ "$(progress s1)" = "$want" ] && has "already installed" &&
    ! has "image: downloading" && in_root root_ok 0; then
 	ok "same os-version: configuration-only path, no download"
@@ -109,12 +112,70 @@ stop_server s1
 bad_sha=$(sed 's/^\(.\)/\1/; y/0123456789abcdef/123456789abcdef0/' "$IMG/os.img.zst.sha256")
 serve "$bad_sha" 2.0
 install
-want="bootstrap-initiated,parsing-initiated,parsing-complete,boot-image-initiated,boot-image-mismatch,boot-image-error"
+want="bootstrap-initiated,parsing-initiated,parsing-complete,informational,boot-image-initiated,boot-image-mismatch,boot-image-error"
 if [ $rc -eq 1 ] && [ "$(progress s1)" = "$want" ] && has "sha-256 of the downloaded image is" &&
    ! sfdisk -d "$loop" >/dev/null 2>&1 && ! mountpoint -q "$tmp/sysroot"; then
 	ok "image that fails verification: boot-image-error, partition table wiped, exit 1"
 else
 	bad "bad image" "rc=$rc progress=$(progress s1)"
 fi
+stop_server s1
+
+# ---- factory-fresh: no bootstrap-server anchors at all. Signed data from the
+# provisional server, the image from a server no anchor covers: downloaded
+# unvalidated with one warning, the signed sha-256 decides (it used to fail
+# "no trust anchors for 127.0.0.1", six times, then boot-image-error)
+serve "$(cat "$IMG/os.img.zst.sha256")" 1.0
+client --max-rounds 1 --target-disk "$loop" --target-root "$tmp/sysroot" \
+	--run-dir "$tmp/run" "https://127.0.0.1:$p1"
+expect "factory-fresh: no anchors, image downloaded unvalidated, sha-256 verified" 0 \
+	times 1 "downloading unvalidated" has "image written and verified" \
+	has "bootstrapping complete via 127.0.0.1:$p1" progress s1 ""
+stop_server s1
+
+# ---- onboarding abandoned after the image was written (a post-script
+# error): nothing bootable is left (RFC 8572 section 5.6), and the next
+# attempt starts clean (a full install, not "already installed")
+printf '#!/bin/sh\necho "post: failing"\nexit 3\n' >"$tmp/post-err.sh"
+serve "$(cat "$IMG/os.img.zst.sha256")" 2.0 "$tmp/post-err.sh"
+install
+expect "abandoned after the image was written: partition table wiped" 1 \
+	has "post-script-error" has "nothing bootable left" \
+	progress s1 bootstrap-initiated,parsing-initiated,parsing-complete,informational,boot-image-initiated,boot-image-mismatch,boot-image-complete,pre-script-initiated,pre-script-complete,config-initiated,config-complete,post-script-initiated,post-script-error \
+	at_most "partition tables left" "$(sfdisk -d "$loop" >/dev/null 2>&1 && echo 1 || echo 0)" 0
+stop_server s1
+serve "$(cat "$IMG/os.img.zst.sha256")" 2.0
+install
+expect "the next attempt starts clean: a full install again" 0 \
+	has "boot-image-mismatch" has "image written and verified" has "partition table written: the image is bootable"
+stop_server s1
+
+# ---- power loss after the image was written, before bootstrap-complete:
+# the partition table is held back until then, so nothing is bootable
+printf '#!/bin/sh\necho $$ >"%s/post.pid"\nsleep 60\n' "$tmp" >"$tmp/post-hang.sh"
+serve "$(cat "$IMG/os.img.zst.sha256")" 3.0 "$tmp/post-hang.sh"
+rm -f "$tmp/post.pid"
+"$bin" run --cert "$pki/device/chain.pem" --key "$pki/device/idevid.key" \
+	--voucher-ta "$pki/anchors/voucher" $trusted --max-rounds 1 --target-disk "$loop" \
+	--target-root "$tmp/sysroot" --run-dir "$tmp/run" "https://127.0.0.1:$p1" >"$tmp/cut.log" 2>&1 &
+agent=$!
+t_track "$agent"
+t_wait 60 "$agent" test -s "$tmp/post.pid"
+kill -9 "$agent" 2>/dev/null   # the power cut (our own agent, by PID)
+wait "$agent" 2>/dev/null
+t_untrack "$agent"
+# the post-script the agent left behind (started by it, for this test)
+[ -s "$tmp/post.pid" ] && kill "$(cat "$tmp/post.pid")" 2>/dev/null
+sleep 0.2
+mountpoint -q "$tmp/sysroot" && umount "$tmp/sysroot"
+out=$(cat "$tmp/cut.log") rc=0
+expect "power cut before bootstrap-complete: no partition table on the disk" 0 \
+	has "image written; its partition table is held back" \
+	at_most "partition tables left" "$(sfdisk -d "$loop" >/dev/null 2>&1 && echo 1 || echo 0)" 0
+stop_server s1
+serve "$(cat "$IMG/os.img.zst.sha256")" 3.0
+install
+expect "after the power cut: provisioned from scratch" 0 has "boot-image-mismatch" \
+	has "partition table written: the image is bootable"
 stop_server s1
 t_summary

@@ -19,12 +19,31 @@ maps a serial number (or "*" for any device) to what it gets:
    "onboarding": {...},        the onboarding-information object, or
    "redirect": [{"address": "127.0.0.1", "port": 8443,
                  "trust_anchor": "ca.pem"}],   (PEM path; optional)
-   "conveyed": {...}}          a whole conveyed-information document instead
+   "conveyed": {...},          a whole conveyed-information document instead
+   what real servers do (each optional):
+   "voucher": "nonce",         "nonce": a voucher with the nonce the device sent
+                               (without one: expires-on a day ahead); "stored":
+                               one stored voucher with expires-on 30 days ahead
+                               for every request, the nonce ignored;
+                               "long-lived": one stored voucher with neither
+                               nonce nor expires-on
+   "owner_cert": "degenerate", "signed": a non-degenerate SignedData (the
+                               owner key signs empty content) as some send
+   "econtent_type": "json",    "data": conveyed information signed with
+                               eContentType id-data instead of .43
+   "content_type": "application/yang-data+json",
+                               the reply's Content-Type; "" sends none
+   "appendix_b": {"address": "127.0.0.1", "port": 8443,
+                  "trust_anchor": "ca.pem"}}
+                               RFC 8572 Appendix B: a device that asks untrusted
+                               (signed-data-preferred) gets a signed redirect to
+                               this entry (itself, with the anchor of its own
+                               certificate); a device that reconnects
+                               authenticated gets the rest of the spec
 
-Signed responses are made per request: the voucher carries the nonce the
-device sent (or, without one, an expires-on one day ahead). Every
-get-bootstrapping-data input and every progress report is recorded (events
-"get-bootstrapping-data" and "progress" in the --record file).
+Signed responses are made per request. Every get-bootstrapping-data input
+and every progress report is recorded (events "get-bootstrapping-data" and
+"progress" in the --record file).
 """
 
 import base64
@@ -102,8 +121,9 @@ class Artifacts:
         the PKI's device certificate."""
         doc = json.dumps(self.conveyed_doc(spec), sort_keys=True).encode()
         signed = bool(spec.get("signed"))
+        ect = spec.get("econtent_type", "json")
         key = hashlib.sha256(doc + (peer_der or b"") + json.dumps(
-            [signed, bool(spec.get("encrypted")), spec.get("reporting_level")]).encode()).hexdigest()
+            [signed, bool(spec.get("encrypted")), spec.get("reporting_level"), ect]).encode()).hexdigest()
         with self.lock:
             tag = "%s.%d" % (key[:16], threading.get_ident())
             ci = self.cache.get(("ci", key))
@@ -112,6 +132,8 @@ class Artifacts:
                 args = ["conveyed", "--pki", self.pki, "--json", jf]
                 if not signed:
                     args.append("--unsigned")
+                if ect != "json":
+                    args += ["--econtent-type", ect]
                 if spec.get("encrypted"):
                     to = os.path.join(self.pki, "device", "idevid.pem")
                     if peer_der:
@@ -122,18 +144,28 @@ class Artifacts:
             cif = self.file(tag + ".ci", ci)
             args = ["response", "--ci", cif]
             if signed:
-                oc = self.cache.get("oc")
+                ock = "oc-" + spec.get("owner_cert", "degenerate")
+                oc = self.cache.get(ock)
                 if oc is None:
-                    oc = self.cache["oc"] = self.mk("owner-cert", "--pki", self.pki)
-                if nonce_b64:
+                    extra = ["--signed"] if spec.get("owner_cert") == "signed" else []
+                    oc = self.cache[ock] = self.mk("owner-cert", "--pki", self.pki, *extra)
+                vmode = spec.get("voucher", "nonce")
+                if vmode == "nonce" and nonce_b64:
                     ov = self.mk("voucher", "--pki", self.pki, "--nonce", nonce_b64)
+                elif vmode == "long-lived":
+                    ov = self.cache.get("ov-long-lived")
+                    if ov is None:
+                        ov = self.cache["ov-long-lived"] = self.mk("voucher", "--pki", self.pki)
                 else:
-                    ov = self.cache.get("ov-expires")
+                    # stored: made once, the nonce of the request ignored
+                    days = 30 if vmode == "stored" else 1
+                    ov = self.cache.get("ov-expires-%d" % days)
                     if ov is None:
                         import time
-                        exp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 86400))
-                        ov = self.cache["ov-expires"] = self.mk("voucher", "--pki", self.pki,
-                                                                "--expires", exp)
+                        exp = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                            time.gmtime(time.time() + days * 86400))
+                        ov = self.cache["ov-expires-%d" % days] = self.mk(
+                            "voucher", "--pki", self.pki, "--expires", exp)
                 args += ["--oc", self.file(tag + ".oc", oc), "--ov", self.file(tag + ".ov", ov)]
             if spec.get("reporting_level"):
                 args += ["--reporting-level", spec["reporting_level"]]
@@ -228,12 +260,19 @@ def register(router, config, handler_base, response_cls, error_fn):
                 "hw_model": inp.get("hw-model"), "os_name": inp.get("os-name"),
                 "os_version": inp.get("os-version"),
                 "basic": bool(req.headers.get("Authorization"))})
+            use = spec
+            if spec.get("appendix_b") and "signed-data-preferred" in inp:
+                # an untrusted device: a signed redirect to ourselves, with the
+                # anchor that lets it authenticate us next time (RFC 8572 App. B)
+                use = {"signed": True, "redirect": [spec["appendix_b"]],
+                       "voucher": spec.get("voucher", "nonce"),
+                       "owner_cert": spec.get("owner_cert", "degenerate")}
             try:
-                body = arts.response(spec, nonce if isinstance(nonce, str) else None,
+                body = arts.response(use, nonce if isinstance(nonce, str) else None,
                                      req.peer.der if req.peer else None)
             except ArtifactError as e:
                 return error_fn(500, "application", "operation-failed", str(e))
-            return response_cls(200, body, MEDIA)
+            return response_cls(200, body, spec.get("content_type", MEDIA) or None)
 
     class ReportProgress(handler_base):
         methods = ("POST",)

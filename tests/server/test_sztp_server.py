@@ -290,6 +290,52 @@ class ServerTest(unittest.TestCase):
         self.assertIn(b'"address": "192.0.2.7"', ci)
         self.assertIn(b'"trust-anchor"', ci)
 
+    def test_gbd_field_behaviours(self):
+        """Stored vouchers that ignore the nonce, a signed owner certificate,
+        id-data conveyed information, a missing Content-Type, Appendix B."""
+        ta = os.path.join(PKI, "server/ca.pem")
+        srv = self.start(config={"devices": {"*": {
+            "signed": True, "voucher": "stored", "owner_cert": "signed",
+            "econtent_type": "data", "content_type": "",
+            "appendix_b": {"address": "127.0.0.1", "port": 1234, "trust_anchor": ta},
+            "onboarding": {}}}})
+        outs = []
+        for n in (b"A", b"B"):
+            nonce = base64.b64encode(n * 32).decode()
+            st, hdr, body = post_json(srv, GBD, {"ietf-sztp-bootstrap-server:input": {
+                "signed-data-preferred": [None], "nonce": nonce}})
+            self.assertEqual(st, 200, body)
+            self.assertIsNone(hdr.get("Content-Type"))
+            out = json.loads(body)["ietf-sztp-bootstrap-server:output"]
+            ov = base64.b64decode(out["ownership-voucher"])
+            self.assertNotIn(nonce.encode(), ov)
+            self.assertIn(b"expires-on", ov)
+            outs.append(out)
+        # the same stored voucher for both requests
+        self.assertEqual(outs[0]["ownership-voucher"], outs[1]["ownership-voucher"])
+        ci = base64.b64decode(outs[0]["conveyed-information"])
+        self.assertIn(b'"port": 1234', ci)            # the Appendix B redirect
+        self.assertIn(b'"trust-anchor"', ci)
+        oc = base64.b64decode(outs[0]["owner-certificate"])
+        self.assertIn(bytes.fromhex("06092a864886f70d010701"), oc)   # id-data: signed content
+        # authenticated (no signed-data-preferred): the onboarding information
+        st, _, body = post_json(srv, GBD, {"ietf-sztp-bootstrap-server:input": {}})
+        ci = base64.b64decode(json.loads(body)["ietf-sztp-bootstrap-server:output"]
+                              ["conveyed-information"])
+        self.assertIn(b"onboarding-information", ci)
+        self.assertIn(bytes.fromhex("06092a864886f70d010701"), ci)   # eContentType id-data
+
+    def test_gbd_long_lived_voucher(self):
+        srv = self.start(config={"devices": {"*": {"signed": True, "voucher": "long-lived",
+                                                   "onboarding": {}}}})
+        st, _, body = post_json(srv, GBD, {"ietf-sztp-bootstrap-server:input": {
+            "signed-data-preferred": [None], "nonce": base64.b64encode(b"N" * 32).decode()}})
+        self.assertEqual(st, 200, body)
+        ov = base64.b64decode(json.loads(body)["ietf-sztp-bootstrap-server:output"]
+                              ["ownership-voucher"])
+        self.assertNotIn(b"expires-on", ov)
+        self.assertNotIn(b'"nonce"', ov)
+
     def test_gbd_wrong_content_type_is_400(self):
         srv = self.start()
         st, _, _ = post_json(srv, GBD, {}, headers={"Content-Type": "application/json"})

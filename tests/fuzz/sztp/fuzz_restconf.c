@@ -1,6 +1,6 @@
 /*
- * fuzz_restconf.c: the RESTCONF error-reply summariser and the RESTCONF
- * root derivation from a URI path.
+ * fuzz_restconf.c: the RESTCONF error-reply summariser, the first-line
+ * excerpt of other replies, and the RESTCONF root derivation from a URI path.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,5 +29,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	(void)restconf_media_ok(size < sizeof path ? path : "");
+	(void)restconf_media_tolerated(size < sizeof path ? path : "");
+	for (size_t cap = 1; cap <= sizeof out; cap += 149) {
+		size_t n = restconf_body_line(data, size, out, cap);
+		if (n >= cap || strlen(out) != n)
+			abort();
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)out[i] < 0x20 || (unsigned char)out[i] >= 0x7f)
+				abort();
+	}
 	return 0;
 }

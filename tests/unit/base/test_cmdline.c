@@ -83,3 +83,26 @@ TEST(cmdline_rd_shell_off)
 	CHECK_EQ_INT(c.rd_shell, 0);
 	CHECK_EQ_STR(c.rd_break, "pre-pivot");
 }
+
+/* RFC 8572 section 5.1: the enable flag, on by default. */
+TEST(cmdline_sztp_enable_flag)
+{
+	struct sztp_config c;
+	config_defaults(&c);
+	CHECK_EQ_INT(c.enabled, 1);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "quiet sztp=0"), 0);
+	CHECK_EQ_INT(c.enabled, 0);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp=1"), 0);
+	CHECK_EQ_INT(c.enabled, 1);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp=off"), 0);
+	CHECK_EQ_INT(c.enabled, 0);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp"), 0);
+	CHECK_EQ_INT(c.enabled, 1);
+	/* a typo never disables it */
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp=O"), 1);
+	CHECK_EQ_INT(c.enabled, 1);
+	/* sztp.* keys are not the flag */
+	config_defaults(&c);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.debug=0"), 0);
+	CHECK_EQ_INT(c.enabled, 1);
+}

@@ -1,4 +1,5 @@
 /* test_osrelease.c: os-release parsing, the match rule, reading inside a root. */
+#include <unistd.h>
 #include "unit.h"
 #include "install_fixtures.h"
 
@@ -78,4 +79,30 @@ TEST(osrelease_reads_inside_root_only)
 	CHECK_EQ_INT(osrelease_read_root(r, &O, &e), -1);
 	CHECK(strstr(e.msg, "no readable") != NULL);
 	fx_sh("rm -rf %s", d);
+}
+
+/* A FIFO (or a link to one) at etc/os-release of a disk about to be
+ * reimaged must not hang provisioning: refused at once, usr/lib/os-release
+ * read instead. alarm() turns a hang into a failure of this test. */
+TEST(osrelease_fifo_does_not_block)
+{
+	char d[] = "/tmp/sztp-osr-fifo-XXXXXX", r[64];
+	struct err e;
+	CHECK(mkdtemp(d) != NULL);
+	snprintf(r, sizeof r, "%s/root", d);
+	CHECK_EQ_INT(fx_sh("cd %s && mkdir -p root/etc root/usr/lib && mkfifo root/etc/os-release && "
+			   "printf 'ID=fallback\\n' > root/usr/lib/os-release", d), 0);
+	alarm(10);
+	CHECK_EQ_INT(osrelease_read_root(r, &O, &e), 0);
+	CHECK_EQ_STR(O.id, "fallback");
+	/* only a FIFO: an error naming it, no hang */
+	CHECK_EQ_INT(fx_sh("cd %s && rm root/usr/lib/os-release && mkfifo root/usr/lib/os-release", d), 0);
+	CHECK_EQ_INT(osrelease_read_root(r, &O, &e), -1);
+	CHECK(strstr(e.msg, "not a regular file") != NULL);
+	/* a link to a FIFO inside the root: not followed */
+	CHECK_EQ_INT(fx_sh("cd %s && rm root/etc/os-release && ln -s ../usr/lib/os-release "
+			   "root/etc/os-release", d), 0);
+	CHECK_EQ_INT(osrelease_read_root(r, &O, &e), -1);
+	alarm(0);
+	CHECK_EQ_INT(fx_sh("rm -rf %s", d), 0);
 }

@@ -3,8 +3,10 @@
 #include "install_fixtures.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "install/config_apply.h"
+#include "install/install.h"
 
 static struct fx_tar T;
 static char buf[4096];
@@ -189,5 +191,30 @@ TEST(config_modes_owners_and_handling)
 	CHECK_EQ_INT(st.st_mtime, 1700000000);
 	CHECK_EQ_INT(stat(in(root, "usr/local/bin/tool"), &st), 0);
 	CHECK_EQ_INT(st.st_mode & 07777, 0755);
+	fx_sh("rm -rf %s", root);
+}
+
+/* The disk being configured may hold hostile files: a FIFO as the manifest
+ * or as an SSH host key must not hang the agent (alarm() turns a hang into
+ * a failure), and is never read. */
+TEST(config_and_ssh_keys_never_block_on_fifos)
+{
+	static struct install_ssh_key keys[INSTALL_MAX_KEYS];
+	const char *root = mkroot();
+	struct config_result cr;
+	struct err e;
+	CHECK_EQ_INT(fx_sh("cd %s && mkdir -p var/lib/sztp etc/ssh && mkfifo var/lib/sztp/config.manifest && "
+			   "mkfifo etc/ssh/ssh_host_rsa_key.pub && "
+			   "echo 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA== host' > etc/ssh/ssh_host_ed25519_key.pub && "
+			   "ln -s ssh_host_ed25519_key.pub etc/ssh/ssh_host_ecdsa_key.pub", root), 0);
+	T.len = 0;
+	fx_tar_file(&T, "etc/motd", "one\n");
+	fx_tar_end(&T);
+	alarm(10);
+	CHECK_EQ_INT(config_apply(root, CONVEYED_HANDLING_MERGE, T.buf, T.len, &cr, &e), 0);
+	CHECK_EQ_INT(install_ssh_host_keys(root, keys, INSTALL_MAX_KEYS), 1);
+	alarm(0);
+	CHECK_EQ_STR(keys[0].algorithm, "ssh-ed25519");
+	CHECK_EQ_STR(text(root, "etc/motd"), "one\n");
 	fx_sh("rm -rf %s", root);
 }

@@ -106,6 +106,34 @@ TEST(net_sources_order_and_response)
 	CHECK(net_add_artifacts(&r, "dns", "x", ci, 5, NULL, 3, NULL, 0) < 0);
 }
 
+/* Artifact sets are the same only when all their bytes are: an mDNS answer
+ * with a forged voucher of the genuine one's length must not make the
+ * genuine DNS set look like a duplicate. */
+TEST(net_artifacts_deduplicated_by_bytes)
+{
+	static struct net_result r;
+	uint8_t forged_oc[sizeof oc], forged_ov[sizeof ov];
+	memcpy(forged_oc, oc, sizeof oc);
+	memcpy(forged_ov, ov, sizeof ov);
+	forged_ov[sizeof ov - 1] ^= 0x55;
+	memset(&r, 0, sizeof r);
+	CHECK_EQ_INT(net_add_artifacts(&r, "mdns", "SN._sztp.local", ci, sizeof ci, oc, sizeof oc,
+				       forged_ov, sizeof ov), 0);
+	CHECK_EQ_INT(net_add_artifacts(&r, "dns", "SN._sztp.example", ci, sizeof ci, oc, sizeof oc,
+				       ov, sizeof ov), 0);
+	CHECK_EQ_INT(r.n_artifacts, 2);
+	forged_oc[0] ^= 1;
+	CHECK_EQ_INT(net_add_artifacts(&r, "mdns", "b", ci, sizeof ci, forged_oc, sizeof oc, ov,
+				       sizeof ov), 0);
+	CHECK_EQ_INT(r.n_artifacts, 3);
+	/* the very same bytes again: skipped */
+	CHECK_EQ_INT(net_add_artifacts(&r, "dns", "c", ci, sizeof ci, oc, sizeof oc, ov, sizeof ov), 0);
+	CHECK_EQ_INT(r.n_artifacts, 3);
+	/* unsigned (no owner certificate, no voucher) differs from signed */
+	CHECK_EQ_INT(net_add_artifacts(&r, "dns", "d", ci, sizeof ci, NULL, 0, NULL, 0), 0);
+	CHECK_EQ_INT(r.n_artifacts, 4);
+}
+
 TEST(serial_lookup)
 {
 	static struct sztp_config cfg;

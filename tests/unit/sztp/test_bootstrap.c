@@ -10,6 +10,7 @@
 #include "sztp/bootstrap.h"
 #include "base/log.h"
 #include "unit.h"
+#include "crypto_fixtures.h"
 #include "response_fixture.h"
 
 #define FAKE_MAX_SRV 16
@@ -24,6 +25,12 @@ struct fsrv {
 	int cert_bad;           /* validation against anchors fails */
 	int down;               /* connection refused */
 	int fail_n;             /* answer 503 this many times first */
+	int n_addr;             /* the host resolves to this many addresses (0: 1) */
+	int bad_tls_addr;       /* the TLS handshake fails on this address (1-based) */
+	int bad_rpc_addr;       /* get-bootstrapping-data answers 500 on this address */
+	int cur_addr;           /* recorded: the address connected to */
+	int err_status;         /* answer get-bootstrapping-data with this status ... */
+	const char *err_body;   /* ... and this text/plain body (0: the data) */
 	int report_status;      /* report-progress status (0: 204) */
 	int initiated_status;   /* status for bootstrap-initiated (0: report_status) */
 	/* recorded */
@@ -60,14 +67,19 @@ static struct fsrv *find(const struct url *u)
 }
 
 static int f_open(void *ctx, const struct bs_target *t, int *trusted, int *cert_error,
-		  struct err *e)
+		  int *n_addr, struct err *e)
 {
 	struct fsrv *s = find(t->url);
 	(void)ctx;
 	*cert_error = 0;
+	*n_addr = s && s->n_addr ? s->n_addr : 1;
 	fk.cur = NULL;
 	if (!s || s->down)
 		return err_set(e, "connect %s: Connection refused", t->url->host);
+	CHECK(t->addr >= 1 && t->addr <= *n_addr);
+	s->cur_addr = t->addr;
+	if (t->addr == s->bad_tls_addr)
+		return err_set(e, "TLS handshake with %s: unexpected message", t->url->host);
 	if (t->anchors && s->cert_bad) {
 		*cert_error = 1;
 		return err_set(e, "TLS handshake with %s: certificate not trusted", t->url->host);
@@ -90,6 +102,7 @@ static int ends_with(const char *s, const char *suffix)
 static void answer(struct bs_http *h, int status, const char *ctype, const void *body, size_t n)
 {
 	h->status = status;
+	h->reason[0] = 0;
 	snprintf(h->resp_type, sizeof h->resp_type, "%s", ctype ? ctype : "");
 	if (n > h->resp_cap)
 		n = h->resp_cap;
@@ -131,6 +144,15 @@ static int f_request(void *ctx, const struct bs_target *t, struct bs_http *h, st
 					  "\"operation-failed\",\"error-message\":\"busy\"}]}}";
 			s->fail_n--;
 			answer(h, 503, "application/yang-data+json", err, strlen(err));
+			return 0;
+		}
+		if (s->bad_rpc_addr && s->cur_addr == s->bad_rpc_addr) {
+			answer(h, 500, "text/plain", "down", 4);
+			return 0;
+		}
+		if (s->err_status) {
+			answer(h, s->err_status, "text/plain", s->err_body, strlen(s->err_body));
+			snprintf(h->reason, sizeof h->reason, "Internal Server Error");
 			return 0;
 		}
 		n = mk_response(s->ci_json, s->level, respbuf, sizeof respbuf);
@@ -388,8 +410,8 @@ TEST(bootstrap_boot_image_without_install_target)
 						"192.0.2.1:443 boot-image-error" };
 	static const char *const want_verb[] = {
 		"192.0.2.1:443 bootstrap-initiated", "192.0.2.1:443 parsing-initiated",
-		"192.0.2.1:443 parsing-complete", "192.0.2.1:443 boot-image-initiated",
-		"192.0.2.1:443 boot-image-error" };
+		"192.0.2.1:443 parsing-complete", "192.0.2.1:443 informational",
+		"192.0.2.1:443 boot-image-initiated", "192.0.2.1:443 boot-image-error" };
 	struct fsrv *s;
 	struct err e;
 
@@ -401,13 +423,14 @@ TEST(bootstrap_boot_image_without_install_target)
 	s = srv("192.0.2.1:443", OB_IMAGE);
 	s->level = "verbose";
 	CHECK_EQ_INT(run(uris, 1, &e), -1);
-	check_reports(want_verb, 5);
+	check_reports(want_verb, 6);
 }
 
 TEST(bootstrap_initiated_must_get_204)
 {
 	static const char *const uris[] = { "https://192.0.2.1" };
-	static const char *const want[] = { "192.0.2.1:443 bootstrap-initiated" };
+	static const char *const want[] = { "192.0.2.1:443 bootstrap-initiated",
+					    "192.0.2.1:443 bootstrap-error" };
 	struct fsrv *s;
 	struct err e;
 
@@ -415,7 +438,7 @@ TEST(bootstrap_initiated_must_get_204)
 	s = srv("192.0.2.1:443", OB_EMPTY);
 	s->initiated_status = 200;
 	CHECK_EQ_INT(run(uris, 1, &e), -1);
-	check_reports(want, 1);
+	check_reports(want, 2);
 	CHECK(strstr(st.last, "HTTP 200 (expected 204)") != NULL);
 }
 
@@ -430,7 +453,8 @@ TEST(bootstrap_complete_must_get_204)
 	s->report_status = 500;
 	s->initiated_status = 204;
 	CHECK_EQ_INT(run(uris, 1, &e), -1);
-	CHECK_EQ_INT(fk.n_reports, 2);
+	CHECK_EQ_INT(fk.n_reports, 3);   /* initiated, complete, then bootstrap-error is tried */
+	CHECK_EQ_STR(fk.reports[2], "192.0.2.1:443 bootstrap-error");
 	CHECK(strstr(st.last, "bootstrap-complete") != NULL);
 }
 
@@ -494,7 +518,9 @@ TEST(bootstrap_sources_in_order_and_faults)
 	CHECK_EQ_INT(b->gbd_calls, 1);
 	CHECK_EQ_INT(c->gbd_calls, 1);
 	CHECK_EQ_INT(d->gbd_calls, 1);
-	CHECK_EQ_INT(fk.n_reports, 2);
+	/* c's bootstrap-initiated and parsing-error, d's two */
+	CHECK_EQ_INT(fk.n_reports, 4);
+	CHECK_EQ_STR(fk.reports[1], "192.0.2.3:443 parsing-error");
 	CHECK_EQ_STR(st.done_server, "192.0.2.4:443");
 }
 
@@ -565,4 +591,158 @@ TEST(bootstrap_local_data_is_untrusted)
 	CHECK_EQ_INT(b->gbd_calls, 1);
 	CHECK_EQ_INT(b->opens_provisional, 1);
 	CHECK(strstr(b->last_gbd, "nonce") != NULL);
+}
+
+/* Servers that never set Content-Type, or say text/plain, with a JSON body:
+ * taken as JSON with a warning (verified all the same); an HTML page is not. */
+TEST(bootstrap_tolerates_missing_or_plain_content_type)
+{
+	static const char *const uris[] = { "https://192.0.2.1", "https://192.0.2.2",
+					    "https://192.0.2.3" };
+	const char *types[] = { "text/plain", "", "application/json; charset=utf-8" };
+	struct fsrv *s, *b;
+	struct err e;
+
+	for (int i = 0; i < 3; i++) {
+		setup(1);
+		s = srv("192.0.2.1:443", OB_EMPTY);
+		s->ctype = types[i];
+		CHECK_EQ_INT(run(uris, 1, &e), 0);
+		CHECK_EQ_INT(fk.n_reports, 2);
+	}
+	setup(1);
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	s->ctype = "text/html";
+	b = srv("192.0.2.2:443", OB_EMPTY);
+	b->ctype = "application/xml";
+	CHECK_EQ_INT(run(uris, 2, &e), -1);
+	CHECK(strstr(st.last, "wrong Content-Type \"application/xml\"") != NULL);
+	CHECK_EQ_INT(fk.n_reports, 0);
+}
+
+/* An error reply that is no RESTCONF error document: its reason phrase and
+ * the first line of its body (escaped) are what the log says. */
+TEST(bootstrap_plain_error_reply_logged)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	s = srv("192.0.2.1:443", OB_EMPTY);
+	s->err_status = 500;
+	s->err_body = "Serial Number not present in \"HTTP\" header\nsecond line";
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	CHECK(strstr(st.last, "HTTP 500 (expected 200): Internal Server Error; body \"Serial "
+		     "Number not present in \\\"HTTP\\\" header\"") != NULL);
+	CHECK(strstr(st.last, "second line") == NULL);
+}
+
+/* RFC 8572 section 5.5: every resolved address of a server name is tried,
+ * also when TLS or the request (not only the TCP connect) fails on one. */
+TEST(bootstrap_every_address_when_tls_or_rpc_fails)
+{
+	static const char *const uris[] = { "https://bootstrap.example" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	s = srv("bootstrap.example:443", OB_EMPTY);
+	s->n_addr = 3;
+	s->bad_tls_addr = 1;
+	s->bad_rpc_addr = 2;
+	CHECK_EQ_INT(run(uris, 1, &e), 0);
+	CHECK_EQ_INT(s->cur_addr, 3);
+	CHECK_EQ_INT(s->gbd_calls, 2);   /* address 2 (500), address 3 */
+	CHECK_EQ_INT(fk.n_reports, 2);
+	/* every address failing: the server has failed, after trying each once */
+	setup(1);
+	s = srv("bootstrap.example:443", OB_EMPTY);
+	s->n_addr = 2;
+	s->bad_tls_addr = 1;
+	s->bad_rpc_addr = 2;
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	CHECK_EQ_INT(s->gbd_calls, 1);
+	CHECK(strstr(st.last, "HTTP 500") != NULL);
+}
+
+/* RFC 8572 section 5.5 is recursive: when every server of a nested
+ * redirect fails, the rest of the enclosing list is tried. */
+TEST(bootstrap_nested_redirect_backtracks)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	struct fsrv *a, *b, *c, *d;
+	struct err e;
+
+	setup(1);
+	a = srv("192.0.2.1:443", "{\"ietf-sztp-conveyed-info:redirect-information\":{\"bootstrap-server\":["
+		"{\"address\":\"192.0.2.2\"},{\"address\":\"192.0.2.4\"}]}}");
+	b = srv("192.0.2.2:443", REDIR("192.0.2.3", 443));
+	c = srv("192.0.2.3:443", OB_EMPTY);
+	c->down = 1;                 /* the only server of the nested redirect: dead */
+	d = srv("192.0.2.4:443", OB_EMPTY);
+	CHECK_EQ_INT(run(uris, 1, &e), 0);
+	CHECK_EQ_INT(a->gbd_calls, 1);
+	CHECK_EQ_INT(b->gbd_calls, 1);
+	CHECK_EQ_INT(d->gbd_calls, 1);
+	CHECK_EQ_STR(st.done_server, "192.0.2.4:443");
+	CHECK_EQ_INT(st.depth, 1);   /* inside the first redirect again */
+}
+
+/* A trust anchor in trusted redirect information binds the server: when its
+ * certificate does not validate against it, the server has failed; it is
+ * never contacted provisionally. */
+TEST(bootstrap_redirect_trust_anchor_binds)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	static uint8_t cms[8192];
+	static char b64[12000], redir[16384];
+	struct fsrv *a, *b, *c;
+	struct err e;
+	size_t n = fx_read("degenerate.cms", cms, sizeof cms);
+
+	CHECK(b64_encode(cms, n, b64, sizeof b64) > 0);
+	snprintf(redir, sizeof redir, "{\"ietf-sztp-conveyed-info:redirect-information\":"
+		 "{\"bootstrap-server\":[{\"address\":\"192.0.2.2\",\"trust-anchor\":\"%s\"},"
+		 "{\"address\":\"192.0.2.3\"}]}}", b64);
+	setup(1);
+	a = srv("192.0.2.1:443", redir);     /* trusted server: a trusted redirect */
+	b = srv("192.0.2.2:443", OB_EMPTY);
+	b->cert_bad = 1;                     /* does not validate against its anchor */
+	c = srv("192.0.2.3:443", OB_EMPTY);
+	CHECK_EQ_INT(run(uris, 1, &e), 0);
+	CHECK_EQ_INT(a->opens_trusted, 1);
+	CHECK_EQ_INT(b->opens_provisional, 0);
+	CHECK_EQ_INT(b->gbd_calls, 0);
+	CHECK_EQ_INT(c->opens_trusted, 1);
+	CHECK_EQ_STR(st.done_server, "192.0.2.3:443");
+}
+
+/* Data from a trusted server that fails to parse or verify: the server is
+ * told (bootstrap-initiated, parsing-error with the reason); an untrusted
+ * server is told nothing. */
+TEST(bootstrap_trusted_parse_error_reported)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	static const char *const want[] = { "192.0.2.1:443 bootstrap-initiated",
+					    "192.0.2.1:443 parsing-error" };
+	struct fsrv *s;
+	struct err e;
+
+	setup(1);
+	srv("192.0.2.1:443", "{not json");
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	check_reports(want, 2);
+	setup(0);
+	s = srv("192.0.2.1:443", "{not json");
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	CHECK_EQ_INT(s->gbd_calls, 1);
+	CHECK_EQ_INT(fk.n_reports, 0);
+	/* bootstrap-initiated refused: bootstrap-error is tried, no parsing-error */
+	setup(1);
+	s = srv("192.0.2.1:443", "{not json");
+	s->initiated_status = 500;
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	CHECK_EQ_INT(fk.n_reports, 2);
+	CHECK_EQ_STR(fk.reports[1], "192.0.2.1:443 bootstrap-error");
 }

@@ -39,10 +39,11 @@ static struct bs_state obst;
 static char obresp[16384];
 
 static int ob_open(void *ctx, const struct bs_target *t, int *trusted, int *cert_error,
-		   struct err *e)
+		   int *n_addr, struct err *e)
 {
 	(void)ctx, (void)e;
 	*cert_error = 0;
+	*n_addr = 1;
 	*trusted = t->anchors != NULL;
 	return 0;
 }
@@ -122,6 +123,9 @@ static const struct bs_ops obops = { NULL, ob_open, ob_request, ob_close, ob_ran
 
 static struct {
 	int image_rc, image_mismatch, image_skipped;
+	int image_fallback;           /* the image came from download-uri 2 */
+	int commit_rc;
+	int reports_at_write;         /* reports sent when the download began */
 	int mount_rc;
 	enum script_outcome pre, post;
 	int config_rc;
@@ -137,8 +141,8 @@ static void note(const char *s)
 	snprintf(fi.order + n, sizeof fi.order - n, "%s%s", n ? " " : "", s);
 }
 
-static int f_boot_image(void *ctx, const struct conveyed_onboarding *ob, struct install_result *r,
-			struct err *e)
+static int f_check_image(void *ctx, const struct conveyed_onboarding *ob,
+			 struct install_result *r, struct err *e)
 {
 	(void)ctx;
 	memset(r, 0, sizeof *r);
@@ -151,12 +155,44 @@ static int f_boot_image(void *ctx, const struct conveyed_onboarding *ob, struct 
 	}
 	r->mismatch = fi.image_mismatch;
 	r->skipped = fi.image_skipped;
+	if (r->skipped)
+		snprintf(r->msg, sizeof r->msg, "X 1 is already installed");
+	return 0;
+}
+
+static int f_write_image(void *ctx, const struct conveyed_onboarding *ob,
+			 struct install_result *r, struct err *e)
+{
+	(void)ctx, (void)ob;
+	CHECK(r->mismatch);
+	note("write");
+	fi.reports_at_write = fs.n;
 	if (fi.image_rc < 0)
 		return err_set(e, "sha-256 mismatch: partition table wiped");
-	r->installed = r->mismatch;
-	snprintf(r->msg, sizeof r->msg, "%s", r->skipped ? "X 1 is already installed" :
-		 "X 1 written to /dev/vda");
+	r->installed = 1;
+	if (fi.image_fallback) {
+		r->image.uri_index = 1;
+		snprintf(r->failed, sizeof r->failed, "https://192.0.2.9/img: HTTP 404 from 192.0.2.9");
+	}
+	snprintf(r->msg, sizeof r->msg, "X 1 written to /dev/vda");
 	return 0;
+}
+
+static int f_commit(void *ctx, struct install_result *r, struct err *e)
+{
+	(void)ctx;
+	CHECK(r->installed);
+	note("commit");
+	return fi.commit_rc < 0 ? err_set(e, "/dev/vda: write at offset 0: I/O error") : 0;
+}
+
+static void f_wipe(void *ctx, struct install_result *r)
+{
+	(void)ctx;
+	CHECK(r->installed);
+	CHECK(!r->mounted);
+	r->installed = 0;
+	note("wipe");
 }
 
 static int f_mount(void *ctx, struct install_result *r, struct err *e)
@@ -232,8 +268,9 @@ static int f_log(void *ctx, struct err *e)
 	return 0;
 }
 
-static const struct onboard_ops fake_install = { NULL, f_boot_image, f_mount, f_unmount,
-						 f_script, f_config, f_keys, f_log };
+static const struct onboard_ops fake_install = { NULL, f_check_image, f_write_image, f_commit,
+						 f_wipe, f_mount, f_unmount, f_script, f_config,
+						 f_keys, f_log };
 
 /* ------------------------------------------------------------ fake TPM */
 
@@ -361,11 +398,13 @@ TEST(onboard_full_install_verbose)
 	fi.image_mismatch = 1;
 	fi.n_keys = 2;
 	CHECK_EQ_INT(ob_go(&e), 0);
-	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete "
+	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete informational "
 		     "boot-image-initiated boot-image-mismatch boot-image-complete "
 		     "pre-script-initiated pre-script-complete config-initiated config-complete "
 		     "post-script-initiated post-script-complete bootstrap-complete");
-	CHECK_EQ_STR(fi.order, "image mount pre config-merge post keys log");
+	/* the image's partition table is written once bootstrap-complete is acknowledged */
+	CHECK_EQ_STR(fi.order, "image write mount pre config-merge post keys commit log");
+	CHECK(strstr(fs.msgs[find_type("informational")], "not measured") != NULL);
 	/* the new root waits for the pivot, mounted */
 	CHECK_EQ_INT(obst.ow.ready, 1);
 	CHECK_EQ_INT(fi.mounted, 1);
@@ -389,7 +428,7 @@ TEST(onboard_full_install_minimal_and_no_pivot)
 	obcfg.no_pivot = 1;
 	CHECK_EQ_INT(ob_go(&e), 0);
 	CHECK_EQ_STR(seq(), "bootstrap-initiated boot-image-mismatch bootstrap-complete");
-	CHECK_EQ_STR(fi.order, "image mount config-replace keys log unmount");
+	CHECK_EQ_STR(fi.order, "image write mount config-replace keys commit log unmount");
 	CHECK_EQ_INT(obst.ow.ready, 0);
 	CHECK(strstr(fs.complete, "ssh-host-keys") == NULL); /* the root has none */
 }
@@ -400,10 +439,11 @@ TEST(onboard_same_os_version_configuration_only)
 	ob_setup(OB(IMG "," CFG), "verbose", 1);
 	fi.image_skipped = 1;
 	CHECK_EQ_INT(ob_go(&e), 0);
-	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete "
+	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete informational "
 		     "boot-image-initiated boot-image-complete config-initiated config-complete "
 		     "bootstrap-complete");
 	CHECK(strstr(fs.msgs[find_type("boot-image-complete")], "already installed") != NULL);
+	CHECK_EQ_STR(fi.order, "image mount config-merge keys log");
 	CHECK_EQ_INT(obst.ow.ready, 1);
 }
 
@@ -414,10 +454,10 @@ TEST(onboard_image_error_abandons)
 	fi.image_mismatch = 1;
 	fi.image_rc = -1;
 	CHECK_EQ_INT(ob_go(&e), -1);
-	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete "
+	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete informational "
 		     "boot-image-initiated boot-image-mismatch boot-image-error");
 	CHECK(strstr(fs.msgs[fs.n - 1], "partition table wiped") != NULL);
-	CHECK_EQ_STR(fi.order, "image");   /* nothing mounted, nothing configured */
+	CHECK_EQ_STR(fi.order, "image write");   /* nothing mounted, nothing configured */
 	CHECK_EQ_INT(obst.ow.ready, 0);
 	CHECK(strstr(obst.last, "boot-image-error") != NULL);
 	/* minimal: the mismatch and the error */
@@ -435,21 +475,21 @@ TEST(onboard_mount_failure)
 	fi.image_skipped = 1;
 	fi.mount_rc = -1;
 	CHECK_EQ_INT(ob_go(&e), -1);
-	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete "
+	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete informational "
 		     "boot-image-initiated boot-image-complete boot-image-error");
 	CHECK_EQ_INT(fi.scripts, 0);
 	/* without a boot-image the first step that needed the root fails */
 	ob_setup(OB(CFG "," POST), "verbose", 1);
 	fi.mount_rc = -1;
 	CHECK_EQ_INT(ob_go(&e), -1);
-	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete "
+	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete informational "
 		     "config-initiated config-error");
 	CHECK(strstr(fs.msgs[fs.n - 1], "no root partition") != NULL);
 	/* ... and no disk at all */
 	ob_setup(OB(POST), "verbose", 1);
 	fi.image_rc = -1;
 	CHECK_EQ_INT(ob_go(&e), -1);
-	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete "
+	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete informational "
 		     "post-script-initiated post-script-error");
 	CHECK_EQ_INT(fi.mounts, 0);
 }
@@ -462,7 +502,7 @@ TEST(onboard_script_warning_goes_on_error_abandons)
 	fi.pre = SCRIPT_WARNING;
 	fi.post = SCRIPT_ERROR;
 	CHECK_EQ_INT(ob_go(&e), -1);
-	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete "
+	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete informational "
 		     "boot-image-initiated boot-image-complete pre-script-initiated "
 		     "pre-script-warning config-initiated config-complete post-script-initiated "
 		     "post-script-error");
@@ -477,7 +517,8 @@ TEST(onboard_script_warning_goes_on_error_abandons)
 	fi.pre = SCRIPT_ERROR;
 	CHECK_EQ_INT(ob_go(&e), -1);
 	CHECK_EQ_STR(seq(), "bootstrap-initiated pre-script-error");
-	CHECK(strstr(fs.msgs[1], "output") == NULL); /* minimal: no script output */
+	/* errors carry the script output at every reporting level */
+	CHECK(strstr(fs.msgs[1], "status 3: output: pre script said hello") != NULL);
 	CHECK_EQ_INT(fi.configs, 0);
 	CHECK_EQ_INT(fi.unmounts, 1);
 }
@@ -488,7 +529,7 @@ TEST(onboard_config_error_abandons)
 	ob_setup(OB(CFG "," POST), "verbose", 1);
 	fi.config_rc = -1;
 	CHECK_EQ_INT(ob_go(&e), -1);
-	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete "
+	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete informational "
 		     "config-initiated config-error");
 	CHECK(strstr(fs.msgs[fs.n - 1], "\"..\" in a path") != NULL);
 	CHECK_EQ_INT(fi.scripts, 0);
@@ -511,7 +552,7 @@ TEST(onboard_without_install_target)
 	struct err e;
 	ob_setup(OB(CFG), "verbose", 0);
 	CHECK_EQ_INT(ob_go(&e), -1);
-	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete "
+	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete informational "
 		     "config-initiated config-error");
 	CHECK(strstr(fs.msgs[fs.n - 1], "no install target") != NULL);
 }
@@ -523,10 +564,13 @@ TEST(onboard_unacknowledged_complete_unmounts)
 	fi.image_mismatch = 1;
 	fs.complete_status = 500;
 	CHECK_EQ_INT(ob_go(&e), -1);
-	CHECK_EQ_STR(seq(), "bootstrap-initiated boot-image-mismatch bootstrap-complete");
+	CHECK_EQ_STR(seq(), "bootstrap-initiated boot-image-mismatch bootstrap-complete "
+		     "bootstrap-error");
 	CHECK_EQ_INT(fi.unmounts, 1);
 	CHECK_EQ_INT(fi.logs, 0);
 	CHECK_EQ_INT(obst.ow.ready, 0);
+	/* the image written for it is wiped, never made bootable */
+	CHECK_EQ_STR(fi.order, "image write mount keys unmount wipe");
 }
 
 TEST(onboard_measures_before_acting_and_attests)
@@ -538,9 +582,9 @@ TEST(onboard_measures_before_acting_and_attests)
 	fi.image_mismatch = 1;
 	CHECK_EQ_INT(ob_go(&e), 0);
 	/* each artifact measured before the step acts on it */
-	CHECK_EQ_STR(fi.order, "conveyed-information boot-image image mount "
+	CHECK_EQ_STR(fi.order, "conveyed-information boot-image image write mount "
 		     "pre-configuration-script pre "
-		     "configuration config-merge post-configuration-script post keys log");
+		     "configuration config-merge post-configuration-script post keys commit log");
 	/* the evidence and the nonce it was made for */
 	const char *a = strstr(fs.complete, ",\"" ONBOARD_ATTEST_NAME "\":{\"nonce\":\"");
 	CHECK(a != NULL);
@@ -590,9 +634,74 @@ TEST(onboard_attestation_refused_sent_again_without)
 	fs.complete_status = 400;
 	CHECK_EQ_INT(ob_go(&e), -1);
 	CHECK_EQ_STR(seq(), "bootstrap-initiated boot-image-mismatch bootstrap-complete "
-		     "bootstrap-complete");
+		     "bootstrap-complete bootstrap-error");
 	CHECK_EQ_INT(fi.unmounts, 1);
 	tpm_off();
+}
+
+/* boot-image-mismatch goes out when the mismatch is found, before the download. */
+TEST(onboard_mismatch_reported_before_download)
+{
+	struct err e;
+	ob_setup(OB(IMG), NULL, 1);
+	fi.image_mismatch = 1;
+	CHECK_EQ_INT(ob_go(&e), 0);
+	CHECK(fi.reports_at_write >= 2);
+	CHECK_EQ_STR(fs.types[fi.reports_at_write - 1], "boot-image-mismatch");
+}
+
+/* A download-uri that failed before the one that worked: boot-image-warning
+ * (verbose), naming it. */
+TEST(onboard_boot_image_warning_for_a_failed_uri)
+{
+	struct err e;
+	ob_setup(OB(IMG), "verbose", 1);
+	fi.image_mismatch = 1;
+	fi.image_fallback = 1;
+	CHECK_EQ_INT(ob_go(&e), 0);
+	CHECK_EQ_STR(seq(), "bootstrap-initiated parsing-initiated parsing-complete informational "
+		     "boot-image-initiated boot-image-mismatch boot-image-warning "
+		     "boot-image-complete bootstrap-complete");
+	CHECK(strstr(fs.msgs[find_type("boot-image-warning")], "written from download-uri 2 "
+		     "after: https://192.0.2.9/img: HTTP 404") != NULL);
+	ob_setup(OB(IMG), NULL, 1);
+	fi.image_mismatch = 1;
+	fi.image_fallback = 1;
+	CHECK_EQ_INT(ob_go(&e), 0);
+	CHECK_EQ_INT(find_type("boot-image-warning"), -1); /* minimal: not sent */
+}
+
+/* Onboarding abandoned after the image was written (a script error, a
+ * configuration error, a commit that fails): the image is wiped, nothing
+ * bootable is left (RFC 8572 section 5.6); it is made bootable only after
+ * bootstrap-complete was acknowledged. */
+TEST(onboard_abandoned_after_image_leaves_nothing_bootable)
+{
+	struct err e;
+	ob_setup(OB(IMG "," PRE "," CFG), NULL, 1);
+	fi.image_mismatch = 1;
+	fi.pre = SCRIPT_ERROR;
+	CHECK_EQ_INT(ob_go(&e), -1);
+	CHECK_EQ_STR(fi.order, "image write mount pre unmount wipe");
+	ob_setup(OB(IMG "," CFG), NULL, 1);
+	fi.image_mismatch = 1;
+	fi.config_rc = -1;
+	CHECK_EQ_INT(ob_go(&e), -1);
+	CHECK_EQ_STR(fi.order, "image write mount config-merge unmount wipe");
+	/* the configuration-only path wrote no image: nothing to wipe */
+	ob_setup(OB(IMG "," CFG), NULL, 1);
+	fi.image_skipped = 1;
+	fi.config_rc = -1;
+	CHECK_EQ_INT(ob_go(&e), -1);
+	CHECK_EQ_STR(fi.order, "image mount config-merge unmount");
+	/* the table cannot be written: not complete, wiped */
+	ob_setup(OB(IMG), NULL, 1);
+	fi.image_mismatch = 1;
+	fi.commit_rc = -1;
+	CHECK_EQ_INT(ob_go(&e), -1);
+	CHECK_EQ_STR(fi.order, "image write mount keys commit unmount wipe");
+	CHECK(strstr(obst.last, "could not be made bootable") != NULL);
+	CHECK_EQ_INT(obst.ow.ready, 0);
 }
 
 /* ------------------------------------------------------------ onboard_run() on its own */
@@ -672,7 +781,7 @@ TEST(onboard_run_through_its_own_interface)
 	CHECK_EQ_INT(onboard_run(&in, &ob, &w, &e), 0);
 	/* every report goes to the reporter, which decides: here, all of them */
 	CHECK_EQ_STR(fr_seq(), "bootstrap-initiated parsing-initiated parsing-complete "
-		     "config-initiated config-complete bootstrap-complete");
+		     "informational config-initiated config-complete bootstrap-complete");
 	CHECK_EQ_STR(fi.order, "image mount configuration config-merge keys log");
 	CHECK_EQ_INT(w.ready, 1);
 	CHECK_EQ_INT(fr.n_keys, 1);
@@ -696,7 +805,7 @@ TEST(onboard_run_through_its_own_interface)
 	memset(&fr, 0, sizeof fr);
 	fr.refuse_initiated = 1;
 	CHECK_EQ_INT(onboard_run(&in, &ob, &w, &e), -1);
-	CHECK_EQ_STR(fr_seq(), "bootstrap-initiated");
+	CHECK_EQ_STR(fr_seq(), "bootstrap-initiated bootstrap-error");
 	CHECK_EQ_STR(fi.order, "");
 	CHECK(strstr(e.msg, "HTTP 500") != NULL);
 

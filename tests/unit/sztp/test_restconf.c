@@ -223,3 +223,27 @@ TEST(backoff_caps_and_jitters)
 	CHECK_EQ_INT(b.max_ms, 1);
 	CHECK(backoff_next(&b, 3) >= 1);
 }
+
+TEST(restconf_media_tolerated_and_body_line)
+{
+	char out[64];
+	static const uint8_t long_body[200] = { 'a' };
+
+	CHECK_EQ_INT(restconf_media_tolerated(""), 1);
+	CHECK_EQ_INT(restconf_media_tolerated("Text/Plain; charset=utf-8"), 1);
+	CHECK_EQ_INT(restconf_media_tolerated("application/json"), 1);
+	CHECK_EQ_INT(restconf_media_tolerated("application/jsonx"), 0);
+	CHECK_EQ_INT(restconf_media_tolerated("text/html"), 0);
+	CHECK_EQ_INT(restconf_media_tolerated(NULL), 0);
+	CHECK_EQ_INT(restconf_body_line((const uint8_t *)"no \"serial\"\r\nmore", 17, out,
+					sizeof out), 13);
+	CHECK_EQ_STR(out, "no \\\"serial\\\"");
+	restconf_body_line((const uint8_t *)"a\x01\xff\\b", 5, out, sizeof out);
+	CHECK_EQ_STR(out, "a\\x01\\xff\\\\b");
+	/* bounded by the output, marked as cut */
+	restconf_body_line(long_body, sizeof long_body, out, sizeof out);
+	CHECK(strlen(out) < sizeof out);
+	CHECK(strstr(out, "...") != NULL);
+	restconf_body_line(long_body, 0, out, sizeof out);
+	CHECK_EQ_STR(out, "");
+}

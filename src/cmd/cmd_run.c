@@ -28,7 +28,12 @@
  *   --hw-model S, --os-name S, --os-version S
  *                        sent to trusted servers only
  *   --basic USER:PASS    HTTP Basic credentials (trusted servers only)
- *   --untrusted-clock    do not rely on the system clock (nonce vouchers)
+ *   --clock auto|rtc|floor, --floor T, --nonce-required
+ *                        the device's clock policy (cmd_clock.h): sztp.clock=
+ *                        (default auto, the RTC being this host's clock), the
+ *                        TPM floor, sztp.voucher=nonce-required
+ *   --untrusted-clock    the same as --clock floor (kept from before the clock
+ *                        policy: the host clock is then not relied upon)
  *   --verbose            debug log lines
  *
  * Exit status: 0 onboarding complete, 1 failure, 2 usage error.
@@ -41,6 +46,7 @@
 #include "sztp/bootstrap.h"
 #include "sztp/bs_https.h"
 #include "sztp/bs_setup.h"
+#include "cmd/cmd_clock.h"
 #include "cmd/commands.h"
 #include "base/log.h"
 
@@ -58,7 +64,8 @@ static int usage(void)
 		"         [--run-dir DIR] [--no-pivot] [--timeout SEC] [--max-rounds N] [--backoff MIN,MAX]\n"
 		"         [--connect-timeout MS] [--response-timeout MS] [--idle-timeout MS]\n"
 		"         [--hw-model S] [--os-name S] [--os-version S] [--basic USER:PASS]\n"
-		"         [--untrusted-clock] [--verbose] URL...\n");
+		"         [--clock auto|rtc|floor] [--floor T] [--nonce-required] [--untrusted-clock]\n"
+		"         [--verbose] URL...\n");
 	return 2;
 }
 
@@ -96,6 +103,9 @@ int cmd_run(int argc, char **argv)
 		{ "os-version", required_argument, NULL, 'V' },
 		{ "basic", required_argument, NULL, 'A' },
 		{ "untrusted-clock", no_argument, NULL, 'U' },
+		{ "clock", required_argument, NULL, 'K' },
+		{ "floor", required_argument, NULL, 'F' },
+		{ "nonce-required", no_argument, NULL, 'Q' },
 		{ "verbose", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -105,6 +115,9 @@ int cmd_run(int argc, char **argv)
 	struct bs_ops ops;
 	struct https_limits lim = { 10000, 10000, 30000, 0 };
 	struct bs_source src[BS_MAX_SOURCES];
+	struct cmd_clock co = { NULL, NULL, NULL, 0 };
+	static struct clock_policy clock;
+	char line[512];
 	struct err e;
 	int c, n, rc;
 	long v;
@@ -113,7 +126,6 @@ int cmd_run(int argc, char **argv)
 	memset(&cfg, 0, sizeof cfg);
 	memset(src, 0, sizeof src);
 	memset(&run_inst, 0, sizeof run_inst);
-	cfg.clock_trusted = 1;
 	err_clear(&e);
 	optind = 1;
 	opterr = 0;
@@ -165,7 +177,10 @@ int cmd_run(int argc, char **argv)
 		case 'N': cfg.os_name = optarg; break;
 		case 'V': cfg.os_version = optarg; break;
 		case 'A': cfg.basic = optarg; break;
-		case 'U': cfg.clock_trusted = 0; break;
+		case 'U': co.clock = "floor"; break;
+		case 'K': co.clock = optarg; break;
+		case 'F': co.floor = optarg; break;
+		case 'Q': co.nonce_required = 1; break;
 		case 'x': log_set_level(LOG_DEBUG); break;
 		case 'h': usage(); return 0;
 		default:
@@ -177,6 +192,9 @@ int cmd_run(int argc, char **argv)
 	n = argc - optind;
 	if (n < 1 || !p.cert || !p.key || !p.voucher_anchors)
 		return usage();
+	if (cmd_clock_policy(&co, "run", &clock) != 0)
+		return 2;
+	cfg.clock = &clock;
 	if (cfg.target_disk && !cfg.target_root) {
 		fprintf(stderr, "run: --target-disk needs --target-root DIR (where to mount the new root)\n");
 		return 2;
@@ -205,12 +223,14 @@ int cmd_run(int argc, char **argv)
 		run_inst.serial = cfg.serial;
 		run_inst.anchors = cfg.anchors;
 		run_inst.allow_unvalidated = 1;
+		run_inst.clock = &clock;
 		run_inst.client = &run_setup.tls;
 		run_inst.disk_opts.allow_loop = 1;
 		onboard_ops_install(&run_install, &run_inst);
 		cfg.install = &run_install;
 	}
 	bs_https_init(&run_transport, &ops, &lim, &run_setup.tls);
+	log_info("clock", "%s", clock_describe(&clock, line, sizeof line));
 	rc = bs_run(&run_state, &cfg, &ops, src, n, &e);
 	bs_setup_clear(&run_setup);
 	if (rc < 0) {

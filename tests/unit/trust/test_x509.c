@@ -193,20 +193,25 @@ TEST(x509_validity_times)
 	CHECK(strstr(e.msg, "is not yet valid"));
 	/* exactly at the edge is fine (BearSSL agrees): the chain's earliest
 	 * notAfter (the fixtures are made seconds apart, so the intermediate's
-	 * may come before the leaf's) */
+	 * may come before the leaf's). The root is a configured trust anchor:
+	 * its own dates count only with X509_ANCHOR_VALIDITY (it is made
+	 * first, so its notAfter may be a second earlier still). */
 	{
 		struct x509_cert in, ro;
-		time_t edge = ec.not_after;
+		time_t edge = ec.not_after, redge;
 		CHECK_EQ_INT(x509_parse(c[INTER].der, c[INTER].len, &in, &e), 0);
 		CHECK_EQ_INT(x509_parse(c[ROOT].der, c[ROOT].len, &ro, &e), 0);
 		if (in.not_after < edge)
 			edge = in.not_after;
-		if (ro.not_after < edge)
-			edge = ro.not_after;
+		redge = ro.not_after < edge ? ro.not_after : edge;
 		CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(edge), 0,
 			NULL, &e), 0);
 		CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(edge + 1), 0,
 			NULL, &e), -1);
+		CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(redge),
+			X509_ANCHOR_VALIDITY, NULL, &e), 0);
+		CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(redge + 1),
+			X509_ANCHOR_VALIDITY, NULL, &e), -1);
 	}
 	/* no clock policy: refused, never "not checked" */
 	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, NULL, 0, NULL, &e), -1);

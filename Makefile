@@ -24,6 +24,10 @@ OVERLAY  ?=
 DEVICE   ?= $(B)/pki/device
 EXTRA_MODULES ?=
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# The agent's build time, the lowest trusted bound on the time it will ever
+# use (src/trust/clock.h): reproducible, SOURCE_DATE_EPOCH or else the last
+# commit's time; without either, clock.c's CLOCK_BUILD_TIME_MIN.
+BUILD_TIME := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
             -Wstrict-prototypes -Wmissing-prototypes -Wnull-dereference
@@ -75,7 +79,7 @@ vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 
 DEPS_STAMP := $(B)/stamp/deps
 
-.PHONY: all deps check demo powercut fuzz fuzz-smoke unit clean distclean pki initrd agent bench
+.PHONY: FORCE all deps check demo powercut fuzz fuzz-smoke unit clean distclean pki initrd agent bench
 all: agent initrd
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes\n' \
 		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img)
@@ -86,6 +90,18 @@ deps: $(DEPS_STAMP)
 $(DEPS_STAMP): initrd/deps.sh initrd/deps.lock
 	sh initrd/deps.sh all
 	@touch $@
+
+# ---------------------------------------------------------------- build time
+# clock.c is compiled with -DSZTP_BUILD_TIME; the stamp changes (and clock.c is
+# rebuilt) only when the value does.
+$(B)/stamp/build-time: FORCE
+	@mkdir -p $(@D)
+	@echo '$(BUILD_TIME)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+CLOCK_OBJS := $(foreach o,musl host fuzz,$(B)/obj/$(o)/trust/clock.o)
+$(CLOCK_OBJS): $(B)/stamp/build-time
+$(CLOCK_OBJS): CPPFLAGS += -DSZTP_BUILD_TIME=$(BUILD_TIME)LL
 
 # ---------------------------------------------------------------- agent
 $(B)/obj/musl/%.o: src/%.c $(DEPS_STAMP)

@@ -28,7 +28,10 @@
 # e.g. P-384) or rsa:BITS (PKCS#1 "RSA PRIVATE KEY"). SUBJECT is in openssl
 # -subj syntax and is kept as given (order, serialNumber). Certificates get a
 # random serial number and a SHA-256 signature, and are valid from CA_START
-# (GeneralizedTime, e.g. 20250101000000Z; unset: now) for DAYS days.
+# (GeneralizedTime, e.g. 20250101000000Z; unset: now) until DAYS days from now
+# (openssl ca counts -days from the present, whatever the start), or until
+# CA_END (GeneralizedTime) when that is set: certificates that have expired
+# or are not yet valid, for the clock-policy tests.
 # When openssl fails, its messages are printed and the script exits 1.
 
 # ca_run ARGS...: openssl ARGS, quiet unless it fails
@@ -103,6 +106,8 @@ ca_cert() {
 	mkdir -p "$(dirname "$c_name")"
 	ca_key "$c_name.key" "$3"
 	ca_run req -new -config "$CA_CNF" -key "$c_name.key" -subj "$4" -out "$CA_DIR/req.csr"
+	# GeneralizedTime and a number: no spaces, split on purpose
+	if [ -n "${CA_END:-}" ]; then c_end="-enddate $CA_END"; else c_end="-days $c_days"; fi
 	# an empty database for each certificate: each is signed on its own
 	: >"$CA_DIR/db/index.txt"
 	if [ -n "$c_issuer" ]; then
@@ -110,9 +115,10 @@ ca_cert() {
 	else
 		set -- -selfsign -keyfile "$c_name.key"
 	fi
+	# shellcheck disable=SC2086 # $c_end is two words
 	ca_run ca -batch -config "$CA_CNF" -preserveDN -notext -rand_serial "$@" \
 		-in "$CA_DIR/req.csr" -out "$c_name.pem" -extensions "$c_profile" \
-		${CA_START:+-startdate "$CA_START"} -days "$c_days"
+		${CA_START:+-startdate "$CA_START"} $c_end
 }
 
 ca_root() { ca_cert "$1" "" "$2" "$3" "$4" "${5:-v3_ca}"; }

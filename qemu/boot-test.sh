@@ -38,11 +38,14 @@ tpm-measure	tpm: device:/dev/tpmrm0: measuring provisioning into PCR 14
 coldplug	coldplug: loaded [0-9]+ modules
 tpm-identity	tpm: IDevID TPM key 0x81020001 .*serial SZTP-DEMO-0001
 dhcp4-lease	dhcp4: lease 192\.0\.2\.[0-9]+/24 on .* sztp-redirect https://bootstrap\.example:8443
+tpm-floor	tpm: clock floor \(NV 0x01c90003\): (not written yet|[0-9]{4}-)
+clock	clock: bound [0-9T:-]+Z \((build time|TPM floor|RTC)\); RTC [0-9T:-]+Z trusted; .*sztp\.clock=auto
 identity	bootstrap: device serial SZTP-DEMO-0001 \(TPM-held IDevID\)
 gbd	bootstrap: https://bootstrap\.example:8443 \(dhcp[46]\): get-bootstrapping-data: HTTP 200
 verified	bootstrap: https://bootstrap\.example:8443 \(dhcp[46]\): verified onboarding-information \(signed$enc\)
 measured	measure: PCR 14 \+= conveyed-information
 complete	bootstrap: bootstrapping complete via bootstrap\.example:8443
+floor-advanced	tpm: clock floor \(NV 0x01c90003\) (advanced to|already at|kept at)
 separator	measure: PCR 14 \+= separator
 poweroff	sztpboot: powering off
 LIST

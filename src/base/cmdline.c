@@ -103,6 +103,30 @@ static int parse_enable(const char *k, const char *v, int *out)
 	return -1;
 }
 
+int config_clock_parse(const char *s, enum sztp_clock *out)
+{
+	if (!s)
+		return -1;
+	if (strcmp(s, "auto") == 0)
+		*out = SZTP_CLOCK_AUTO;
+	else if (strcmp(s, "rtc") == 0)
+		*out = SZTP_CLOCK_RTC;
+	else if (strcmp(s, "floor") == 0)
+		*out = SZTP_CLOCK_FLOOR;
+	else
+		return -1;
+	return 0;
+}
+
+const char *config_clock_name(enum sztp_clock m)
+{
+	switch (m) {
+	case SZTP_CLOCK_RTC: return "rtc";
+	case SZTP_CLOCK_FLOOR: return "floor";
+	default: return "auto";
+	}
+}
+
 static int handle(struct sztp_config *c, const char *k, const char *v)
 {
 	if (strcmp(k, "sztp") == 0)
@@ -140,6 +164,24 @@ static int handle(struct sztp_config *c, const char *k, const char *v)
 			return -1;
 		}
 		return copy_value(c->done, sizeof c->done, k, v);
+	}
+	if (strcmp(k, "sztp.clock") == 0 && v) {
+		if (config_clock_parse(v, &c->clock) < 0) {
+			log_warn("cmdline", "sztp.clock=\"%s\": want auto, rtc or floor", v);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(k, "sztp.voucher") == 0 && v) {
+		if (strcmp(v, "nonce-required") == 0)
+			c->nonce_required = 1;
+		else if (strcmp(v, "any") == 0)
+			c->nonce_required = 0;
+		else {
+			log_warn("cmdline", "sztp.voucher=\"%s\": want any or nonce-required", v);
+			return -1;
+		}
+		return 0;
 	}
 	if ((strcmp(k, "sztp.ifname") == 0 || strcmp(k, "ifname") == 0) && v)
 		return push(c->ifnames, &c->n_ifnames, CFG_MAX_IF, k, v);

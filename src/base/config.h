@@ -18,6 +18,14 @@
 #define CFG_MAX_IF    8
 #define CFG_MAX_DNS   4
 
+/* sztp.clock=: how far the device trusts its real-time clock (trust/clock.h
+ * says exactly what each means; docs/trust-model.md explains why). */
+enum sztp_clock {
+	SZTP_CLOCK_AUTO = 0, /* default: the RTC when it is not earlier than the bound */
+	SZTP_CLOCK_RTC,      /* the RTC is the current time */
+	SZTP_CLOCK_FLOOR,    /* the RTC is ignored: build time and the TPM floor only */
+};
+
 enum emergency_action {
 	EMERGENCY_REBOOT = 0, /* default: a device with no human at the console retries */
 	EMERGENCY_POWEROFF,
@@ -60,6 +68,10 @@ struct sztp_config {
 	 * pivot (default): enter the provisioned OS when onboarding left one,
 	 * else power off */
 	char done[32];
+	/* freshness (trust/clock.h): sztp.clock=auto|rtc|floor and
+	 * sztp.voucher=any|nonce-required */
+	enum sztp_clock clock;
+	int nonce_required;
 };
 
 /* Fill `cfg` with the defaults. */
@@ -75,5 +87,12 @@ int config_parse_cmdline(struct sztp_config *cfg, const char *cmdline);
 
 /* Read /proc/cmdline (or `path`) and parse it. Returns -errno when unreadable. */
 int config_load_cmdline(struct sztp_config *cfg, const char *path);
+
+/* "auto", "rtc", "floor" -> *out. Returns 0, or -1 for anything else. The
+ * one parser of the word, for sztp.clock= and the host commands' --clock. */
+int config_clock_parse(const char *s, enum sztp_clock *out);
+
+/* The word for a clock mode ("auto", "rtc", "floor"). */
+const char *config_clock_name(enum sztp_clock m);
 
 #endif

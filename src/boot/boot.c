@@ -78,7 +78,8 @@ int cmd_boot(int argc, char **argv)
 
 	hooks_run(&cfg, "pre-bootstrap");
 	handover_install_opts(&cfg, &inst);
-	if (stage_contact(&cfg, &net, tpm < 0 || !tpm_id.tls ? NULL : &tpm_id, &inst, &e) < 0) {
+	if (stage_contact(&cfg, &net, tpm < 0 || !tpm_id.tls ? NULL : &tpm_id, identity_floor(),
+			  &inst, &e) < 0) {
 		snprintf(why, sizeof why, "bootstrap: %s", e.msg);
 		finish_emergency(&cfg, why);
 	}

@@ -4,6 +4,7 @@
 #include "tpm/measure.h"
 #include "tpm/tpm.h"
 #include "tpm/tpm_conf.h"
+#include "tpm/tpm_floor.h"
 #include "tpm/tpm_id.h"
 #include "tpm/tpm_measure.h"
 
@@ -45,4 +46,45 @@ int identity_tpm(struct contact_identity *out, struct err *e)
 	log_info("tpm", "IDevID %s, serial %s, chain of %zu certificate(s)", tid.what,
 		 tid.serial, tid.chain.n);
 	return 0;
+}
+
+static int floor_read(void *ctx, time_t *t, struct err *e)
+{
+	char s[CLOCK_STR_MAX];
+	int r;
+	(void)ctx;
+	r = tpm_floor_read(&tpm, conf.clock_floor_nv, t, e);
+	if (r > 0)
+		log_info("tpm", "clock floor (NV 0x%08x): %s", (unsigned)conf.clock_floor_nv,
+			 clock_fmt(*t, s, sizeof s));
+	else if (r == 0)
+		log_info("tpm", "clock floor (NV 0x%08x): not written yet", (unsigned)conf.clock_floor_nv);
+	return r;
+}
+
+static int floor_advance(void *ctx, time_t to, struct err *e)
+{
+	char a[CLOCK_STR_MAX], b[CLOCK_STR_MAX];
+	time_t now = 0;
+	int r;
+	(void)ctx;
+	r = tpm_floor_advance(&tpm, conf.clock_floor_nv, to, &now, e);
+	if (r > 0)
+		log_info("tpm", "clock floor (NV 0x%08x) advanced to %s", (unsigned)conf.clock_floor_nv,
+			 clock_fmt(to, a, sizeof a));
+	else if (r == 0 && now == to)
+		log_info("tpm", "clock floor (NV 0x%08x) already at %s", (unsigned)conf.clock_floor_nv,
+			 clock_fmt(now, a, sizeof a));
+	else if (r == 0)
+		log_info("tpm", "clock floor (NV 0x%08x) kept at %s (not moved back to %s)",
+			 (unsigned)conf.clock_floor_nv, clock_fmt(now, a, sizeof a),
+			 clock_fmt(to, b, sizeof b));
+	return r < 0 ? -1 : 0;
+}
+
+static const struct clock_floor tpm_floor = { NULL, floor_read, floor_advance };
+
+const struct clock_floor *identity_floor(void)
+{
+	return tpm_ok && conf.clock_floor_nv ? &tpm_floor : NULL;
 }

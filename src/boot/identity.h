@@ -10,6 +10,7 @@
 #define SZTP_IDENTITY_H
 
 #include "base/config.h"
+#include "trust/clock.h"
 #include "sztp/contact.h"
 #include "base/err.h"
 
@@ -19,6 +20,13 @@
  * after coldplug when it failed before (the TPM driver may be a module).
  */
 int identity_measure(const struct sztp_config *cfg, struct err *e);
+
+/*
+ * The TPM's clock floor (tpm/tpm_floor.h at tpm.conf's clock-floor-nv), for
+ * the bootstrap stage's clock policy; NULL when there is no TPM or the
+ * floor is configured off (clock-floor-nv=0). Reads and advances are logged.
+ */
+const struct clock_floor *identity_floor(void);
 
 /*
  * Load the TPM-held IDevID into `out` (pointers into static storage).

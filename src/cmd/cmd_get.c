@@ -114,7 +114,7 @@ int cmd_get(int argc, char **argv)
 	}
 	{
 		struct https_limits lim = { timeout_s * 1000, timeout_s * 1000, timeout_s * 1000, 0 };
-		struct https_target t = { &u, &get_anchors, 0, NULL, 0 };
+		struct https_target t = { &u, &get_anchors, 0, NULL, 0, NULL }; /* system clock */
 		struct https_req rq = { "GET", u.path, NULL, NULL, NULL, 0, NULL, range };
 		https_client_init(&get_client, &lim);
 		for (long i = 0; i < repeat && rc == 0; i++) {

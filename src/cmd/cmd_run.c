@@ -5,6 +5,11 @@
  *
  *   sztpboot run --cert FILE --key FILE --voucher-ta FILE|DIR [options] URL...
  *
+ *   --data FILE          bootstrapping data at hand, as removable media or DNS
+ *                        would give it (a get-bootstrapping-data output body):
+ *                        tried before the URLs, untrusted, no nonce, exactly
+ *                        as the device treats local sources; repeatable (2)
+ *
  *   --cert FILE          device certificate, PEM (may be followed by its chain)
  *   --chain FILE         intermediate certificates sent after it
  *   --key FILE           device private key (PEM; the TPM comes later)
@@ -28,11 +33,17 @@
  *   --hw-model S, --os-name S, --os-version S
  *                        sent to trusted servers only
  *   --basic USER:PASS    HTTP Basic credentials (trusted servers only)
- *   --untrusted-clock    do not rely on the system clock (nonce vouchers)
+ *   --clock auto|rtc|floor, --floor T, --nonce-required
+ *                        the device's clock policy (cmd_clock.h): sztp.clock=
+ *                        (default auto, the RTC being this host's clock), the
+ *                        TPM floor, sztp.voucher=nonce-required
+ *   --untrusted-clock    the same as --clock floor (kept from before the clock
+ *                        policy: the host clock is then not relied upon)
  *   --verbose            debug log lines
  *
  * Exit status: 0 onboarding complete, 1 failure, 2 usage error.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +52,7 @@
 #include "sztp/bootstrap.h"
 #include "sztp/bs_https.h"
 #include "sztp/bs_setup.h"
+#include "cmd/cmd_clock.h"
 #include "cmd/commands.h"
 #include "base/log.h"
 
@@ -49,16 +61,39 @@ static struct bs_setup run_setup;
 static struct bs_https run_transport;
 static struct install_opts run_inst;
 static struct onboard_ops run_install;
+#define RUN_DATA_MAX 2
+static uint8_t run_data[RUN_DATA_MAX][BS_BODY_MAX];
+
+/* Read all of `path` into run_data[i]; returns its length or -1 (printed). */
+static long read_data(const char *path, int i)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "run: --data %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	n = fread(run_data[i], 1, sizeof run_data[i], f);
+	if (n == sizeof run_data[i] && fgetc(f) != EOF) {
+		fclose(f);
+		fprintf(stderr, "run: --data %s: larger than %zu bytes\n", path, sizeof run_data[i]);
+		return -1;
+	}
+	fclose(f);
+	return (long)n;
+}
 
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: sztpboot run --cert FILE --key FILE --voucher-ta PATH [--chain FILE]\n"
+		"usage: sztpboot run --cert FILE --key FILE --voucher-ta PATH [--chain FILE] [--data FILE]\n"
 		"         [--serial SN] [--bootstrap-ta PATH] [--target-disk DEV --target-root DIR]\n"
 		"         [--run-dir DIR] [--no-pivot] [--timeout SEC] [--max-rounds N] [--backoff MIN,MAX]\n"
 		"         [--connect-timeout MS] [--response-timeout MS] [--idle-timeout MS]\n"
 		"         [--hw-model S] [--os-name S] [--os-version S] [--basic USER:PASS]\n"
-		"         [--untrusted-clock] [--verbose] URL...\n");
+		"         [--clock auto|rtc|floor] [--floor T] [--nonce-required] [--untrusted-clock]\n"
+		"         [--verbose] URL...\n");
 	return 2;
 }
 
@@ -96,6 +131,10 @@ int cmd_run(int argc, char **argv)
 		{ "os-version", required_argument, NULL, 'V' },
 		{ "basic", required_argument, NULL, 'A' },
 		{ "untrusted-clock", no_argument, NULL, 'U' },
+		{ "clock", required_argument, NULL, 'K' },
+		{ "floor", required_argument, NULL, 'F' },
+		{ "nonce-required", no_argument, NULL, 'Q' },
+		{ "data", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -105,15 +144,18 @@ int cmd_run(int argc, char **argv)
 	struct bs_ops ops;
 	struct https_limits lim = { 10000, 10000, 30000, 0 };
 	struct bs_source src[BS_MAX_SOURCES];
+	struct cmd_clock co = { NULL, NULL, NULL, 0 };
+	static struct clock_policy clock;
+	char line[512];
 	struct err e;
-	int c, n, rc;
+	const char *data[RUN_DATA_MAX];
+	int c, n, rc, n_data = 0;
 	long v;
 
 	memset(&p, 0, sizeof p);
 	memset(&cfg, 0, sizeof cfg);
 	memset(src, 0, sizeof src);
 	memset(&run_inst, 0, sizeof run_inst);
-	cfg.clock_trusted = 1;
 	err_clear(&e);
 	optind = 1;
 	opterr = 0;
@@ -165,7 +207,15 @@ int cmd_run(int argc, char **argv)
 		case 'N': cfg.os_name = optarg; break;
 		case 'V': cfg.os_version = optarg; break;
 		case 'A': cfg.basic = optarg; break;
-		case 'U': cfg.clock_trusted = 0; break;
+		case 'U': co.clock = "floor"; break;
+		case 'K': co.clock = optarg; break;
+		case 'F': co.floor = optarg; break;
+		case 'Q': co.nonce_required = 1; break;
+		case 'D':
+			if (n_data >= RUN_DATA_MAX)
+				return fprintf(stderr, "run: at most %d --data\n", RUN_DATA_MAX), 2;
+			data[n_data++] = optarg;
+			break;
 		case 'x': log_set_level(LOG_DEBUG); break;
 		case 'h': usage(); return 0;
 		default:
@@ -175,15 +225,28 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	n = argc - optind;
-	if (n < 1 || !p.cert || !p.key || !p.voucher_anchors)
+	if (n + n_data < 1 || !p.cert || !p.key || !p.voucher_anchors)
 		return usage();
+	if (cmd_clock_policy(&co, "run", &clock) != 0)
+		return 2;
+	cfg.clock = &clock;
 	if (cfg.target_disk && !cfg.target_root) {
 		fprintf(stderr, "run: --target-disk needs --target-root DIR (where to mount the new root)\n");
 		return 2;
 	}
-	if (n > BS_MAX_SOURCES) {
-		fprintf(stderr, "run: at most %d URLs\n", BS_MAX_SOURCES);
+	if (n + n_data > BS_MAX_SOURCES) {
+		fprintf(stderr, "run: at most %d URLs\n", BS_MAX_SOURCES - n_data);
 		return 2;
+	}
+	/* local data first, as the device tries removable media first */
+	for (int i = 0; i < n_data; i++) {
+		long len = read_data(data[i], i);
+		if (len < 0)
+			return 1;
+		src[i].uri = data[i];
+		src[i].origin = "file";
+		src[i].response = run_data[i];
+		src[i].response_len = (size_t)len;
 	}
 	for (int i = 0; i < n; i++) {
 		struct url u;
@@ -191,9 +254,10 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "run: %s: %s\n", argv[optind + i], e.msg);
 			return 2;
 		}
-		src[i].uri = argv[optind + i];
-		src[i].origin = "command line";
+		src[n_data + i].uri = argv[optind + i];
+		src[n_data + i].origin = "command line";
 	}
+	n += n_data;
 	if (bs_setup_load(&run_setup, &p, &cfg, &e) < 0) {
 		log_err("bootstrap", "%s", e.msg);
 		return 1;
@@ -205,12 +269,14 @@ int cmd_run(int argc, char **argv)
 		run_inst.serial = cfg.serial;
 		run_inst.anchors = cfg.anchors;
 		run_inst.allow_unvalidated = 1;
+		run_inst.clock = &clock;
 		run_inst.client = &run_setup.tls;
 		run_inst.disk_opts.allow_loop = 1;
 		onboard_ops_install(&run_install, &run_inst);
 		cfg.install = &run_install;
 	}
 	bs_https_init(&run_transport, &ops, &lim, &run_setup.tls);
+	log_info("clock", "%s", clock_describe(&clock, line, sizeof line));
 	rc = bs_run(&run_state, &cfg, &ops, src, n, &e);
 	bs_setup_clear(&run_setup);
 	if (rc < 0) {

@@ -10,11 +10,14 @@
  *                                              compare with the TPM's PCR)
  *   sztpboot tpm pcrread                       print the PCR
  *   sztpboot tpm quote --nonce HEX [--out F]   attestation evidence JSON
+ *   sztpboot tpm floor [--advance T]           print the clock floor (tpm_floor.h);
+ *                                              --advance: raise it to T (RFC 3339
+ *                                              or Unix seconds; never lowered)
  *
  * Common options: --tcti T (default $SZTP_TCTI or device:/dev/tpmrm0),
  * --conf FILE (tpm.conf format; default /etc/sztp/tpm.conf if present),
  * --idevid-handle H, --cert-nv I, --chain-nv I, --iak-handle H,
- * --iak-cert-nv I, --pcr P (default SZTP_DEFAULT_PCR), --bank B (sha256),
+ * --iak-cert-nv I, --floor-nv I, --pcr P (default SZTP_DEFAULT_PCR), --bank B (sha256),
  * --log FILE (default MEASURE_LOG_PATH).
  *
  * Exit status: 0 ok, 1 failure (one line on stderr), 2 usage.
@@ -36,6 +39,8 @@
 #include "tpm/measure.h"
 #include "tpm/tpm.h"
 #include "tpm/tpm_conf.h"
+#include "tpm/tpm_floor.h"
+#include "trust/clock.h"
 #include "tpm/tpm_id.h"
 #include "tpm/tpm_measure.h"
 #include "tpm/tpm_quote.h"
@@ -54,7 +59,7 @@ static struct tpm_identity ident;
 
 struct opts {
 	const char *sub, *tcti, *conf, *in, *out, *pem_out, *type, *name, *file, *data,
-		*emergency, *nonce, *log, *bank, *hash;
+		*emergency, *nonce, *log, *bank, *hash, *advance;
 	int separator, check;
 	long pcr;
 	struct tpm_conf tc;
@@ -71,8 +76,9 @@ static int usage(void)
 		"  replay [--check]\n"
 		"  pcrread\n"
 		"  quote --nonce HEX [--out FILE]\n"
+		"  floor [--advance RFC3339|UNIX]\n"
 		"options: --tcti T --conf F --idevid-handle H --cert-nv I --chain-nv I\n"
-		"         --iak-handle H --iak-cert-nv I --pcr P --bank B --log F\n");
+		"         --iak-handle H --iak-cert-nv I --floor-nv I --pcr P --bank B --log F\n");
 	return 2;
 }
 
@@ -141,11 +147,11 @@ static int parse(int argc, char **argv, struct opts *o, struct err *e)
 		uint32_t *field;
 		int set;
 		uint32_t val;
-	} nums[5] = { { &o->tc.idevid_handle, 0, 0 }, { &o->tc.idevid_cert_nv, 0, 0 },
+	} nums[6] = { { &o->tc.idevid_handle, 0, 0 }, { &o->tc.idevid_cert_nv, 0, 0 },
 		      { &o->tc.idevid_chain_nv, 0, 0 }, { &o->tc.iak_handle, 0, 0 },
-		      { &o->tc.iak_cert_nv, 0, 0 } };
-	static const char *const numnames[5] = { "--idevid-handle", "--cert-nv", "--chain-nv",
-						 "--iak-handle", "--iak-cert-nv" };
+		      { &o->tc.iak_cert_nv, 0, 0 }, { &o->tc.clock_floor_nv, 0, 0 } };
+	static const char *const numnames[6] = { "--idevid-handle", "--cert-nv", "--chain-nv",
+						 "--iak-handle", "--iak-cert-nv", "--floor-nv" };
 	memset(o, 0, sizeof *o);
 	o->pcr = SZTP_DEFAULT_PCR;
 	for (int i = 1; i < argc; i++) {
@@ -163,10 +169,10 @@ static int parse(int argc, char **argv, struct opts *o, struct err *e)
 		if (i + 1 >= argc)
 			return 2;
 		const char *val = argv[++i];
-		for (k = 0; k < 5; k++)
+		for (k = 0; k < 6; k++)
 			if (!strcmp(a, numnames[k]))
 				break;
-		if (k < 5) {
+		if (k < 6) {
 			if (num_opt(a, val, &v) < 0)
 				return 2;
 			nums[k].set = 1;
@@ -187,6 +193,7 @@ static int parse(int argc, char **argv, struct opts *o, struct err *e)
 		else if (!strcmp(a, "--log")) sv = &o->log;
 		else if (!strcmp(a, "--bank")) sv = &o->bank;
 		else if (!strcmp(a, "--hash")) sv = &o->hash;
+		else if (!strcmp(a, "--advance")) sv = &o->advance;
 		else if (!strcmp(a, "--pcr")) {
 			if (num_opt(a, val, &v) < 0 || v > 23)
 				return 2;
@@ -208,7 +215,7 @@ static int parse(int argc, char **argv, struct opts *o, struct err *e)
 		if (tpm_conf_load(&o->tc, p, e) < 0)
 			return -1;
 	}
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < 6; k++)
 		if (nums[k].set)
 			*nums[k].field = nums[k].val;
 	if (o->tcti)
@@ -389,6 +396,39 @@ static int do_quote(struct opts *o, struct err *e)
 	return write_all(o->out, jsonbuf, l, e);
 }
 
+/* The clock floor: print it, or raise it (never lower it). */
+static int do_floor(struct opts *o, struct err *e)
+{
+	char a[CLOCK_STR_MAX], b[CLOCK_STR_MAX];
+	time_t to = 0, now = 0;
+	int r;
+
+	if (o->tc.clock_floor_nv == 0)
+		return err_set(e, "no clock floor configured (clock-floor-nv=0)");
+	if (o->advance) {
+		if (clock_parse_time(o->advance, &to, e) < 0)
+			return err_wrap(e, "--advance");
+		r = tpm_floor_advance(&tpm, o->tc.clock_floor_nv, to, &now, e);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			printf("floor: %s (%lld), advanced\n", clock_fmt(now, a, sizeof a),
+			       (long long)now);
+		else
+			printf("floor: %s (%lld), kept (not moved back to %s)\n",
+			       clock_fmt(now, a, sizeof a), (long long)now, clock_fmt(to, b, sizeof b));
+		return 0;
+	}
+	r = tpm_floor_read(&tpm, o->tc.clock_floor_nv, &now, e);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		printf("floor: none (NV index 0x%08x not written)\n", (unsigned)o->tc.clock_floor_nv);
+	else
+		printf("floor: %s (%lld)\n", clock_fmt(now, a, sizeof a), (long long)now);
+	return 0;
+}
+
 int cmd_tpm(int argc, char **argv)
 {
 	struct opts o;
@@ -404,7 +444,8 @@ int cmd_tpm(int argc, char **argv)
 		rc = do_replay(&o, &e);
 	} else {
 		if (strcmp(o.sub, "identity") && strcmp(o.sub, "sign") && strcmp(o.sub, "decrypt") &&
-		    strcmp(o.sub, "extend") && strcmp(o.sub, "pcrread") && strcmp(o.sub, "quote"))
+		    strcmp(o.sub, "extend") && strcmp(o.sub, "pcrread") && strcmp(o.sub, "quote") &&
+		    strcmp(o.sub, "floor"))
 			return usage();
 		if (tpm_open(&tpm, o.tc.tcti, &e) < 0)
 			goto fail;
@@ -418,6 +459,8 @@ int cmd_tpm(int argc, char **argv)
 			rc = do_extend(&o, &e);
 		else if (!strcmp(o.sub, "pcrread"))
 			rc = do_pcrread(&o, &e);
+		else if (!strcmp(o.sub, "floor"))
+			rc = do_floor(&o, &e);
 		else
 			rc = do_quote(&o, &e);
 		tpm_close(&tpm);

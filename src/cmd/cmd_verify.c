@@ -3,13 +3,18 @@
  * the host, with the same code (verify.c) the device uses.
  *
  *   sztpboot verify [--serial SN] [--voucher-ta FILE]... [--nonce BASE64]
- *                   [--time RFC3339] [--trusted] [--key FILE] RESPONSE
+ *                   [--clock auto|rtc|floor] [--floor T] [--time T]
+ *                   [--nonce-required] [--trusted] [--key FILE] RESPONSE
  *
  * RESPONSE is a file or "-" for stdin (at most JSON_MAX_SIZE bytes).
  * --voucher-ta  voucher trust anchor certificates (PEM or DER; repeatable)
  * --trusted     the response came over TLS validated against a configured
  *               bootstrap-server anchor (unsigned data acceptable)
- * --time        the time to validate at, instead of the system clock
+ * --clock, --floor, --time, --nonce-required
+ *               the device's clock policy (cmd_clock.h, trust/clock.h):
+ *               sztp.clock=, the TPM floor, the RTC reading (default: this
+ *               host's clock; --time alone means --clock rtc, i.e. judge at
+ *               exactly that time, as before), sztp.voucher=nonce-required
  * --key         device private key (PEM) to decrypt encrypted conveyed
  *               information. The device certificate is read from the same file
  *               when it holds one, else from FILE with its extension replaced
@@ -32,6 +37,7 @@
 
 #include "trust/anchors.h"
 #include "base/b64.h"
+#include "cmd/cmd_clock.h"
 #include "trust/keyfile.h"
 #include "trust/verify.h"
 
@@ -39,7 +45,9 @@ static int usage(void)
 {
 	fprintf(stderr,
 	        "usage: sztpboot verify [--serial SN] [--voucher-ta FILE]... [--nonce BASE64]\n"
-	        "                       [--time RFC3339] [--trusted] [--key FILE] RESPONSE\n");
+	        "                       [--clock auto|rtc|floor] [--floor T] [--time T]\n"
+	        "                       [--nonce-required] [--trusted] [--key FILE] RESPONSE\n"
+	        "       T: RFC 3339 (2026-12-01T00:00:00Z) or Unix seconds\n");
 	return 2;
 }
 
@@ -101,6 +109,9 @@ int cmd_verify(int argc, char **argv)
 		{ "voucher-ta", required_argument, NULL, 'a' },
 		{ "nonce", required_argument, NULL, 'n' },
 		{ "time", required_argument, NULL, 't' },
+		{ "clock", required_argument, NULL, 'c' },
+		{ "floor", required_argument, NULL, 'f' },
+		{ "nonce-required", no_argument, NULL, 'N' },
 		{ "trusted", no_argument, NULL, 'T' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
@@ -114,13 +125,14 @@ int cmd_verify(int argc, char **argv)
 	struct x509_der anchors[CHAIN_MAX];
 	struct cms_recipient recip;
 	struct verify_ctx ctx;
+	struct cmd_clock co = { NULL, NULL, NULL, 0 };
+	struct clock_policy clock;
 	struct err e;
 	uint8_t nonce[64];
 	size_t nonce_len = 0, body_len = 0;
-	const char *serial = NULL, *keypath = NULL, *timestr = NULL;
+	const char *serial = NULL, *keypath = NULL;
 	const char *ta_paths[CHAIN_MAX];
 	int n_ta = 0, trusted = 0, c, rc;
-	time_t now;
 
 	err_clear(&e);
 	optind = 1;
@@ -148,7 +160,16 @@ int cmd_verify(int argc, char **argv)
 			}
 			break;
 		case 't':
-			timestr = optarg;
+			co.time = optarg;
+			break;
+		case 'c':
+			co.clock = optarg;
+			break;
+		case 'f':
+			co.floor = optarg;
+			break;
+		case 'N':
+			co.nonce_required = 1;
 			break;
 		case 'T':
 			trusted = 1;
@@ -171,14 +192,8 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "verify: --serial must not be empty\n");
 		return 2;
 	}
-	if (timestr) {
-		if (rfc3339_parse(timestr, &now, &e) < 0) {
-			fprintf(stderr, "verify: --time: %s\n", e.msg);
-			return 2;
-		}
-	} else {
-		now = time(NULL);
-	}
+	if (cmd_clock_policy(&co, "verify", &clock) != 0)
+		return 2;
 
 	chain_init(&tas);
 	for (int i = 0; i < n_ta; i++) {
@@ -221,8 +236,7 @@ int cmd_verify(int argc, char **argv)
 	ctx.n_voucher_anchors = tas.n;
 	ctx.nonce = nonce_len ? nonce : NULL;
 	ctx.nonce_len = nonce_len;
-	ctx.now = now;
-	ctx.clock_trusted = 1; /* --time, or the host's clock */
+	ctx.clock = &clock;
 	ctx.trusted_source = trusted;
 
 	rc = verify_response(body, body_len, &ctx, &work, &res, &e);

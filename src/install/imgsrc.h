@@ -31,6 +31,8 @@ struct imgsrc_https {
 	int64_t timeout_ms;            /* connect/header/idle; 0: 30 s */
 	const struct tls_client_id *client; /* presented when the server asks (NULL: none);
 					* set after imgsrc_https_init() */
+	const struct clock_policy *clock; /* judges the server's certificates (NULL:
+					   * the system clock); set after init */
 	/* private */
 	struct url url;
 	int skip_warned;

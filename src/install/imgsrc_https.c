@@ -68,7 +68,7 @@ static int https_fetch(struct imgsrc_https *s, const char *uri, uint64_t from, i
 {
 	/* an empty anchor set is no anchors: unvalidated from the start */
 	const struct anchors *ta = s->anchors && s->anchors->n ? s->anchors : NULL;
-	struct https_target t = { &s->url, ta, ta == NULL, s->client, 0 };
+	struct https_target t = { &s->url, ta, ta == NULL, s->client, 0, s->clock };
 	int trusted = 0, cert_error = 0;
 	struct https_resp rs;
 	struct relay r;
@@ -158,6 +158,8 @@ void imgsrc_https_init(struct imgsrc_https *s, const struct anchors *anchors,
 	s->timeout_ms = t;
 	s->skip_warned = 0;
 	s->unvalidated_warned = 0;
+	s->client = NULL;
+	s->clock = NULL;
 	https_client_init(&s->hc, &lim);
 }
 

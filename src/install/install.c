@@ -334,6 +334,7 @@ int install_write_image(const struct conveyed_onboarding *ob, const struct insta
 	} else {
 		imgsrc_https_init(&install_src, o->anchors, o->allow_unvalidated, 0);
 		install_src.client = o->client;
+		install_src.clock = o->clock;
 		src = imgsrc_any(&install_src);
 	}
 	struct image_opts io;

@@ -45,6 +45,7 @@
 #include "install/script.h"
 
 struct tls_client_id; /* tls_ccert.h */
+struct clock_policy;  /* trust/clock.h */
 
 #define INSTALL_SYSROOT   "/sysroot"
 #define INSTALL_RUN_DIR   "/run/sztp"
@@ -65,6 +66,8 @@ struct install_opts {
 	const struct tls_client_id *client; /* the device identity, for image servers that
 					     * ask for a client certificate (NULL: none) */
 	int allow_unvalidated;     /* go on unvalidated when that fails (the hash protects) */
+	const struct clock_policy *clock; /* judges image servers' certificates
+					   * (trust/clock.h; NULL: the system clock) */
 	int progress_console;      /* draw the progress line on stderr */
 	/* load a kernel module ("ext4"): coldplug_load() on the device, NULL on a host */
 	int (*load_module)(const char *name, struct err *e);

@@ -64,16 +64,31 @@ int bs_list_copy(struct bs_list *l, const struct conveyed_redirect *r, int trust
 	return 0;
 }
 
-int bs_anchors_from_cms(struct anchors *a, const uint8_t *cms, size_t len, struct err *e)
+int bs_anchors_from_cms(struct anchors *a, const uint8_t *cms, size_t len,
+			const struct clock_policy *clock, struct err *e)
 {
 	static struct cms_signed_data sd;
+	struct x509_cert c;
+	char what[200], nm[160];
 	int n = 0;
 
 	anchors_init(a);
+	if (!clock)
+		return err_set(e, "trust-anchor: no clock policy to judge it with");
 	if (cms_parse_signed(cms, len, &sd, e) < 0)
 		return err_wrap(e, "trust-anchor");
 	if (sd.n_certs == 0)
 		return err_set(e, "trust-anchor: no certificates");
+	/* nothing known to have expired is trusted, even from a trusted
+	 * redirect: the data may be old (clock.h) */
+	for (size_t i = 0; i < sd.n_certs; i++) {
+		if (x509_parse(sd.certs[i].raw, sd.certs[i].raw_len, &c, e) < 0)
+			return err_wrap(e, "trust-anchor: certificate %zu", i);
+		snprintf(what, sizeof what, "trust-anchor: certificate %zu (%s)", i,
+			 x509_name_str(c.subject, c.subject_len, nm, sizeof nm));
+		if (clock_check_validity(clock, c.not_before, c.not_after, what, e) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < sd.n_certs; i++) {
 		int k = anchors_add_buf(a, sd.certs[i].raw, sd.certs[i].raw_len,
 					"trust-anchor certificate", e);
@@ -236,6 +251,7 @@ static int connect_server(struct bs_state *st, const struct anchors *ta, int bou
 
 	st->target.url = &st->url;
 	st->target.anchors = ta && ta->n ? ta : NULL;
+	st->target.clock = st->cfg->clock;
 	if (st->target.anchors) {
 		if (st->ops->open(st->ops->ctx, &st->target, &trusted, &cert_error, &st->n_addr,
 				  e) == 0) {
@@ -330,6 +346,29 @@ static int act(struct bs_state *st);
  * (the connection, TLS or the get-bootstrapping-data request failed: the
  * next address of the host may work). */
 enum { SRV_NEXT = 2 };
+
+/*
+ * The one place a response is judged from: the same verify_response()
+ * context, under the same clock policy, for every source (a server with or
+ * without a nonce sent, removable media, DNS, mDNS).
+ */
+static void verify_setup(const struct bs_state *st, struct verify_ctx *vc,
+			 const uint8_t *nonce, size_t nonce_len, int trusted)
+{
+	const struct bs_config *cfg = st->cfg;
+
+	memset(vc, 0, sizeof *vc);
+	vc->serial = cfg->serial;
+	vc->voucher_anchors = cfg->voucher_anchors;
+	vc->n_voucher_anchors = cfg->n_voucher_anchors;
+	vc->nonce = nonce;
+	vc->nonce_len = nonce_len;
+	vc->clock = cfg->clock;
+	vc->trusted_source = trusted;
+	vc->device_cert = cfg->device_cert;
+	vc->device_cert_len = cfg->device_cert_len;
+	vc->recipient = cfg->recipient;
+}
 
 /*
  * Data from a trusted server that does not parse or verify: it is told,
@@ -429,18 +468,7 @@ again:
 	log_info("bootstrap", "%s: get-bootstrapping-data: HTTP 200, %zu bytes", st->where,
 		 h.resp_len);
 
-	memset(&vc, 0, sizeof vc);
-	vc.serial = cfg->serial;
-	vc.voucher_anchors = cfg->voucher_anchors;
-	vc.n_voucher_anchors = cfg->n_voucher_anchors;
-	vc.nonce = in.nonce;
-	vc.nonce_len = in.nonce_len;
-	vc.now = time(NULL);
-	vc.clock_trusted = cfg->clock_trusted;
-	vc.trusted_source = st->trusted;
-	vc.device_cert = cfg->device_cert;
-	vc.device_cert_len = cfg->device_cert_len;
-	vc.recipient = cfg->recipient;
+	verify_setup(st, &vc, in.nonce, in.nonce_len, st->trusted);
 	if (verify_response(st->body, h.resp_len, &vc, &st->work, &st->res, &e) < 0) {
 		fail(st, "verify", e.msg);
 		report_parse_error(st, e.msg);
@@ -497,6 +525,9 @@ static int act(struct bs_state *st)
 	struct err e;
 
 	err_clear(&e);
+	if (st->res.signed_data)
+		log_info("bootstrap", "%s: ownership voucher accepted: %s", st->where,
+			 st->res.freshness);
 	if (st->res.info.kind == CONVEYED_REDIRECT) {
 		struct bs_list *l;
 		log_redirect(st);
@@ -575,7 +606,6 @@ static void set_where(struct bs_state *st, const char *origin)
 /* Bootstrapping data at hand (media, DNS): untrusted, no nonce, no reports. */
 static int try_local(struct bs_state *st, const struct bs_source *src)
 {
-	const struct bs_config *cfg = st->cfg;
 	struct verify_ctx vc;
 	struct err e;
 
@@ -590,16 +620,7 @@ static int try_local(struct bs_state *st, const struct bs_source *src)
 	memcpy(st->body, src->response, src->response_len);
 	log_info("bootstrap", "%s: %zu bytes of bootstrapping data (untrusted source)", st->where,
 		 src->response_len);
-	memset(&vc, 0, sizeof vc);
-	vc.serial = cfg->serial;
-	vc.voucher_anchors = cfg->voucher_anchors;
-	vc.n_voucher_anchors = cfg->n_voucher_anchors;
-	vc.now = time(NULL);
-	vc.clock_trusted = cfg->clock_trusted;
-	vc.trusted_source = 0;
-	vc.device_cert = cfg->device_cert;
-	vc.device_cert_len = cfg->device_cert_len;
-	vc.recipient = cfg->recipient;
+	verify_setup(st, &vc, NULL, 0, 0);
 	err_clear(&e);
 	if (verify_response(st->body, src->response_len, &vc, &st->work, &st->res, &e) < 0) {
 		fail(st, "verify", e.msg);
@@ -635,7 +656,7 @@ static int next_entry(struct bs_state *st, const struct anchors **ta, int *bound
 		snprintf(st->root, sizeof st->root, "%s", l->roots[i]);
 		if (l->trusted && s->trust_anchor.len) {
 			if (bs_anchors_from_cms(&st->ta, s->trust_anchor.data, s->trust_anchor.len,
-						&ue) < 0) {
+						st->cfg->clock, &ue) < 0) {
 				fail(st, "trust-anchor", ue.msg);
 				continue;
 			}
@@ -716,6 +737,8 @@ int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops
 	st->cfg = cfg;
 	st->ops = ops;
 	st->done_server[0] = 0;
+	if (!cfg->clock)
+		return err_set(e, "no clock policy (trust/clock.h)");
 	if (n <= 0)
 		return err_set(e, "no bootstrap source (no sztp.url=, DHCP option or built-in server)");
 	if (n > BS_MAX_SOURCES)

@@ -6,6 +6,9 @@
  * from sztp.url=, DHCP, built-in lists, in that order), it runs the source
  * loop:
  *
+ *   Every source, server or local data, is verified by the same
+ *   verify_response() under the same clock policy (cfg.clock, trust/clock.h).
+ *
  *   round 1, 2, ...: every source in the given order (logged), and for each
  *     - connect to the server: validate its certificate against the
  *       configured bootstrap anchors; with none, or when validation fails,
@@ -48,6 +51,7 @@
 #include <time.h>
 
 #include "trust/anchors.h"
+#include "trust/clock.h"
 #include "trust/cms.h"
 #include "trust/conveyed.h"
 #include "base/err.h"
@@ -93,6 +97,7 @@ struct bs_target {
 	const struct anchors *anchors; /* validate against these, or NULL: provisional */
 	int addr;                      /* which resolved address of the host, 1-based
 	                                * (an IP literal has one) */
+	const struct clock_policy *clock; /* judges the server's certificates (cfg.clock) */
 };
 
 /* One HTTP exchange through the transport. */
@@ -147,7 +152,9 @@ struct bs_config {
 	const uint8_t *device_cert;             /* IDevID DER (idevid-issuer check), or NULL */
 	size_t device_cert_len;
 	const struct cms_recipient *recipient;  /* to decrypt conveyed information, or NULL */
-	int clock_trusted;                      /* the wall clock can be relied upon */
+	const struct clock_policy *clock;       /* time and voucher policy (trust/clock.h):
+	                                           every source and every certificate is
+	                                           judged by it; mandatory */
 	const char *hw_model;                   /* sent to trusted servers only; NULL: not sent */
 	const char *os_name;
 	const char *os_version;
@@ -259,9 +266,12 @@ int bs_server_url(const char *address, uint16_t port, struct url *u, struct err 
 
 /*
  * Load the certificates of a trust-anchor CMS (degenerate SignedData,
- * ContentInfo-wrapped) into `a` (emptied first). Returns the number of
+ * ContentInfo-wrapped) into `a` (emptied first). Each certificate is judged
+ * by `clock` first (clock_check_validity(): one that is known to have
+ * expired makes the whole trust anchor unusable). Returns the number of
  * anchors or -1 with `e` set.
  */
-int bs_anchors_from_cms(struct anchors *a, const uint8_t *cms, size_t len, struct err *e);
+int bs_anchors_from_cms(struct anchors *a, const uint8_t *cms, size_t len,
+			const struct clock_policy *clock, struct err *e);
 
 #endif

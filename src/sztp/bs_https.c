@@ -12,7 +12,8 @@ static int t_open(void *ctx, const struct bs_target *t, int *trusted, int *cert_
 		  int *n_addr, struct err *e)
 {
 	struct bs_https *b = ctx;
-	struct https_target ht = { t->url, t->anchors, t->anchors == NULL, b->client, t->addr };
+	struct https_target ht = { t->url, t->anchors, t->anchors == NULL, b->client, t->addr,
+				   t->clock };
 	int r = https_client_connect(&b->hc, &ht, trusted, cert_error, e);
 
 	*n_addr = b->hc.conn.n_addr > 0 ? b->hc.conn.n_addr : 1;
@@ -22,7 +23,8 @@ static int t_open(void *ctx, const struct bs_target *t, int *trusted, int *cert_
 static int t_request(void *ctx, const struct bs_target *t, struct bs_http *h, struct err *e)
 {
 	struct bs_https *b = ctx;
-	struct https_target ht = { t->url, t->anchors, t->anchors == NULL, b->client, t->addr };
+	struct https_target ht = { t->url, t->anchors, t->anchors == NULL, b->client, t->addr,
+				   t->clock };
 	struct https_req rq = { h->method, h->path, h->accept, h->content_type, h->body,
 				h->body_len, h->basic, -1 };
 	struct https_resp rs;

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/b64.h"
 #include "sztp/bootstrap.h"
@@ -22,6 +23,43 @@ static char builtin[BS_MAX_SOURCES][CFG_STR + 2];
 static char art_resp[NET_MAX_ARTIFACTS][ART_RESP_MAX];
 static char hw_model[RESTCONF_STR_MAX];
 static char basic[RESTCONF_STR_MAX];
+static struct clock_policy clock_pol;
+
+/* This boot's clock policy (clock.h): build time, RTC, TPM floor. */
+static void clock_setup(const struct sztp_config *cfg, const struct clock_floor *floor)
+{
+	struct err e;
+	time_t f = 0;
+	int have = 0;
+	char line[512];
+
+	if (floor) {
+		have = floor->read(floor->ctx, &f, &e);
+		if (have < 0)
+			log_warn("clock", "TPM floor: %s; going on without it", e.msg);
+	}
+	clock_policy_init(&clock_pol, cfg->clock, clock_build_time(), time(NULL),
+			  have > 0 ? &f : NULL);
+	clock_pol.nonce_required = cfg->nonce_required;
+	log_info("clock", "%s", clock_describe(&clock_pol, line, sizeof line));
+}
+
+/* After a successful onboarding: raise the TPM floor (never lowered). */
+static void clock_advance(const struct clock_floor *floor)
+{
+	struct err e;
+	char t[CLOCK_STR_MAX];
+	time_t to;
+
+	if (!floor) {
+		log_info("clock", "no TPM: no clock floor to advance");
+		return;
+	}
+	to = clock_floor_next(&clock_pol, state.res.signed_data ? state.res.signed_time : 0);
+	if (floor->advance(floor->ctx, to, &e) < 0)
+		log_warn("clock", "TPM floor not advanced to %s: %s", clock_fmt(to, t, sizeof t),
+			 e.msg);
+}
 
 /* Read one line of `path` into buf (without the newline). 0 or -1. */
 static int read_line(const char *path, char *buf, size_t cap)
@@ -69,7 +107,8 @@ struct install_result *contact_new_root(void)
 }
 
 int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
-		  const struct contact_identity *id, struct install_opts *inst, struct err *e)
+		  const struct contact_identity *id, const struct clock_floor *floor,
+		  struct install_opts *inst, struct err *e)
 {
 	struct bs_paths p;
 	struct bs_config bc;
@@ -80,6 +119,7 @@ int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 
 	memset(&p, 0, sizeof p);
 	memset(&bc, 0, sizeof bc);
+	clock_setup(cfg, floor);
 	p.cert = SZTP_DEVICE_DIR "/chain.pem";
 	{
 		FILE *f = fopen(p.cert, "re");
@@ -139,7 +179,7 @@ int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 		}
 	add_builtin(src, &n);
 
-	bc.clock_trusted = 0;
+	bc.clock = &clock_pol;
 	bc.timeout_s = cfg->timeout_s;
 	if (read_line(DMI_PRODUCT, hw_model, sizeof hw_model) == 0)
 		bc.hw_model = hw_model;
@@ -159,14 +199,18 @@ int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 		inst->serial = bc.serial;
 		inst->anchors = bc.anchors;
 		inst->allow_unvalidated = 1;
+		inst->clock = &clock_pol;
 		inst->client = id ? id->tls : &setup.tls;
 		onboard_ops_install(&install_ops, inst);
 		bc.install = &install_ops;
 	}
 	bs_https_init(&transport, &ops, &lim, id ? id->tls : &setup.tls);
 	rc = bs_run(&state, &bc, &ops, src, n, e);
+	if (rc == 0)
+		clock_advance(floor);
 	if (inst) {
 		inst->anchors = NULL; /* cleared below */
+		inst->clock = NULL;
 		inst->client = NULL;
 		inst->serial = NULL;
 	}

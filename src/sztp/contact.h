@@ -8,13 +8,19 @@
  * The trust anchors come from the initramfs (bs_setup.h: /etc/sztp/anchors/);
  * the device identity from the TPM (identity.h) or, without one, from the
  * key file in /etc/sztp/device/. The loop retries
- * forever with backoff unless sztp.timeout= bounds it. The clock of an
- * initramfs is not trusted (RFC 8572 section 9.1): vouchers must carry the
- * nonce we send.
+ * forever with backoff unless sztp.timeout= bounds it.
+ *
+ * Time (trust/clock.h, RFC 8572 section 9.1): at the start of the stage the
+ * clock policy is made from the agent's build time, the RTC and the TPM
+ * floor under sztp.clock= and sztp.voucher=, and logged on one line
+ * ("clock: bound ..."); every source and every certificate is judged by it.
+ * After a successful onboarding, before the handover, the TPM floor is
+ * advanced (clock_floor_next(): never moved back).
  */
 #ifndef SZTP_CONTACT_H
 #define SZTP_CONTACT_H
 
+#include "trust/clock.h"
 #include "trust/cms.h"
 #include "base/config.h"
 #include "base/err.h"
@@ -39,13 +45,15 @@ struct contact_identity {
 /*
  * Bootstrap from the sources of `net` (and the built-in list) as the device
  * `id` (NULL: the key file in /etc/sztp/device/). sztp.serial= overrides the
- * serial number. Onboarding installs as `inst` says (install.h; its serial
- * and image-server anchors are filled in here; NULL: nothing can be
- * installed). Returns 0 when onboarding completed, -1 with `e` set when it
- * did not (the timeout ran out, or there was no source or no identity).
+ * serial number. Onboarding installs as `inst` says (install.h; its serial,
+ * clock and image-server anchors are filled in here; NULL: nothing can be
+ * installed). `floor` is the TPM's clock floor (NULL: no TPM, no floor).
+ * Returns 0 when onboarding completed, -1 with `e` set when it did not (the
+ * timeout ran out, or there was no source or no identity).
  */
 int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
-		  const struct contact_identity *id, struct install_opts *inst, struct err *e);
+		  const struct contact_identity *id, const struct clock_floor *floor,
+		  struct install_opts *inst, struct err *e);
 
 /*
  * After a successful stage_contact(): the new root onboarding left mounted

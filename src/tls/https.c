@@ -156,6 +156,7 @@ int https_client_connect(struct https_client *hc, const struct https_target *t,
 	o.client = t->client;
 	o.provisional = t->provisional;
 	o.addr = t->addr;
+	o.clock = t->clock;
 	if (tls_connect(&hc->conn, t->url, t->anchors, &o, e) < 0) {
 		if (cert_error)
 			*cert_error = hc->conn.cert_error;
@@ -388,7 +389,7 @@ int https_get(const struct url *u, const char *path, const struct anchors *ta,
 {
 	static struct https_client hc;
 	struct https_limits lim = { timeout_ms, timeout_ms, timeout_ms, 0 };
-	struct https_target t = { u, ta, 0, NULL, 0 };
+	struct https_target t = { u, ta, 0, NULL, 0, NULL }; /* host tool: system clock */
 	struct https_req rq = { "GET", path ? path : u->path, NULL, NULL, NULL, 0, NULL, -1 };
 	struct https_resp rs;
 	int r;

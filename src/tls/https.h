@@ -54,6 +54,8 @@ struct https_target {
 	const struct tls_client_id *client; /* device certificate and signer, or NULL */
 	int addr;                           /* 0: every resolved address in turn until
 	                                     * one connects; k > 0: only the k-th */
+	const struct clock_policy *clock;   /* judges the server's certificates
+	                                       (trust/clock.h); NULL: system clock */
 };
 
 struct https_limits {

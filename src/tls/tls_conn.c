@@ -142,6 +142,8 @@ static int conn_fail(struct tls_conn *c, const char *what, struct err *e)
 		if (be == BR_ERR_X509_BAD_SERVER_NAME)
 			return err_set(e, "%s: certificate does not name host %s: %s", what,
 				       c->host, eb);
+		if (be == BR_ERR_X509_EXPIRED && c->x509.time_err[0])
+			return err_set(e, "%s: %s", what, c->x509.time_err);
 		if (be == BR_ERR_X509_EXPIRED) {
 			fmt_time(c->vtime, t, sizeof t);
 			return err_set(e, "%s: %s; validation time %s", what, eb, t);
@@ -222,10 +224,16 @@ int tls_connect(struct tls_conn *c, const struct url *u, const struct anchors *t
 	br_ssl_engine_set_suites(&c->cc.eng, suites, sizeof suites / sizeof suites[0]);
 	br_ssl_engine_set_buffer(&c->cc.eng, c->iobuf, sizeof c->iobuf, 1);
 
-	c->vtime = o->now ? o->now : time(NULL);
-	if (c->vtime < 1577836800) { /* 2020-01-01 */
-		fmt_time(c->vtime, t, sizeof t);
-		log_warn("https", "clock says %s: certificates will look not yet valid", t);
+	if (o->clock && !c->provisional) {
+		/* the clock policy judges the chain (tls_x509.h) */
+		c->vtime = o->clock->bound;
+		tls_x509_clock(&c->x509, o->clock, ta ? ta->ta : NULL, ta ? ta->n : 0);
+	} else {
+		c->vtime = time(NULL);
+		if (!c->provisional && c->vtime < 1577836800) { /* 2020-01-01 */
+			fmt_time(c->vtime, t, sizeof t);
+			log_warn("https", "clock says %s: certificates will look not yet valid", t);
+		}
 	}
 	br_x509_minimal_set_time(&c->x509.minimal,
 				 (uint32_t)(c->vtime / 86400 + 719528),

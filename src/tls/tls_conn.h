@@ -3,8 +3,10 @@
  *
  * Policy: TLS 1.2 only; ECDHE key exchange with AEAD suites only
  * (AES-128/256-GCM, ChaCha20-Poly1305; ECDSA or RSA server keys). The server
- * certificate must chain to one of the given trust anchors, be valid at the
- * validation time (the system clock unless tls_opts.now says otherwise) and
+ * certificate must chain to one of the given trust anchors, pass the clock
+ * policy tls_opts.clock (trust/clock.h, judged by tls_x509: nothing expired
+ * before the bound, notBefore only against a trusted RTC; NULL: valid at the
+ * system clock, for host tools) and
  * name the server: a DNS host name is matched by BearSSL (dNSName SAN, with
  * SNI sent), an IP-literal host by tls_x509 (iPAddress SAN, no SNI). The
  * random generator is seeded from getrandom() (and BearSSL's own system
@@ -43,7 +45,7 @@
 struct tls_opts {
 	int timeout_ms;  /* connect (per address) and idle I/O timeout; must be > 0 */
 	int total_ms;    /* whole connection deadline; 0: none */
-	time_t now;      /* certificate validation time (Unix seconds); 0: system clock */
+	const struct clock_policy *clock; /* judges the server chain; NULL: system clock */
 	const struct tls_client_id *client; /* device certificate + signer, or NULL */
 	int provisional; /* accept the server certificate without validation */
 	int addr;        /* 0: every resolved address in turn; k > 0: only the k-th */
@@ -56,7 +58,7 @@ struct tls_conn {
 	int io_errno;                /* last socket error */
 	int io_timeout;              /* last wait timed out */
 	int io_eof;                  /* the peer closed the TCP connection */
-	time_t vtime;                /* validation time used */
+	time_t vtime;                /* validation time: the bound, or the system clock */
 	int provisional;             /* the server certificate was not validated */
 	int cert_error;              /* the handshake failed on the server certificate */
 	char host[URL_HOST_MAX + 1]; /* as in the URL */

@@ -1,7 +1,10 @@
 /* tls_x509.c: X.509 engine wrapper with iPAddress SAN matching (see tls_x509.h). */
 #include "tls/tls_x509.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "trust/x509.h"
 
 /* ------------------------------------------------------------ DER walk */
 
@@ -125,19 +128,32 @@ static void xw_start_chain(const br_x509_class **ctx, const char *server_name)
 	x->ncert = 0;
 	x->ee_len = 0;
 	x->ee_over = 0;
+	x->chain_over = 0;
+	x->used = 0;
 	x->ip_mismatch = 0;
 	x->prov_pkey = NULL;
-	if (x->provisional)
-		return;
+	x->time_err[0] = 0;
+	x->server_name = server_name;
+	if (x->provisional || x->clock)
+		return; /* clock mode: replayed in end_chain() */
 	x->minimal.vtable->start_chain(INNER(x), server_name);
 }
 
 static void xw_start_cert(const br_x509_class **ctx, uint32_t length)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
-	if (x->ncert == 0 && length > sizeof x->ee)
-		x->ee_over = 1;
-	if (x->provisional)
+	if (x->ncert < TLS_CHAIN_CERTS) {
+		x->off[x->ncert] = x->used;
+		x->len[x->ncert] = 0;
+	} else {
+		x->chain_over = 1;
+	}
+	if (length > sizeof x->chain - x->used) {
+		x->chain_over = 1;
+		if (x->ncert == 0)
+			x->ee_over = 1;
+	}
+	if (x->provisional || x->clock)
 		return;
 	x->minimal.vtable->start_cert(INNER(x), length);
 }
@@ -145,15 +161,18 @@ static void xw_start_cert(const br_x509_class **ctx, uint32_t length)
 static void xw_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
-	if (x->ncert == 0 && !x->ee_over) {
-		if (len > sizeof x->ee - x->ee_len)
-			x->ee_over = 1;
-		else {
-			memcpy(x->ee + x->ee_len, buf, len);
-			x->ee_len += len;
+	if (!x->chain_over && x->ncert < TLS_CHAIN_CERTS) {
+		if (len > sizeof x->chain - x->used) {
+			x->chain_over = 1;
+			if (x->ncert == 0)
+				x->ee_over = 1;
+		} else {
+			memcpy(x->chain + x->used, buf, len);
+			x->used += len;
+			x->len[x->ncert] += len;
 		}
 	}
-	if (x->provisional)
+	if (x->provisional || x->clock)
 		return;
 	x->minimal.vtable->append(INNER(x), buf, len);
 }
@@ -161,8 +180,10 @@ static void xw_append(const br_x509_class **ctx, const unsigned char *buf, size_
 static void xw_end_cert(const br_x509_class **ctx)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
+	if (x->ncert == 0 && !x->ee_over)
+		x->ee_len = x->len[0];
 	x->ncert++;
-	if (x->provisional)
+	if (x->provisional || x->clock)
 		return;
 	x->minimal.vtable->end_cert(INNER(x));
 }
@@ -177,7 +198,7 @@ static unsigned provisional_end_chain(struct tls_x509 *x)
 	if (x->ncert == 0 || x->ee_len == 0)
 		return BR_ERR_X509_EMPTY_CHAIN;
 	br_x509_decoder_init(&x->dec, NULL, NULL);
-	br_x509_decoder_push(&x->dec, x->ee, x->ee_len);
+	br_x509_decoder_push(&x->dec, x->chain, x->ee_len);
 	err = br_x509_decoder_last_error(&x->dec);
 	if (err != 0)
 		return (unsigned)err;
@@ -187,6 +208,79 @@ static unsigned provisional_end_chain(struct tls_x509 *x)
 	return 0;
 }
 
+/* Is `name` (an encoded Name) the DN of one of the anchors with CA flag `ca`? */
+static int anchor_dn(const struct tls_x509 *x, const uint8_t *name, size_t len, int ca)
+{
+	for (size_t i = 0; i < x->n_tas; i++) {
+		const br_x509_trust_anchor *ta = &x->tas[i];
+		if (!!(ta->flags & BR_X509_TA_CA) == ca && ta->dn.len == len &&
+		    memcmp(ta->dn.data, name, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Clock mode: judge the certificates BearSSL will validate (up to the one
+ * an anchor issued, or the end entity alone under direct trust), then replay
+ * the chain into the engine at clock_chain_time().
+ */
+static unsigned clock_end_chain(struct tls_x509 *x)
+{
+	const struct clock_policy *c = x->clock;
+	struct x509_cert cert;
+	struct err e;
+	time_t nb_max = 0, na_min = 0, t;
+	uint32_t days, secs;
+	size_t n = x->ncert;
+	int any = 0;
+	char what[200], nm[160];
+
+	if (x->chain_over)
+		return BR_ERR_X509_LIMIT_EXCEEDED;
+	if (x->ncert == 0)
+		return BR_ERR_X509_EMPTY_CHAIN;
+	for (size_t i = 0; i < x->ncert; i++) {
+		if (x509_parse(x->chain + x->off[i], x->len[i], &cert, NULL) < 0)
+			continue;
+		if ((i == 0 && anchor_dn(x, cert.subject, cert.subject_len, 0)) ||
+		    anchor_dn(x, cert.issuer, cert.issuer_len, 1)) {
+			n = i + 1;
+			break;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (x509_parse(x->chain + x->off[i], x->len[i], &cert, NULL) < 0)
+			continue; /* BearSSL judges it, at a time not before the bound */
+		snprintf(what, sizeof what, "x509: server certificate %zu (%s)", i,
+			 x509_name_str(cert.subject, cert.subject_len, nm, sizeof nm));
+		if (clock_check_validity(c, cert.not_before, cert.not_after, what, &e) < 0) {
+			snprintf(x->time_err, sizeof x->time_err, "%s", e.msg);
+			return BR_ERR_X509_EXPIRED;
+		}
+		if (!any || cert.not_before > nb_max)
+			nb_max = cert.not_before;
+		if (!any || cert.not_after < na_min)
+			na_min = cert.not_after;
+		any = 1;
+	}
+	if (!any)
+		t = c->bound;
+	else if (clock_chain_time(c, nb_max, na_min, &t, &e) < 0) {
+		snprintf(x->time_err, sizeof x->time_err, "x509: server chain: %.450s", e.msg);
+		return BR_ERR_X509_EXPIRED;
+	}
+	x509_time_to_br(t, &days, &secs);
+	br_x509_minimal_set_time(&x->minimal, days, secs);
+	x->minimal.vtable->start_chain(INNER(x), x->server_name);
+	for (size_t i = 0; i < x->ncert; i++) {
+		x->minimal.vtable->start_cert(INNER(x), (uint32_t)x->len[i]);
+		x->minimal.vtable->append(INNER(x), x->chain + x->off[i], x->len[i]);
+		x->minimal.vtable->end_cert(INNER(x));
+	}
+	return x->minimal.vtable->end_chain(INNER(x));
+}
+
 static unsigned xw_end_chain(const br_x509_class **ctx)
 {
 	struct tls_x509 *x = (struct tls_x509 *)(void *)ctx;
@@ -194,7 +288,10 @@ static unsigned xw_end_chain(const br_x509_class **ctx)
 
 	if (x->provisional)
 		return provisional_end_chain(x);
-	err = x->minimal.vtable->end_chain(INNER(x));
+	if (x->clock)
+		err = clock_end_chain(x);
+	else
+		err = x->minimal.vtable->end_chain(INNER(x));
 
 	if (err != 0 || x->ip_len == 0)
 		return err;
@@ -203,7 +300,7 @@ static unsigned xw_end_chain(const br_x509_class **ctx)
 		return BR_ERR_X509_LIMIT_EXCEEDED;
 	if (x->ncert == 0)
 		return BR_ERR_X509_EMPTY_CHAIN;
-	switch (tls_cert_has_ip(x->ee, x->ee_len, x->ip, x->ip_len)) {
+	switch (tls_cert_has_ip(x->chain, x->ee_len, x->ip, x->ip_len)) {
 	case 1:
 		return 0;
 	case 0:
@@ -244,12 +341,27 @@ void tls_x509_wrap(struct tls_x509 *x, const uint8_t *ip, size_t ip_len)
 	x->ncert = 0;
 	x->ee_len = 0;
 	x->ee_over = 0;
+	x->chain_over = 0;
+	x->used = 0;
 	x->ip_mismatch = 0;
 	x->provisional = 0;
 	x->prov_pkey = NULL;
+	x->clock = NULL;
+	x->tas = NULL;
+	x->n_tas = 0;
+	x->server_name = NULL;
+	x->time_err[0] = 0;
 }
 
 void tls_x509_provisional(struct tls_x509 *x)
 {
 	x->provisional = 1;
+}
+
+void tls_x509_clock(struct tls_x509 *x, const struct clock_policy *clock,
+		    const br_x509_trust_anchor *tas, size_t n_tas)
+{
+	x->clock = clock;
+	x->tas = tas;
+	x->n_tas = n_tas;
 }

@@ -9,6 +9,19 @@
  * (BR_ERR_X509_BAD_SERVER_NAME otherwise). The engine is then given NULL as
  * the server name so that it does not try to match the address as a DNS name.
  *
+ * Clock (tls_x509_clock(), trust/clock.h): BearSSL checks a whole chain at
+ * one time and knows no "lower bound". With a clock policy the wrapper
+ * therefore keeps the chain (at most TLS_CHAIN_CERTS certificates,
+ * TLS_CHAIN_BYTES bytes) and judges it in end_chain(): each certificate up
+ * to the one a trust anchor issued (those BearSSL validates; any after it it
+ * ignores) by clock_check_validity() (expired before the bound: refused;
+ * notBefore after the RTC: refused when the RTC is trusted), then feeds the
+ * chain to br_x509_minimal at clock_chain_time(), which is never before the
+ * bound, so BearSSL's own check enforces notAfter too. A refusal by the
+ * clock is BR_ERR_X509_EXPIRED with the reason in time_err. Without a
+ * clock policy the engine checks at the time set on `minimal` (the system
+ * clock; host tools only).
+ *
  * Provisional mode (tls_x509_provisional(), RFC 8572 section 5.4 trust-state
  * FALSE): the chain is NOT validated and the server is not authenticated;
  * the end-entity certificate is only decoded to obtain the public key the
@@ -27,7 +40,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TLS_EE_MAX 16384 /* captured end-entity certificate, bytes */
+#include "base/err.h"
+#include "trust/clock.h"
+
+#define TLS_CHAIN_BYTES 32768 /* captured server chain, bytes */
+#define TLS_CHAIN_CERTS 8     /* captured server chain, certificates */
 
 struct tls_x509 {
 	const br_x509_class *vtable;   /* must be first */
@@ -35,13 +52,23 @@ struct tls_x509 {
 	uint8_t ip[16];
 	size_t ip_len;                 /* 4, 16, or 0: no IP check */
 	unsigned ncert;                /* certificates seen in this chain */
-	int ee_over;                   /* end-entity larger than TLS_EE_MAX */
+	int ee_over;                   /* end-entity larger than TLS_CHAIN_BYTES */
+	int chain_over;                /* the chain did not fit (clock mode: refused) */
 	int ip_mismatch;               /* set when the IP check failed */
 	int provisional;               /* accept any certificate (see above) */
 	br_x509_decoder_context dec;   /* provisional: the end-entity decoder ... */
 	const br_x509_pkey *prov_pkey; /* ... and the key it found */
-	size_t ee_len;
-	unsigned char ee[TLS_EE_MAX];  /* end-entity certificate (DER) */
+	/* clock mode (tls_x509_clock) */
+	const struct clock_policy *clock;
+	const br_x509_trust_anchor *tas;
+	size_t n_tas;
+	const char *server_name;
+	char time_err[ERR_MSG_MAX];    /* why the clock refused the chain, or "" */
+	/* the chain as received: certificate i is chain[off[i] .. off[i]+len[i]) */
+	size_t ee_len;                 /* len[0] once complete */
+	size_t used;
+	size_t off[TLS_CHAIN_CERTS], len[TLS_CHAIN_CERTS];
+	unsigned char chain[TLS_CHAIN_BYTES];
 };
 
 /*
@@ -56,6 +83,14 @@ void tls_x509_wrap(struct tls_x509 *x, const uint8_t *ip, size_t ip_len);
  * any well-formed end-entity certificate without validation.
  */
 void tls_x509_provisional(struct tls_x509 *x);
+
+/*
+ * Judge the chain's times by `clock` (after tls_x509_wrap(); see above).
+ * `tas` are the trust anchors `minimal` was given (to find where BearSSL's
+ * chain ends). The pointers must outlive the handshake.
+ */
+void tls_x509_clock(struct tls_x509 *x, const struct clock_policy *clock,
+		    const br_x509_trust_anchor *tas, size_t n_tas);
 
 /*
  * Look for an iPAddress subjectAltName equal to ip[0..ip_len) in the DER

@@ -17,6 +17,7 @@ void tpm_conf_defaults(struct tpm_conf *c)
 	c->idevid_chain_nv = TPM_DEFAULT_CHAIN_NV;
 	c->iak_handle = TPM_DEFAULT_IAK_HANDLE;
 	c->iak_cert_nv = TPM_DEFAULT_IAK_CERT_NV;
+	c->clock_floor_nv = TPM_DEFAULT_FLOOR_NV;
 	snprintf(c->key_file, sizeof c->key_file, "%s", TPM_DEFAULT_KEY_FILE);
 	snprintf(c->cert_file, sizeof c->cert_file, "%s", TPM_DEFAULT_CERT_FILE);
 }
@@ -47,6 +48,7 @@ static const struct {
 	{ "idevid-chain-nv", K_NV0, offsetof(struct tpm_conf, idevid_chain_nv) },
 	{ "iak-handle", K_HANDLE0, offsetof(struct tpm_conf, iak_handle) },
 	{ "iak-cert-nv", K_NV0, offsetof(struct tpm_conf, iak_cert_nv) },
+	{ "clock-floor-nv", K_NV0, offsetof(struct tpm_conf, clock_floor_nv) },
 	{ "key-file", K_STR, offsetof(struct tpm_conf, key_file) },
 	{ "cert-file", K_STR, offsetof(struct tpm_conf, cert_file) },
 };

@@ -11,6 +11,8 @@
  *                                (concatenated DER); 0 = none
  *   iak-handle=0x81020000        persistent handle of the IAK; 0 = none
  *   iak-cert-nv=0x01C90002       NV index with the IAK certificate; 0 = none
+ *   clock-floor-nv=0x01C90003    NV index of the clock floor (tpm_floor.h),
+ *                                defined by the agent on first use; 0 = none
  *   key-file=/etc/sztp/device/idevid.key   fallback key (no TPM), PEM
  *   cert-file=/etc/sztp/device/chain.pem   fallback chain (no TPM), PEM
  *
@@ -37,6 +39,7 @@
 #define TPM_DEFAULT_CERT_NV       0x01C90000u
 #define TPM_DEFAULT_CHAIN_NV      0x01C90001u
 #define TPM_DEFAULT_IAK_CERT_NV   0x01C90002u
+#define TPM_DEFAULT_FLOOR_NV      0x01C90003u
 #define TPM_DEFAULT_KEY_FILE      "/etc/sztp/device/idevid.key"
 #define TPM_DEFAULT_CERT_FILE     "/etc/sztp/device/chain.pem"
 
@@ -47,6 +50,7 @@ struct tpm_conf {
 	uint32_t idevid_chain_nv;   /* 0: no chain index */
 	uint32_t iak_handle;        /* 0: no IAK */
 	uint32_t iak_cert_nv;       /* 0: no IAK certificate */
+	uint32_t clock_floor_nv;    /* 0: no clock floor */
 	char key_file[TPM_CONF_STR];
 	char cert_file[TPM_CONF_STR];
 };

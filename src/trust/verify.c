@@ -26,12 +26,6 @@ static int get_artifact(const cJSON *out, const char *name, int mandatory,
 	return 1;
 }
 
-/* Time and flags for x509_validate(). */
-static unsigned x509_flags(const struct verify_ctx *ctx)
-{
-	return X509_REQUIRE_DIGITAL_SIGNATURE | (ctx->clock_trusted ? 0 : X509_NO_CLOCK);
-}
-
 /*
  * Find the certificate of signer `si` among `certs` (DER TLVs). Returns its
  * index or -1.
@@ -81,8 +75,8 @@ static int verify_voucher_cms(const struct verify_ctx *ctx, struct cms_signed_da
 		if (j < 0) {
 			err_set(&tmp, "ownership-voucher: the signer's certificate is not in the CMS");
 		} else if (x509_validate(sd->certs[j].raw, sd->certs[j].raw_len, pool, n_pool,
-		                         ctx->voucher_anchors, ctx->n_voucher_anchors, ctx->now,
-		                         x509_flags(ctx), NULL, &tmp) < 0) {
+		                         ctx->voucher_anchors, ctx->n_voucher_anchors, ctx->clock,
+		                         X509_REQUIRE_DIGITAL_SIGNATURE, NULL, &tmp) < 0) {
 			err_wrap(&tmp, "ownership-voucher: signer not trusted");
 		} else if (cms_verify_signer(sd, si, sd->certs[j].raw, sd->certs[j].raw_len,
 		                             &tmp) < 0) {
@@ -197,7 +191,7 @@ static int open_conveyed(const struct verify_ctx *ctx, struct verify_work *w, si
 /* Step 2: owner certificate + voucher + signature of the conveyed information. */
 static int verify_signed(const struct verify_ctx *ctx, struct verify_work *w,
                          size_t oc_len, size_t ov_len, const uint8_t **doc,
-                         size_t *doc_len, struct err *e)
+                         size_t *doc_len, struct verify_result *res, struct err *e)
 {
 	struct voucher_policy pol;
 	struct x509_cert dev;
@@ -224,8 +218,7 @@ static int verify_signed(const struct verify_ctx *ctx, struct verify_work *w,
 	pol.serial = ctx->serial;
 	pol.nonce = ctx->nonce;
 	pol.nonce_len = ctx->nonce_len;
-	pol.now = ctx->now;
-	pol.clock_trusted = ctx->clock_trusted;
+	pol.clock = ctx->clock;
 	pol.assertions = ctx->assertions;
 	if (ctx->device_cert && ctx->device_cert_len) {
 		if (x509_parse(ctx->device_cert, ctx->device_cert_len, &dev, e) < 0)
@@ -235,6 +228,8 @@ static int verify_signed(const struct verify_ctx *ctx, struct verify_work *w,
 	}
 	if (voucher_check(&w->voucher, &pol, e) < 0)
 		return -1;
+	voucher_freshness(&w->voucher, &pol, res->freshness, sizeof res->freshness);
+	res->signed_time = w->voucher.created_on;
 
 	/* the owner certificate CMS (degenerate or not: only its certificates count) */
 	if (cms_parse_signed(w->oc, oc_len, &w->sd_oc, e) < 0)
@@ -261,7 +256,8 @@ static int verify_signed(const struct verify_ctx *ctx, struct verify_work *w,
 	pinned.der = w->voucher.pinned_domain_cert;
 	pinned.len = w->voucher.pinned_domain_cert_len;
 	if (x509_validate(w->sd_oc.certs[j].raw, w->sd_oc.certs[j].raw_len, pool, n_pool,
-	                  &pinned, 1, ctx->now, x509_flags(ctx), NULL, e) < 0)
+	                  &pinned, 1, ctx->clock,
+	                  X509_REQUIRE_DIGITAL_SIGNATURE | X509_ANCHOR_VALIDITY, NULL, e) < 0)
 		return err_wrap(e, "owner-certificate: not valid under the voucher's pinned-domain-cert");
 	if (cms_verify_signer(sd, si, w->sd_oc.certs[j].raw, w->sd_oc.certs[j].raw_len, e) < 0)
 		return err_wrap(e, "conveyed-information: signature by the owner certificate");
@@ -326,7 +322,7 @@ int verify_response(const uint8_t *body, size_t len, const struct verify_ctx *ct
 			err_set(e, "conveyed-information: not signed, although owner-certificate and ownership-voucher were given");
 			goto fail;
 		}
-		if (verify_signed(ctx, w, oc_len, ov_len, &doc, &doc_len, e) < 0)
+		if (verify_signed(ctx, w, oc_len, ov_len, &doc, &doc_len, res, e) < 0)
 			goto fail;
 		res->signed_data = 1;
 		res->ov = w->ov;

@@ -27,6 +27,9 @@
  *       signed the conveyed information path-validates to the voucher's
  *       pinned-domain-cert (it may be that certificate), keyUsage absent or
  *       with digitalSignature; a degenerate or non-degenerate CMS is fine;
+ *     - every certificate on both paths, and the pinned-domain-cert itself,
+ *       is judged by ctx->clock (trust/clock.h): nothing known to have
+ *       expired is accepted, notBefore only with a trusted RTC;
  *     - conveyed information: SignedData (eContentType .43 or id-data; XML
  *       .42 is refused as unsupported) signed by that owner certificate.
  *  3. Without them (unsigned): a ContentInfo of type .43 / id-data with
@@ -47,6 +50,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "trust/clock.h"
 #include "trust/cms.h"
 #include "trust/conveyed.h"
 #include "base/err.h"
@@ -68,8 +72,8 @@ struct verify_ctx {
 	size_t n_voucher_anchors;
 	const uint8_t *nonce;                   /* nonce sent in the request, or NULL */
 	size_t nonce_len;
-	time_t now;                             /* current time ... */
-	int clock_trusted;                      /* ... and whether it is trustworthy */
+	const struct clock_policy *clock;       /* time and voucher policy (clock.h);
+	                                           mandatory for signed data */
 	int trusted_source;                     /* TLS validated against a configured anchor */
 	const uint8_t *device_cert;             /* IDevID DER, or NULL (idevid-issuer check) */
 	size_t device_cert_len;
@@ -99,6 +103,11 @@ struct verify_result {
 	int anchors_discarded;     /* unsigned redirect from an untrusted source:
 	                              its trust anchors were removed from `info` */
 	enum verify_reporting reporting_level;
+	/* Signed data: what made the voucher fresh (voucher_freshness()), and
+	 * its created-on, a time its signer vouched had come (the TPM floor
+	 * may be advanced to it, clock_floor_next()); "" and 0 otherwise. */
+	char freshness[96];
+	time_t signed_time;
 	/* The decoded artifacts the verdict rests on, for measurement: the
 	 * conveyed information as received (maybe encrypted) and, with signed
 	 * data, the ownership voucher and owner certificate CMS. */

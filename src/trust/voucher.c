@@ -177,21 +177,15 @@ fail:
 	return -1;
 }
 
-static void fmt_time(time_t t, char *buf, size_t cap)
-{
-	struct tm tm;
-	if (gmtime_r(&t, &tm))
-		strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	else
-		snprintf(buf, cap, "%lld", (long long)t);
-}
-
 int voucher_check(const struct voucher *v, const struct voucher_policy *p, struct err *e)
 {
 	unsigned accepted = p->assertions ? p->assertions :
 		(VOUCHER_ASSERT_VERIFIED | VOUCHER_ASSERT_LOGGED | VOUCHER_ASSERT_PROXIMITY);
-	char now[40];
+	const struct clock_policy *c = p->clock;
+	char t[CLOCK_STR_MAX];
 
+	if (!c)
+		return err_set(e, W ": no clock policy to judge it with");
 	if (!p->serial || !p->serial[0])
 		return err_set(e, W ": the device serial number is not known, cannot check serial-number");
 	if (strcmp(v->serial, p->serial) != 0)
@@ -206,20 +200,22 @@ int voucher_check(const struct voucher *v, const struct voucher_policy *p, struc
 			return err_set(e, W ": carries a nonce but no nonce was sent");
 		if (v->nonce_len != p->nonce_len || memcmp(v->nonce, p->nonce, p->nonce_len) != 0)
 			return err_set(e, W ": nonce does not match the nonce sent");
-	} else if (p->nonce && p->nonce_len) {
-		if (!v->has_expires_on)
-			return err_set(e, W ": a nonce was sent but the voucher has neither nonce nor expires-on");
-		if (!p->clock_trusted)
-			return err_set(e, W ": has no nonce and its expires-on cannot be checked without a trusted clock");
+	} else if (c->nonce_required) {
+		if (p->nonce && p->nonce_len)
+			return err_set(e, W ": has no nonce, and sztp.voucher=nonce-required "
+			               "(the server did not echo the nonce sent)");
+		return err_set(e, W ": has no nonce, and sztp.voucher=nonce-required (this "
+		               "source cannot be sent a nonce)");
 	}
-	if (p->clock_trusted) {
-		fmt_time(p->now, now, sizeof now);
-		if (v->created_on > p->now && v->created_on - p->now > VOUCHER_MAX_SKEW)
-			return err_set(e, W ": created-on %s is in the future (now %s)",
-			               v->created_on_str, now);
-		if (v->has_expires_on && p->now >= v->expires_on)
-			return err_set(e, W ": expired (expires-on %s, now %s)", v->expires_on_str, now);
-	}
+	/* RFC 8572 section 9.1 and clock.h: created-on only against a trusted
+	 * RTC, expires-on always against the bound */
+	if (clock_not_yet(c, v->created_on, CLOCK_MAX_SKEW))
+		return err_set(e, W ": created-on %s is in the future (RTC %s)", v->created_on_str,
+		               clock_fmt(c->rtc, t, sizeof t));
+	if (v->has_expires_on && clock_expired(c, v->expires_on))
+		return err_set(e, W ": expired (expires-on %s, before the bound %s (%s))",
+		               v->expires_on_str, clock_fmt(c->bound, t, sizeof t),
+		               clock_source_name(c->source));
 	if (v->has_idevid_issuer && (p->idevid_aki_keyid || p->idevid_aki_ext)) {
 		int ok = 0;
 		if (p->idevid_aki_keyid && v->idevid_issuer_len == p->idevid_aki_keyid_len &&
@@ -234,4 +230,19 @@ int voucher_check(const struct voucher *v, const struct voucher_policy *p, struc
 	if (v->has_revocation_checks && v->revocation_checks)
 		return err_set(e, W ": revocation checks required but no revocation status available");
 	return 0;
+}
+
+const char *voucher_freshness(const struct voucher *v, const struct voucher_policy *p,
+                              char *buf, size_t cap)
+{
+	const char *ignored = !v->has_nonce && p->nonce && p->nonce_len ?
+		"; no nonce although one was sent" : "";
+
+	if (v->has_nonce)
+		snprintf(buf, cap, "nonce echoed");
+	else if (v->has_expires_on)
+		snprintf(buf, cap, "expires-on %s%s", v->expires_on_str, ignored);
+	else
+		snprintf(buf, cap, "long-lived (neither nonce nor expires-on)%s", ignored);
+	return buf;
 }

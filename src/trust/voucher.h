@@ -6,15 +6,21 @@
  * Policy decisions (documented in docs/trust-model.md):
  *  - nonce and expires-on together: refused (RFC 8366: mutually exclusive).
  *  - a voucher nonce must equal the nonce we sent; a voucher with a nonce
- *    when we sent none is refused (it cannot be checked).
- *  - when we sent a nonce, a voucher without one must carry expires-on and the
- *    clock must be trusted: freshness is then proven by the expiry instead.
- *    When we sent no nonce, a voucher with neither nonce nor expires-on is an
- *    indefinite voucher and is accepted (RFC 8366 allows it).
- *  - created-on <= now + VOUCHER_MAX_SKEW and now < expires-on are checked
- *    when the clock is trusted (the skew allowance keeps a device whose clock
- *    is a little behind the server from refusing a voucher made on demand); with an untrusted clock they are skipped (RFC 8366 section 5.3
- *    lets a pledge without an accurate clock ignore them).
+ *    when we sent none (removable media, DNS) is refused (it cannot be
+ *    checked).
+ *  - time, by the one clock policy (trust/clock.h, RFC 8572 section 9.1):
+ *    expires-on before the clock's bound is refused (the voucher is known
+ *    to have expired); created-on more than CLOCK_MAX_SKEW after the RTC is
+ *    refused only when the RTC is trusted (RFC 8366 section 5.3 lets a
+ *    pledge without an accurate clock skip it).
+ *  - freshness: a voucher with neither nonce nor expires-on (RFC 8366 allows
+ *    such long-lived vouchers; RFC 8572 section 9.1 expects one per device
+ *    lifetime when the clock cannot be trusted), and a voucher without a
+ *    nonce answering a request that carried one (the server serves stored
+ *    vouchers), are accepted, unless the clock policy says nonce_required
+ *    (sztp.voucher=nonce-required): then only a voucher that echoes the
+ *    nonce sent is accepted, and a source that cannot be sent a nonce
+ *    (media, DNS) cannot onboard the device with a voucher at all.
  *  - assertion must be one of the policy's accepted values (default: all of
  *    verified, logged, proximity).
  *  - idevid-issuer, when present and the device certificate's Authority Key
@@ -32,13 +38,13 @@
 
 #include "base/err.h"
 #include "base/json.h"
+#include "trust/clock.h"
 
 #define VOUCHER_SERIAL_MAX  128  /* serial-number, NUL included */
 #define VOUCHER_CERT_MAX    8192 /* pinned-domain-cert DER */
 #define VOUCHER_NONCE_MAX   64   /* nonce bytes */
 #define VOUCHER_ISSUER_MAX  128  /* idevid-issuer bytes */
 #define VOUCHER_DATE_MAX    64   /* date strings kept for messages */
-#define VOUCHER_MAX_SKEW    300  /* seconds created-on may be ahead of our clock */
 
 enum voucher_assertion {
 	VOUCHER_ASSERT_UNKNOWN = 0,
@@ -74,8 +80,7 @@ struct voucher_policy {
 	const char *serial;          /* the device serial number (mandatory) */
 	const uint8_t *nonce;        /* the nonce sent, or NULL */
 	size_t nonce_len;
-	time_t now;                  /* the current time ... */
-	int clock_trusted;           /* ... and whether it can be relied upon */
+	const struct clock_policy *clock; /* time and nonce policy (mandatory) */
 	unsigned assertions;         /* mask of accepted VOUCHER_ASSERT_*; 0 = all */
 	/* The device IDevID's Authority Key Identifier, when known: the
 	 * keyIdentifier octets and/or the whole extnValue DER. NULL: unknown,
@@ -107,5 +112,14 @@ int voucher_parse(const uint8_t *json, size_t len, struct voucher *v, struct err
  *   voucher: serial-number "X" does not match device "Y"
  */
 int voucher_check(const struct voucher *v, const struct voucher_policy *p, struct err *e);
+
+/*
+ * What makes an accepted voucher fresh, in a few words for the log:
+ * "nonce echoed", "expires-on 2027-01-01T00:00:00Z", "long-lived (neither
+ * nonce nor expires-on)", with "; no nonce although one was sent" when the
+ * server ignored ours. Returns buf.
+ */
+const char *voucher_freshness(const struct voucher *v, const struct voucher_policy *p,
+                              char *buf, size_t cap);
 
 #endif

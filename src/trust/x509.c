@@ -493,15 +493,6 @@ void x509_time_to_br(time_t t, uint32_t *days, uint32_t *seconds)
 	*seconds = (uint32_t)r;
 }
 
-static void fmt_time(time_t t, char *buf, size_t cap)
-{
-	struct tm tm;
-	if (gmtime_r(&t, &tm))
-		strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	else
-		snprintf(buf, cap, "%lld", (long long)t);
-}
-
 /* Could `parent` have issued `child`? Key identifiers when both have them,
  * names otherwise; the signature decides. */
 static int may_issue(const struct x509_cert *child, const struct x509_cert *parent)
@@ -532,21 +523,17 @@ static int same_der(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen
 	return alen == blen && memcmp(a, b, alen) == 0;
 }
 
-static int check_validity(const struct x509_cert *c, size_t idx, time_t now,
-	struct err *e)
+/* The clock policy on one certificate; `idx` < 0 names the trust anchor. */
+static int check_validity(const struct x509_cert *c, long idx,
+	const struct clock_policy *clock, struct err *e)
 {
-	char t[32], nm[160];
-	if (now < c->not_before) {
-		fmt_time(c->not_before, t, sizeof t);
-		return err_set(e, "x509: certificate %zu (%s) is not yet valid (notBefore %s)",
-			idx, x509_name_str(c->subject, c->subject_len, nm, sizeof nm), t);
-	}
-	if (now > c->not_after) {
-		fmt_time(c->not_after, t, sizeof t);
-		return err_set(e, "x509: certificate %zu (%s) has expired (notAfter %s)",
-			idx, x509_name_str(c->subject, c->subject_len, nm, sizeof nm), t);
-	}
-	return 0;
+	char what[200], nm[160];
+	x509_name_str(c->subject, c->subject_len, nm, sizeof nm);
+	if (idx < 0)
+		snprintf(what, sizeof what, "x509: the trust anchor (%s)", nm);
+	else
+		snprintf(what, sizeof what, "x509: certificate %ld (%s)", idx, nm);
+	return clock_check_validity(clock, c->not_before, c->not_after, what, e);
 }
 
 struct chain_state {
@@ -557,7 +544,8 @@ struct chain_state {
 int x509_validate(const uint8_t *leaf, size_t leaf_len,
 	const struct x509_der *pool, size_t n_pool,
 	const struct x509_der *anchors, size_t n_anchors,
-	time_t now, unsigned flags, struct x509_path *path, struct err *e)
+	const struct clock_policy *clock, unsigned flags, struct x509_path *path,
+	struct err *e)
 {
 	struct chain_state st;
 	struct x509_cert cand;
@@ -565,9 +553,12 @@ int x509_validate(const uint8_t *leaf, size_t leaf_len,
 	size_t i, j, anchor = 0;
 	int found_anchor = 0, tried;
 	char nm[160];
+	time_t now, nb_max, na_min;
 
 	if (path)
 		memset(path, 0, sizeof *path);
+	if (!clock)
+		return err_set(e, "x509: no clock policy to judge validity with");
 	if (n_anchors == 0)
 		return err_set(e, "x509: no trust anchors");
 	st.n = 0;
@@ -579,7 +570,7 @@ int x509_validate(const uint8_t *leaf, size_t leaf_len,
 	for (j = 0; j < n_anchors; j++) {
 		if (!same_der(leaf, leaf_len, anchors[j].der, anchors[j].len))
 			continue;
-		if (!(flags & X509_NO_CLOCK) && check_validity(&st.certs[0], 0, now, e) < 0)
+		if (check_validity(&st.certs[0], 0, clock, e) < 0)
 			return -1;
 		if ((flags & X509_REQUIRE_DIGITAL_SIGNATURE) && st.certs[0].has_key_usage &&
 				!(st.certs[0].key_usage & X509_KU_DIGITAL_SIGNATURE))
@@ -640,23 +631,26 @@ int x509_validate(const uint8_t *leaf, size_t leaf_len,
 		}
 	}
 
-	/* Validation time. */
-	if (flags & X509_NO_CLOCK) {
-		time_t lo = st.certs[0].not_before, hi = st.certs[0].not_after;
-		for (i = 1; i < st.n; i++) {
-			if (st.certs[i].not_before > lo)
-				lo = st.certs[i].not_before;
-			if (st.certs[i].not_after < hi)
-				hi = st.certs[i].not_after;
-		}
-		if (lo > hi)
-			return err_set(e, "x509: the validity periods of the chain do not overlap");
-		now = lo;
-	} else {
-		for (i = 0; i < st.n; i++)
-			if (check_validity(&st.certs[i], i, now, e) < 0)
-				return -1;
+	/* Validity (clock.h): each certificate, the anchor when it came with
+	 * the data, then the one time BearSSL checks the chain at. */
+	nb_max = st.certs[0].not_before;
+	na_min = st.certs[0].not_after;
+	for (i = 0; i < st.n; i++) {
+		if (check_validity(&st.certs[i], (long)i, clock, e) < 0)
+			return -1;
+		if (st.certs[i].not_before > nb_max)
+			nb_max = st.certs[i].not_before;
+		if (st.certs[i].not_after < na_min)
+			na_min = st.certs[i].not_after;
 	}
+	if (flags & X509_ANCHOR_VALIDITY) {
+		if (x509_parse(anchors[anchor].der, anchors[anchor].len, &cand, e) < 0)
+			return err_wrap(e, "trust anchor");
+		if (check_validity(&cand, -1, clock, e) < 0)
+			return -1;
+	}
+	if (clock_chain_time(clock, nb_max, na_min, &now, e) < 0)
+		return err_wrap(e, "x509");
 
 	/* Run the chain through BearSSL with only the anchor we found. */
 	{

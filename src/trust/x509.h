@@ -12,10 +12,18 @@
  * issuer/subject name when the child has no AKI) AND a verified signature,
  * never by names alone, since real PKIs reuse DNs. The chain found is then
  * run through BearSSL's br_x509_minimal engine with only the matching anchor
- * (name chaining, signatures, validity at the given time, basicConstraints,
- * path length, unknown critical extensions). A leaf that is byte-for-byte
- * one of the anchors is accepted directly (owner certificate ==
- * pinned-domain-cert), after the validity and keyUsage checks.
+ * (name chaining, signatures, validity, basicConstraints, path length,
+ * unknown critical extensions). A leaf that is byte-for-byte one of the
+ * anchors is accepted directly (owner certificate == pinned-domain-cert),
+ * after the validity and keyUsage checks.
+ *
+ * Time (trust/clock.h, the one policy): every certificate of the chain is
+ * refused when its notAfter is before the clock's bound, and, only when the
+ * RTC is trusted, when its notBefore is after the RTC; BearSSL then checks
+ * the chain at clock_chain_time(). Trust anchors are not certificates to
+ * validate (RFC 5280 section 6.1), except with X509_ANCHOR_VALIDITY, for an
+ * anchor that arrived with the data being judged (a voucher's
+ * pinned-domain-cert): then nothing expired is accepted there either.
  *
  * Limits: chains of at most X509_MAX_CHAIN certificates (anchor excluded),
  * names of at most X509_MAX_DN bytes, public keys up to RSA-4096 / P-521.
@@ -29,8 +37,9 @@
 
 #include <bearssl.h>
 
-#include "trust/der.h"
 #include "base/err.h"
+#include "trust/clock.h"
+#include "trust/der.h"
 
 #define X509_MAX_CHAIN 8
 #define X509_MAX_DN    1024
@@ -97,10 +106,7 @@ struct x509_anchor {
 
 /* Flags for x509_validate(). */
 #define X509_REQUIRE_DIGITAL_SIGNATURE 0x01  /* leaf keyUsage absent or has digitalSignature */
-#define X509_NO_CLOCK                  0x02  /* no trustworthy clock: ignore `now`;
-	require that the validity periods of the chain certificates overlap and
-	validate at a time inside the overlap (anchors carry no validity, as
-	with a clock) */
+#define X509_ANCHOR_VALIDITY           0x02  /* judge the anchor's validity too */
 
 /* The chain x509_validate() built: certs[0] is the leaf, certs[n-1] the last
  * certificate below the anchor; anchor is the index into the anchors array
@@ -161,15 +167,17 @@ void x509_time_to_br(time_t t, uint32_t *days, uint32_t *seconds);
 /*
  * Validate `leaf` against `anchors`, using certificates of `pool` (in any
  * order; may contain the leaf, anchors and unrelated certificates) as
- * intermediates. `now` is the validation time (ignored with X509_NO_CLOCK).
- * `path` (may be NULL) receives the chain. Errors name the failing step:
+ * intermediates, judging times by `clock` (mandatory). `path` (may be NULL)
+ * receives the chain. Errors name the failing step:
  * "x509: no issuer found for certificate 2 of the chain (subject CN=...)",
- * "x509: certificate 1 has expired (notAfter 2024-01-01T00:00:00Z)" etc.
+ * "x509: certificate 1 (CN=...) has expired (notAfter 2024-01-01T00:00:00Z,
+ * before the bound 2026-12-01T00:00:00Z (build time))" etc.
  */
 int x509_validate(const uint8_t *leaf, size_t leaf_len,
 	const struct x509_der *pool, size_t n_pool,
 	const struct x509_der *anchors, size_t n_anchors,
-	time_t now, unsigned flags, struct x509_path *path, struct err *e);
+	const struct clock_policy *clock, unsigned flags, struct x509_path *path,
+	struct err *e);
 
 /* Write a short printable rendition of a Name TLV ("CN=foo, O=bar"; CN, O,
  * OU, C, L, ST and serialNumber by name, others as dotted OIDs; values cut at

@@ -216,6 +216,51 @@ j["signature"] = base64.b64encode(bytes(s)).decode(); json.dump(j, open(sys.argv
 expect_fail "evidence with a broken quote signature is refused" "does not verify" \
 	sh keys/verify-attestation.sh "$W/ev-sig.json" --nonce "$N"
 
+# ---------------------------------------------------------------- clock floor
+# tpm_floor.h: defined by the agent on first use (owner hierarchy), advanced,
+# never moved back; the device reads it for its clock policy (trust/clock.h).
+FLOOR_NV=0x01C90003
+if $A floor >"$W/fl" 2>"$W/err" && grep -q "^floor: none" "$W/fl" &&
+	! tpm2_nvreadpublic "$FLOOR_NV" >/dev/null 2>&1; then
+	ok "clock floor: none before the first provisioning ($(cat "$W/fl"))"
+else
+	nok "floor before: $(cat "$W/fl" "$W/err" | tr '\n' ' ')"
+fi
+if $A floor --advance 2026-12-01T00:00:00Z >"$W/fl" 2>"$W/err" && grep -q "advanced" "$W/fl" &&
+	tpm2_nvreadpublic "$FLOOR_NV" >"$W/nvpub" 2>&1 &&
+	grep -q "ownerwrite" "$W/nvpub" && grep -q "ownerread" "$W/nvpub" &&
+	grep -q "authread" "$W/nvpub" && ! grep -q "authwrite" "$W/nvpub" &&
+	grep -q "size: 16" "$W/nvpub"; then
+	ok "clock floor: index $FLOOR_NV defined (owner-write only, 16 bytes) and written"
+else
+	nok "floor define: $(cat "$W/fl" "$W/err" "$W/nvpub" 2>/dev/null | tr '\n' ' ')"
+fi
+# the bytes in NV, read with tpm2-tools: "sztpflr1" + big-endian seconds
+if tpm2_nvread -C o -s 16 "$FLOOR_NV" -o "$W/fl.bin" >/dev/null 2>&1 &&
+	[ "$(od -An -c -N8 "$W/fl.bin" | tr -d ' ')" = "sztpflr1" ] &&
+	[ "$(od -An -tx1 -j8 "$W/fl.bin" | tr -d ' \n')" = "$(printf '%016x' 1796083200)" ]; then
+	ok "clock floor: NV holds \"sztpflr1\" + 2026-12-01T00:00:00Z big-endian"
+else
+	nok "floor bytes: $(od -An -tx1 "$W/fl.bin" 2>/dev/null | tr -d '\n')"
+fi
+$A floor --advance 1796200000 >"$W/fl" 2>"$W/err" && grep -q "advanced" "$W/fl" &&
+	$A floor >"$W/fl2" 2>>"$W/err" && grep -q "^floor: 2026-12-02T08:26:40Z (1796200000)" "$W/fl2" &&
+	ok "clock floor: advanced to 2026-12-02T08:26:40Z (Unix seconds accepted)" ||
+	nok "floor advance: $(cat "$W/fl" "$W/fl2" "$W/err" | tr '\n' ' ')"
+$A floor --advance 2026-01-01T00:00:00Z >"$W/fl" 2>"$W/err" && grep -q "kept" "$W/fl" &&
+	$A floor >"$W/fl2" 2>>"$W/err" && grep -q "(1796200000)" "$W/fl2" &&
+	ok "clock floor: never moved back ($(cat "$W/fl"))" ||
+	nok "floor moved back: $(cat "$W/fl" "$W/fl2" "$W/err" | tr '\n' ' ')"
+# a floor index someone else could write is refused
+tpm2_nvdefine -C o -s 16 -a "ownerwrite|authwrite|ownerread|authread|no_da" 0x01C90030 >/dev/null 2>&1
+expect_fail "clock floor writable without owner authorization" "could be moved back" \
+	$A floor --floor-nv 0x01C90030 --advance 2026-12-01T00:00:00Z
+tpm2_nvdefine -C o -s 16 -a "ownerwrite|ownerread|authread|no_da" 0x01C90031 >/dev/null 2>&1 &&
+	head -c 16 /dev/zero >"$W/zero16" && tpm2_nvwrite -C o -i "$W/zero16" 0x01C90031 >/dev/null 2>&1
+expect_fail "clock floor with foreign contents" "not ours" $A floor --floor-nv 0x01C90031
+expect_fail "clock floor switched off" "no clock floor configured" $A floor --floor-nv 0
+expect_fail "clock floor: a bad time" "bad time" $A floor --advance yesterday
+
 # ---------------------------------------------------------------- refusals
 expect_fail "missing key handle" "no key at handle 0x81020099" \
 	$A identity --idevid-handle 0x81020099

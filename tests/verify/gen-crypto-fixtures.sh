@@ -14,6 +14,9 @@
 #   rsa       RSA-2048 leaf issued by inter (digitalSignature, keyEncipherment)
 #   noku      EC P-256 leaf issued by inter, keyUsage keyEncipherment only
 #   self      EC P-256 self-signed non-CA leaf (direct trust)
+#   shortroot EC P-256 self-signed CA valid for 1 day "CN=Fixture Short Root"
+#   longleaf  EC P-256 leaf issued by shortroot, valid for 3650 days (an
+#             anchor that expires before the certificate it issued)
 # Keys: ec.key is SEC1 "EC PRIVATE KEY", ec384.key PKCS#8 "PRIVATE KEY",
 #       rsa.key PKCS#1 "RSA PRIVATE KEY".
 set -eu
@@ -40,9 +43,11 @@ ca_leaf ec384 root pkcs8-ec:P-384 "/O=Fixture/CN=ec384-leaf" 3650 leaf
 ca_leaf rsa inter rsa:2048 "/O=Fixture/CN=rsa-leaf" 3650 rsaleaf
 ca_leaf noku inter ec:prime256v1 "/O=Fixture/CN=noku-leaf" 3650 noku
 ca_root self ec:prime256v1 "/O=Fixture/CN=self-leaf" 3650 self
+ca_root shortroot ec:prime256v1 "/O=Fixture/CN=Fixture Short Root" 1
+ca_leaf longleaf shortroot ec:prime256v1 "/O=Fixture/CN=long-leaf" 3650 leaf
 ca_done
 
-for c in root fakeroot inter ec ec384 rsa noku self; do
+for c in root fakeroot inter ec ec384 rsa noku self shortroot longleaf; do
 	ossl x509 -in $c.pem -outform DER -out $c.der
 done
 cat ec.pem inter.pem root.pem > chain-ec.pem

@@ -88,6 +88,23 @@ selfca "$X/rogue-masa" "/O=Rogue MASA/CN=SZTP Demo MASA Root CA"
 issue ec "$X/rogue-masa" "$X/rogue-signer" "/O=SZTP Demo MASA/CN=SZTP Demo Voucher Signer" ee
 selfca "$X/owner2ca" "/O=SZTP Demo Owner/CN=SZTP Demo Owner CA"
 issue ec "$X/owner2ca" "$X/owner2" "/O=SZTP Demo Owner/CN=SZTP Demo Owner" ee
+# for the clock policy: certificates that expired in 2022, or are not yet
+# valid, made with keys/lib-ca.sh (CA_START, CA_END)
+. "$TOP/keys/lib-ca.sh"
+ca_setup "$X/lib-ca"
+ca_profile ee digitalSignature
+cp "$P/masa/ca.pem" "$X/masaca.pem"; cp "$P/masa/ca.key" "$X/masaca.key"
+CA_START=20210101000000Z CA_END=20220101000000Z
+ca_leaf "$X/owner-old" "$X/ownerca" ec:prime256v1 "/O=SZTP Demo Owner/CN=SZTP Demo Owner Expired" 0 ee
+ca_leaf "$X/masa-old" "$X/masaca" ec:prime256v1 "/O=SZTP Demo MASA/CN=SZTP Demo Voucher Signer Expired" 0 ee
+# an owner CA that expired, pinned by a voucher; the owner certificate under it is current
+ca_inter "$X/oldca" "$X/ownerca" ec:prime256v1 "/O=SZTP Demo Owner/CN=SZTP Demo Owner Expired CA" 0
+CA_START=$(date -u -d '-1 day' +%Y%m%d%H%M%SZ) CA_END=
+ca_leaf "$X/owner-under-old" "$X/oldca" ec:prime256v1 "/O=SZTP Demo Owner/CN=SZTP Demo Owner Under Expired CA" 400 ee
+CA_START=$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)
+ca_leaf "$X/owner-future" "$X/ownerca" ec:prime256v1 "/O=SZTP Demo Owner/CN=SZTP Demo Owner Future" 400 ee
+unset CA_START CA_END
+ca_done
 
 # ------------------------------------------------------------------ helpers
 # check NAME WANT_RC WANT_MSG [verify args...]
@@ -150,6 +167,9 @@ mk mkart voucher --pki "$P" --nonce "$NONCE" --id-data >"$A/ov-data.cms"
 mk mkart voucher --pki "$P" --expires "$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%S.5+00:00)" >"$A/ov-exp.cms"
 mk mkart voucher --pki "$P" --created 2020-01-01T00:00:00Z --expires 2020-06-01T00:00:00Z >"$A/ov-expired.cms"
 mk mkart voucher --pki "$P" >"$A/ov-indef.cms"
+mk mkart voucher --pki "$P" --created "$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)" >"$A/ov-future.cms"
+mk mkart voucher --pki "$P" --pinned "$X/oldca.pem" >"$A/ov-pin-old.cms"
+mk mkart voucher --pki "$P" --signer-cert "$X/masa-old.pem" --signer-key "$X/masa-old.key" >"$A/ov-signer-old.cms"
 mk mkart voucher --pki "$P" --nonce "$NONCE" --pinned "$P/owner/owner.pem" >"$A/ov-pin-leaf.cms"
 mk mkart voucher --pki "$P" --nonce "$NONCE" --pinned "$X/owner2ca.pem" >"$A/ov-pin-other.cms"
 mk mkart voucher --pki "$P" --nonce "$NONCE" --signer-cert "$X/rogue-signer.pem" --signer-key "$X/rogue-signer.key" >"$A/ov-rogue.cms"
@@ -167,6 +187,9 @@ mk mkart owner-cert --pki "$P" --signed >"$A/oc-signed.cms"
 mk mkart owner-cert --pki "$P" --cert "$X/owner-rsa.pem" --key "$X/owner-rsa.key" >"$A/oc-rsa.cms"
 mk mkart owner-cert --pki "$P" --cert "$X/owner-nods.pem" >"$A/oc-nods.cms"
 mk mkart owner-cert --pki "$P" --cert "$X/owner2.pem" >"$A/oc-owner2.cms"
+mk mkart owner-cert --pki "$P" --cert "$X/owner-old.pem" >"$A/oc-old.cms"
+mk mkart owner-cert --pki "$P" --cert "$X/owner-future.pem" >"$A/oc-future.cms"
+mk mkart owner-cert --pki "$P" --cert "$X/owner-under-old.pem" >"$A/oc-under-old.cms"
 
 mk mkart conveyed --pki "$P" --json "$A/onb.json" >"$A/ci.cms"
 mk mkart conveyed --pki "$P" --json "$A/onb.json" --econtent-type data >"$A/ci-data.cms"
@@ -175,6 +198,10 @@ mk mkart conveyed --pki "$P" --json "$A/onb.json" --signer-cert "$X/owner-rsa.pe
 mk mkart conveyed --pki "$P" --json "$A/onb.json" --signer-cert "$X/owner-nods.pem" --signer-key "$X/owner-nods.key" >"$A/ci-nods.cms"
 mk mkart conveyed --pki "$P" --json "$A/onb.json" --signer-cert "$X/owner2.pem" --signer-key "$X/owner2.key" >"$A/ci-owner2.cms"
 mk mkart conveyed --pki "$P" --json "$A/onb.json" --unsigned >"$A/ci-unsigned.cms"
+for o in old future under-old; do
+	mk mkart conveyed --pki "$P" --json "$A/onb.json" --signer-cert "$X/owner-$o.pem" \
+		--signer-key "$X/owner-$o.key" >"$A/ci-$o.cms"
+done
 mk mkart conveyed --pki "$P" --json "$A/redir.json" --unsigned >"$A/ci-redir.cms"
 mk mkart conveyed --pki "$P" --json "$A/onb.xml" --unsigned --econtent-type xml >"$A/ci-xml.cms"
 mk mkart conveyed --pki "$P" --json "$A/onb.xml" --econtent-type data >"$A/ci-xmldata.cms"
@@ -298,7 +325,6 @@ T_BEFORE=$(date -u -d '-2 hours' +%Y-%m-%dT%H:%M:%SZ)
 check voucher-created-in-future 1 "is in the future" $DEV --time "$T_BEFORE" "$A/ec.json"
 check nonce-mismatch 1 "voucher: nonce does not match the nonce sent" --serial "$SN" $MASA --nonce "$NONCE2" "$A/ec.json"
 check nonce-not-sent 1 "voucher: carries a nonce but no nonce was sent" --serial "$SN" $MASA "$A/ec.json"
-check nonce-sent-indefinite-voucher 1 "voucher: a nonce was sent but the voucher has neither nonce nor expires-on" $DEV "$A/indef.json"
 resp both "$A/ci.cms" "$A/oc.cms" "$A/ov-both.cms"
 check voucher-nonce-and-expires 1 "voucher: nonce and expires-on are both present" $DEV "$A/both.json"
 resp revo "$A/ci.cms" "$A/oc.cms" "$A/ov-revo.cms"
@@ -331,6 +357,48 @@ resp xml "$A/ci-xml.cms"
 check xml-unsigned 1 "XML encoding (id-ct-sztpConveyedInfoXML) is not supported" --trusted "$A/xml.json"
 resp xmldata "$A/ci-xmldata.cms" "$A/oc.cms" "$A/ov.cms"
 check xml-signed-id-data 1 "conveyed-information: XML encoding is not supported" $DEV "$A/xmldata.json"
+
+# ------------------------------------------------------------------ clock and freshness
+# (trust/clock.h, RFC 8572 section 9.1): one policy for every source. The
+# bound is the agent's build time, the TPM floor (--floor) and a trusted RTC
+# (--time, default this host's clock); --clock floor ignores the RTC.
+T_PLUS2=$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)
+T_MINUS2=$(date -u -d '-2 days' +%Y-%m-%dT%H:%M:%SZ)
+U_PLUS2=$(date -u -d '+2 days' +%s)
+# expires-on against the bound, whatever the RTC says
+check expires-on-before-floor 1 "voucher: expired (expires-on" --serial "$SN" $MASA --clock floor --floor "$T_PLUS2" "$A/exp.json"
+check expires-on-before-floor-unix-time 1 "(TPM floor))" --serial "$SN" $MASA --clock floor --floor "$U_PLUS2" "$A/exp.json"
+WANT_OUT=$A/onb.json check expires-on-after-floor 0 "" --serial "$SN" $MASA --clock floor --floor "$T_MINUS2" "$A/exp.json"
+check expired-voucher-untrusted-rtc 1 "voucher: expired (expires-on 2020-06-01T00:00:00Z, before the bound" --serial "$SN" $MASA --clock floor "$A/expired.json"
+check expired-voucher-rtc-reset-to-2000 1 "voucher: expired (expires-on 2020-06-01T00:00:00Z, before the bound" --serial "$SN" $MASA --clock auto --time 2000-01-01T00:00:00Z "$A/expired.json"
+# neither nonce nor expires-on (a long-lived voucher, RFC 8366): accepted ...
+WANT_OUT=$A/onb.json check long-lived-voucher-untrusted-rtc 0 "" --serial "$SN" $MASA --clock floor "$A/indef.json"
+# ... unless nonce vouchers are required (media and DNS cannot be sent a nonce)
+check long-lived-voucher-nonce-required 1 "voucher: has no nonce, and sztp.voucher=nonce-required (this source cannot be sent a nonce)" --serial "$SN" $MASA --nonce-required "$A/indef.json"
+# a voucher without a nonce answering a request that carried one (a server
+# serving stored vouchers): accepted, unless nonce vouchers are required
+WANT_OUT=$A/onb.json check nonce-sent-long-lived-voucher 0 "" $DEV "$A/indef.json"
+WANT_OUT=$A/onb.json check nonce-sent-expires-on-untrusted-rtc 0 "" $DEV --clock floor "$A/exp.json"
+check nonce-sent-long-lived-nonce-required 1 "voucher: has no nonce, and sztp.voucher=nonce-required (the server did not echo the nonce sent)" $DEV --nonce-required "$A/indef.json"
+check nonce-sent-expires-on-nonce-required 1 "sztp.voucher=nonce-required" $DEV --nonce-required "$A/exp.json"
+WANT_OUT=$A/onb.json check nonce-voucher-nonce-required 0 "" $DEV --nonce-required "$A/ec.json"
+# created-on in the future: refused only against a trusted RTC
+resp future "$A/ci.cms" "$A/oc.cms" "$A/ov-future.cms"
+check created-on-future-rtc 1 "is in the future (RTC " --serial "$SN" $MASA --clock rtc "$A/future.json"
+check created-on-future-auto 1 "is in the future (RTC " --serial "$SN" $MASA "$A/future.json"
+WANT_OUT=$A/onb.json check created-on-future-untrusted-rtc 0 "" --serial "$SN" $MASA --clock floor "$A/future.json"
+# certificates: nothing known to have expired, on every path ...
+resp ocold "$A/ci-old.cms" "$A/oc-old.cms" "$A/ov.cms"
+check owner-cert-expired 1 "owner-certificate: not valid under the voucher's pinned-domain-cert: x509: certificate 0 (O=SZTP Demo Owner, CN=SZTP Demo Owner Expired) has expired (notAfter 2022-01-01T00:00:00Z" $DEV "$A/ocold.json"
+check owner-cert-expired-untrusted-rtc 1 "has expired (notAfter 2022-01-01T00:00:00Z, before the bound" $DEV --clock floor "$A/ocold.json"
+resp pinold "$A/ci-under-old.cms" "$A/oc-under-old.cms" "$A/ov-pin-old.cms"
+check pinned-domain-cert-expired 1 "x509: the trust anchor (O=SZTP Demo Owner, CN=SZTP Demo Owner Expired CA) has expired" --serial "$SN" $MASA --clock floor "$A/pinold.json"
+resp signold "$A/ci.cms" "$A/oc.cms" "$A/ov-signer-old.cms"
+check voucher-signer-expired 1 "ownership-voucher: signer not trusted: x509: certificate 0 (O=SZTP Demo MASA, CN=SZTP Demo Voucher Signer Expired) has expired" --serial "$SN" $MASA --clock floor "$A/signold.json"
+# ... notBefore only against a trusted RTC
+resp ocfut "$A/ci-future.cms" "$A/oc-future.cms" "$A/ov.cms"
+check owner-cert-not-yet-valid-rtc 1 "x509: certificate 0 (O=SZTP Demo Owner, CN=SZTP Demo Owner Future) is not yet valid (notBefore" $DEV "$A/ocfut.json"
+WANT_OUT=$A/onb.json check owner-cert-not-yet-valid-untrusted-rtc 0 "" $DEV --clock floor "$A/ocfut.json"
 
 # DER damage
 head -c $(($(wc -c <"$A/ov.cms") - 10)) "$A/ov.cms" >"$A/ov-trunc.cms"
@@ -380,7 +448,9 @@ check response-trailing-json 1 "response: trailing data" --trusted "$A/trailjson
 # ------------------------------------------------------------------ usage
 check usage-no-args 2 "usage:"
 check usage-unknown-option 2 "verify: unknown option or missing argument: --frobnicate" --frobnicate "$A/ec.json"
-check usage-bad-time 2 "verify: --time: bad RFC 3339" --time yesterday "$A/ec.json"
+check usage-bad-time 2 "verify: --time: bad time \"yesterday\": want RFC 3339" --time yesterday "$A/ec.json"
+check usage-bad-clock 2 "verify: --clock: \"sometimes\": want auto, rtc or floor" --clock sometimes "$A/ec.json"
+check usage-bad-floor 2 "verify: --floor: bad time \"tomorrow\"" --floor tomorrow "$A/ec.json"
 check usage-bad-nonce 2 "verify: --nonce: base64" --nonce '***' "$A/ec.json"
 check usage-two-files 2 "usage:" "$A/ec.json" "$A/ec.json"
 check missing-file 1 "verify: cannot open" --trusted "$T/does-not-exist.json"

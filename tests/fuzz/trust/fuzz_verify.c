@@ -62,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const uint8_t nonce[16];
 	struct x509_der anchor = { masa_ca, sizeof masa_ca };
 	struct verify_ctx ctx;
+	struct clock_policy clock;
 	struct err e;
 
 	memset(&ctx, 0, sizeof ctx);
@@ -70,8 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.n_voucher_anchors = 1;
 	ctx.nonce = nonce;
 	ctx.nonce_len = sizeof nonce;
-	ctx.now = 1798761600; /* 2027-01-01T00:00:00Z */
-	ctx.clock_trusted = 1;
+	clock_policy_exact(&clock, 1798761600); /* 2027-01-01T00:00:00Z */
+	ctx.clock = &clock;
 	for (int trusted = 0; trusted < 2; trusted++) {
 		ctx.trusted_source = trusted;
 		if (verify_response(data, size, &ctx, &work, &res, &e) == 0 &&

@@ -106,3 +106,21 @@ TEST(cmdline_sztp_enable_flag)
 	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.debug=0"), 0);
 	CHECK_EQ_INT(c.enabled, 1);
 }
+
+TEST(cmdline_clock_and_voucher)
+{
+	struct sztp_config c;
+	config_defaults(&c);
+	CHECK_EQ_INT(c.clock, SZTP_CLOCK_AUTO);
+	CHECK_EQ_INT(c.nonce_required, 0);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.clock=floor sztp.voucher=nonce-required"), 0);
+	CHECK_EQ_INT(c.clock, SZTP_CLOCK_FLOOR);
+	CHECK_EQ_INT(c.nonce_required, 1);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.clock=rtc sztp.voucher=any"), 0);
+	CHECK_EQ_INT(c.clock, SZTP_CLOCK_RTC);
+	CHECK_EQ_INT(c.nonce_required, 0);
+	/* malformed: logged, counted, the value kept */
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.clock=ntp sztp.voucher=nonce"), 2);
+	CHECK_EQ_INT(c.clock, SZTP_CLOCK_RTC);
+	CHECK_EQ_INT(c.nonce_required, 0);
+}

@@ -12,6 +12,7 @@
 #include "unit.h"
 #include "crypto_fixtures.h"
 #include "response_fixture.h"
+#include "crypto_fixtures.h"
 
 #define FAKE_MAX_SRV 16
 #define FAKE_MAX_LOG 64
@@ -206,6 +207,7 @@ static int64_t f_now(void *ctx)
 static const struct bs_ops ops = { NULL, f_open, f_request, f_close, f_random, f_sleep, f_now };
 static struct anchors one_anchor; /* the engine only looks at n */
 static struct bs_config cfg;
+static struct clock_policy clk;
 
 static struct fsrv *srv(const char *hp, const char *ci)
 {
@@ -226,6 +228,8 @@ static void setup(int with_anchors)
 	cfg.anchors = with_anchors ? &one_anchor : NULL;
 	cfg.max_rounds = 1;
 	cfg.no_pivot = 1;
+	clock_policy_exact(&clk, time(NULL));
+	cfg.clock = &clk;
 }
 
 static int run(const char *const *uris, int n, struct err *e)
@@ -546,6 +550,18 @@ TEST(bootstrap_no_sources)
 	CHECK(strstr(e.msg, "no bootstrap source") != NULL);
 }
 
+TEST(bootstrap_needs_a_clock_policy)
+{
+	static const char *const uris[] = { "https://192.0.2.1:8443" };
+	struct err e;
+	setup(1);
+	srv("192.0.2.1:8443", OB_EMPTY);
+	cfg.clock = NULL;
+	CHECK_EQ_INT(run(uris, 1, &e), -1);
+	CHECK_EQ_STR(e.msg, "no clock policy (trust/clock.h)");
+	CHECK_EQ_INT(fk.srv[0].gbd_calls, 0);
+}
+
 TEST(bootstrap_server_url)
 {
 	struct url u;
@@ -745,4 +761,33 @@ TEST(bootstrap_trusted_parse_error_reported)
 	CHECK_EQ_INT(run(uris, 1, &e), -1);
 	CHECK_EQ_INT(fk.n_reports, 2);
 	CHECK_EQ_STR(fk.reports[1], "192.0.2.1:443 bootstrap-error");
+}
+
+/* A trust anchor in (trusted) redirect information is data that may be old:
+ * a certificate in it known to have expired makes it unusable (clock.h). */
+TEST(bootstrap_redirect_anchor_expiry)
+{
+	static uint8_t cms[8192];
+	static struct anchors a;
+	static struct cms_signed_data sd;
+	struct clock_policy p;
+	struct x509_cert c0, c1;
+	struct err e;
+	time_t last;
+	size_t n = fx_read_vector("sztpd-unsigned/redirect-trust-anchor.cms", cms, sizeof cms);
+
+	CHECK_EQ_INT(cms_parse_signed(cms, n, &sd, &e), 0);
+	CHECK_EQ_INT(sd.n_certs, 2);
+	CHECK_EQ_INT(x509_parse(sd.certs[0].raw, sd.certs[0].raw_len, &c0, &e), 0);
+	CHECK_EQ_INT(x509_parse(sd.certs[1].raw, sd.certs[1].raw_len, &c1, &e), 0);
+	last = c0.not_after < c1.not_after ? c0.not_after : c1.not_after;
+	clock_policy_init(&p, SZTP_CLOCK_FLOOR, last, 0, NULL);
+	CHECK_EQ_INT(bs_anchors_from_cms(&a, cms, n, &p, &e), 2);
+	CHECK_EQ_INT(a.n, 2);
+	clock_policy_init(&p, SZTP_CLOCK_FLOOR, last + 1, 0, NULL);
+	CHECK_EQ_INT(bs_anchors_from_cms(&a, cms, n, &p, &e), -1);
+	CHECK(strstr(e.msg, "trust-anchor: certificate ") == e.msg);
+	CHECK(strstr(e.msg, ") has expired (notAfter 9999-12-31T23:59:59Z, before the bound ") != NULL);
+	/* no clock policy: refused */
+	CHECK_EQ_INT(bs_anchors_from_cms(&a, cms, n, NULL, &e), -1);
 }

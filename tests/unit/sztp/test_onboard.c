@@ -331,6 +331,7 @@ static void tpm_off(void)
 
 static struct bs_config obcfg;
 static struct anchors ob_anchor;
+static struct clock_policy ob_clock;
 
 #define SHA "00:01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:1d:1e:1f"
 #define IMG "\"boot-image\":{\"os-name\":\"X\",\"os-version\":\"1\",\"download-uri\":[" \
@@ -357,6 +358,8 @@ static void ob_setup(const char *json, const char *level, int with_install)
 	obcfg.anchors = &ob_anchor;
 	obcfg.max_rounds = 1;
 	obcfg.install = with_install ? &fake_install : NULL;
+	clock_policy_exact(&ob_clock, time(NULL));
+	obcfg.clock = &ob_clock;
 }
 
 static int ob_go(struct err *e)

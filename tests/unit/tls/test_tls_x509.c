@@ -6,6 +6,7 @@
 #include "trust/br_err.h"
 #include "tls_fixtures.h"
 #include "tls/tls_x509.h"
+#include "trust/x509.h"
 #include "unit.h"
 
 static const uint8_t ip_lo[4] = { 127, 0, 0, 1 };
@@ -80,4 +81,72 @@ TEST(br_err_names)
 		     "we sent fatal alert 42 bad_certificate (BearSSL error 554: BR_ERR_SEND_FATAL_ALERT+42)");
 	CHECK_EQ_STR(br_err_format(77, b, sizeof b), "unknown error (BearSSL error 77)");
 	CHECK_EQ_STR(tls_alert_name(200), "unknown");
+}
+
+/* ---------------------------------------------------------------- clock */
+
+static br_ssl_client_context cc;
+static struct tls_x509 xw;
+static struct x509_anchor anchor;
+
+/* Run fix_ee_der (IP 127.0.0.1, issued by the EC CA) through the wrapper
+ * judged by `clock` (NULL: BearSSL at the time `t`). */
+static unsigned run_chain(const struct clock_policy *clock, time_t t)
+{
+	const br_x509_class **vt = &xw.vtable;
+	struct err e;
+	uint32_t days, secs;
+	CHECK_EQ_INT(x509_anchor_from_der(fix_ec_ca_der, sizeof fix_ec_ca_der, 1, &anchor, &e), 0);
+	br_ssl_client_init_full(&cc, &xw.minimal, &anchor.ta, 1);
+	tls_x509_wrap(&xw, ip_lo, 4);
+	if (clock)
+		tls_x509_clock(&xw, clock, &anchor.ta, 1);
+	x509_time_to_br(t, &days, &secs);
+	br_x509_minimal_set_time(&xw.minimal, days, secs);
+	(*vt)->start_chain(vt, NULL);
+	(*vt)->start_cert(vt, sizeof fix_ee_der);
+	(*vt)->append(vt, fix_ee_der, 100);
+	(*vt)->append(vt, fix_ee_der + 100, sizeof fix_ee_der - 100);
+	(*vt)->end_cert(vt);
+	return (*vt)->end_chain(vt);
+}
+
+TEST(tls_x509_clock_policy)
+{
+	struct x509_cert ee;
+	struct clock_policy p;
+	struct err e;
+	CHECK_EQ_INT(x509_parse(fix_ee_der, sizeof fix_ee_der, &ee, &e), 0);
+	/* no policy: BearSSL at the given time, both ends */
+	CHECK_EQ_INT(run_chain(NULL, ee.not_before + 60), 0);
+	CHECK_EQ_INT(run_chain(NULL, ee.not_before - 60), BR_ERR_X509_EXPIRED);
+	/* a bound only (no trusted RTC): notBefore is not checked ... */
+	clock_policy_init(&p, SZTP_CLOCK_FLOOR, ee.not_before - 86400 * 365, 0, NULL);
+	CHECK_EQ_INT(run_chain(&p, 0), 0);
+	CHECK_EQ_STR(xw.time_err, "");
+	/* ... notAfter is */
+	clock_policy_init(&p, SZTP_CLOCK_FLOOR, ee.not_after + 1, 0, NULL);
+	CHECK_EQ_INT(run_chain(&p, 0), BR_ERR_X509_EXPIRED);
+	CHECK(strstr(xw.time_err, "x509: server certificate 0 (") == xw.time_err);
+	CHECK(strstr(xw.time_err, "has expired (notAfter ") != NULL);
+	/* a trusted RTC: notBefore against it */
+	clock_policy_exact(&p, ee.not_before - 1);
+	CHECK_EQ_INT(run_chain(&p, 0), BR_ERR_X509_EXPIRED);
+	CHECK(strstr(xw.time_err, "is not yet valid (notBefore ") != NULL);
+	clock_policy_exact(&p, ee.not_before);
+	CHECK_EQ_INT(run_chain(&p, 0), 0);
+	/* the IP check still runs after the replay */
+	clock_policy_exact(&p, ee.not_before + 10);
+	CHECK_EQ_INT(x509_anchor_from_der(fix_ec_ca_der, sizeof fix_ec_ca_der, 1, &anchor, &e), 0);
+	br_ssl_client_init_full(&cc, &xw.minimal, &anchor.ta, 1);
+	tls_x509_wrap(&xw, ip_other, 4);
+	tls_x509_clock(&xw, &p, &anchor.ta, 1);
+	{
+		const br_x509_class **vt = &xw.vtable;
+		(*vt)->start_chain(vt, NULL);
+		(*vt)->start_cert(vt, sizeof fix_ee_der);
+		(*vt)->append(vt, fix_ee_der, sizeof fix_ee_der);
+		(*vt)->end_cert(vt);
+		CHECK_EQ_INT((*vt)->end_chain(vt), BR_ERR_X509_BAD_SERVER_NAME);
+	}
 }

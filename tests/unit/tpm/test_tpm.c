@@ -6,6 +6,7 @@
 
 #include "crypto_fixtures.h"
 #include "tpm/tpm_conf.h"
+#include "tpm/tpm_floor.h"
 #include "tpm/tpm_nvcert.h"
 #include "tpm/tpm_pub.h"
 #include "tpm/tpm_rc.h"
@@ -66,6 +67,48 @@ TEST(tpm_conf_defaults_and_parse)
 	CHECK_EQ_INT(c.iak_handle, 0);
 	CHECK_EQ_STR(c.tcti, "swtpm:host=127.0.0.1,port=2321");
 	CHECK_EQ_STR(c.key_file, "/k");
+}
+
+TEST(tpm_conf_clock_floor_nv)
+{
+	struct tpm_conf c;
+	struct err e;
+	CHECK_EQ_INT(conf(&c, "", &e), 0);
+	CHECK_EQ_INT(c.clock_floor_nv, 0x01C90003u);
+	CHECK_EQ_INT(conf(&c, "clock-floor-nv=0x01C900F0\n", &e), 0);
+	CHECK_EQ_INT(c.clock_floor_nv, 0x01C900F0u);
+	CHECK_EQ_INT(conf(&c, "clock-floor-nv=0\n", &e), 0);   /* 0: no floor */
+	CHECK_EQ_INT(c.clock_floor_nv, 0);
+	CHECK_EQ_INT(conf(&c, "clock-floor-nv=0x81000000\n", &e), -1);
+	CHECK(strstr(e.msg, "clock-floor-nv 0x81000000 is not an NV index") != NULL);
+}
+
+/* ---------------------------------------------------------------- floor */
+
+TEST(tpm_floor_codec)
+{
+	uint8_t b[TPM_FLOOR_SIZE];
+	struct err e;
+	time_t t;
+	tpm_floor_encode(1796228979, b);
+	CHECK_EQ_MEM(b, "sztpflr1\0\0\0\0\x6b\x10\x47\x73", TPM_FLOOR_SIZE);
+	CHECK_EQ_INT(tpm_floor_decode(b, sizeof b, &t, &e), 0);
+	CHECK_EQ_INT(t, 1796228979);
+	tpm_floor_encode(0, b);
+	CHECK_EQ_INT(tpm_floor_decode(b, sizeof b, &t, &e), 0);
+	CHECK_EQ_INT(t, 0);
+	/* wrong size, wrong magic, absurd time */
+	CHECK_EQ_INT(tpm_floor_decode(b, sizeof b - 1, &t, &e), -1);
+	CHECK_EQ_STR(e.msg, "tpm: clock floor: 15 bytes, want 16");
+	b[0] = 'S';
+	CHECK_EQ_INT(tpm_floor_decode(b, sizeof b, &t, &e), -1);
+	CHECK(strstr(e.msg, "not ours") != NULL);
+	memcpy(b, "sztpflr1\xff\xff\xff\xff\xff\xff\xff\xff", 16);
+	CHECK_EQ_INT(tpm_floor_decode(b, sizeof b, &t, &e), -1);
+	CHECK(strstr(e.msg, "past 9999-12-31") != NULL);
+	/* an all-zero (padding) index is not a floor */
+	memset(b, 0, sizeof b);
+	CHECK_EQ_INT(tpm_floor_decode(b, sizeof b, &t, &e), -1);
 }
 
 TEST(tpm_conf_rejects_bad_lines)

@@ -68,11 +68,12 @@ static size_t response(char *out, size_t cap, const uint8_t *ci, size_t ci_len,
 
 static int run(const char *body, size_t len, int trusted)
 {
+	static struct clock_policy clock;
 	struct verify_ctx ctx;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.trusted_source = trusted;
-	ctx.now = 1800000000;
-	ctx.clock_trusted = 1;
+	clock_policy_exact(&clock, 1800000000);
+	ctx.clock = &clock;
 	err_clear(&e);
 	return verify_response((const uint8_t *)body, len, &ctx, &work, &res, &e);
 }

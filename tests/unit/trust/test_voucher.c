@@ -115,13 +115,29 @@ TEST(voucher_parse_rejects)
 
 static const uint8_t nonce16[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 static struct voucher_policy pol;
+static struct clock_policy clk;
+
+/* BASE's created-on is 2024-01-01T00:00:00Z (1704067200). */
+#define CREATED ((time_t)1704067200)
+
+/* A trusted clock reading exactly `t`. */
+static void at(time_t t)
+{
+	clock_policy_exact(&clk, t);
+}
+
+/* sztp.clock=floor: no RTC, the bound is `bound` (build time). */
+static void bound_only(time_t bound)
+{
+	clock_policy_init(&clk, SZTP_CLOCK_FLOOR, bound, 0, NULL);
+}
 
 static void policy(void)
 {
 	memset(&pol, 0, sizeof pol);
 	pol.serial = "SN1";
-	pol.now = 1704067200 + 3600; /* an hour after created-on */
-	pol.clock_trusted = 1;
+	at(CREATED + 3600); /* an hour after created-on */
+	pol.clock = &clk;
 }
 
 TEST(voucher_check_accepts_plain)
@@ -130,8 +146,12 @@ TEST(voucher_check_accepts_plain)
 	policy();
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
 	/* created-on == now is fine */
-	pol.now = v.created_on;
+	at(v.created_on);
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
+	/* no clock policy: refused, never "not checked" */
+	pol.clock = NULL;
+	CHECK_EQ_INT(voucher_check(&v, &pol, &e), -1);
+	CHECK_EQ_STR(e.msg, "voucher: no clock policy to judge it with");
 }
 
 TEST(voucher_check_serial)
@@ -148,27 +168,47 @@ TEST(voucher_check_serial)
 	CHECK(strstr(e.msg, "serial number is not known") != NULL);
 }
 
-TEST(voucher_check_dates)
+TEST(voucher_check_dates_trusted_rtc)
 {
 	CHECK_EQ_INT(vparse(BASE ",\"expires-on\":\"2024-01-02T00:00:00Z\""), 0);
 	policy();
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
 	/* a clock slightly behind the server is tolerated ... */
-	pol.now = v.created_on - VOUCHER_MAX_SKEW;
+	at(v.created_on - CLOCK_MAX_SKEW);
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
 	/* ... but not more */
-	pol.now = v.created_on - VOUCHER_MAX_SKEW - 1;
+	at(v.created_on - CLOCK_MAX_SKEW - 1);
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), -1);
-	CHECK_EQ_STR(e.msg, "voucher: created-on 2024-01-01T00:00:00Z is in the future (now 2023-12-31T23:54:59Z)");
-	pol.now = v.expires_on;
+	CHECK_EQ_STR(e.msg, "voucher: created-on 2024-01-01T00:00:00Z is in the future (RTC 2023-12-31T23:54:59Z)");
+	/* expires-on is the last valid second */
+	at(v.expires_on);
+	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
+	at(v.expires_on + 1);
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), -1);
-	CHECK_EQ_STR(e.msg, "voucher: expired (expires-on 2024-01-02T00:00:00Z, now 2024-01-02T00:00:00Z)");
-	pol.now = v.expires_on - 1;
+	CHECK_EQ_STR(e.msg, "voucher: expired (expires-on 2024-01-02T00:00:00Z, before the bound 2024-01-02T00:00:01Z (RTC))");
+}
+
+TEST(voucher_check_dates_bound_only)
+{
+	/* without a trusted RTC (RFC 8572 section 9.1): created-on is not
+	 * checked, expires-on still is, against the bound */
+	CHECK_EQ_INT(vparse(BASE ",\"expires-on\":\"2024-01-02T00:00:00Z\""), 0);
+	policy();
+	bound_only(CREATED - 86400 * 365);  /* created-on a year after the bound: fine */
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
-	/* untrusted clock: dates are not checked */
-	pol.now = 0;
-	pol.clock_trusted = 0;
+	bound_only(v.expires_on);
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
+	bound_only(v.expires_on + 1);     /* expired before the build time */
+	CHECK_EQ_INT(voucher_check(&v, &pol, &e), -1);
+	CHECK_EQ_STR(e.msg, "voucher: expired (expires-on 2024-01-02T00:00:00Z, before the bound 2024-01-02T00:00:01Z (build time))");
+	/* a TPM floor later than expires-on refuses it too, whatever the RTC */
+	{
+		time_t floor = v.expires_on + 60;
+		clock_policy_init(&clk, SZTP_CLOCK_AUTO, CREATED - 86400, CREATED, &floor);
+		CHECK(!clk.rtc_trusted);
+		CHECK_EQ_INT(voucher_check(&v, &pol, &e), -1);
+		CHECK(strstr(e.msg, "(TPM floor))") != NULL);
+	}
 }
 
 TEST(voucher_check_nonce)
@@ -179,8 +219,10 @@ TEST(voucher_check_nonce)
 	pol.nonce_len = sizeof nonce16;
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
 	/* with a nonce, an untrusted clock is fine */
-	pol.clock_trusted = 0;
-	pol.now = 0;
+	bound_only(0);
+	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
+	/* ... and nonce-required is satisfied */
+	clk.nonce_required = 1;
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
 	pol.nonce_len = 15;
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), -1);
@@ -210,20 +252,47 @@ TEST(voucher_check_nonce_and_expires_exclusive)
 
 TEST(voucher_check_nonce_sent_but_voucher_has_none)
 {
+	char f[128];
 	policy();
 	pol.nonce = nonce16;
 	pol.nonce_len = sizeof nonce16;
-	/* neither nonce nor expires-on: no freshness at all */
+	/* neither nonce nor expires-on (a stored long-lived voucher from a
+	 * server that ignores nonces): accepted, with or without a trusted RTC */
 	CHECK_EQ_INT(vparse(BASE), 0);
-	CHECK_EQ_INT(voucher_check(&v, &pol, &e), -1);
-	CHECK_EQ_STR(e.msg, "voucher: a nonce was sent but the voucher has neither nonce nor expires-on");
-	/* expires-on with a trusted clock: freshness by expiry */
-	CHECK_EQ_INT(vparse(BASE ",\"expires-on\":\"2030-01-01T00:00:00Z\""), 0);
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
-	/* ... but not without a trusted clock */
-	pol.clock_trusted = 0;
+	CHECK_EQ_STR(voucher_freshness(&v, &pol, f, sizeof f),
+		     "long-lived (neither nonce nor expires-on); no nonce although one was sent");
+	bound_only(CREATED + 86400 * 3650);
+	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
+	/* ... unless sztp.voucher=nonce-required */
+	clk.nonce_required = 1;
 	CHECK_EQ_INT(voucher_check(&v, &pol, &e), -1);
-	CHECK_EQ_STR(e.msg, "voucher: has no nonce and its expires-on cannot be checked without a trusted clock");
+	CHECK_EQ_STR(e.msg, "voucher: has no nonce, and sztp.voucher=nonce-required (the server did not echo the nonce sent)");
+	/* expires-on: freshness by expiry, against the bound */
+	CHECK_EQ_INT(vparse(BASE ",\"expires-on\":\"2030-01-01T00:00:00Z\""), 0);
+	CHECK_EQ_INT(voucher_check(&v, &pol, &e), -1);   /* still nonce-required */
+	clk.nonce_required = 0;
+	bound_only(CREATED);
+	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
+	CHECK_EQ_STR(voucher_freshness(&v, &pol, f, sizeof f),
+		     "expires-on 2030-01-01T00:00:00Z; no nonce although one was sent");
+	bound_only(T("2030-01-01T00:00:01Z"));
+	CHECK_EQ_INT(voucher_check(&v, &pol, &e), -1);
+	CHECK(strstr(e.msg, "voucher: expired (expires-on 2030-01-01T00:00:00Z") == e.msg);
+}
+
+TEST(voucher_check_no_nonce_sent)
+{
+	char f[128];
+	/* removable media, DNS: no nonce can be sent */
+	CHECK_EQ_INT(vparse(BASE), 0);
+	policy();
+	CHECK_EQ_INT(voucher_check(&v, &pol, &e), 0);
+	CHECK_EQ_STR(voucher_freshness(&v, &pol, f, sizeof f),
+		     "long-lived (neither nonce nor expires-on)");
+	clk.nonce_required = 1;
+	CHECK_EQ_INT(voucher_check(&v, &pol, &e), -1);
+	CHECK_EQ_STR(e.msg, "voucher: has no nonce, and sztp.voucher=nonce-required (this source cannot be sent a nonce)");
 }
 
 TEST(voucher_check_assertion)

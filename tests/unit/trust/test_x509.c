@@ -14,10 +14,10 @@
 #include "crypto_fixtures.h"
 #include "trust/x509.h"
 
-enum { ROOT, FAKEROOT, INTER, EC, EC384, RSA, NOKU, SELF, NCERTS };
+enum { ROOT, FAKEROOT, INTER, EC, EC384, RSA, NOKU, SELF, SHORTROOT, LONGLEAF, NCERTS };
 static const char *const names[NCERTS] = {
 	"root.der", "fakeroot.der", "inter.der", "ec.der", "ec384.der", "rsa.der",
-	"noku.der", "self.der",
+	"noku.der", "self.der", "shortroot.der", "longleaf.der",
 };
 static uint8_t bufs[NCERTS][4096];
 static struct x509_der c[NCERTS];
@@ -101,8 +101,21 @@ TEST(x509_pkey_and_anchor)
 	CHECK(strstr(e.msg, "cannot decode public key"));
 }
 
+/* The clock: a trusted one reading exactly t, or only a bound (clock.h). */
+static struct clock_policy clk;
+static const struct clock_policy *AT(time_t t)
+{
+	clock_policy_exact(&clk, t);
+	return &clk;
+}
+static const struct clock_policy *BOUND(time_t b)
+{
+	clock_policy_init(&clk, SZTP_CLOCK_FLOOR, b, 0, NULL);
+	return &clk;
+}
+
 static int validate(int leaf, const int *pool, size_t np, const int *anchors, size_t na,
-	time_t now, unsigned flags, struct x509_path *path, struct err *e)
+	const struct clock_policy *now, unsigned flags, struct x509_path *path, struct err *e)
 {
 	struct x509_der p[NCERTS], a[NCERTS];
 	for (size_t i = 0; i < np; i++)
@@ -117,7 +130,7 @@ TEST(x509_validate_chain)
 	struct x509_path path;
 	struct err e = { "" };
 	load_all();
-	if (validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, time(NULL),
+	if (validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(time(NULL)),
 			X509_REQUIRE_DIGITAL_SIGNATURE, &path, &e) < 0)
 		unit_fail(__FILE__, __LINE__, "%s", e.msg);
 	CHECK_EQ_INT(path.n, 2);
@@ -127,14 +140,14 @@ TEST(x509_validate_chain)
 	CHECK(!path.direct);
 	/* a noisy pool, in any order, including the leaf and the root */
 	if (validate(RSA, (int[]){ SELF, ROOT, EC, RSA, FAKEROOT, INTER }, 6,
-			(int[]){ ROOT }, 1, time(NULL), 0, &path, &e) < 0)
+			(int[]){ ROOT }, 1, AT(time(NULL)), 0, &path, &e) < 0)
 		unit_fail(__FILE__, __LINE__, "%s", e.msg);
 	CHECK_EQ_INT(path.n, 2);
 	/* issued directly by the root */
-	CHECK_EQ_INT(validate(EC384, NULL, 0, (int[]){ ROOT }, 1, time(NULL), 0, &path, &e), 0);
+	CHECK_EQ_INT(validate(EC384, NULL, 0, (int[]){ ROOT }, 1, AT(time(NULL)), 0, &path, &e), 0);
 	CHECK_EQ_INT(path.n, 1);
 	/* the intermediate as the anchor */
-	CHECK_EQ_INT(validate(EC, NULL, 0, (int[]){ INTER }, 1, time(NULL), 0, &path, &e), 0);
+	CHECK_EQ_INT(validate(EC, NULL, 0, (int[]){ INTER }, 1, AT(time(NULL)), 0, &path, &e), 0);
 	CHECK_EQ_INT(path.n, 1);
 }
 
@@ -144,14 +157,14 @@ TEST(x509_same_dn_different_key)
 	struct err e;
 	load_all();
 	/* fakeroot has root's DN but another key: names alone must not do */
-	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ FAKEROOT }, 1, time(NULL), 0,
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ FAKEROOT }, 1, AT(time(NULL)), 0,
 		&path, &e), -1);
 	CHECK(strstr(e.msg, "no issuer found for certificate 1"));
-	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ FAKEROOT, ROOT }, 2, time(NULL),
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ FAKEROOT, ROOT }, 2, AT(time(NULL)),
 		0, &path, &e), 0);
 	CHECK_EQ_INT(path.anchor, 1);
 	/* the fake root in the pool does not help either */
-	CHECK_EQ_INT(validate(EC384, (int[]){ FAKEROOT }, 1, (int[]){ SELF }, 1, time(NULL), 0,
+	CHECK_EQ_INT(validate(EC384, (int[]){ FAKEROOT }, 1, (int[]){ SELF }, 1, AT(time(NULL)), 0,
 		&path, &e), -1);
 }
 
@@ -159,10 +172,10 @@ TEST(x509_missing_intermediate)
 {
 	struct err e;
 	load_all();
-	CHECK_EQ_INT(validate(EC, NULL, 0, (int[]){ ROOT }, 1, time(NULL), 0, NULL, &e), -1);
+	CHECK_EQ_INT(validate(EC, NULL, 0, (int[]){ ROOT }, 1, AT(time(NULL)), 0, NULL, &e), -1);
 	CHECK_EQ_STR(e.msg, "x509: no issuer found for certificate 0 of the chain "
 		"(O=Fixture, CN=ec-leaf, serialNumber=SZTP-FIX-0001)");
-	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, NULL, 0, time(NULL), 0, NULL, &e), -1);
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, NULL, 0, AT(time(NULL)), 0, NULL, &e), -1);
 	CHECK(strstr(e.msg, "no trust anchors"));
 }
 
@@ -172,43 +185,103 @@ TEST(x509_validity_times)
 	struct err e;
 	load_all();
 	CHECK_EQ_INT(x509_parse(c[EC].der, c[EC].len, &ec, &e), 0);
-	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, ec.not_after + 1, 0,
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(ec.not_after + 1), 0,
 		NULL, &e), -1);
 	CHECK(strstr(e.msg, "certificate 0 (O=Fixture, CN=ec-leaf, serialNumber=SZTP-FIX-0001) has expired (notAfter "));
-	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, ec.not_before - 1, 0,
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(ec.not_before - 1), 0,
 		NULL, &e), -1);
 	CHECK(strstr(e.msg, "is not yet valid"));
 	/* exactly at the edge is fine (BearSSL agrees): the chain's earliest
 	 * notAfter (the fixtures are made seconds apart, so the intermediate's
-	 * may come before the leaf's) */
+	 * may come before the leaf's). The root is a configured trust anchor:
+	 * its own dates count only with X509_ANCHOR_VALIDITY (it is made
+	 * first, so its notAfter may be a second earlier still). */
 	{
 		struct x509_cert in, ro;
-		time_t edge = ec.not_after;
+		time_t edge = ec.not_after, redge;
 		CHECK_EQ_INT(x509_parse(c[INTER].der, c[INTER].len, &in, &e), 0);
 		CHECK_EQ_INT(x509_parse(c[ROOT].der, c[ROOT].len, &ro, &e), 0);
 		if (in.not_after < edge)
 			edge = in.not_after;
-		if (ro.not_after < edge)
-			edge = ro.not_after;
-		CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, edge, 0,
+		redge = ro.not_after < edge ? ro.not_after : edge;
+		CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(edge), 0,
 			NULL, &e), 0);
-		CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, edge + 1, 0,
+		CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(edge + 1), 0,
 			NULL, &e), -1);
+		CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(redge),
+			X509_ANCHOR_VALIDITY, NULL, &e), 0);
+		CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(redge + 1),
+			X509_ANCHOR_VALIDITY, NULL, &e), -1);
 	}
-	/* no trustworthy clock */
-	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, 0, X509_NO_CLOCK,
+	/* no clock policy: refused, never "not checked" */
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, NULL, 0, NULL, &e), -1);
+	CHECK_EQ_STR(e.msg, "x509: no clock policy to judge validity with");
+}
+
+TEST(x509_validity_bound_only)
+{
+	struct x509_cert ec, in;
+	struct clock_policy p;
+	struct err e;
+	time_t edge;
+	load_all();
+	CHECK_EQ_INT(x509_parse(c[EC].der, c[EC].len, &ec, &e), 0);
+	CHECK_EQ_INT(x509_parse(c[INTER].der, c[INTER].len, &in, &e), 0);
+	edge = ec.not_after < in.not_after ? ec.not_after : in.not_after;
+	/* without a trusted RTC (RFC 8572 section 9.1): notBefore is not
+	 * checked, however far ahead of the bound ... */
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, BOUND(0), 0,
 		NULL, &e), 0);
-	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, 0, 0, NULL, &e), -1);
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1,
+		BOUND(ec.not_before - 86400 * 365), 0, NULL, &e), 0);
+	/* ... but what expired before the bound is refused */
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, BOUND(edge), 0,
+		NULL, &e), 0);
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, BOUND(edge + 1), 0,
+		NULL, &e), -1);
+	CHECK(strstr(e.msg, "has expired (notAfter ") != NULL);
+	CHECK(strstr(e.msg, "(build time))") != NULL);
+	/* direct trust too */
+	CHECK_EQ_INT(validate(SELF, NULL, 0, (int[]){ SELF }, 1, BOUND(ec.not_after + 86400 * 400),
+		0, NULL, &e), -1);
+	CHECK(strstr(e.msg, "x509: certificate 0 (O=Fixture, CN=self-leaf) has expired") == e.msg);
+	/* sztp.clock=rtc with an RTC before the build time: notBefore against
+	 * the RTC, expiry against the build time */
+	clock_policy_init(&p, SZTP_CLOCK_RTC, edge + 1, ec.not_before, NULL);
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, &p, 0, NULL, &e), -1);
+	CHECK(strstr(e.msg, "has expired") != NULL);
+	clock_policy_init(&p, SZTP_CLOCK_RTC, ec.not_before, ec.not_before - 1, NULL);
+	CHECK_EQ_INT(validate(EC, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, &p, 0, NULL, &e), -1);
+	CHECK(strstr(e.msg, "is not yet valid (notBefore ") != NULL);
+	CHECK(strstr(e.msg, "after the RTC ") != NULL);
+}
+
+TEST(x509_anchor_validity)
+{
+	struct x509_cert sr;
+	struct err e;
+	load_all();
+	CHECK_EQ_INT(x509_parse(c[SHORTROOT].der, c[SHORTROOT].len, &sr, &e), 0);
+	/* a configured anchor is not validated (RFC 5280 section 6.1) ... */
+	CHECK_EQ_INT(validate(LONGLEAF, NULL, 0, (int[]){ SHORTROOT }, 1, BOUND(sr.not_after + 1),
+		0, NULL, &e), 0);
+	/* ... one that came with the data (a pinned-domain-cert) is */
+	CHECK_EQ_INT(validate(LONGLEAF, NULL, 0, (int[]){ SHORTROOT }, 1, BOUND(sr.not_after),
+		X509_ANCHOR_VALIDITY, NULL, &e), 0);
+	CHECK_EQ_INT(validate(LONGLEAF, NULL, 0, (int[]){ SHORTROOT }, 1, BOUND(sr.not_after + 1),
+		X509_ANCHOR_VALIDITY, NULL, &e), -1);
+	CHECK(strstr(e.msg, "x509: the trust anchor (O=Fixture, CN=Fixture Short Root) has expired "
+		"(notAfter ") == e.msg);
 }
 
 TEST(x509_key_usage)
 {
 	struct err e;
 	load_all();
-	CHECK_EQ_INT(validate(NOKU, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, time(NULL),
+	CHECK_EQ_INT(validate(NOKU, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(time(NULL)),
 		X509_REQUIRE_DIGITAL_SIGNATURE, NULL, &e), -1);
 	CHECK_EQ_STR(e.msg, "x509: certificate keyUsage lacks digitalSignature");
-	CHECK_EQ_INT(validate(NOKU, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, time(NULL), 0,
+	CHECK_EQ_INT(validate(NOKU, (int[]){ INTER }, 1, (int[]){ ROOT }, 1, AT(time(NULL)), 0,
 		NULL, &e), 0);
 }
 
@@ -217,18 +290,18 @@ TEST(x509_direct_trust)
 	struct x509_path path;
 	struct err e;
 	load_all();
-	CHECK_EQ_INT(validate(SELF, NULL, 0, (int[]){ ROOT, SELF }, 2, time(NULL),
+	CHECK_EQ_INT(validate(SELF, NULL, 0, (int[]){ ROOT, SELF }, 2, AT(time(NULL)),
 		X509_REQUIRE_DIGITAL_SIGNATURE, &path, &e), 0);
 	CHECK(path.direct);
 	CHECK_EQ_INT(path.anchor, 1);
 	/* a leaf that is itself pinned, though issued by a CA */
-	CHECK_EQ_INT(validate(EC, NULL, 0, (int[]){ EC }, 1, time(NULL), 0, &path, &e), 0);
+	CHECK_EQ_INT(validate(EC, NULL, 0, (int[]){ EC }, 1, AT(time(NULL)), 0, &path, &e), 0);
 	CHECK(path.direct);
-	CHECK_EQ_INT(validate(NOKU, NULL, 0, (int[]){ NOKU }, 1, time(NULL),
+	CHECK_EQ_INT(validate(NOKU, NULL, 0, (int[]){ NOKU }, 1, AT(time(NULL)),
 		X509_REQUIRE_DIGITAL_SIGNATURE, &path, &e), -1);
 	CHECK(strstr(e.msg, "lacks digitalSignature"));
 	/* self-signed but not an anchor */
-	CHECK_EQ_INT(validate(SELF, NULL, 0, (int[]){ ROOT }, 1, time(NULL), 0, &path, &e), -1);
+	CHECK_EQ_INT(validate(SELF, NULL, 0, (int[]){ ROOT }, 1, AT(time(NULL)), 0, &path, &e), -1);
 	CHECK(strstr(e.msg, "chain ends at self-signed certificate 0"));
 }
 
@@ -245,7 +318,7 @@ TEST(x509_tampered_certificate)
 	b[x.subject - c[EC].der + x.subject_len - 1] ^= 0x01;
 	pool[0] = c[INTER];
 	anchor[0] = c[ROOT];
-	CHECK_EQ_INT(x509_validate(b, c[EC].len, pool, 1, anchor, 1, time(NULL), 0, NULL, &e), -1);
+	CHECK_EQ_INT(x509_validate(b, c[EC].len, pool, 1, anchor, 1, AT(time(NULL)), 0, NULL, &e), -1);
 	CHECK(strstr(e.msg, "no issuer found for certificate 0"));
 }
 
@@ -274,14 +347,14 @@ TEST(x509_vectors_owner_chain)
 		pool[i].len = sd.certs[i].raw_len;
 	}
 	anchor = pool[1];   /* SZTP-Pinned-Domain-Cert */
-	if (x509_validate(pool[0].der, pool[0].len, pool, 2, &anchor, 1, 0,
-			X509_NO_CLOCK | X509_REQUIRE_DIGITAL_SIGNATURE, &path, &e) < 0)
+	if (x509_validate(pool[0].der, pool[0].len, pool, 2, &anchor, 1, BOUND(0),
+			X509_REQUIRE_DIGITAL_SIGNATURE, &path, &e) < 0)
 		unit_fail(__FILE__, __LINE__, "%s", e.msg);
 	CHECK_EQ_INT(path.n, 1);
 	/* the pinned cert must not validate against the owner cert */
 	anchor = pool[0];
-	CHECK_EQ_INT(x509_validate(pool[1].der, pool[1].len, pool, 2, &anchor, 1, 0,
-		X509_NO_CLOCK, &path, &e), -1);
+	CHECK_EQ_INT(x509_validate(pool[1].der, pool[1].len, pool, 2, &anchor, 1, BOUND(0),
+		0, &path, &e), -1);
 }
 
 TEST(x509_vectors_redirect_trust_anchor)
@@ -296,7 +369,7 @@ TEST(x509_vectors_redirect_trust_anchor)
 	ca.len = sd.certs[1].raw_len;
 	CHECK_EQ_INT(x509_parse(anchor.der, anchor.len, &root, &e), 0);
 	CHECK_EQ_INT(root.not_after, 253402300799LL);   /* 9999-12-31T23:59:59Z */
-	if (x509_validate(ca.der, ca.len, NULL, 0, &anchor, 1, time(NULL), 0, NULL, &e) < 0)
+	if (x509_validate(ca.der, ca.len, NULL, 0, &anchor, 1, AT(time(NULL)), 0, NULL, &e) < 0)
 		unit_fail(__FILE__, __LINE__, "%s", e.msg);
 }
 
@@ -314,15 +387,15 @@ TEST(x509_vectors_cisco_sudi)
 	anchors[0] = pool[0];   /* Cisco Root CA 2099 */
 	anchors[1] = pool[2];   /* Cisco Root CA 2048 */
 	/* ACT2 SUDI CA is signed by Root CA 2048 with SHA-1: refused, by name */
-	CHECK_EQ_INT(x509_validate(pool[3].der, pool[3].len, pool, 4, anchors, 2, 0,
-		X509_NO_CLOCK, &path, &e), -1);
+	CHECK_EQ_INT(x509_validate(pool[3].der, pool[3].len, pool, 4, anchors, 2, BOUND(0),
+		0, &path, &e), -1);
 	CHECK(strstr(e.msg, "a candidate issuer failed: unsupported signature algorithm "
 		"sha1WithRSAEncryption"));
 	/* HA SUDI CA chains to Root CA 2099 (RSA, SHA-256) */
-	if (x509_validate(pool[1].der, pool[1].len, pool, 4, anchors, 2, 0, X509_NO_CLOCK,
+	if (x509_validate(pool[1].der, pool[1].len, pool, 4, anchors, 2, BOUND(0), 0,
 			&path, &e) < 0)
 		unit_fail(__FILE__, __LINE__, "HA: %s", e.msg);
 	CHECK_EQ_INT(path.anchor, 0);
-	CHECK_EQ_INT(x509_validate(pool[1].der, pool[1].len, pool, 4, &anchors[1], 1, 0,
-		X509_NO_CLOCK, &path, &e), -1);
+	CHECK_EQ_INT(x509_validate(pool[1].der, pool[1].len, pool, 4, &anchors[1], 1, BOUND(0),
+		0, &path, &e), -1);
 }

@@ -19,7 +19,7 @@
 #   SZTP_INITRD=build/initrd.img
 #   SZTP_PKI=build/pki      test PKI (made with keys/mkpki.sh if missing)
 #   SZTP_APPEND=""          extra kernel command-line words (after the defaults
-#                           "console=ttyS0 panic=-1 rd.emergency=poweroff
+#                           "console=ttyS0 panic=-1 no_timer_check rd.emergency=poweroff
 #                           sztp.done=poweroff")
 #   SZTP_QEMU_ARGS=""       extra QEMU arguments, split on white space, e.g.
 #                           "-drive file=/tmp/usb.img,format=raw,if=virtio"
@@ -319,7 +319,7 @@ sztp_accel() {
 	: >"$probe"
 	qemu-system-x86_64 -machine q35 -accel kvm -cpu max -m 256 -display none \
 		-monitor none -no-reboot -nodefaults -serial file:"$probe" \
-		-kernel "$SZTP_KERNEL" -append "console=ttyS0 panic=-1" \
+		-kernel "$SZTP_KERNEL" -append "console=ttyS0 panic=-1 no_timer_check" \
 		</dev/null >/dev/null 2>&1 &
 	ppid=$!
 	t_wait 5 $ppid grep -q 'Linux version' "$probe" || true
@@ -360,7 +360,7 @@ sztp_setup() {
 sztp_boot() {
 	live=0
 	{ [ "${1:-}" = live ] || [ "${SZTP_LIVE:-0}" = 1 ]; } && live=1
-	append="console=ttyS0 panic=-1 rd.emergency=poweroff sztp.done=poweroff"
+	append="console=ttyS0 panic=-1 no_timer_check rd.emergency=poweroff sztp.done=poweroff"
 	[ -n "$SZTP_APPEND" ] && append="$append $SZTP_APPEND"
 	accel=$(sztp_accel)
 	# shellcheck disable=SC2086

@@ -71,7 +71,7 @@ sh "$ROOT/initrd/mkinitrd.sh" --agent "${SZTPBOOT:-$ROOT/build/sztpboot}" \
 
 cat >"$T/expect" <<EOF2
 media-found	media: vd[a-z]: $FSTYPE file system labelled "SZTP"
-media-read	media: SZTP:/sztp/$SERIAL: conveyed-information [0-9]+ bytes, owner-certificate, ownership-voucher \(signed\)
+media-read	media: SZTP:/sztp/$SERIAL: conveyed-information [0-9]+ bytes, owner-certificate, ownership-voucher\.cms \(signed\)
 vlan-created	net: created VLAN eth0\.42 \(id 42\) on eth0
 dhcp-timeout	net: warning: no address within 4 s: eth0\.42 \(no offer\)
 source-order	net: source 1: media SZTP:/sztp/$SERIAL \(signed

@@ -167,6 +167,7 @@ int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 			src[n].origin = a->source;
 			src[n].response = (const uint8_t *)art_resp[o->index];
 			src[n].response_len = (size_t)len;
+			src[n].medium = a->medium[0] ? a->medium : NULL;
 			n++;
 		}
 	}

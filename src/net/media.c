@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,14 +394,98 @@ static int try_dev(const struct media_opts *o, const char *name, struct net_resu
 	return n;
 }
 
+/* 1 when the USB storage interface at `dir` shows a disk (a SCSI device of
+ * its host has a block device). */
+static int usb_has_disk(const char *dir)
+{
+	char pat[2 * CFG_STR];
+	glob_t g;
+	int found, n = snprintf(pat, sizeof pat, "%s/host*/target*/*/block/*", dir);
+	if (n < 0 || (size_t)n >= sizeof pat)
+		return 1; /* cannot happen (bounded names); do not wait for it */
+	found = glob(pat, GLOB_NOSORT, NULL, &g) == 0 && g.gl_pathc > 0;
+	globfree(&g);
+	return found;
+}
+
+/* USB mass-storage interfaces (bound to usb-storage or uas) that show no
+ * disk yet; the first one's name into first[cap]. */
+static int usb_pending(const char *drivers, int *bound, char *first, size_t cap)
+{
+	static const char *const drv[] = { "usb-storage", "uas" };
+	char dir[CFG_STR], p[CFG_STR + 256];
+	int pending = 0;
+
+	*bound = 0;
+	for (size_t i = 0; i < sizeof drv / sizeof drv[0]; i++) {
+		struct dirent *de;
+		DIR *d;
+		snprintf(dir, sizeof dir, "%s/%s", drivers, drv[i]);
+		d = opendir(dir);
+		if (!d)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			if (!strchr(de->d_name, ':')) /* interfaces: "1-1:1.0" */
+				continue;
+			(*bound)++;
+			if (snprintf(p, sizeof p, "%s/%s", dir, de->d_name) >= (int)sizeof p ||
+			    usb_has_disk(p))
+				continue;
+			if (!pending++) {
+				size_t l = strnlen(de->d_name, cap - 1);
+				memcpy(first, de->d_name, l);
+				first[l] = '\0';
+			}
+		}
+		closedir(d);
+	}
+	return pending;
+}
+
+/* A USB stick's disk appears only after usb-storage's settle delay
+ * (delay_use, 1 s by default) and with sd_mod loaded: often after the
+ * coldplug stage has gone quiet. Load the SCSI disk and CD-ROM drivers
+ * when USB storage is bound, and wait (bounded) for its disks. */
+static void usb_settle(const struct media_opts *o)
+{
+	const char *drivers = o->usb_drivers ? o->usb_drivers : "/sys/bus/usb/drivers";
+	int wait_ms = o->usb_wait_ms > 0 ? o->usb_wait_ms : MEDIA_USB_WAIT_MS;
+	int bound, waited = 0, n;
+	char first[64] = "";
+
+	n = usb_pending(drivers, &bound, first, sizeof first);
+	if (!bound)
+		return;
+	load_module(o, "sd_mod");
+	load_module(o, "sr_mod");
+	if (n == 0)
+		return;
+	log_info("media", "waiting up to %d s for %d USB storage device(s) (%s) to show a disk",
+		 wait_ms / 1000, n, first);
+	while (n > 0 && waited < wait_ms) {
+		usleep(100 * 1000);
+		waited += 100;
+		n = usb_pending(drivers, &bound, first, sizeof first);
+	}
+	if (n > 0) {
+		log_warn("media", "USB storage %s%s: no disk after %d ms", first,
+			 n > 1 ? " and others" : "", waited);
+		return;
+	}
+	log_info("media", "USB storage disks present after %d ms", waited);
+	usleep(200 * 1000); /* the disk's partitions are registered just after it */
+}
+
 int media_scan(const struct media_opts *o, struct net_result *out)
 {
 	static char names[64][64];
 	const char *sys = o->sys_block ? o->sys_block : "/sys/class/block";
-	DIR *d = opendir(sys);
 	struct dirent *de;
 	int n = 0, total = 0;
+	DIR *d;
 
+	usb_settle(o);
+	d = opendir(sys);
 	if (!d) {
 		log_debug("media", "%s: %s", sys, strerror(errno));
 		return 0;

@@ -1,6 +1,12 @@
 /*
  * media.h: bootstrapping data on removable storage (RFC 8572 section 4.1).
  *
+ * USB sticks first: when USB mass storage is bound (usb-storage, uas), the
+ * SCSI disk and CD-ROM drivers are loaded and the scan waits up to
+ * MEDIA_USB_WAIT_MS for every such interface to show a disk (usb-storage
+ * probes the stick only after its settle delay, which often ends after the
+ * coldplug stage went quiet), logging what it waited for.
+ *
  * Candidates: every block device of /sys/class/block (whole disks and
  * partitions, sorted by name; loop devices only when MEDIA_LOOP is allowed,
  * ram/zram never) that holds a vfat, ext2/3/4 or iso9660 file system
@@ -51,6 +57,7 @@
 #define MEDIA_OC        "owner-certificate.cms"
 #define MEDIA_OV_CMS    "ownership-voucher.cms"
 #define MEDIA_OV_VCJ    "ownership-voucher.vcj"
+#define MEDIA_USB_WAIT_MS 8000 /* for bound USB storage to show its disks */
 #define MEDIA_TOP_MAX   64   /* top-level entries examined for vendor directories */
 #define MEDIA_DIR_MAX   4096 /* entries of one directory searched for the serial */
 #define MEDIA_NAME_MAX  256  /* bytes of a top-level directory name, NUL included */
@@ -62,6 +69,8 @@ struct media_opts {
 	const char *mount_dir; /* NULL: MEDIA_MOUNT_DIR */
 	const char *serial;    /* device serial, or NULL/"" (then only the fallback) */
 	int allow_loop;        /* also consider loop devices (tests) */
+	const char *usb_drivers; /* NULL: /sys/bus/usb/drivers */
+	int usb_wait_ms;       /* 0: MEDIA_USB_WAIT_MS */
 	/* load a file system module (vfat, iso9660, ...) before mounting;
 	 * NULL: none (see struct net_opts) */
 	int (*load_module)(const char *name, struct err *e);

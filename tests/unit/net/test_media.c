@@ -440,3 +440,48 @@ TEST(fslabel_probe_kinds)
 	CHECK_EQ_STR(l, "SZTP?");
 	CHECK(!fslabel_eq("SZTP?", "SZTP"));
 }
+
+static char loaded[128];
+
+static int rec_load(const char *name, struct err *e)
+{
+	size_t n = strlen(loaded);
+	(void)e;
+	snprintf(loaded + n, sizeof loaded - n, "%s%s", n ? " " : "", name);
+	return 0;
+}
+
+TEST(media_scan_waits_for_usb_storage_disks)
+{
+	static struct net_result r;
+	char root[] = "/tmp/sztp-media-XXXXXX", drv[128], blk[128];
+	struct media_opts o;
+	CHECK(mkdtemp(root) != NULL);
+	snprintf(drv, sizeof drv, "%s/drivers", root);
+	snprintf(blk, sizeof blk, "%s/block", root);
+	mkd(root, "block");
+	mkd(root, "drivers/usb-storage");
+	memset(&o, 0, sizeof o);
+	o.sys_block = blk;
+	o.dev_dir = root;
+	o.mount_dir = root;
+	o.usb_drivers = drv;
+	o.usb_wait_ms = 300;
+	o.load_module = rec_load;
+	/* no USB storage bound: nothing loaded, no wait */
+	loaded[0] = '\0';
+	memset(&r, 0, sizeof r);
+	CHECK_EQ_INT(media_scan(&o, &r), 0);
+	CHECK_EQ_STR(loaded, "");
+	/* a stick whose disk is there: the disk drivers loaded, no wait */
+	mkd(root, "drivers/usb-storage/1-1:1.0/host0/target0:0:0/0:0:0:0/block/sda");
+	CHECK_EQ_INT(media_scan(&o, &r), 0);
+	CHECK_EQ_STR(loaded, "sd_mod sr_mod");
+	CHECK(!logged("waiting up to"));
+	/* one still probing: waited for, up to the bound, and said so */
+	mkd(root, "drivers/uas/2-1:1.0/host1");
+	CHECK_EQ_INT(media_scan(&o, &r), 0);
+	CHECK(logged("waiting up to 0 s for 1 USB storage device(s) (2-1:1.0) to show a disk"));
+	CHECK(logged("USB storage 2-1:1.0: no disk after 300 ms"));
+	rm_rf(root);
+}

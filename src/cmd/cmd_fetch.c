@@ -1,6 +1,6 @@
 /*
  * cmd_fetch.c: `sztpboot fetch URL --sha256 HEX --out PATH [--ca FILE|DIR]
- *               [--any-server-cert] [--timeout SEC] [--quiet]`
+ *               [--any-server-cert] [--timeout SEC] [--medium DIR] [--quiet]`
  *
  * The device's download-verify-write path (image.h, imgsrc.h) as a command:
  * operators use it to check their image server and images. URL is https://
@@ -8,7 +8,10 @@
  * default holds no anchors the server is reached unvalidated with one
  * warning, as a factory-fresh device does; --any-server-cert goes on with a warning when the image server's
  * certificate does not validate, as the device does: the SHA-256 still
- * decides whether the image is written) or file://.
+ * decides whether the image is written) or file://. With --medium DIR a
+ * file:// URL is resolved on the medium mounted at DIR, as the device does
+ * for onboarding information read from that medium (imgsrc.h): operators
+ * check that the download-uri they wrote finds the image on their stick.
  * HEX is the image's SHA-256, 64 hex digits, colons allowed (the
  * yang:hex-string form of the onboarding information). PATH is a regular file
  * (created) or a block device (opened exclusively; its first MiB is written
@@ -41,7 +44,7 @@ static struct imgsrc_https fetch_src;
 static int usage(void)
 {
 	fprintf(stderr, "usage: sztpboot fetch URL --sha256 HEX --out PATH [--ca FILE|DIR] "
-		"[--any-server-cert] [--timeout SEC] [--quiet]\n");
+		"[--any-server-cert] [--timeout SEC] [--medium DIR] [--quiet]\n");
 	return 2;
 }
 
@@ -85,7 +88,7 @@ static void show(void *ctx, const struct image_progress *p)
 
 int cmd_fetch(int argc, char **argv)
 {
-	const char *url = NULL, *hex = NULL, *out = NULL, *ca = FETCH_DEFAULT_CA;
+	const char *url = NULL, *hex = NULL, *out = NULL, *ca = FETCH_DEFAULT_CA, *medium = NULL;
 	int any_cert = 0, ca_given = 0, quiet = 0, timeout_s = 30, tty;
 	uint8_t want[1][32];
 	struct err e;
@@ -97,6 +100,8 @@ int cmd_fetch(int argc, char **argv)
 			hex = argv[++i];
 		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
 			out = argv[++i];
+		} else if (strcmp(argv[i], "--medium") == 0 && i + 1 < argc) {
+			medium = argv[++i];
 		} else if (strcmp(argv[i], "--ca") == 0 && i + 1 < argc) {
 			ca = argv[++i];
 			ca_given = 1;
@@ -144,6 +149,7 @@ int cmd_fetch(int argc, char **argv)
 	}
 	imgsrc_https_init(&fetch_src, fetch_anchors.n ? &fetch_anchors : NULL, any_cert,
 			  timeout_s * 1000);
+	fetch_src.medium = medium;
 	struct image_source src = imgsrc_any(&fetch_src);
 	const char *uris[1] = { url };
 	tty = isatty(2) && !quiet;

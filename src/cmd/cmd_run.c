@@ -3,7 +3,7 @@
  * process on the host, against the given bootstrap-server URLs (tried in
  * order), so the protocol can be tested without QEMU.
  *
- *   sztpboot run --cert FILE --key FILE --voucher-ta FILE|DIR [options] URL...
+ *   sztpboot run --cert FILE --key FILE --voucher-ta FILE|DIR [options] [URL...]
  *
  *   --data FILE          bootstrapping data at hand, as removable media or DNS
  *                        would give it (a get-bootstrapping-data output body):
@@ -25,6 +25,10 @@
  *                        with --target-disk; unmounted at the end: a host
  *                        run never pivots, --no-pivot is implied)
  *   --run-dir DIR        scripts and the log copy (default /run/sztp)
+ *   --media-dir DIR      read DIR as a removable medium (media.h: both
+ *                        layouts) and try what it holds first, as the
+ *                        device does; file:// download-uris in it resolve
+ *                        on DIR (imgsrc.h). URLs are then optional.
  *   --timeout SEC        give up after SEC seconds (default: retry forever)
  *   --max-rounds N       give up after N rounds over the sources
  *   --backoff MIN,MAX    delay between rounds in ms (default 1000,60000)
@@ -45,6 +49,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +58,8 @@
 #include "sztp/bs_https.h"
 #include "sztp/bs_setup.h"
 #include "cmd/cmd_clock.h"
+#include "sztp/contact.h"
+#include "net/media.h"
 #include "cmd/commands.h"
 #include "base/log.h"
 
@@ -89,11 +96,11 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: sztpboot run --cert FILE --key FILE --voucher-ta PATH [--chain FILE] [--data FILE]\n"
 		"         [--serial SN] [--bootstrap-ta PATH] [--target-disk DEV --target-root DIR]\n"
-		"         [--run-dir DIR] [--no-pivot] [--timeout SEC] [--max-rounds N] [--backoff MIN,MAX]\n"
+		"         [--run-dir DIR] [--media-dir DIR] [--no-pivot] [--timeout SEC] [--max-rounds N] [--backoff MIN,MAX]\n"
 		"         [--connect-timeout MS] [--response-timeout MS] [--idle-timeout MS]\n"
 		"         [--hw-model S] [--os-name S] [--os-version S] [--basic USER:PASS]\n"
 		"         [--clock auto|rtc|floor] [--floor T] [--nonce-required] [--untrusted-clock]\n"
-		"         [--verbose] URL...\n");
+		"         [--verbose] [URL...]  (a URL, --data or --media-dir)\n");
 	return 2;
 }
 
@@ -105,6 +112,32 @@ static int num(const char *s, long lo, long hi, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* --media-dir: the sources DIR holds, before the n URL sources of src[]
+ * (the device tries media first). Returns how many were added, -1 when DIR
+ * is unusable. */
+static int add_media(const char *dir, const char *serial, struct bs_source *src, int n)
+{
+	static struct net_result media;
+	static char root[PATH_MAX];
+	struct bs_source found[BS_MAX_SOURCES];
+	int k;
+
+	if (!realpath(dir, root)) {
+		log_err("bootstrap", "--media-dir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	memset(&media, 0, sizeof media);
+	memset(found, 0, sizeof found);
+	media_read_root(root, root, serial, &media);
+	k = contact_sources(&media, found, BS_MAX_SOURCES - n);
+	memmove(src + k, src, (size_t)n * sizeof *src);
+	memcpy(src, found, (size_t)k * sizeof *src);
+	if (k == 0)
+		log_warn("bootstrap", "--media-dir %s: no bootstrapping data for serial %s", root,
+			 serial ? serial : "(none)");
+	return k;
 }
 
 int cmd_run(int argc, char **argv)
@@ -120,6 +153,7 @@ int cmd_run(int argc, char **argv)
 		{ "target-disk", required_argument, NULL, 'd' },
 		{ "no-pivot", no_argument, NULL, 'P' },
 		{ "run-dir", required_argument, NULL, 'R' },
+		{ "media-dir", required_argument, NULL, 'M' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "max-rounds", required_argument, NULL, 'm' },
 		{ "backoff", required_argument, NULL, 'B' },
@@ -147,6 +181,7 @@ int cmd_run(int argc, char **argv)
 	struct cmd_clock co = { NULL, NULL, NULL, 0 };
 	static struct clock_policy clock;
 	char line[512];
+	const char *media_dir = NULL;
 	struct err e;
 	const char *data[RUN_DATA_MAX];
 	int c, n, rc, n_data = 0;
@@ -171,6 +206,7 @@ int cmd_run(int argc, char **argv)
 		case 'd': cfg.target_disk = optarg; break;
 		case 'P': cfg.no_pivot = 1; break;
 		case 'R': run_inst.run_dir = optarg; break;
+		case 'M': media_dir = optarg; break;
 		case 't':
 			if (num(optarg, 1, 86400 * 365, &v) < 0)
 				return fprintf(stderr, "run: --timeout: 1.. seconds\n"), 2;
@@ -225,7 +261,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	n = argc - optind;
-	if (n + n_data < 1 || !p.cert || !p.key || !p.voucher_anchors)
+	if ((n + n_data < 1 && !media_dir) || !p.cert || !p.key || !p.voucher_anchors)
 		return usage();
 	if (cmd_clock_policy(&co, "run", &clock) != 0)
 		return 2;
@@ -261,6 +297,12 @@ int cmd_run(int argc, char **argv)
 	if (bs_setup_load(&run_setup, &p, &cfg, &e) < 0) {
 		log_err("bootstrap", "%s", e.msg);
 		return 1;
+	}
+	if (media_dir) {
+		int k = add_media(media_dir, cfg.serial, src, n);
+		if (k < 0)
+			return 1;
+		n += k;
 	}
 	cfg.no_pivot = 1; /* a host run never enters the new root */
 	if (cfg.target_disk) {

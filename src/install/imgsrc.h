@@ -1,8 +1,16 @@
 /*
  * imgsrc.h: image sources for image_write() (image.h).
  *
- *   file:   "file:///path" or "/path": a local file (a boot image on a
- *           medium, tests); from = the byte to start at.
+ *   file:   "file:///path" or "/path"; from = the byte to start at.
+ *           - Onboarding information that came from a medium (struct
+ *             imgsrc_file.root set: the medium's root directory): the
+ *             file is looked for ON THAT MEDIUM only, at the paths
+ *             imgsrc_file_paths() gives, in order, each opened with
+ *             open_beneath() (base/beneath.h: no symbolic link, no "..",
+ *             nothing off the medium), regular files only.
+ *           - Otherwise (a network server, DNS; root NULL): an absolute
+ *             path on the device's own file system, a regular file only.
+ *           The image's SHA-256 decides either way.
  *   https:  "https://host[:port]/path" through https.h, one kept-alive
  *           connection; a resume asks "Range: bytes=FROM-" and accepts 206
  *           with Content-Range starting at FROM, or a 200 (the server ignored
@@ -20,8 +28,36 @@
 
 #define IMGSRC_READ_CHUNK (256 * 1024)
 
-/* file source: no state */
+/* file source: ctx NULL (the local file system) or a struct imgsrc_file */
+struct imgsrc_file {
+	const char *root; /* the medium the onboarding information came from (its
+			   * mount point); NULL: the local file system */
+};
 extern const struct image_source imgsrc_file;
+
+#define IMGSRC_FILE_PATHS 3
+#define IMGSRC_PATH_MAX   1024 /* bytes of a decoded path (BENEATH_PATH_MAX) */
+
+/*
+ * Where a file download-uri (from a medium mounted at `root`) is looked
+ * for: paths relative to the medium's root, into out[0..n), in the order
+ * to try them. `uri` is "file://[localhost]/PATH" (PATH percent-decoded;
+ * a query or fragment, %00, bad %-escapes and other hosts are refused) or
+ * a plain "/PATH". PATH is split at '/' (empty and "." components
+ * dropped; any ".." refuses the URI). Then:
+ *   1. when PATH starts with `root`'s own components (the agent's mount
+ *      point, as in file:///run/sztp/media/sdb1/images/os.img), what
+ *      follows them: images/os.img;
+ *   2. PATH as given, from the medium's root: file:///images/os.img ->
+ *      images/os.img;
+ *   3. when PATH has more than one component and the first ends in ':'
+ *      (a vendor's drive name, file:///disk2:/images/os.img), PATH
+ *      without it: images/os.img.
+ * Duplicates are left out. Returns n (1..IMGSRC_FILE_PATHS), or -1 with
+ * `e` set. `root` may be NULL (no rule 1).
+ */
+int imgsrc_file_paths(const char *uri, const char *root,
+		      char out[IMGSRC_FILE_PATHS][IMGSRC_PATH_MAX + 1], struct err *e);
 
 struct imgsrc_https {
 	struct https_client hc;
@@ -33,6 +69,9 @@ struct imgsrc_https {
 					* set after imgsrc_https_init() */
 	const struct clock_policy *clock; /* judges the server's certificates (NULL:
 					   * the system clock); set after init */
+	const char *medium;            /* file:// resolves on this medium (struct
+					* imgsrc_file.root); NULL: the local file system;
+					* set after imgsrc_https_init() */
 	/* private */
 	struct url url;
 	int skip_warned;
@@ -49,7 +88,7 @@ void imgsrc_https_init(struct imgsrc_https *s, const struct anchors *anchors,
 		       int allow_unvalidated, int timeout_ms);
 
 /* The image_source of `s` (fetch dispatches https:// to it, file:// and
- * absolute paths to imgsrc_file). */
+ * absolute paths to imgsrc_file with s->medium as the root). */
 struct image_source imgsrc_any(struct imgsrc_https *s);
 
 /* Close any kept connection. */

@@ -141,8 +141,11 @@ static int any_fetch(void *ctx, const char *uri, uint64_t from, image_sink_fn si
 {
 	if (strncmp(uri, "https://", 8) == 0 || strncmp(uri, "HTTPS://", 8) == 0)
 		return https_fetch(ctx, uri, from, sink, sink_ctx, total, e);
-	if (strncmp(uri, "file://", 7) == 0 || uri[0] == '/')
-		return imgsrc_file.fetch(NULL, uri, from, sink, sink_ctx, total, e);
+	if (strncmp(uri, "file://", 7) == 0 || uri[0] == '/') {
+		struct imgsrc_https *s = ctx;
+		struct imgsrc_file f = { s->medium };
+		return imgsrc_file.fetch(&f, uri, from, sink, sink_ctx, total, e);
+	}
 	err_set(e, "%.80s: unsupported download-uri scheme (https:// or file:// only)", uri);
 	return IMAGE_SRC_FATAL;
 }
@@ -160,6 +163,7 @@ void imgsrc_https_init(struct imgsrc_https *s, const struct anchors *anchors,
 	s->unvalidated_warned = 0;
 	s->client = NULL;
 	s->clock = NULL;
+	s->medium = NULL;
 	https_client_init(&s->hc, &lim);
 }
 

@@ -335,6 +335,7 @@ int install_write_image(const struct conveyed_onboarding *ob, const struct insta
 		imgsrc_https_init(&install_src, o->anchors, o->allow_unvalidated, 0);
 		install_src.client = o->client;
 		install_src.clock = o->clock;
+		install_src.medium = o->medium;
 		src = imgsrc_any(&install_src);
 	}
 	struct image_opts io;

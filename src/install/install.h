@@ -73,6 +73,9 @@ struct install_opts {
 	int (*load_module)(const char *name, struct err *e);
 	struct disk_opts disk_opts; /* sysfs / dev / mounts overrides (tests) */
 	const struct image_source *src; /* NULL: https:// and file:// (imgsrc.h) */
+	const char *medium;        /* the medium the onboarding information came from:
+				    * file:// download-uris resolve on it (imgsrc.h);
+				    * NULL: the local file system */
 	int retry_delay_ms;        /* image resume delay (tests); 0: default */
 	int script_timeout_s;      /* 0: SCRIPT_TIMEOUT_S */
 };

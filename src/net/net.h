@@ -75,6 +75,9 @@ struct net_artifacts {
 	char where[CFG_STR];         /* "SZTP:/sztp/SN-1", "SN-1._sztp.example.net" */
 	const uint8_t *ci, *oc, *ov; /* DER; oc and ov NULL for unsigned data */
 	size_t ci_len, oc_len, ov_len;
+	char medium[CFG_STR];        /* "media": the medium's root directory (its mount
+				      * point), where file:// download-uris in this data
+				      * resolve (imgsrc.h); "" for other sources */
 };
 
 enum { NET_SRC_URI = 0, NET_SRC_ARTIFACTS = 1 };

@@ -403,6 +403,7 @@ static int try_address(struct bs_state *st, const struct anchors *ta, int bound)
 	int tried_hostmeta = 0;
 
 	err_clear(&e);
+	st->medium = NULL; /* a server's data: file:// is never on a medium */
 	log_info("bootstrap", "%s: connecting%s", st->where, st->target.addr > 1 ? " (next address)" : "");
 	if (connect_server(st, ta, bound, &e) < 0) {
 		fail(st, "connect", e.msg);
@@ -577,6 +578,7 @@ static int act(struct bs_state *st)
 	in.report_enabled = st->report_enabled;
 	in.report_verbose = st->report_verbose;
 	in.where = st->where;
+	in.medium = st->medium;
 	in.identity_warning = st->cfg->identity_warning;
 	in.no_pivot = st->cfg->no_pivot;
 	in.nonce = st->nonce_sent ? st->nonce : NULL;
@@ -612,6 +614,7 @@ static int try_local(struct bs_state *st, const struct bs_source *src)
 	snprintf(st->where, sizeof st->where, "%.200s (%.32s)", src->uri, src->origin);
 	memset(&st->url, 0, sizeof st->url);
 	st->trusted = 0;
+	st->medium = src->medium;
 	st->nonce_sent = 0;
 	if (src->response_len > sizeof st->body) {
 		fail(st, "verify", "bootstrapping data larger than the reply limit");

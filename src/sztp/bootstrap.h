@@ -89,6 +89,9 @@ struct bs_source {
 	const char *origin;       /* "cmdline", "dhcp4", "media", "built-in", ... (for logs) */
 	const uint8_t *response;  /* local data, or NULL for a server */
 	size_t response_len;
+	const char *medium;       /* local data from removable media: the medium's root
+				   * directory, where file:// download-uris in it
+				   * resolve (imgsrc.h); NULL otherwise */
 };
 
 /* A server to connect to. */
@@ -216,6 +219,8 @@ struct bs_state {
 	char where[2 * CONVEYED_HOST_MAX + 128]; /* "https://host:port (origin)" for logs */
 	int trusted;                            /* TLS validated (trust-state from TLS) */
 	int n_addr;                             /* addresses of the current server's host */
+	const char *medium;                     /* the data at hand came from this medium
+						   (bs_source.medium); NULL for a server */
 	/* progress reporting for the current onboarding information */
 	int report_enabled;
 	int report_verbose;

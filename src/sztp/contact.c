@@ -106,6 +106,44 @@ struct install_result *contact_new_root(void)
 	return state.ow.ready && state.ow.r.mounted ? &state.ow.r : NULL;
 }
 
+int contact_sources(const struct net_result *net, struct bs_source *src, int max)
+{
+	int n = 0;
+
+	/* The network stage's order: media, cmdline, DHCP, DNS (net.h). */
+	for (int i = 0; i < net->n_order && n < max; i++) {
+		const struct net_source *o = &net->order[i];
+		if (o->kind == NET_SRC_URI && o->index >= 0 && o->index < net->n_uris) {
+			src[n].uri = net->uris[o->index].uri;
+			src[n].origin = net->uris[o->index].source;
+			n++;
+		} else if (o->kind == NET_SRC_ARTIFACTS && o->index >= 0 &&
+			   o->index < net->n_artifacts && o->index < NET_MAX_ARTIFACTS) {
+			const struct net_artifacts *a = &net->artifacts[o->index];
+			long len = net_artifacts_response(a, art_resp[o->index], ART_RESP_MAX);
+			if (len < 0) {
+				log_warn("bootstrap", "%s (%s): bootstrapping data too large; skipped",
+					 a->where, a->source);
+				continue;
+			}
+			src[n].uri = a->where;
+			src[n].origin = a->source;
+			src[n].response = (const uint8_t *)art_resp[o->index];
+			src[n].response_len = (size_t)len;
+			src[n].medium = a->medium[0] ? a->medium : NULL;
+			n++;
+		}
+	}
+	/* A network stage that left no order: its URIs as listed. */
+	if (net->n_order == 0)
+		for (int i = 0; i < net->n_uris && n < max; i++) {
+			src[n].uri = net->uris[i].uri;
+			src[n].origin = net->uris[i].source;
+			n++;
+		}
+	return n;
+}
+
 int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 		  const struct contact_identity *id, const struct clock_floor *floor,
 		  struct install_opts *inst, struct err *e)
@@ -147,36 +185,7 @@ int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 	}
 
 	memset(src, 0, sizeof src);
-	/* The network stage's order: media, cmdline, DHCP, DNS (net.h). */
-	for (int i = 0; i < net->n_order && n < BS_MAX_SOURCES; i++) {
-		const struct net_source *o = &net->order[i];
-		if (o->kind == NET_SRC_URI && o->index >= 0 && o->index < net->n_uris) {
-			src[n].uri = net->uris[o->index].uri;
-			src[n].origin = net->uris[o->index].source;
-			n++;
-		} else if (o->kind == NET_SRC_ARTIFACTS && o->index >= 0 &&
-			   o->index < net->n_artifacts && o->index < NET_MAX_ARTIFACTS) {
-			const struct net_artifacts *a = &net->artifacts[o->index];
-			long len = net_artifacts_response(a, art_resp[o->index], ART_RESP_MAX);
-			if (len < 0) {
-				log_warn("bootstrap", "%s (%s): bootstrapping data too large; skipped",
-					 a->where, a->source);
-				continue;
-			}
-			src[n].uri = a->where;
-			src[n].origin = a->source;
-			src[n].response = (const uint8_t *)art_resp[o->index];
-			src[n].response_len = (size_t)len;
-			n++;
-		}
-	}
-	/* A network stage that left no order: its URIs as listed. */
-	if (net->n_order == 0)
-		for (int i = 0; i < net->n_uris && n < BS_MAX_SOURCES; i++) {
-			src[n].uri = net->uris[i].uri;
-			src[n].origin = net->uris[i].source;
-			n++;
-		}
+	n = contact_sources(net, src, BS_MAX_SOURCES);
 	add_builtin(src, &n);
 
 	bc.clock = &clock_pol;

@@ -26,6 +26,7 @@
 #include "base/err.h"
 #include "install/install.h"
 #include "net/net.h"
+#include "sztp/bootstrap.h"
 #include "tls/tls_ccert.h"
 
 #define CONTACT_SERVERS "/etc/sztp/servers"
@@ -41,6 +42,15 @@ struct contact_identity {
 	size_t cert_len;
 	const char *serial;                    /* from the IDevID certificate */
 };
+
+/*
+ * The bootstrap sources of `net` in its order, into src[0..max) (the
+ * built-in list not included): URIs, and artifact sets as local data
+ * (bs_source.response, from static buffers valid until the next call;
+ * .medium for a medium's). Returns how many. stage_contact() uses it;
+ * `sztpboot run --media-dir` too.
+ */
+int contact_sources(const struct net_result *net, struct bs_source *src, int max);
 
 /*
  * Bootstrap from the sources of `net` (and the built-in list) as the device

@@ -59,10 +59,12 @@ static int ri_check_image(void *ctx, const struct conveyed_onboarding *ob,
 	return install_check_image(ob, ctx, r, e);
 }
 
-static int ri_write_image(void *ctx, const struct conveyed_onboarding *ob,
+static int ri_write_image(void *ctx, const struct conveyed_onboarding *ob, const char *medium,
 			  struct install_result *r, struct err *e)
 {
-	return install_write_image(ob, ctx, r, e);
+	struct install_opts o = *(const struct install_opts *)ctx;
+	o.medium = medium;
+	return install_write_image(ob, &o, r, e);
 }
 
 static int ri_commit_image(void *ctx, struct install_result *r, struct err *e)
@@ -309,7 +311,7 @@ static int install_steps(const struct run *ru, const struct conveyed_onboarding 
 				 r->osr.name : "no recognised OS", bi->os_name, bi->os_version);
 			report(ru, PROGRESS_BOOT_IMAGE_MISMATCH, m, &se);
 			err_clear(&se);
-			if (ops->write_image(ops->ctx, ob, r, &se) < 0)
+			if (ops->write_image(ops->ctx, ob, ru->in->medium, r, &se) < 0)
 				return abandon(ru, PROGRESS_BOOT_IMAGE_ERROR, se.msg, e);
 			if (r->failed[0]) {
 				char w[RESTCONF_MSG_MAX];

@@ -76,7 +76,8 @@ struct onboard_ops {
 	void *ctx;
 	int (*check_image)(void *ctx, const struct conveyed_onboarding *ob,
 			   struct install_result *r, struct err *e);
-	int (*write_image)(void *ctx, const struct conveyed_onboarding *ob,
+	/* `medium`: onboard_input.medium (file:// download-uris resolve on it) */
+	int (*write_image)(void *ctx, const struct conveyed_onboarding *ob, const char *medium,
 			   struct install_result *r, struct err *e);
 	int (*commit_image)(void *ctx, struct install_result *r, struct err *e);
 	void (*wipe_image)(void *ctx, struct install_result *r);
@@ -129,6 +130,10 @@ struct onboard_input {
 	/* The source, "https://host:port (origin)": the event name of the
 	 * script and configuration measurements. */
 	const char *where;
+	/* The root directory of the removable medium the onboarding
+	 * information was read from: file:// download-uris resolve on it
+	 * (imgsrc.h). NULL: it came from a server (or DNS). */
+	const char *medium;
 	/* The message of bootstrap-initiated, or NULL. */
 	const char *identity_warning;
 	/* Unmount the new root when done (w->ready stays 0). */

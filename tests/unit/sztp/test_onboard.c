@@ -133,6 +133,7 @@ static struct {
 	/* recorded */
 	int mounted, mounts, unmounts, logs, images, scripts, configs;
 	char order[256];
+	char medium[64];
 } fi;
 
 static void note(const char *s)
@@ -160,10 +161,11 @@ static int f_check_image(void *ctx, const struct conveyed_onboarding *ob,
 	return 0;
 }
 
-static int f_write_image(void *ctx, const struct conveyed_onboarding *ob,
+static int f_write_image(void *ctx, const struct conveyed_onboarding *ob, const char *medium,
 			 struct install_result *r, struct err *e)
 {
 	(void)ctx, (void)ob;
+	snprintf(fi.medium, sizeof fi.medium, "%s", medium ? medium : "(none)");
 	CHECK(r->mismatch);
 	note("write");
 	fi.reports_at_write = fs.n;
@@ -364,7 +366,7 @@ static void ob_setup(const char *json, const char *level, int with_install)
 
 static int ob_go(struct err *e)
 {
-	static const struct bs_source src[1] = { { "https://192.0.2.1:8443", "test", NULL, 0 } };
+	static const struct bs_source src[1] = { { "https://192.0.2.1:8443", "test", NULL, 0, NULL } };
 	int rc;
 	err_clear(e);
 	rc = bs_run(&obst, &obcfg, &obops, src, 1, e);
@@ -407,6 +409,7 @@ TEST(onboard_full_install_verbose)
 		     "post-script-initiated post-script-complete bootstrap-complete");
 	/* the image's partition table is written once bootstrap-complete is acknowledged */
 	CHECK_EQ_STR(fi.order, "image write mount pre config-merge post keys commit log");
+	CHECK_EQ_STR(fi.medium, "(none)"); /* from a server: no medium for file:// */
 	CHECK(strstr(fs.msgs[find_type("informational")], "not measured") != NULL);
 	/* the new root waits for the pivot, mounted */
 	CHECK_EQ_INT(obst.ow.ready, 1);
@@ -822,6 +825,15 @@ TEST(onboard_run_through_its_own_interface)
 	CHECK_EQ_INT(fr.n, 0);
 	CHECK_EQ_STR(fi.order, "image mount config-merge keys log");
 	CHECK_EQ_INT(w.ready, 1);
+
+	/* data from a medium: the image step is told which */
+	ob_setup(OB(""), NULL, 1);
+	fi.image_mismatch = 1;
+	ob.boot_image.present = 1;
+	in.medium = "/run/sztp/media/sdb1";
+	CHECK_EQ_INT(onboard_run(&in, &ob, &w, &e), 0);
+	CHECK(strstr(fi.order, "write") != NULL);
+	CHECK_EQ_STR(fi.medium, "/run/sztp/media/sdb1");
 }
 
 TEST(onboard_attestation_object)

@@ -32,7 +32,8 @@
 #       the owner certificate (default), or an unsigned ContentInfo with [0]
 #       EXPLICIT OCTET STRING (--unsigned); then, with --encrypt-to,
 #       EnvelopedData (AES-256-CBC) to CERT. eContentType defaults to
-#       id-ct-sztpConveyedInfoJSON (.43). --text as for voucher.
+#       id-ct-sztpConveyedInfoJSON (.43). --text as for voucher (unsigned
+#       too: CRLF line ends).
 #   mkartifacts.sh response --ci FILE [--oc FILE --ov FILE]
 #           [--reporting-level minimal|verbose] [--wrap N] [--extra]
 #           [--xml [--xml-ns URI]]                          > response.json
@@ -53,7 +54,7 @@ OID_CI_JSON=1.2.840.113549.1.9.16.1.43
 OID_DATA=1.2.840.113549.1.7.1
 
 die() { echo "mkartifacts: $*" >&2; exit 1; }
-usage() { sed -n '2,47p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,48p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 CMD=$1
@@ -159,9 +160,10 @@ sign() {
 		-in "$1" -outform DER || die "openssl cms -sign failed"
 }
 
-# unsigned_ci IN OID: ContentInfo { OID, [0] EXPLICIT OCTET STRING IN }.
+# unsigned_ci IN OID: ContentInfo { OID, [0] EXPLICIT OCTET STRING IN }
+# (with --text, IN's line ends become CRLF as openssl's text mode makes them).
 unsigned_ci() {
-	python3 - "$1" "$2" <<'EOF'
+	python3 - "$1" "$2" "$TEXT" <<'EOF'
 import sys
 def length(n):
     if n < 0x80:
@@ -182,6 +184,8 @@ def oid(dotted):
         out += bytes(enc)
     return tlv(0x06, out)
 data = open(sys.argv[1], "rb").read()
+if sys.argv[3] == "1":
+    data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 sys.stdout.buffer.write(tlv(0x30, oid(sys.argv[2]) + tlv(0xA0, tlv(0x04, data))))
 EOF
 }

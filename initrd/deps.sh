@@ -345,7 +345,53 @@ build_zstd() {
 	touch "$STAMP/libzstd"
 }
 
-libs() { build_bearssl; build_kmod; build_tss; build_cjson; build_zlib; build_lzma; build_zstd; }
+# expat: the XML reader for RESTCONF replies in the XML encoding. Its three C
+# files are compiled directly (as cJSON's is) against a configuration written
+# here, not by its configure script, for the smallest parser that does the
+# job: no DTD support (XML_DTD off: no parameter entities, no external
+# subsets; the reader in src/base/xml.c refuses any DOCTYPE before its
+# internal subset is read, so no entity is ever declared); no namespace
+# support (XML_NS off: it doubles the tokenizer's tables; src/base/xml.c
+# resolves the xmlns attributes itself); the small tokenizer (XML_MIN_SIZE,
+# 18 KB less; it has crashed on UTF-16 input, which src/base/xml.c therefore
+# never lets expat see);
+# no context buffer (the document is parsed in place); getrandom() for the
+# hash salt; no unwind tables in the agent's copy. No xmlwf, examples, tests
+# or documentation are built.
+build_expat() {
+	[ -f "$STAMP/expat" ] && return 0
+	fetch expat
+	say "building expat without DTD and namespace support (musl static, and host static for tests)"
+	src=$B/src/expat/expat/lib
+	o=$B/obj/expat
+	rm -rf "$o"; mkdir -p "$o"
+	cat >"$o/expat_config.h" <<-EOF
+	/* expat_config.h for sztp-initrd, written by initrd/deps.sh */
+	#ifndef EXPAT_CONFIG_H
+	#define EXPAT_CONFIG_H 1
+	#define BYTEORDER 1234
+	#define HAVE_GETRANDOM 1
+	#define XML_MIN_SIZE 1
+	#endif
+	EOF
+	for flavour in musl host; do
+		flavour_env $flavour
+		[ $flavour = musl ] && cf="$cf -fno-asynchronous-unwind-tables -fno-unwind-tables"
+		objs=""
+		for f in xmlparse xmlrole xmltok; do
+			$cc $cf -std=c99 -I"$o" -c "$src/$f.c" -o "$o/$f-$flavour.o" ||
+				die "expat $flavour build failed ($f.c)"
+			objs="$objs $o/$f-$flavour.o"
+		done
+		rm -f "$pre/lib/libexpat.a"
+		# shellcheck disable=SC2086
+		ar rcs "$pre/lib/libexpat.a" $objs
+		cp "$src/expat.h" "$src/expat_external.h" "$pre/include/"
+	done
+	touch "$STAMP/expat"
+}
+
+libs() { build_bearssl; build_kmod; build_tss; build_cjson; build_zlib; build_lzma; build_zstd; build_expat; }
 
 # ---------------------------------------------------------------- kernel
 kernel() {

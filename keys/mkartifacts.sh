@@ -6,13 +6,17 @@
 #           [--created RFC3339] [--assertion verified|logged|proximity|...]
 #           [--pinned CERT] [--signer-cert CERT --signer-key KEY]
 #           [--revocation-checks true|false] [--idevid-issuer B64]
-#           [--id-data] [--json FILE]                       > voucher.cms
+#           [--id-data] [--text] [--last-renewal RFC3339] [--json FILE]
+#                                                           > voucher.cms
 #       JSON voucher (RFC 8366) signed by masa/signer (eContentType
 #       id-ct-animaJSONVoucher, or id-data with --id-data), signer certificate
 #       included. --json signs FILE as is instead of building the voucher.
+#       --text signs without -binary, as some vendors' tools do: openssl then
+#       signs the MIME canonical form, with CRLF line ends.
 #       Defaults: serial from DIR/device/serial.txt, pinned-domain-cert
 #       DIR/owner/ca.pem, created-on one hour ago, assertion verified,
-#       domain-cert-revocation-checks false.
+#       domain-cert-revocation-checks false. Dates are written as given
+#       (fractional seconds too).
 #   mkartifacts.sh voucher-json [same options]              > voucher.json
 #       The voucher JSON only (unsigned), for tests that edit it.
 #   mkartifacts.sh owner-cert --pki DIR [--cert CERT] [--with-ca] [--signed]
@@ -23,17 +27,23 @@
 #       owner key) as some servers send.
 #   mkartifacts.sh conveyed --pki DIR --json FILE [--unsigned]
 #           [--econtent-type json|data|xml] [--signer-cert CERT --signer-key KEY]
-#           [--nocerts] [--encrypt-to CERT]                 > ci.cms
-#       Conveyed information: SignedData by the owner certificate (default),
-#       or an unsigned ContentInfo with [0] EXPLICIT OCTET STRING (--unsigned);
-#       then, with --encrypt-to, EnvelopedData (AES-256-CBC) to CERT.
-#       eContentType defaults to id-ct-sztpConveyedInfoJSON (.43).
+#           [--nocerts] [--text] [--encrypt-to CERT]        > ci.cms
+#       Conveyed information (FILE: the JSON or XML document): SignedData by
+#       the owner certificate (default), or an unsigned ContentInfo with [0]
+#       EXPLICIT OCTET STRING (--unsigned); then, with --encrypt-to,
+#       EnvelopedData (AES-256-CBC) to CERT. eContentType defaults to
+#       id-ct-sztpConveyedInfoJSON (.43). --text as for voucher (unsigned
+#       too: CRLF line ends).
 #   mkartifacts.sh response --ci FILE [--oc FILE --ov FILE]
 #           [--reporting-level minimal|verbose] [--wrap N] [--extra]
-#                                                           > response.json
+#           [--xml [--xml-ns URI]]                          > response.json
 #       The get-bootstrapping-data output body. --wrap N line-wraps the base64
 #       every N characters (as "\n" in the JSON strings, as servers do);
-#       --extra adds an unknown member (devices must ignore it).
+#       --extra adds an unknown member (devices must ignore it). --xml writes
+#       it in XML instead, laid out as a vendor's recipe for static-file
+#       servers does (reporting-level first, each base64 value on lines of
+#       its own), in namespace URI (default the RFC's,
+#       urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server).
 #
 # Everything goes to stdout; errors to stderr, exit 1 (2 for usage).
 set -eu
@@ -44,7 +54,7 @@ OID_CI_JSON=1.2.840.113549.1.9.16.1.43
 OID_DATA=1.2.840.113549.1.7.1
 
 die() { echo "mkartifacts: $*" >&2; exit 1; }
-usage() { sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,48p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 CMD=$1
@@ -53,7 +63,7 @@ shift
 PKI='' SERIAL='' NONCE='' EXPIRES='' CREATED='' ASSERTION=verified PINNED=''
 SIGNER_CERT='' SIGNER_KEY='' REVO=false IDEVID_ISSUER='' ID_DATA=0 JSON=''
 CERT='' KEY='' WITH_CA=0 SIGNED=0 UNSIGNED=0 ECT=json NOCERTS=0 ENCRYPT_TO=''
-CI='' OC='' OV='' LEVEL='' WRAP=0 EXTRA=0
+CI='' OC='' OV='' LEVEL='' WRAP=0 EXTRA=0 TEXT=0 RENEWAL='' XML=0 XMLNS=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--pki) PKI=$2; shift ;;
@@ -83,6 +93,10 @@ while [ $# -gt 0 ]; do
 	--reporting-level) LEVEL=$2; shift ;;
 	--wrap) WRAP=$2; shift ;;
 	--extra) EXTRA=1 ;;
+	--text) TEXT=1 ;;
+	--last-renewal) RENEWAL=$2; shift ;;
+	--xml) XML=1 ;;
+	--xml-ns) XMLNS=$2; shift ;;
 	-h|--help) usage ;;
 	*) echo "mkartifacts: unknown option $1" >&2; usage ;;
 	esac
@@ -112,7 +126,7 @@ voucher_json() {
 	[ -n "$CREATED" ] || CREATED=$(date -u -d "@$(($(date -u +%s) - 3600))" +%Y-%m-%dT%H:%M:%SZ)
 	PDC=$(pem2b64 "$PINNED")
 	SZ_CREATED=$CREATED SZ_EXPIRES=$EXPIRES SZ_ASSERTION=$ASSERTION SZ_SERIAL=$SERIAL \
-	SZ_PDC=$PDC SZ_NONCE=$NONCE SZ_REVO=$REVO SZ_ISSUER=$IDEVID_ISSUER python3 -c '
+	SZ_PDC=$PDC SZ_NONCE=$NONCE SZ_REVO=$REVO SZ_ISSUER=$IDEVID_ISSUER SZ_RENEWAL=$RENEWAL python3 -c '
 import json, os
 e = os.environ
 v = {"created-on": e["SZ_CREATED"]}
@@ -127,6 +141,8 @@ if e["SZ_REVO"] in ("true", "false"):
     v["domain-cert-revocation-checks"] = e["SZ_REVO"] == "true"
 if e["SZ_NONCE"]:
     v["nonce"] = e["SZ_NONCE"]
+if e["SZ_RENEWAL"]:
+    v["last-renewal-date"] = e["SZ_RENEWAL"]
 print(json.dumps({"ietf-voucher:voucher": v}, indent=2))
 '
 }
@@ -138,14 +154,16 @@ sign() {
 	[ -r "$3" ] || die "cannot read signer key $3"
 	if [ -n "$4" ]; then ect="-econtent_type $4"; else ect=; fi
 	if [ "$5" = 1 ]; then nc=-nocerts; else nc=; fi
+	if [ "$TEXT" = 1 ]; then bin=; else bin=-binary; fi
 	# shellcheck disable=SC2086
-	openssl cms -sign -binary -nodetach -md sha256 $ect $nc -signer "$2" -inkey "$3" \
+	openssl cms -sign $bin -nodetach -md sha256 $ect $nc -signer "$2" -inkey "$3" \
 		-in "$1" -outform DER || die "openssl cms -sign failed"
 }
 
-# unsigned_ci IN OID: ContentInfo { OID, [0] EXPLICIT OCTET STRING IN }.
+# unsigned_ci IN OID: ContentInfo { OID, [0] EXPLICIT OCTET STRING IN }
+# (with --text, IN's line ends become CRLF as openssl's text mode makes them).
 unsigned_ci() {
-	python3 - "$1" "$2" <<'EOF'
+	python3 - "$1" "$2" "$TEXT" <<'EOF'
 import sys
 def length(n):
     if n < 0x80:
@@ -166,6 +184,8 @@ def oid(dotted):
         out += bytes(enc)
     return tlv(0x06, out)
 data = open(sys.argv[1], "rb").read()
+if sys.argv[3] == "1":
+    data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 sys.stdout.buffer.write(tlv(0x30, oid(sys.argv[2]) + tlv(0xA0, tlv(0x04, data))))
 EOF
 }
@@ -232,15 +252,29 @@ response)
 	if [ -n "$OC$OV" ]; then
 		[ -n "$OC" ] && [ -n "$OV" ] || die "--oc and --ov go together"
 	fi
-	python3 - "$CI" "$OC" "$OV" "$LEVEL" "$WRAP" "$EXTRA" <<'EOF'
+	python3 - "$CI" "$OC" "$OV" "$LEVEL" "$WRAP" "$EXTRA" "$XML" "$XMLNS" <<'EOF'
 import base64, json, sys
-ci, oc, ov, level, wrap, extra = sys.argv[1:7]
+ci, oc, ov, level, wrap, extra, xml, xmlns = sys.argv[1:9]
 wrap = int(wrap)
 def b64(path):
     s = base64.b64encode(open(path, "rb").read()).decode()
     if wrap > 0:
         s = "\n".join(s[i:i + wrap] for i in range(0, len(s), wrap))
     return s
+if xml == "1":
+    ns = xmlns or "urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server"
+    parts = []
+    if level:
+        parts.append("\n<reporting-level>%s</reporting-level>" % level)
+    if extra == "1":
+        parts.append("\n<x-vendor-extension xmlns=\"urn:example:vendor\">"
+                     "<ignored>1</ignored></x-vendor-extension>")
+    parts.append("\n<conveyed-information>\n%s\n</conveyed-information>" % b64(ci))
+    if oc:
+        parts.append("\n<owner-certificate>\n%s\n</owner-certificate>" % b64(oc))
+        parts.append("\n<ownership-voucher>\n%s\n</ownership-voucher>" % b64(ov))
+    sys.stdout.write("<output xmlns=\"%s\">\n%s\n</output>\n" % (ns, "".join(parts)))
+    sys.exit(0)
 out = {}
 if extra == "1":
     out["x-vendor-extension"] = {"ignored": [1, 2, 3]}

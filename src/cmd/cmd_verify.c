@@ -6,7 +6,8 @@
  *                   [--clock auto|rtc|floor] [--floor T] [--time T]
  *                   [--nonce-required] [--trusted] [--key FILE] RESPONSE
  *
- * RESPONSE is a file or "-" for stdin (at most JSON_MAX_SIZE bytes).
+ * RESPONSE is a file or "-" for stdin (at most JSON_MAX_SIZE bytes), the
+ * get-bootstrapping-data output in JSON or in XML (told by its first byte).
  * --voucher-ta  voucher trust anchor certificates (PEM or DER; repeatable)
  * --trusted     the response came over TLS validated against a configured
  *               bootstrap-server anchor (unsigned data acceptable)
@@ -20,9 +21,10 @@
  *               when it holds one, else from FILE with its extension replaced
  *               by ".pem" (idevid.key -> idevid.pem).
  *
- * Success: exit 0, the conveyed-information JSON document on stdout as it was
- * received (for unsigned redirect information from an untrusted source, a note
- * on stderr says that its trust anchors are discarded).
+ * Success: exit 0, the conveyed-information document on stdout as it was
+ * received, JSON or XML (for unsigned redirect information from an untrusted
+ * source, a note on stderr says that its trust anchors are discarded; another
+ * says when an XML namespace differed from the RFC's in letter case).
  * Failure: exit 1 and one line on stderr naming the failed check.
  * Usage errors: exit 2.
  */
@@ -245,6 +247,9 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "%s\n", e.msg);
 		return 1;
 	}
+	if (res.ns_case)
+		fprintf(stderr, "verify: note: an XML namespace differs from the RFC's in letter case "
+		        "(accepted)\n");
 	if (res.anchors_discarded)
 		fprintf(stderr, "verify: note: unsigned redirect-information from an untrusted source: "
 		        "its trust anchors are discarded\n");

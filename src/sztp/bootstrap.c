@@ -7,6 +7,7 @@
 #include "sztp/backoff.h"
 #include "sztp/hostmeta.h"
 #include "base/log.h"
+#include "base/xml.h"
 #include "tpm/measure.h"
 
 #define HOST_META_PATH "/.well-known/host-meta"
@@ -455,7 +456,13 @@ again:
 		fail(st, "get-bootstrapping-data", e.msg);
 		return SRV_NEXT;
 	}
-	if (!restconf_media_ok(h.resp_type)) {
+	if (xml_sniff(st->body, h.resp_len)) {
+		/* XML is read whatever the Content-Type says (servers that serve
+		 * a stored file send what their configuration says): the body's
+		 * first byte tells the encoding, the signatures decide. */
+		log_info("bootstrap", "%s: get-bootstrapping-data: the reply is XML (Content-Type \"%s\")",
+			 st->where, h.resp_type);
+	} else if (!restconf_media_ok(h.resp_type)) {
 		if (!restconf_media_tolerated(h.resp_type)) {
 			snprintf(e.msg, sizeof e.msg, "wrong Content-Type \"%s\" (expected %s)",
 				 h.resp_type, RESTCONF_MEDIA);
@@ -518,6 +525,17 @@ static int measure_verified(const struct bs_state *st, struct err *e)
 	return measure_data("conveyed-information", st->where, r->ci, r->ci_len, e);
 }
 
+/* Say when the XML encoding carried the data, and warn about a namespace
+ * whose letter case is not the RFC's (accepted all the same). */
+static void log_xml(const struct bs_state *st)
+{
+	if (st->res.conveyed_xml)
+		log_info("bootstrap", "%s: conveyed information in the XML encoding", st->where);
+	if (st->res.ns_case)
+		log_warn("bootstrap", "%s: an XML namespace differs from the RFC's in letter case "
+			 "(e.g. \"ietf-SZTP-bootstrap-server\"): accepted", st->where);
+}
+
 /* Act on the verified st->res: copy a redirect, or onboard. */
 static int act(struct bs_state *st)
 {
@@ -526,6 +544,7 @@ static int act(struct bs_state *st)
 	struct err e;
 
 	err_clear(&e);
+	log_xml(st);
 	if (st->res.signed_data)
 		log_info("bootstrap", "%s: ownership voucher accepted: %s", st->where,
 			 st->res.freshness);

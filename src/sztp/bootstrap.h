@@ -18,9 +18,10 @@
  *       with hw-model/os-name/os-version when configured; on 404, discover
  *       the RESTCONF root with GET /.well-known/host-meta and retry once;
  *     - require 200 and application/yang-data+json (no Content-Type,
- *       text/plain or application/json: taken as JSON with a warning), then
- *       verify_response(); a reply that is not a RESTCONF error document is
- *       logged with its reason phrase and the first line of its body;
+ *       text/plain or application/json: taken as JSON with a warning), or a
+ *       body that is XML whatever its Content-Type, then verify_response();
+ *       a reply that is not a RESTCONF error document is logged with its
+ *       reason phrase and the first line of its body;
  *     - a server name: every resolved address in turn, when the connection,
  *       TLS or the get-bootstrapping-data request fails on one;
  *     - data from a trusted server that fails to parse or verify:

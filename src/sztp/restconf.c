@@ -7,6 +7,7 @@
 
 #include "base/b64.h"
 #include "base/json.h"
+#include "base/xml.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
 static size_t utf8_len(const unsigned char *s)
@@ -370,20 +371,80 @@ int restconf_root_from_path(const char *path, char *root, size_t cap, struct err
 	return 0;
 }
 
+
+/* Copy text s[n] into dst[cap] (cut, sanitised). */
+static void copy_str(const char *s, size_t n, char *dst, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < cap && i < n && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		dst[i] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+	}
+	dst[i] = 0;
+}
+
+/* Write the summary of one error (of n) into out[cap]. */
+static int summary(const char *tag, const char *app, const char *msg, int n, char *out,
+		   size_t cap, struct err *e)
+{
+	if (!tag[0])
+		return err_set(e, "restconf: error without error-tag");
+	snprintf(out, cap, "error-tag \"%s\"%s%s%s%s%s", tag, app[0] ? " app-tag \"" : "", app,
+		 app[0] ? "\"" : "", msg[0] ? ": " : "", msg);
+	if (n > 1) {
+		size_t l = strlen(out);
+		snprintf(out + l, cap > l ? cap - l : 0, " (and %d more)", n - 1);
+	}
+	return 0;
+}
+
 /* Copy a string member of `o` named `name` into dst[cap] (cut, sanitised). */
 static void member_str(const cJSON *o, const char *name, char *dst, size_t cap)
 {
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
-	size_t i;
 
 	dst[0] = 0;
-	if (!cJSON_IsString(m) || !m->valuestring)
-		return;
-	for (i = 0; i + 1 < cap && m->valuestring[i]; i++) {
-		unsigned char c = (unsigned char)m->valuestring[i];
-		dst[i] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
-	}
-	dst[i] = 0;
+	if (cJSON_IsString(m) && m->valuestring)
+		copy_str(m->valuestring, strlen(m->valuestring), dst, cap);
+}
+
+/* The leaf `name` of XML element `el` (RESTCONF namespace) into dst[cap]. */
+static void xml_str(const struct xml_elem *el, const char *name, char *dst, size_t cap)
+{
+	const char *s;
+	size_t n;
+	struct err ignored;
+
+	dst[0] = 0;
+	if (xml_get_text(el, RESTCONF_XML_NS, name, 0, &s, &n, "error", &ignored) > 0)
+		copy_str(s, n, dst, cap);
+}
+
+/* The XML encoding of the same document (RFC 8040 section 7.1):
+ * <errors xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf"><error>... */
+static int errors_xml(const uint8_t *body, size_t len, char *out, size_t cap, struct err *e)
+{
+	static struct xml_elem elems[256];
+	static char store[XML_STORE_SIZE(RESTCONF_ERRORS_MAX, 256)];
+	static struct xml_doc doc;
+	char tag[64], msg[200], app[64];
+	const struct xml_elem *root, *first, *el;
+	int n = 0;
+
+	xml_doc_init(&doc, elems, sizeof elems / sizeof elems[0], store, sizeof store);
+	if (xml_parse(&doc, body, len, "error reply", e) < 0)
+		return -1;
+	root = xml_root(&doc);
+	first = xml_next(root, NULL, RESTCONF_XML_NS, "error");
+	if (strcmp(root->name, "errors") != 0 || !xml_ns_match(root->ns, RESTCONF_XML_NS) || !first)
+		return err_set(e, "restconf: not an ietf-restconf errors document");
+	for (el = first; el; el = xml_next(root, el, RESTCONF_XML_NS, "error"))
+		n++;
+	xml_str(first, "error-tag", tag, sizeof tag);
+	xml_str(first, "error-message", msg, sizeof msg);
+	xml_str(first, "error-app-tag", app, sizeof app);
+	return summary(tag, app, msg, n, out, cap, e);
 }
 
 int restconf_errors_summary(const uint8_t *body, size_t len, char *out, size_t cap,
@@ -398,6 +459,8 @@ int restconf_errors_summary(const uint8_t *body, size_t len, char *out, size_t c
 		out[0] = 0;
 	if (len > RESTCONF_ERRORS_MAX)
 		return err_set(e, "restconf: error reply larger than %d bytes", RESTCONF_ERRORS_MAX);
+	if (xml_sniff(body, len))
+		return errors_xml(body, len, out, cap, e);
 	root = json_parse(body, len, "error reply", e);
 	if (!root)
 		return -1;
@@ -413,14 +476,5 @@ int restconf_errors_summary(const uint8_t *body, size_t len, char *out, size_t c
 	member_str(first, "error-message", msg, sizeof msg);
 	member_str(first, "error-app-tag", app, sizeof app);
 	json_free(root);
-	if (!tag[0]) {
-		return err_set(e, "restconf: error without error-tag");
-	}
-	snprintf(out, cap, "error-tag \"%s\"%s%s%s%s%s", tag, app[0] ? " app-tag \"" : "", app,
-		 app[0] ? "\"" : "", msg[0] ? ": " : "", msg);
-	if (n > 1) {
-		size_t l = strlen(out);
-		snprintf(out + l, cap > l ? cap - l : 0, " (and %d more)", n - 1);
-	}
-	return 0;
+	return summary(tag, app, msg, n, out, cap, e);
 }

@@ -19,6 +19,7 @@
 
 #define RESTCONF_ROOT        "/restconf"
 #define RESTCONF_MEDIA       "application/yang-data+json"
+#define RESTCONF_XML_NS      "urn:ietf:params:xml:ns:yang:ietf-restconf"
 #define RESTCONF_OP_GBD      "ietf-sztp-bootstrap-server:get-bootstrapping-data"
 #define RESTCONF_OP_REPORT   "ietf-sztp-bootstrap-server:report-progress"
 #define RESTCONF_ROOT_MAX    256  /* bytes of a RESTCONF root path */
@@ -115,9 +116,12 @@ int restconf_media_tolerated(const char *ct);
 size_t restconf_body_line(const uint8_t *body, size_t len, char *out, size_t cap);
 
 /*
- * Summarise an RFC 8040 error reply body[0..len):
+ * Summarise an RFC 8040 error reply body[0..len), JSON or XML (told by its
+ * first byte, base/xml.h's rules and limits):
  *   {"ietf-restconf:errors":{"error":[{"error-type":..,"error-tag":..,
  *     "error-message":..,"error-app-tag":..}]}}
+ *   <errors xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf"><error>
+ *     <error-tag>..</error-tag><error-message>..</error-message>..</error></errors>
  * into out[cap] as 'error-tag "invalid-value": message' (first error; "and
  * N more" when there are several). Returns 0, or -1 with `e` set when the
  * body is not such a document (out is then "").

@@ -1,4 +1,5 @@
-/* conveyed.c: RFC 8572 conveyed information, JSON, into typed structures. */
+/* conveyed.c: RFC 8572 conveyed information, JSON, into typed structures;
+ * the checks the XML reader (conveyed_xml.c) shares. */
 #include "trust/conveyed.h"
 
 #include <stdio.h>
@@ -16,25 +17,36 @@ void conveyed_arena_init(struct conveyed_arena *a, uint8_t *buf, size_t cap)
 	a->used = 0;
 }
 
+int conveyed_decode_binary(struct conveyed_arena *a, const char *b64, size_t n,
+                           struct conveyed_blob *out, const char *what, const char *name,
+                           struct err *e)
+{
+	size_t len = 0, room = a->cap - a->used;
+
+	out->data = NULL;
+	out->len = 0;
+	if (b64_decode(b64, n, a->buf ? a->buf + a->used : NULL, room, &len, e) < 0)
+		return err_wrap(e, "%s: \"%s\"", what, name);
+	out->data = a->buf ? a->buf + a->used : NULL;
+	out->len = len;
+	a->used += len;
+	return 0;
+}
+
 /* Decode the base64 leaf `name` of `obj` into the arena. Returns 1, 0 when
  * absent, -1 on error. */
 static int get_binary(const cJSON *obj, const char *name, struct conveyed_blob *out,
                       struct conveyed_arena *a, const char *what, struct err *e)
 {
 	const char *s;
-	size_t n = 0, room;
 	int r = json_get_string(obj, name, 0, &s, what, e);
 
 	out->data = NULL;
 	out->len = 0;
 	if (r <= 0)
 		return r;
-	room = a->cap - a->used;
-	if (b64_decode(s, strlen(s), a->buf ? a->buf + a->used : NULL, room, &n, e) < 0)
-		return err_wrap(e, "%s: \"%s\"", what, name);
-	out->data = a->buf ? a->buf + a->used : NULL;
-	out->len = n;
-	a->used += n;
+	if (conveyed_decode_binary(a, s, strlen(s), out, what, name, e) < 0)
+		return -1;
 	return 1;
 }
 
@@ -43,7 +55,7 @@ static int get_binary(const cJSON *obj, const char *name, struct conveyed_blob *
  * The address ends up in a URL, so only the characters those forms use are
  * accepted (no '/', '@', '[', whitespace ...).
  */
-static int valid_host(const char *h)
+int conveyed_host_ok(const char *h)
 {
 	for (; *h; h++) {
 		char c = *h;
@@ -55,12 +67,57 @@ static int valid_host(const char *h)
 }
 
 /* A URI without whitespace or control characters. */
-static int valid_uri(const char *u)
+int conveyed_uri_ok(const char *u)
 {
 	for (; *u; u++)
 		if ((unsigned char)*u <= 0x20 || (unsigned char)*u == 0x7F)
 			return 0;
 	return 1;
+}
+
+int conveyed_add_hash(struct conveyed_boot_image *b, int sha256, const char *hex, size_t n,
+                      const char *what, struct err *e)
+{
+	size_t len = 0;
+	uint8_t tmp[64];
+
+	if (!sha256) {
+		b->n_skipped_hashes++;
+		return 0;
+	}
+	if (hexstr_decode(hex, n, tmp, sizeof tmp, &len, e) < 0)
+		return err_wrap(e, "%s: \"hash-value\"", what);
+	if (len != 32)
+		return err_set(e, "%s: sha-256 \"hash-value\" has %zu bytes, want 32", what, len);
+	if (b->n_sha256 >= CONVEYED_MAX_HASHES)
+		return err_set(e, "%s: more than %d sha-256 hashes", what, CONVEYED_MAX_HASHES);
+	memcpy(b->sha256[b->n_sha256++], tmp, 32);
+	return 0;
+}
+
+int conveyed_set_handling(struct conveyed_onboarding *o, const char *s, const char *what,
+                          struct err *e)
+{
+	if (strcmp(s, "merge") == 0)
+		o->handling = CONVEYED_HANDLING_MERGE;
+	else if (strcmp(s, "replace") == 0)
+		o->handling = CONVEYED_HANDLING_REPLACE;
+	else
+		return err_set(e, "%s: \"configuration-handling\" must be \"merge\" or \"replace\", got \"%.40s\"",
+		               what, s);
+	return 0;
+}
+
+int conveyed_check_onboarding(const struct conveyed_onboarding *o, struct err *e)
+{
+	const struct conveyed_boot_image *b = &o->boot_image;
+
+	if (b->n_uris > 0 && b->n_sha256 == 0)
+		return err_set(e, W ": boot-image: download-uri given but no %s image-verification to check the image with",
+		               CONVEYED_SHA256_ALG);
+	if (o->configuration.data && o->handling == CONVEYED_HANDLING_NONE)
+		return err_set(e, W ": onboarding-information: \"configuration\" given without \"configuration-handling\"");
+	return 0;
 }
 
 static int parse_server(const cJSON *item, int idx, struct conveyed_server *s,
@@ -74,7 +131,7 @@ static int parse_server(const cJSON *item, int idx, struct conveyed_server *s,
 		return err_set(e, "%s: must be an object, got %s", what, json_type_name(item));
 	if (json_get_strcpy(item, "address", 1, 1, s->address, sizeof s->address, what, e) < 0)
 		return -1;
-	if (!valid_host(s->address))
+	if (!conveyed_host_ok(s->address))
 		return err_set(e, "%s: \"address\" \"%.80s\" is not a valid inet:host", what,
 		               s->address);
 	if (json_get_uint(item, "port", 0, 1, 65535, &port, what, e) < 0)
@@ -115,8 +172,6 @@ static int parse_hash(const cJSON *item, int idx, struct conveyed_boot_image *b,
 {
 	char what[80];
 	const char *alg, *val;
-	size_t n = 0;
-	uint8_t tmp[64];
 
 	snprintf(what, sizeof what, W ": image-verification[%d]", idx);
 	if (!cJSON_IsObject(item))
@@ -125,18 +180,8 @@ static int parse_hash(const cJSON *item, int idx, struct conveyed_boot_image *b,
 	    json_get_string(item, "hash-value", 1, &val, what, e) < 0)
 		return -1;
 	/* identityref: RFC 7951 lets the prefix be omitted in the leaf's own module */
-	if (strcmp(alg, CONVEYED_SHA256_ALG) != 0 && strcmp(alg, "sha-256") != 0) {
-		b->n_skipped_hashes++;
-		return 0;
-	}
-	if (hexstr_decode(val, strlen(val), tmp, sizeof tmp, &n, e) < 0)
-		return err_wrap(e, "%s: \"hash-value\"", what);
-	if (n != 32)
-		return err_set(e, "%s: sha-256 \"hash-value\" has %zu bytes, want 32", what, n);
-	if (b->n_sha256 >= CONVEYED_MAX_HASHES)
-		return err_set(e, "%s: more than %d sha-256 hashes", what, CONVEYED_MAX_HASHES);
-	memcpy(b->sha256[b->n_sha256++], tmp, 32);
-	return 0;
+	return conveyed_add_hash(b, strcmp(alg, CONVEYED_SHA256_ALG) == 0 || strcmp(alg, "sha-256") == 0,
+	                         val, strlen(val), what, e);
 }
 
 static int parse_boot_image(const cJSON *bi, struct conveyed_boot_image *b, struct err *e)
@@ -166,7 +211,7 @@ static int parse_boot_image(const cJSON *bi, struct conveyed_boot_image *b, stru
 			if (len >= CONVEYED_URI_MAX)
 				return err_set(e, "%s: download-uri[%d] is too long (%zu bytes, limit %d)",
 				               what, i + 1, len, CONVEYED_URI_MAX - 1);
-			if (!valid_uri(item->valuestring))
+			if (!conveyed_uri_ok(item->valuestring))
 				return err_set(e, "%s: download-uri[%d] contains whitespace or control characters",
 				               what, i + 1);
 			memcpy(b->uris[i], item->valuestring, len + 1);
@@ -183,9 +228,6 @@ static int parse_boot_image(const cJSON *bi, struct conveyed_boot_image *b, stru
 				return -1;
 		}
 	}
-	if (b->n_uris > 0 && b->n_sha256 == 0)
-		return err_set(e, "%s: download-uri given but no %s image-verification to check the image with",
-		               what, CONVEYED_SHA256_ALG);
 	return 0;
 }
 
@@ -204,22 +246,13 @@ static int parse_onboarding(const cJSON *oi, struct conveyed_onboarding *o,
 	r = json_get_string(oi, "configuration-handling", 0, &h, what, e);
 	if (r < 0)
 		return -1;
-	if (r > 0) {
-		if (strcmp(h, "merge") == 0)
-			o->handling = CONVEYED_HANDLING_MERGE;
-		else if (strcmp(h, "replace") == 0)
-			o->handling = CONVEYED_HANDLING_REPLACE;
-		else
-			return err_set(e, "%s: \"configuration-handling\" must be \"merge\" or \"replace\", got \"%.40s\"",
-			               what, h);
-	}
+	if (r > 0 && conveyed_set_handling(o, h, what, e) < 0)
+		return -1;
 	if (get_binary(oi, "pre-configuration-script", &o->pre_script, a, what, e) < 0 ||
 	    get_binary(oi, "configuration", &o->configuration, a, what, e) < 0 ||
 	    get_binary(oi, "post-configuration-script", &o->post_script, a, what, e) < 0)
 		return -1;
-	if (o->configuration.data && o->handling == CONVEYED_HANDLING_NONE)
-		return err_set(e, "%s: \"configuration\" given without \"configuration-handling\"", what);
-	return 0;
+	return conveyed_check_onboarding(o, e);
 }
 
 int conveyed_parse_tree(const cJSON *root, struct conveyed_info *out,

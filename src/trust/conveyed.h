@@ -1,6 +1,7 @@
 /*
  * conveyed.h: RFC 8572 conveyed information (ietf-sztp-conveyed-info@2019-04-30),
- * JSON encoding, parsed into fixed-capacity structures.
+ * JSON encoding (conveyed.c) and XML encoding (conveyed_xml.c), parsed into
+ * the same fixed-capacity structures.
  *
  * The document's single top-level member is module-qualified:
  *   "ietf-sztp-conveyed-info:redirect-information" or
@@ -23,6 +24,7 @@
 
 #include "base/err.h"
 #include "base/json.h"
+#include "base/xml.h"
 
 #define CONVEYED_MAX_SERVERS 16   /* redirect-information/bootstrap-server entries */
 #define CONVEYED_HOST_MAX    256  /* inet:host, NUL included */
@@ -33,6 +35,7 @@
 #define CONVEYED_ARENA_SIZE  (JSON_MAX_SIZE / 4 * 3 + 64)
 
 #define CONVEYED_SHA256_ALG "ietf-sztp-conveyed-info:sha-256"
+#define CONVEYED_XML_NS     "urn:ietf:params:xml:ns:yang:ietf-sztp-conveyed-info"
 
 enum conveyed_kind {
 	CONVEYED_NONE = 0,
@@ -118,5 +121,47 @@ int conveyed_parse(const uint8_t *json, size_t len, struct conveyed_info *out,
 /* The same, from a tree already parsed with json_parse(). */
 int conveyed_parse_tree(const cJSON *root, struct conveyed_info *out,
                         struct conveyed_arena *arena, struct err *e);
+
+/*
+ * The XML encoding (eContentType id-ct-sztpConveyedInfoXML), from a document
+ * parsed with xml_parse(): the root element is <redirect-information> or
+ * <onboarding-information> in namespace CONVEYED_XML_NS (compared without
+ * regard to letter case: *ns_case is set to 1 when it differed, else 0),
+ * its children in the same namespace, lists as repeated elements. The same
+ * rules and messages as conveyed_parse(); elements in other namespaces are
+ * ignored; hash-algorithm is a QName whose prefix is resolved against the
+ * namespace declarations in scope (the module name itself, as JSON writes
+ * it, is accepted too).
+ */
+int conveyed_parse_xml(const struct xml_doc *doc, struct conveyed_info *out,
+                       struct conveyed_arena *arena, int *ns_case, struct err *e);
+
+/* ---- checks shared by the JSON and XML readers ---- */
+
+/* 1 when `host` holds only inet:host characters (letters, digits, . - _ : %). */
+int conveyed_host_ok(const char *host);
+
+/* 1 when `uri` has no white space or control characters. */
+int conveyed_uri_ok(const char *uri);
+
+/* Decode base64 b64[n] (leaf `name` of `what`) into the arena: *out points
+ * at the bytes. 0, or -1 with `e` set ("<what>: \"<name>\": base64: ..."). */
+int conveyed_decode_binary(struct conveyed_arena *a, const char *b64, size_t n,
+                           struct conveyed_blob *out, const char *what, const char *name,
+                           struct err *e);
+
+/* One image-verification entry: a sha-256 one (sha256 = 1) has its hex-string
+ * hash-value hex[n] decoded and kept (32 bytes, at most CONVEYED_MAX_HASHES);
+ * another algorithm is counted as skipped. 0 or -1 with `e` set. */
+int conveyed_add_hash(struct conveyed_boot_image *b, int sha256, const char *hex, size_t n,
+                      const char *what, struct err *e);
+
+/* configuration-handling "merge" or "replace" into o->handling; else -1. */
+int conveyed_set_handling(struct conveyed_onboarding *o, const char *s, const char *what,
+                          struct err *e);
+
+/* The rules across leaves of onboarding information: download URIs need a
+ * sha-256 hash; configuration needs configuration-handling. */
+int conveyed_check_onboarding(const struct conveyed_onboarding *o, struct err *e);
 
 #endif

@@ -3,28 +3,10 @@
 
 #include <string.h>
 
-#include "base/b64.h"
 #include "base/json.h"
+#include "base/xml.h"
 #include "trust/oid.h"
-
-#define OUT_KEY "ietf-sztp-bootstrap-server:output"
-
-/* Decode the base64 member `name` of `out` into buf[cap]. 1, 0 absent, -1. */
-static int get_artifact(const cJSON *out, const char *name, int mandatory,
-                        uint8_t *buf, size_t cap, size_t *len, struct err *e)
-{
-	const char *s;
-	int r = json_get_string(out, name, mandatory, &s, "response", e);
-
-	*len = 0;
-	if (r <= 0)
-		return r;
-	if (b64_decode(s, strlen(s), buf, cap, len, e) < 0)
-		return err_wrap(e, "%s", name);
-	if (*len == 0)
-		return err_set(e, "%s: empty", name);
-	return 1;
-}
+#include "trust/output.h"
 
 /*
  * Find the certificate of signer `si` among `certs` (DER TLVs). Returns its
@@ -94,7 +76,7 @@ static int verify_voucher_cms(const struct verify_ctx *ctx, struct cms_signed_da
 	return -1;
 }
 
-/* The document must be JSON: first non-blank byte '{'. */
+/* A JSON document: first non-blank byte '{'. */
 static int sniff_json(const uint8_t *p, size_t n, struct err *e)
 {
 	size_t i = 0;
@@ -105,9 +87,7 @@ static int sniff_json(const uint8_t *p, size_t n, struct err *e)
 		i++;
 	if (i < n && p[i] == '{')
 		return 0;
-	if (i < n && p[i] == '<')
-		return err_set(e, "conveyed-information: XML encoding is not supported (only JSON)");
-	return err_set(e, "conveyed-information: the document is not JSON");
+	return err_set(e, "conveyed-information: the document is neither JSON nor XML");
 }
 
 /*
@@ -120,6 +100,7 @@ static int open_content_info(const struct cms_content_info *ci, struct verify_wo
 {
 	char ob[64];
 
+	w->doc_type = ci->type;
 	switch (ci->type) {
 	case CMS_TYPE_SIGNED:
 		if (cms_parse_signed_data(ci->content.raw, ci->content.raw_len, &w->sd_ci, e) < 0)
@@ -127,7 +108,6 @@ static int open_content_info(const struct cms_content_info *ci, struct verify_wo
 		*is_signed = 1;
 		return 0;
 	case CMS_TYPE_CONVEYED_XML:
-		return err_set(e, "conveyed-information: XML encoding (id-ct-sztpConveyedInfoXML) is not supported");
 	case CMS_TYPE_CONVEYED_JSON:
 	case CMS_TYPE_DATA:
 		if (cms_unwrap_data(ci, doc, doc_len, e) < 0)
@@ -179,6 +159,7 @@ static int open_conveyed(const struct verify_ctx *ctx, struct verify_work *w, si
 	if (itype == CMS_TYPE_DATA || itype == CMS_TYPE_CONVEYED_JSON ||
 	    itype == CMS_TYPE_CONVEYED_XML) {
 		/* unsigned + encrypted: the plaintext is the document itself */
+		w->doc_type = itype;
 		*doc = w->plain;
 		*doc_len = plen;
 		*is_signed = 0;
@@ -238,11 +219,11 @@ static int verify_signed(const struct verify_ctx *ctx, struct verify_work *w,
 		return err_set(e, "owner-certificate: the CMS holds no certificate");
 
 	/* the conveyed information signature */
-	if (sd->etype == CMS_TYPE_CONVEYED_XML)
-		return err_set(e, "conveyed-information: XML encoding (id-ct-sztpConveyedInfoXML) is not supported");
-	if (sd->etype != CMS_TYPE_CONVEYED_JSON && sd->etype != CMS_TYPE_DATA)
-		return err_set(e, "conveyed-information: eContentType %s is not id-ct-sztpConveyedInfoJSON or id-data",
+	if (sd->etype != CMS_TYPE_CONVEYED_JSON && sd->etype != CMS_TYPE_CONVEYED_XML &&
+	    sd->etype != CMS_TYPE_DATA)
+		return err_set(e, "conveyed-information: eContentType %s is not id-ct-sztpConveyedInfoJSON, id-ct-sztpConveyedInfoXML or id-data",
 		               oid_describe(&sd->econtent_type, ob, sizeof ob));
+	w->doc_type = sd->etype;
 	if (!sd->has_econtent || sd->econtent_len == 0)
 		return err_set(e, "conveyed-information: the SignedData has no content");
 	if (sd->n_signers != 1)
@@ -266,58 +247,74 @@ static int verify_signed(const struct verify_ctx *ctx, struct verify_work *w,
 	return 0;
 }
 
+/*
+ * Step 4: the conveyed-information document, JSON or XML. eContentType .43
+ * must carry JSON and .42 XML; id-data (what openssl cms -sign writes by
+ * default) is told by its first byte.
+ */
+static int parse_document(const uint8_t *doc, size_t n, struct verify_work *w,
+                          struct verify_result *res, struct err *e)
+{
+	struct conveyed_arena arena;
+	int xml = xml_sniff(doc, n), ns_case = 0;
+
+	if (w->doc_type == CMS_TYPE_CONVEYED_XML && !xml)
+		return err_set(e, "conveyed-information: eContentType id-ct-sztpConveyedInfoXML, but the document is not XML");
+	if (w->doc_type == CMS_TYPE_CONVEYED_JSON && xml)
+		return err_set(e, "conveyed-information: eContentType id-ct-sztpConveyedInfoJSON, but the document is XML");
+	conveyed_arena_init(&arena, w->arena, sizeof w->arena);
+	if (!xml) {
+		if (sniff_json(doc, n, e) < 0)
+			return -1;
+		return conveyed_parse(doc, n, &res->info, &arena, e);
+	}
+	xml_doc_init(&w->xml, w->xml_elems, VERIFY_XML_ELEMS, w->xml_store, sizeof w->xml_store);
+	if (xml_parse(&w->xml, doc, n, "conveyed-information", e) < 0)
+		return -1;
+	if (conveyed_parse_xml(&w->xml, &res->info, &arena, &ns_case, e) < 0)
+		return -1;
+	res->conveyed_xml = 1;
+	res->ns_case |= ns_case;
+	return 0;
+}
+
 int verify_response(const uint8_t *body, size_t len, const struct verify_ctx *ctx,
                     struct verify_work *w, struct verify_result *res, struct err *e)
 {
-	cJSON *root;
-	const cJSON *out;
-	const char *level;
-	size_t ci_len = 0, oc_len = 0, ov_len = 0, doc_len = 0;
+	struct output o;
+	size_t ci_len, oc_len, ov_len, doc_len = 0;
 	const uint8_t *doc = NULL;
-	struct conveyed_arena arena;
-	int r_oc, r_ov, r, is_signed = 0;
+	int is_signed = 0;
 
 	memset(res, 0, sizeof *res);
-	root = json_parse(body, len, "response", e);
-	if (!root)
-		return -1;
-	if (json_get_object(root, OUT_KEY, 1, &out, "response", e) < 0)
+	memset(&o, 0, sizeof o);
+	o.ci.buf = w->ci;
+	o.ci.cap = sizeof w->ci;
+	o.oc.buf = w->oc;
+	o.oc.cap = sizeof w->oc;
+	o.ov.buf = w->ov;
+	o.ov.cap = sizeof w->ov;
+	w->doc_type = CMS_TYPE_OTHER;
+	xml_doc_init(&w->xml, w->xml_elems, VERIFY_XML_ELEMS, w->xml_store, sizeof w->xml_store);
+	if (output_read(body, len, &o, &w->xml, e) < 0)
 		goto fail;
-	if (get_artifact(out, "conveyed-information", 1, w->ci, sizeof w->ci, &ci_len, e) < 0)
-		goto fail;
-	r_oc = get_artifact(out, "owner-certificate", 0, w->oc, sizeof w->oc, &oc_len, e);
-	if (r_oc < 0)
-		goto fail;
-	r_ov = get_artifact(out, "ownership-voucher", 0, w->ov, sizeof w->ov, &ov_len, e);
-	if (r_ov < 0)
-		goto fail;
-	if (r_oc != r_ov) {
+	if (o.oc.present != o.ov.present) {
 		err_set(e, "response: owner-certificate and ownership-voucher must come together (got only %s)",
-		        r_oc ? "owner-certificate" : "ownership-voucher");
+		        o.oc.present ? "owner-certificate" : "ownership-voucher");
 		goto fail;
 	}
-	r = json_get_string(out, "reporting-level", 0, &level, "response", e);
-	if (r < 0)
-		goto fail;
-	if (r > 0) {
-		if (strcmp(level, "minimal") == 0) {
-			res->reporting_level = VERIFY_REPORT_MINIMAL;
-		} else if (strcmp(level, "verbose") == 0) {
-			res->reporting_level = VERIFY_REPORT_VERBOSE;
-		} else {
-			err_set(e, "response: reporting-level must be \"minimal\" or \"verbose\", got \"%.40s\"",
-			        level);
-			goto fail;
-		}
-	}
-	json_free(root);
-	root = NULL;
+	res->reporting_level = o.verbose ? VERIFY_REPORT_VERBOSE : VERIFY_REPORT_MINIMAL;
+	res->output_xml = o.xml;
+	res->ns_case = o.ns_case;
+	ci_len = o.ci.len;
+	oc_len = o.oc.len;
+	ov_len = o.ov.len;
 
 	res->ci = w->ci;
 	res->ci_len = ci_len;
 	if (open_conveyed(ctx, w, ci_len, res, &is_signed, &doc, &doc_len, e) < 0)
 		goto fail;
-	if (r_oc > 0) {
+	if (o.oc.present) {
 		if (!is_signed) {
 			err_set(e, "conveyed-information: not signed, although owner-certificate and ownership-voucher were given");
 			goto fail;
@@ -334,10 +331,7 @@ int verify_response(const uint8_t *body, size_t len, const struct verify_ctx *ct
 		goto fail;
 	}
 
-	if (sniff_json(doc, doc_len, e) < 0)
-		goto fail;
-	conveyed_arena_init(&arena, w->arena, sizeof w->arena);
-	if (conveyed_parse(doc, doc_len, &res->info, &arena, e) < 0)
+	if (parse_document(doc, doc_len, w, res, e) < 0)
 		goto fail;
 
 	if (res->signed_data || ctx->trusted_source) {
@@ -359,7 +353,6 @@ int verify_response(const uint8_t *body, size_t len, const struct verify_ctx *ct
 	res->json_len = doc_len;
 	return 0;
 fail:
-	json_free(root);
 	memset(res, 0, sizeof *res);
 	return -1;
 }

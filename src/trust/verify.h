@@ -3,13 +3,17 @@
  * response may be acted upon. One function, shared by the device (boot) and
  * the host command `sztpboot verify`; it touches no files or sockets.
  *
- * Input: the output body
+ * Input: the output body, JSON or XML (trust/output.h; told by its first
+ * byte, whatever the Content-Type said)
  *   {"ietf-sztp-bootstrap-server:output": {
  *       "conveyed-information": "<base64 CMS>",           (mandatory)
  *       "owner-certificate": "<base64 CMS>",              (both or neither)
  *       "ownership-voucher": "<base64 CMS>",
  *       "reporting-level": "minimal" | "verbose" }}       (default minimal)
- * Base64 may be line-wrapped; unknown members are ignored.
+ *   <output xmlns="urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server">
+ *     <conveyed-information>base64 CMS</conveyed-information> ...</output>
+ * Base64 may be line-wrapped; unknown members are ignored. The encoding that
+ * carried the artifacts changes nothing below: the CMS signatures decide.
  *
  * Algorithm (any failure rejects the whole response):
  *  1. Decode the artifacts. If the conveyed information is (Auth)EnvelopedData,
@@ -30,18 +34,20 @@
  *     - every certificate on both paths, and the pinned-domain-cert itself,
  *       is judged by ctx->clock (trust/clock.h): nothing known to have
  *       expired is accepted, notBefore only with a trusted RTC;
- *     - conveyed information: SignedData (eContentType .43 or id-data; XML
- *       .42 is refused as unsupported) signed by that owner certificate.
- *  3. Without them (unsigned): a ContentInfo of type .43 / id-data with
+ *     - conveyed information: SignedData (eContentType .43, .42 or id-data)
+ *       signed by that owner certificate.
+ *  3. Without them (unsigned): a ContentInfo of type .43 / .42 / id-data with
  *     [0] EXPLICIT OCTET STRING. Accepted from a trusted source (TLS validated
  *     against a configured anchor). From an untrusted source only redirect
  *     information is accepted, and its trust anchors are discarded; unsigned
  *     onboarding information from an untrusted source is never accepted.
- *  4. The document is JSON (first non-blank byte '{'; '<' is XML, refused)
- *     and is parsed with conveyed_parse().
+ *  4. The document is JSON (first non-blank byte '{'), parsed with
+ *     conveyed_parse(), or XML ('<'), parsed with conveyed_parse_xml();
+ *     eContentType .43 must carry JSON and .42 XML, id-data either.
  *
  * Limits: artifacts are bounded by the sizes of struct verify_work; the
- * response body by JSON_MAX_SIZE.
+ * response body by JSON_MAX_SIZE (XML_MAX_SIZE, the same), an XML document
+ * by the limits of base/xml.h and VERIFY_XML_ELEMS elements.
  */
 #ifndef SZTP_VERIFY_H
 #define SZTP_VERIFY_H
@@ -54,11 +60,13 @@
 #include "trust/cms.h"
 #include "trust/conveyed.h"
 #include "base/err.h"
+#include "base/xml.h"
 #include "trust/voucher.h"
 #include "trust/x509.h"
 
 #define VERIFY_CI_MAX   (JSON_MAX_SIZE / 4 * 3) /* decoded conveyed-information */
 #define VERIFY_CMS_MAX  (64 * 1024)             /* owner-certificate, ownership-voucher */
+#define VERIFY_XML_ELEMS 1024                   /* elements of an XML output or document */
 
 enum verify_reporting {
 	VERIFY_REPORT_MINIMAL = 0,
@@ -90,11 +98,16 @@ struct verify_work {
 	uint8_t arena[CONVEYED_ARENA_SIZE];
 	struct voucher voucher;
 	struct cms_signed_data sd_ov, sd_oc, sd_ci;
+	enum cms_type doc_type;  /* the content type that carried the document */
+	struct xml_doc xml;      /* an XML output, then an XML document */
+	struct xml_elem xml_elems[VERIFY_XML_ELEMS];
+	char xml_store[XML_STORE_SIZE(JSON_MAX_SIZE, VERIFY_XML_ELEMS)];
 };
 
 /* The verdict. Pointers point into the struct verify_work used. */
 struct verify_result {
-	const uint8_t *json;       /* the conveyed-information JSON document as received */
+	const uint8_t *json;       /* the conveyed-information document as received
+	                              (JSON, or XML when conveyed_xml) */
 	size_t json_len;
 	struct conveyed_info info; /* parsed; blobs point into work->arena */
 	int signed_data;           /* owner certificate + voucher validated the data */
@@ -108,6 +121,9 @@ struct verify_result {
 	 * may be advanced to it, clock_floor_next()); "" and 0 otherwise. */
 	char freshness[96];
 	time_t signed_time;
+	int output_xml;            /* the output came in XML */
+	int conveyed_xml;          /* the conveyed information was XML */
+	int ns_case;               /* an XML namespace differed from the RFC's in letter case */
 	/* The decoded artifacts the verdict rests on, for measurement: the
 	 * conveyed information as received (maybe encrypted) and, with signed
 	 * data, the ownership voucher and owner certificate CMS. */

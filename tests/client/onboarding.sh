@@ -146,6 +146,56 @@ else
 	echo "skip ipv6_literal_provisional_signed: no IPv6 loopback"
 fi
 
+# ---- a server that answers only in XML, shaped exactly like a vendor's
+# recipe for static-file servers (tests/server/sztp_api.py "recipe"): the
+# namespace in upper case, application/yang.data+xml, base64 wrapped at 76,
+# CRLF content, id-data, a stored voucher without the nonce. Signed data via
+# an untrusted server, then unsigned via a trusted one with verbose reports.
+start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"recipe\": true, \"signed\": true, \"onboarding\": $OB_EMPTY}}}"
+client --no-pivot --max-rounds 1 "https://127.0.0.1:$p1"
+if [ $rc -eq 0 ] && has "get-bootstrapping-data: the reply is XML \(Content-Type \"application/yang.data\+xml\"\)" &&
+   has "an XML namespace differs from the RFC's in letter case" &&
+   has "verified onboarding-information \(signed\), reporting-level verbose" &&
+   has "bootstrapping complete via 127.0.0.1:$p1" && [ "$(gbd s1 nonce_len)" = 32 ]; then
+	ok xml_recipe_signed_via_untrusted
+else
+	bad xml_recipe_signed_via_untrusted "rc=$rc"
+fi
+stop_server s1
+start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"recipe\": true, \"onboarding\": $OB_EMPTY}}}"
+client $trusted --no-pivot --max-rounds 1 "https://127.0.0.1:$p1"
+want="bootstrap-initiated,parsing-initiated,parsing-complete,bootstrap-complete"
+if [ $rc -eq 0 ] && has "the reply is XML" && has "verified onboarding-information \(unsigned, from a trusted server\), reporting-level verbose" &&
+   [ "$(progress s1)" = "$want" ]; then
+	ok xml_recipe_unsigned_via_trusted_verbose
+else
+	bad xml_recipe_unsigned_via_trusted_verbose "rc=$rc progress=$(progress s1), want $want"
+fi
+stop_server s1
+
+# ---- XML all the way: the output and the conveyed information (.42, signed)
+CI_XML='<onboarding-information xmlns=\"urn:ietf:params:xml:ns:yang:ietf-sztp-conveyed-info\"><configuration-handling>merge</configuration-handling></onboarding-information>'
+start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"encoding\": \"xml\", \"signed\": true, \"conveyed_xml\": \"$CI_XML\"}}}"
+client --no-pivot --max-rounds 1 "https://127.0.0.1:$p1"
+if [ $rc -eq 0 ] && has "the reply is XML \(Content-Type \"application/yang-data\+xml\"\)" &&
+   has "conveyed information in the XML encoding" && has "verified onboarding-information \(signed\)" &&
+   ! has "letter case"; then
+	ok xml_output_and_conveyed_information
+else
+	bad xml_output_and_conveyed_information "rc=$rc"
+fi
+stop_server s1
+
+# ---- an XML RESTCONF error reply is read for its message
+start_server s1 "$p1" "{\"pki\": \"$pki\", \"faults\": [{\"path\": \"/restconf/*\", \"status\": 403, \"content_type\": \"application/yang-data+xml\", \"body\": \"<errors xmlns=\\\"urn:ietf:params:xml:ns:yang:ietf-restconf\\\"><error><error-type>protocol</error-type><error-tag>access-denied</error-tag><error-message>device not on the list</error-message></error></errors>\"}]}"
+client --no-pivot --max-rounds 1 "https://127.0.0.1:$p1"
+if [ $rc -eq 1 ] && has "HTTP 403 \(expected 200\): error-tag \"access-denied\": device not on the list"; then
+	ok xml_restconf_error_reply
+else
+	bad xml_restconf_error_reply "rc=$rc"
+fi
+stop_server s1
+
 # ---- a DNS name: every resolved address in turn (localhost: ::1 and/or 127.0.0.1)
 start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"onboarding\": {}}}}"
 client $trusted --no-pivot --max-rounds 1 --verbose "https://localhost:$p1"

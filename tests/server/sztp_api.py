@@ -30,20 +30,39 @@ maps a serial number (or "*" for any device) to what it gets:
    "owner_cert": "degenerate", "signed": a non-degenerate SignedData (the
                                owner key signs empty content) as some send
    "econtent_type": "json",    "data": conveyed information signed with
-                               eContentType id-data instead of .43
+                               eContentType id-data instead of .43; "xml": .42
+                               (the default with "conveyed_xml")
    "content_type": "application/yang-data+json",
-                               the reply's Content-Type; "" sends none
+                               the reply's Content-Type; "" sends none (default
+                               application/yang-data+xml with "encoding": "xml")
    "appendix_b": {"address": "127.0.0.1", "port": 8443,
-                  "trust_anchor": "ca.pem"}}
+                  "trust_anchor": "ca.pem"},
                                RFC 8572 Appendix B: a device that asks untrusted
                                (signed-data-preferred) gets a signed redirect to
                                this entry (itself, with the anchor of its own
                                certificate); a device that reconnects
                                authenticated gets the rest of the spec
+   the XML encoding (each optional):
+   "conveyed_xml": "<...>",    conveyed information in the XML encoding (text)
+                               instead of "onboarding"/"redirect"/"conveyed"
+   "encoding": "json",         "xml": the output in the XML encoding
+   "xml_namespace": null,      its namespace (default the RFC's)
+   "recipe": false}            true: exactly the shape of a vendor's recipe
+                               for static-file servers (see below)
 
 Signed responses are made per request. Every get-bootstrapping-data input
 and every progress report is recorded (events "get-bootstrapping-data" and
 "progress" in the --record file).
+
+"recipe" answers as a static-file server set up from a network vendor's
+published recipe does: the output in XML in the namespace
+urn:ietf:params:xml:ns:yang:ietf-SZTP-bootstrap-server (sic) served as
+application/yang.data+xml (sic), reporting-level first (default verbose),
+base64 wrapped every 76 characters; content signed without -binary (so its
+line ends are CRLF), id-data eContentType for the voucher and the conveyed
+information (JSON indented by 4), an owner-certificate CMS holding only the
+owner certificate, and a stored voucher that ignores the nonce: created-on,
+expires-on and last-renewal-date with fractional seconds.
 """
 
 import base64
@@ -61,6 +80,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 MKART = os.environ.get("SZTP_MKARTIFACTS") or os.path.join(TOP, "keys", "mkartifacts.sh")
 MEDIA = "application/yang-data+json"
+MEDIA_XML = "application/yang-data+xml"
+RECIPE_NS = "urn:ietf:params:xml:ns:yang:ietf-SZTP-bootstrap-server"
+RECIPE_MEDIA = "application/yang.data+xml"
 OP = "/operations/ietf-sztp-bootstrap-server:"
 
 
@@ -114,16 +136,40 @@ class Artifacts:
             return {"ietf-sztp-conveyed-info:redirect-information": {"bootstrap-server": servers}}
         return {"ietf-sztp-conveyed-info:onboarding-information": spec.get("onboarding", {})}
 
+    def recipe_voucher(self):
+        """The stored voucher of the recipe: made once, nonce ignored."""
+        ov = self.cache.get("ov-recipe")
+        if ov is None:
+            import time
+
+            def frac(t):
+                return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%06dZ" % (
+                    int(t * 1e6) % 1000000)
+            now = time.time()
+            ov = self.cache["ov-recipe"] = self.mk(
+                "voucher", "--pki", self.pki, "--id-data", "--text",
+                "--created", frac(now - 3600), "--expires", frac(now + 86400),
+                "--last-renewal", frac(now + 86400))
+        return ov
+
     def response(self, spec, nonce_b64, peer_der=None):
-        """The get-bootstrapping-data output body (bytes) for a device spec.
-        Encrypted conveyed information goes to the certificate the device
-        authenticated with (peer_der), as RFC 8572 section 3.4 says, else to
-        the PKI's device certificate."""
-        doc = json.dumps(self.conveyed_doc(spec), sort_keys=True).encode()
+        """The get-bootstrapping-data output body (bytes) and its Content-Type
+        for a device spec. Encrypted conveyed information goes to the
+        certificate the device authenticated with (peer_der), as RFC 8572
+        section 3.4 says, else to the PKI's device certificate."""
+        recipe = bool(spec.get("recipe"))
+        xml = recipe or spec.get("encoding") == "xml"
+        if "conveyed_xml" in spec:
+            doc = spec["conveyed_xml"].encode()
+        elif recipe:
+            doc = (json.dumps(self.conveyed_doc(spec), indent=4) + "\n").encode()
+        else:
+            doc = json.dumps(self.conveyed_doc(spec), sort_keys=True).encode()
         signed = bool(spec.get("signed"))
-        ect = spec.get("econtent_type", "json")
+        ect = spec.get("econtent_type", "xml" if "conveyed_xml" in spec else "json")
         key = hashlib.sha256(doc + (peer_der or b"") + json.dumps(
-            [signed, bool(spec.get("encrypted")), spec.get("reporting_level"), ect]).encode()).hexdigest()
+            [signed, bool(spec.get("encrypted")), spec.get("reporting_level"), ect,
+             recipe]).encode()).hexdigest()
         with self.lock:
             tag = "%s.%d" % (key[:16], threading.get_ident())
             ci = self.cache.get(("ci", key))
@@ -132,7 +178,9 @@ class Artifacts:
                 args = ["conveyed", "--pki", self.pki, "--json", jf]
                 if not signed:
                     args.append("--unsigned")
-                if ect != "json":
+                if recipe:
+                    args += ["--econtent-type", "data", "--text"]
+                elif ect != "json":
                     args += ["--econtent-type", ect]
                 if spec.get("encrypted"):
                     to = os.path.join(self.pki, "device", "idevid.pem")
@@ -150,7 +198,9 @@ class Artifacts:
                     extra = ["--signed"] if spec.get("owner_cert") == "signed" else []
                     oc = self.cache[ock] = self.mk("owner-cert", "--pki", self.pki, *extra)
                 vmode = spec.get("voucher", "nonce")
-                if vmode == "nonce" and nonce_b64:
+                if recipe:
+                    ov = self.recipe_voucher()
+                elif vmode == "nonce" and nonce_b64:
                     ov = self.mk("voucher", "--pki", self.pki, "--nonce", nonce_b64)
                 elif vmode == "long-lived":
                     ov = self.cache.get("ov-long-lived")
@@ -167,9 +217,19 @@ class Artifacts:
                         ov = self.cache["ov-expires-%d" % days] = self.mk(
                             "voucher", "--pki", self.pki, "--expires", exp)
                 args += ["--oc", self.file(tag + ".oc", oc), "--ov", self.file(tag + ".ov", ov)]
-            if spec.get("reporting_level"):
-                args += ["--reporting-level", spec["reporting_level"]]
-            return self.mk(*args)
+            level = spec.get("reporting_level", "verbose" if recipe else None)
+            if level:
+                args += ["--reporting-level", level]
+            if xml:
+                args.append("--xml")
+                ns = spec.get("xml_namespace", RECIPE_NS if recipe else None)
+                if ns:
+                    args += ["--xml-ns", ns]
+            if recipe:
+                args += ["--wrap", "76"]
+            ctype = spec["content_type"] if "content_type" in spec else (
+                RECIPE_MEDIA if recipe else MEDIA_XML if xml else MEDIA)
+            return self.mk(*args), ctype
 
 
 ATTESTATION = "sztp-initrd:tpm-attestation"
@@ -268,11 +328,13 @@ def register(router, config, handler_base, response_cls, error_fn):
                        "voucher": spec.get("voucher", "nonce"),
                        "owner_cert": spec.get("owner_cert", "degenerate")}
             try:
-                body = arts.response(use, nonce if isinstance(nonce, str) else None,
-                                     req.peer.der if req.peer else None)
+                body, ctype = arts.response(use, nonce if isinstance(nonce, str) else None,
+                                            req.peer.der if req.peer else None)
             except ArtifactError as e:
                 return error_fn(500, "application", "operation-failed", str(e))
-            return response_cls(200, body, spec.get("content_type", MEDIA) or None)
+            if "content_type" in spec:
+                ctype = spec["content_type"]
+            return response_cls(200, body, ctype or None)
 
     class ReportProgress(handler_base):
         methods = ("POST",)

@@ -24,6 +24,7 @@ import tempfile
 import time
 import unittest
 import warnings
+import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -335,6 +336,88 @@ class ServerTest(unittest.TestCase):
                               ["ownership-voucher"])
         self.assertNotIn(b"expires-on", ov)
         self.assertNotIn(b'"nonce"', ov)
+
+    def test_gbd_xml_encoding(self):
+        srv = self.start(config={"devices": {"*": {"encoding": "xml", "onboarding": {}}}})
+        st, hdr, body = post_json(srv, GBD, {"ietf-sztp-bootstrap-server:input": {}})
+        self.assertEqual(st, 200, body)
+        self.assertEqual(hdr["Content-Type"], "application/yang-data+xml")
+        root = ET.fromstring(body)
+        ns = "{urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server}"
+        self.assertEqual(root.tag, ns + "output")
+        ci = base64.b64decode(root.find(ns + "conveyed-information").text)
+        self.assertIn(b'"ietf-sztp-conveyed-info:onboarding-information"', ci)
+        self.assertIsNone(root.find(ns + "reporting-level"))
+        self.assertIsNone(root.find(ns + "ownership-voucher"))
+
+    def test_gbd_vendor_recipe_shape(self):
+        srv = self.start(config={"devices": {"*": {"recipe": True, "signed": True,
+                                                   "onboarding": {"configuration-handling": "replace",
+                                                                  "configuration": "Y2Zn"}}}})
+        nonce = base64.b64encode(bytes(range(32))).decode()
+        st, hdr, body = post_json(srv, GBD, {"ietf-sztp-bootstrap-server:input": {
+            "signed-data-preferred": [None], "nonce": nonce}})
+        self.assertEqual(st, 200, body)
+        self.assertEqual(hdr["Content-Type"], "application/yang.data+xml")
+        text = body.decode()
+        self.assertTrue(text.startswith(
+            '<output xmlns="urn:ietf:params:xml:ns:yang:ietf-SZTP-bootstrap-server">\n'
+            '\n<reporting-level>verbose</reporting-level>\n<conveyed-information>\n'), text[:200])
+        self.assertTrue(text.endswith("</ownership-voucher>\n</output>\n"))
+        lines = text.split("\n")
+        b64 = [l for l in lines if l and not l.startswith("<")]
+        self.assertTrue(all(len(l) <= 76 for l in b64))
+        self.assertGreater(sum(len(l) == 76 for l in b64), 3)
+        ns = "{urn:ietf:params:xml:ns:yang:ietf-SZTP-bootstrap-server}"
+        root = ET.fromstring(body)
+        self.assertEqual([c.tag for c in root], [ns + t for t in (
+            "reporting-level", "conveyed-information", "owner-certificate", "ownership-voucher")])
+        arts = {}
+        for t in ("conveyed-information", "owner-certificate", "ownership-voucher"):
+            arts[t] = os.path.join(srv.dir, t + ".der")
+            with open(arts[t], "wb") as f:
+                f.write(base64.b64decode(root.find(ns + t).text))
+
+        def cms(*args):
+            return subprocess.run(["openssl"] + list(args), capture_output=True,
+                                  check=True).stdout
+        # content signed without -binary: CRLF line ends; id-data eContentType
+        ci = cms("cms", "-verify", "-noverify", "-inform", "DER", "-in", arts["conveyed-information"])
+        self.assertIn(b'{\r\n    "ietf-sztp-conveyed-info:onboarding-information": {\r\n', ci)
+        for t in ("conveyed-information", "ownership-voucher"):
+            printed = cms("cms", "-cmsout", "-print", "-inform", "DER", "-in", arts[t])
+            self.assertRegex(printed, rb"eContentType: pkcs7-data")
+        # a stored voucher: the nonce ignored, dates with fractional seconds
+        ov = cms("cms", "-verify", "-noverify", "-inform", "DER", "-in", arts["ownership-voucher"])
+        self.assertIn(b"\r\n", ov)
+        v = json.loads(ov)["ietf-voucher:voucher"]
+        self.assertNotIn("nonce", v)
+        for k in ("created-on", "expires-on", "last-renewal-date"):
+            self.assertRegex(v[k], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+        # the owner-certificate CMS holds the owner certificate only
+        certs = cms("pkcs7", "-print_certs", "-inform", "DER", "-in", arts["owner-certificate"])
+        self.assertEqual(certs.count(b"BEGIN CERTIFICATE"), 1)
+        self.assertIn(b"SZTP Demo Owner", certs)
+
+    def test_gbd_conveyed_information_in_xml(self):
+        doc = ('<onboarding-information xmlns="urn:ietf:params:xml:ns:yang:ietf-sztp-conveyed-info">'
+               '<configuration-handling>merge</configuration-handling></onboarding-information>')
+        oid_xml = bytes.fromhex("060b2a864886f70d010910012a")
+        oid_data = bytes.fromhex("06092a864886f70d010701")
+        for econtent, oid in ((None, oid_xml), ("data", oid_data)):
+            spec = {"conveyed_xml": doc}
+            if econtent:
+                spec["econtent_type"] = econtent
+            srv = self.start(config={"devices": {"*": spec}})
+            st, _, body = post_json(srv, GBD, {"ietf-sztp-bootstrap-server:input": {}})
+            self.assertEqual(st, 200, body)
+            ci = base64.b64decode(json.loads(body)["ietf-sztp-bootstrap-server:output"]
+                                  ["conveyed-information"])
+            hdr = 2 if ci[1] < 0x80 else 2 + (ci[1] & 0x7f)   # ContentInfo SEQUENCE header
+            self.assertEqual(ci[hdr:hdr + len(oid)], oid)
+            self.assertIn(doc.encode(), ci)
+            self.srv.remove()
+            self.srv = None
 
     def test_gbd_wrong_content_type_is_400(self):
         srv = self.start()

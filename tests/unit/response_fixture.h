@@ -32,8 +32,11 @@ static inline size_t fx_der_len(uint8_t *p, size_t n)
 }
 
 /* The response body for conveyed-information `json` and reporting-level
- * `level` (NULL: none) into out[cap]; returns its length. */
-static inline size_t mk_response(const char *json, const char *level, void *out, size_t cap)
+ * `level` (NULL: none) into out[cap], in JSON or, with `xml`, in XML (the
+ * namespace in the letter case a vendor's recipe writes, when `xml` is 2);
+ * returns its length. */
+static inline size_t mk_response_enc(const char *json, const char *level, void *out, size_t cap,
+				     int xml)
 {
 	static const uint8_t oid[] = { 0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
 				       0x09, 0x10, 0x01, 0x2b };
@@ -57,11 +60,23 @@ static inline size_t mk_response(const char *json, const char *level, void *out,
 	memcpy(ci + n + sizeof oid, ex, k);
 	n += sizeof oid + k;
 	CHECK(b64_encode(ci, n, b64, sizeof b64) > 0);
-	r = snprintf((char *)out, cap, "{\"ietf-sztp-bootstrap-server:output\":{"
-		     "\"conveyed-information\":\"%s\"%s%s%s}}", b64,
-		     level ? ",\"reporting-level\":\"" : "", level ? level : "", level ? "\"" : "");
+	if (xml)
+		r = snprintf((char *)out, cap, "<output xmlns=\"urn:ietf:params:xml:ns:yang:ietf-%s-bootstrap-server\">\n"
+			     "%s%s%s<conveyed-information>\n%s\n</conveyed-information>\n</output>\n",
+			     xml == 2 ? "SZTP" : "sztp", level ? "<reporting-level>" : "",
+			     level ? level : "", level ? "</reporting-level>\n" : "", b64);
+	else
+		r = snprintf((char *)out, cap, "{\"ietf-sztp-bootstrap-server:output\":{"
+			     "\"conveyed-information\":\"%s\"%s%s%s}}", b64,
+			     level ? ",\"reporting-level\":\"" : "", level ? level : "", level ? "\"" : "");
 	CHECK(r > 0 && (size_t)r < cap);
 	return (size_t)r;
+}
+
+/* The same in JSON. */
+static inline size_t mk_response(const char *json, const char *level, void *out, size_t cap)
+{
+	return mk_response_enc(json, level, out, cap, 0);
 }
 
 #endif

@@ -159,7 +159,27 @@ EOF
 cat >"$A/redir.json" <<'EOF'
 {"ietf-sztp-conveyed-info:redirect-information":{"bootstrap-server":[{"address":"192.0.2.7","port":"8443","trust-anchor":"MAA="}]}}
 EOF
-printf '<onboarding-information xmlns="urn:ietf:params:xml:ns:yang:ietf-sztp-conveyed-info"/>\n' >"$A/onb.xml"
+cat >"$A/onb.xml" <<'EOF'
+<onboarding-information xmlns="urn:ietf:params:xml:ns:yang:ietf-sztp-conveyed-info">
+  <boot-image>
+    <os-name>Debian</os-name>
+    <os-version>12</os-version>
+    <download-uri>https://192.0.2.1/debian.img</download-uri>
+    <image-verification>
+      <hash-algorithm>ietf-sztp-conveyed-info:sha-256</hash-algorithm>
+      <hash-value>e3:b0:c4:42:98:fc:1c:14:9a:fb:f4:c8:99:6f:b9:24:27:ae:41:e4:64:9b:93:4c:a4:95:99:1b:78:52:b8:55</hash-value>
+    </image-verification>
+  </boot-image>
+  <configuration-handling>merge</configuration-handling>
+  <configuration>aG9zdG5hbWUgZGVtbwo=</configuration>
+  <post-configuration-script>IyEvYmluL3NoCmVjaG8gZG9uZQo=</post-configuration-script>
+</onboarding-information>
+EOF
+cat >"$A/redir.xml" <<'EOF'
+<redirect-information xmlns="urn:ietf:params:xml:ns:yang:ietf-sztp-conveyed-info">
+  <bootstrap-server><address>192.0.2.7</address><port>8443</port><trust-anchor>MAA=</trust-anchor></bootstrap-server>
+</redirect-information>
+EOF
 
 mk() { "$@" || { echo "FAIL artifacts: $*"; exit 1; }; }
 mk mkart voucher --pki "$P" --nonce "$NONCE" >"$A/ov.cms"
@@ -205,6 +225,10 @@ done
 mk mkart conveyed --pki "$P" --json "$A/redir.json" --unsigned >"$A/ci-redir.cms"
 mk mkart conveyed --pki "$P" --json "$A/onb.xml" --unsigned --econtent-type xml >"$A/ci-xml.cms"
 mk mkart conveyed --pki "$P" --json "$A/onb.xml" --econtent-type data >"$A/ci-xmldata.cms"
+mk mkart conveyed --pki "$P" --json "$A/onb.xml" --econtent-type xml >"$A/ci-xmlsigned.cms"
+mk mkart conveyed --pki "$P" --json "$A/redir.xml" --unsigned --econtent-type xml >"$A/ci-xmlredir.cms"
+mk mkart conveyed --pki "$P" --json "$A/onb.json" --econtent-type xml >"$A/ci-json-as-xml.cms"
+mk mkart conveyed --pki "$P" --json "$A/onb.xml" >"$A/ci-xml-as-json.cms"
 mk mkart conveyed --pki "$P" --json "$A/onb.json" --encrypt-to "$P/device/idevid.pem" >"$A/ci-enc-ec.cms"
 mk mkart conveyed --pki "$P" --json "$A/onb.json" --encrypt-to "$X/dev-rsa.pem" >"$A/ci-enc-rsa.cms"
 mk mkart conveyed --pki "$P" --json "$A/onb.json" --unsigned --encrypt-to "$P/device/idevid.pem" >"$A/ci-enc-unsigned.cms"
@@ -275,6 +299,81 @@ WANT_OUT=$A/onb.json check key-file-with-certificate 0 "" $DEV --key "$T/key-and
 T_LATER=$(date -u -d '+2 days' +%Y-%m-%dT%H:%M:%SZ)
 WANT_OUT=$A/onb.json check time-option 0 "" $DEV --time "$T_LATER" "$A/ec.json"
 
+# ------------------------------------------------------------------ XML (issue 16)
+# conveyed information in XML: .42, and id-data whose document is XML
+resp xml "$A/ci-xml.cms"
+WANT_OUT=$A/onb.xml check conveyed-xml-unsigned-trusted 0 "" --trusted "$A/xml.json"
+check conveyed-xml-unsigned-untrusted 1 "conveyed-information: unsigned onboarding information from an untrusted source" "$A/xml.json"
+resp xmlsigned "$A/ci-xmlsigned.cms" "$A/oc.cms" "$A/ov.cms"
+WANT_OUT=$A/onb.xml check conveyed-xml-signed 0 "" $DEV "$A/xmlsigned.json"
+resp xmldata "$A/ci-xmldata.cms" "$A/oc.cms" "$A/ov.cms"
+WANT_OUT=$A/onb.xml check conveyed-xml-signed-id-data 0 "" $DEV "$A/xmldata.json"
+resp xmlredir "$A/ci-xmlredir.cms"
+WANT_OUT=$A/redir.xml check conveyed-xml-redirect-untrusted 0 "its trust anchors are discarded" "$A/xmlredir.json"
+# the output in XML, in the RFC's namespace: the same verdicts as JSON
+mk mkart response --ci "$A/ci.cms" --oc "$A/oc.cms" --ov "$A/ov.cms" --xml >"$A/ec.xml"
+WANT_OUT=$A/onb.json check response-xml-signed 0 "" $DEV "$A/ec.xml"
+mk mkart response --ci "$A/ci-xmlsigned.cms" --oc "$A/oc.cms" --ov "$A/ov.cms" --xml --extra >"$A/xmlxml.xml"
+WANT_OUT=$A/onb.xml check response-xml-conveyed-xml-unknown-element 0 "" $DEV "$A/xmlxml.xml"
+check response-xml-wrong-serial 1 "voucher: serial-number \"$SN\" does not match device \"SZTP-OTHER-0002\"" \
+	--serial SZTP-OTHER-0002 $MASA --nonce "$NONCE" "$A/ec.xml"
+mk mkart response --ci "$A/ci-unsigned.cms" --xml >"$A/unsigned.xml"
+check response-xml-unsigned-untrusted 1 "conveyed-information: unsigned onboarding information from an untrusted source" "$A/unsigned.xml"
+WANT_OUT=$A/onb.json check response-xml-unsigned-trusted 0 "" --trusted "$A/unsigned.xml"
+
+# A vendor's recipe for static-file servers (issue 16): the namespace in
+# another letter case, reporting-level first, base64 wrapped at 76, content
+# signed without -binary (CRLF line ends), created-on with fractional
+# seconds, id-data eContentTypes, an owner-certificate CMS holding only the
+# owner certificate, a stored voucher (expires-on, no nonce).
+RECIPE_NS=urn:ietf:params:xml:ns:yang:ietf-SZTP-bootstrap-server
+frac() { date -u -d "$1" +%Y-%m-%dT%H:%M:%S.%6NZ; }
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); open(sys.argv[2],"w").write(json.dumps(d, indent=4)+"\n")' \
+	"$A/onb.json" "$A/onb4.json"
+python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); open(sys.argv[2],"wb").write(d.replace(b"\n", b"\r\n"))' \
+	"$A/onb4.json" "$A/onb4-crlf.json"
+mk mkart voucher --pki "$P" --id-data --text --created "$(frac '-1 hour')" --expires "$(frac '+1 day')" \
+	--last-renewal "$(frac '+1 day')" >"$A/ov-recipe.cms"
+mk mkart conveyed --pki "$P" --json "$A/onb4.json" --econtent-type data --text >"$A/ci-recipe.cms"
+mk mkart response --ci "$A/ci-recipe.cms" --oc "$A/oc.cms" --ov "$A/ov-recipe.cms" --reporting-level verbose \
+	--wrap 76 --xml --xml-ns "$RECIPE_NS" >"$A/recipe.xml"
+WANT_OUT=$A/onb4-crlf.json check response-xml-vendor-recipe 0 "XML namespace differs from the RFC's in letter case" \
+	--serial "$SN" $MASA "$A/recipe.xml"
+WANT_OUT=$A/onb4-crlf.json check response-xml-vendor-recipe-nonce-sent 0 "in letter case" $DEV "$A/recipe.xml"
+if grep -q "$RECIPE_NS" "$A/recipe.xml" && [ "$(sed -n 3p "$A/recipe.xml")" = "<reporting-level>verbose</reporting-level>" ] &&
+   [ "$(sed -n 5p "$A/recipe.xml" | tr -d '\n' | wc -c)" = 76 ] &&
+   openssl cms -verify -noverify -inform DER -in "$A/ci-recipe.cms" 2>/dev/null | grep -q "$(printf '\r')"; then
+	ok vendor-recipe-shape
+else
+	bad vendor-recipe-shape "the recipe's response is not shaped as expected: $(head -c 200 "$A/recipe.xml")"
+fi
+
+# XML the reader refuses, each with its reason
+xmlbad() {
+	name=$1 want=$2 body=$3
+	printf '%s' "$body" >"$A/$name.xml"
+	check "$name" 1 "$want" --trusted "$A/$name.xml"
+}
+B64CI=$(openssl base64 -A -in "$A/ci-unsigned.cms")
+OUTNS=urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server
+xmlbad response-xml-doctype "response: line 1: DOCTYPE output refused (no DTD processing, no entities)" \
+	"<!DOCTYPE output SYSTEM \"file:///etc/passwd\"><output xmlns=\"$OUTNS\"><conveyed-information>$B64CI</conveyed-information></output>"
+xmlbad response-xml-entity-bomb "response: line 2: DOCTYPE lolz refused (no DTD processing, no entities)" \
+	"<?xml version=\"1.0\"?>
+<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\"><!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]>
+<output xmlns=\"$OUTNS\"><conveyed-information>$B64CI</conveyed-information><x>&lol3;</x></output>"
+xmlbad response-xml-undeclared-entity "response: line 1, column" \
+	"<output xmlns=\"$OUTNS\"><conveyed-information>&ci;</conveyed-information></output>"
+deep=$(python3 -c 'print("<a>" * 40 + "</a>" * 40)')
+xmlbad response-xml-deep-nesting "response: line 1: elements nested deeper than 32 levels" \
+	"<output xmlns=\"$OUTNS\"><conveyed-information>$B64CI</conveyed-information>$deep</output>"
+xmlbad response-xml-wrong-namespace "response: the XML root element is <output> in namespace \"urn:example:other\"" \
+	"<output xmlns=\"urn:example:other\"><conveyed-information>$B64CI</conveyed-information></output>"
+xmlbad response-xml-not-well-formed "response: line 1, column" \
+	"<output xmlns=\"$OUTNS\"><conveyed-information>$B64CI</conveyed-information>"
+xmlbad response-xml-latin1 "response: line 1: encoding \"ISO-8859-1\" refused (UTF-8 only)" \
+	"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><output xmlns=\"$OUTNS\"/>"
+
 # ------------------------------------------------------------------ negative: one change each
 python3 -c '
 import sys
@@ -283,6 +382,15 @@ i = d.index(b"\"merge\"")
 open(sys.argv[2], "wb").write(d[:i] + b"\"mergf\"" + d[i + 7:])' "$A/ci.cms" "$A/ci-tampered.cms"
 resp tampered "$A/ci-tampered.cms" "$A/oc.cms" "$A/ov.cms"
 check tampered-content 1 "conveyed-information: signature by the owner certificate: cms: messageDigest does not match" $DEV "$A/tampered.json"
+mk mkart response --ci "$A/ci-tampered.cms" --oc "$A/oc.cms" --ov "$A/ov.cms" --xml >"$A/tampered.xml"
+check tampered-content-xml-output 1 "conveyed-information: signature by the owner certificate: cms: messageDigest does not match" $DEV "$A/tampered.xml"
+python3 -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+i = d.index(b">merge<")
+open(sys.argv[2], "wb").write(d[:i] + b">mergf<" + d[i + 7:])' "$A/ci-xmlsigned.cms" "$A/ci-xml-tampered.cms"
+resp xmltampered "$A/ci-xml-tampered.cms" "$A/oc.cms" "$A/ov.cms"
+check tampered-content-xml-document 1 "conveyed-information: signature by the owner certificate: cms: messageDigest does not match" $DEV "$A/xmltampered.json"
 
 python3 -c '
 import sys
@@ -353,10 +461,10 @@ resp signed-alone "$A/ci.cms"
 check signed-without-voucher 1 "conveyed-information: signed, but no owner-certificate and ownership-voucher" --trusted "$A/signed-alone.json"
 check encrypted-without-key 1 "conveyed-information: encrypted, but no device private key is available" $DEV "$A/encec.json"
 check encrypted-wrong-key 1 "conveyed-information: cannot decrypt" $DEV --key "$X/dev-rsa.key" "$A/encec.json"
-resp xml "$A/ci-xml.cms"
-check xml-unsigned 1 "XML encoding (id-ct-sztpConveyedInfoXML) is not supported" --trusted "$A/xml.json"
-resp xmldata "$A/ci-xmldata.cms" "$A/oc.cms" "$A/ov.cms"
-check xml-signed-id-data 1 "conveyed-information: XML encoding is not supported" $DEV "$A/xmldata.json"
+resp jsonasxml "$A/ci-json-as-xml.cms" "$A/oc.cms" "$A/ov.cms"
+check conveyed-xml-type-json-document 1 "conveyed-information: eContentType id-ct-sztpConveyedInfoXML, but the document is not XML" $DEV "$A/jsonasxml.json"
+resp xmlasjson "$A/ci-xml-as-json.cms" "$A/oc.cms" "$A/ov.cms"
+check conveyed-json-type-xml-document 1 "conveyed-information: eContentType id-ct-sztpConveyedInfoJSON, but the document is XML" $DEV "$A/xmlasjson.json"
 
 # ------------------------------------------------------------------ clock and freshness
 # (trust/clock.h, RFC 8572 section 9.1): one policy for every source. The

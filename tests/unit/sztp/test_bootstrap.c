@@ -22,6 +22,7 @@ struct fsrv {
 	const char *ci_json;    /* conveyed information (unsigned) */
 	const char *level;      /* reporting-level or NULL */
 	const char *ctype;      /* response Content-Type (NULL: yang-data+json) */
+	int xml;                /* answer in XML (2: the namespace in upper case) */
 	const char *root;       /* RESTCONF root (NULL: /restconf) */
 	int cert_bad;           /* validation against anchors fails */
 	int down;               /* connection refused */
@@ -156,7 +157,7 @@ static int f_request(void *ctx, const struct bs_target *t, struct bs_http *h, st
 			snprintf(h->reason, sizeof h->reason, "Internal Server Error");
 			return 0;
 		}
-		n = mk_response(s->ci_json, s->level, respbuf, sizeof respbuf);
+		n = mk_response_enc(s->ci_json, s->level, respbuf, sizeof respbuf, s->xml);
 		answer(h, 200, s->ctype ? s->ctype : "application/yang-data+json", respbuf, n);
 		return 0;
 	}
@@ -526,6 +527,39 @@ TEST(bootstrap_sources_in_order_and_faults)
 	CHECK_EQ_INT(fk.n_reports, 4);
 	CHECK_EQ_STR(fk.reports[1], "192.0.2.3:443 parsing-error");
 	CHECK_EQ_STR(st.done_server, "192.0.2.4:443");
+}
+
+/* An XML reply is read whatever its Content-Type says; the request still
+ * asks for JSON (the fake checks Accept), and a bad XML reply fails like a
+ * bad JSON one. */
+TEST(bootstrap_xml_reply_any_content_type)
+{
+	static const char *const uris[] = { "https://192.0.2.2", "https://192.0.2.3" };
+	static const char *const want[] = { "192.0.2.2:443 bootstrap-initiated",
+					    "192.0.2.2:443 parsing-error",
+					    "192.0.2.3:443 bootstrap-initiated",
+					    "192.0.2.3:443 parsing-initiated",
+					    "192.0.2.3:443 parsing-complete",
+					    "192.0.2.3:443 bootstrap-complete" };
+	struct fsrv *b, *c;
+	struct err e;
+
+	setup(1);
+	b = srv("192.0.2.2:443", OB_EMPTY);
+	b->xml = 1;
+	b->ctype = "application/yang-data+xml";
+	b->level = "loud";                      /* not a reporting-level */
+	c = srv("192.0.2.3:443", OB_EMPTY);
+	c->xml = 2;
+	c->ctype = "application/yang.data+xml"; /* sic, as a vendor's recipe serves it */
+	c->level = "verbose";
+	CHECK_EQ_INT(run(uris, 2, &e), 0);
+	CHECK_EQ_INT(b->gbd_calls, 1);
+	CHECK_EQ_INT(c->gbd_calls, 1);
+	check_reports(want, 6); /* b's bad XML is a parsing-error, as bad JSON is */
+	CHECK_EQ_STR(st.done_server, "192.0.2.3:443");
+	CHECK_EQ_INT(st.res.output_xml, 1);
+	CHECK_EQ_INT(st.res.ns_case, 1);
 }
 
 TEST(bootstrap_hostmeta_fallback)

@@ -115,13 +115,29 @@ TEST(restconf_errors_summary)
 		"", "{", "[]", "{\"ietf-restconf:errors\":{}}", "{\"ietf-restconf:errors\":{\"error\":[]}}",
 		"{\"ietf-restconf:errors\":{\"error\":[1]}}",
 		"{\"ietf-restconf:errors\":{\"error\":[{\"error-message\":\"m\"}]}}",
-		"<errors/>",
+		"<errors/>", "<errors xmlns=\"urn:ietf:params:xml:ns:yang:ietf-restconf\"/>",
+		"<errors xmlns=\"urn:ietf:params:xml:ns:yang:ietf-restconf\"><error><error-message>m"
+		"</error-message></error></errors>",
+		"<errors xmlns=\"urn:other\"><error><error-tag>t</error-tag></error></errors>",
+		"<!DOCTYPE errors><errors xmlns=\"urn:ietf:params:xml:ns:yang:ietf-restconf\"><error>"
+		"<error-tag>t</error-tag></error></errors>",
+		"<html><body>Internal error</body></html>",
 	};
 	char out[300];
 	struct err e;
 
 	CHECK_EQ_INT(restconf_errors_summary((const uint8_t *)ok, strlen(ok), out, sizeof out, &e), 0);
 	CHECK_EQ_STR(out, "error-tag \"access-denied\": unknown device (and 1 more)");
+	/* the XML encoding (RFC 8040 section 7.1) */
+	ok = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	     "<errors xmlns=\"urn:ietf:params:xml:ns:yang:ietf-restconf\">\n"
+	     "  <error>\n    <error-type>protocol</error-type>\n"
+	     "    <error-tag>access-denied</error-tag>\n"
+	     "    <error-app-tag>x:unknown</error-app-tag>\n"
+	     "    <error-message>unknown\ndevice &amp; more</error-message>\n  </error>\n"
+	     "  <error><error-tag>x</error-tag></error>\n</errors>\n";
+	CHECK_EQ_INT(restconf_errors_summary((const uint8_t *)ok, strlen(ok), out, sizeof out, &e), 0);
+	CHECK_EQ_STR(out, "error-tag \"access-denied\" app-tag \"x:unknown\": unknown device & more (and 1 more)");
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		if (restconf_errors_summary((const uint8_t *)bad[i], strlen(bad[i]), out, sizeof out,
 					    &e) != -1)

@@ -133,26 +133,90 @@ TEST(verify_unsigned_redirect_untrusted_drops_anchors)
 	CHECK_EQ_INT(res.info.redirect.servers[0].trust_anchor.len, 2);
 }
 
+static const char ONB_XML[] =
+	"<onboarding-information xmlns=\"urn:ietf:params:xml:ns:yang:ietf-sztp-conveyed-info\">"
+	"<configuration-handling>merge</configuration-handling><configuration>Y2Zn</configuration>"
+	"</onboarding-information>";
+
 TEST(verify_content_type_rules)
 {
 	size_t n, len;
-	n = content_info(der, OID_CI_XML_DER, sizeof OID_CI_XML_DER, "<x/>", 4);
+	/* .42 carries XML, id-data either */
+	n = content_info(der, OID_CI_XML_DER, sizeof OID_CI_XML_DER, ONB_XML, strlen(ONB_XML));
+	len = response(body, sizeof body, der, n, NULL);
+	CHECK_EQ_INT(run(body, len, 1), 0);
+	CHECK_EQ_INT(res.conveyed_xml, 1);
+	CHECK_EQ_INT(res.output_xml, 0);
+	CHECK_EQ_INT(res.info.kind, CONVEYED_ONBOARDING);
+	CHECK_EQ_INT(res.info.onboarding.configuration.len, 3);
+	CHECK_EQ_INT(res.json_len, strlen(ONB_XML));
+	n = content_info(der, OID_DATA_DER, sizeof OID_DATA_DER, ONB_XML, strlen(ONB_XML));
+	len = response(body, sizeof body, der, n, NULL);
+	CHECK_EQ_INT(run(body, len, 1), 0);
+	CHECK_EQ_INT(res.conveyed_xml, 1);
+	/* but never the other way round */
+	n = content_info(der, OID_CI_XML_DER, sizeof OID_CI_XML_DER, ONB, strlen(ONB));
 	len = response(body, sizeof body, der, n, NULL);
 	CHECK_EQ_INT(run(body, len, 1), -1);
-	CHECK_EQ_STR(e.msg, "conveyed-information: XML encoding (id-ct-sztpConveyedInfoXML) is not supported");
+	CHECK_EQ_STR(e.msg, "conveyed-information: eContentType id-ct-sztpConveyedInfoXML, but the document is not XML");
+	n = content_info(der, OID_CI_JSON_DER, sizeof OID_CI_JSON_DER, ONB_XML, strlen(ONB_XML));
+	len = response(body, sizeof body, der, n, NULL);
+	CHECK_EQ_INT(run(body, len, 1), -1);
+	CHECK_EQ_STR(e.msg, "conveyed-information: eContentType id-ct-sztpConveyedInfoJSON, but the document is XML");
 	n = content_info(der, OID_DATA_DER, sizeof OID_DATA_DER, "  <x/>", 6);
 	len = response(body, sizeof body, der, n, NULL);
 	CHECK_EQ_INT(run(body, len, 1), -1);
-	CHECK_EQ_STR(e.msg, "conveyed-information: XML encoding is not supported (only JSON)");
+	CHECK(strstr(e.msg, "conveyed-information: the XML root element is <x>") == e.msg);
 	n = content_info(der, OID_DATA_DER, sizeof OID_DATA_DER, "hello", 5);
 	len = response(body, sizeof body, der, n, NULL);
 	CHECK_EQ_INT(run(body, len, 1), -1);
-	CHECK_EQ_STR(e.msg, "conveyed-information: the document is not JSON");
+	CHECK_EQ_STR(e.msg, "conveyed-information: the document is neither JSON nor XML");
 	/* JSON but not conveyed information */
 	n = content_info(der, OID_DATA_DER, sizeof OID_DATA_DER, "{}", 2);
 	len = response(body, sizeof body, der, n, NULL);
 	CHECK_EQ_INT(run(body, len, 1), -1);
 	CHECK(strstr(e.msg, "conveyed-information: neither") == e.msg);
+	/* XML conveyed information with a DOCTYPE */
+	static const char dt[] = "<!DOCTYPE o [<!ENTITY a 'b'>]><onboarding-information/>";
+	n = content_info(der, OID_CI_XML_DER, sizeof OID_CI_XML_DER, dt, strlen(dt));
+	len = response(body, sizeof body, der, n, NULL);
+	CHECK_EQ_INT(run(body, len, 1), -1);
+	CHECK_EQ_STR(e.msg, "conveyed-information: line 1: DOCTYPE o refused (no DTD processing, no entities)");
+}
+
+/* The output in XML: the same verdicts as in JSON. */
+TEST(verify_xml_output)
+{
+	static char b64[16384], xml[32768];
+	size_t n = content_info(der, OID_CI_JSON_DER, sizeof OID_CI_JSON_DER, ONB, strlen(ONB));
+	CHECK(b64_encode(der, n, b64, sizeof b64) > 0);
+	snprintf(xml, sizeof xml, "<?xml version=\"1.0\"?>\n<output xmlns=\"urn:ietf:params:xml:ns:yang:ietf-SZTP-bootstrap-server\">\n"
+	         "<reporting-level>verbose</reporting-level>\n<conveyed-information>\n%s\n</conveyed-information>\n</output>\n", b64);
+	CHECK_EQ_INT(run(xml, strlen(xml), 1), 0);
+	CHECK_EQ_INT(res.output_xml, 1);
+	CHECK_EQ_INT(res.ns_case, 1);
+	CHECK_EQ_INT(res.conveyed_xml, 0);
+	CHECK_EQ_INT(res.reporting_level, VERIFY_REPORT_VERBOSE);
+	CHECK_EQ_INT(res.info.kind, CONVEYED_ONBOARDING);
+	CHECK_EQ_MEM(res.json, ONB, strlen(ONB));
+	/* unsigned onboarding from an untrusted source: refused in XML too */
+	CHECK_EQ_INT(run(xml, strlen(xml), 0), -1);
+	CHECK_EQ_STR(e.msg, "conveyed-information: unsigned onboarding information from an untrusted source");
+	/* owner-certificate alone */
+	snprintf(xml, sizeof xml, "<output xmlns=\"urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server\">"
+	         "<conveyed-information>%s</conveyed-information><owner-certificate>MAA=</owner-certificate></output>", b64);
+	CHECK_EQ_INT(run(xml, strlen(xml), 1), -1);
+	CHECK_EQ_STR(e.msg, "response: owner-certificate and ownership-voucher must come together (got only owner-certificate)");
+	/* XML in, XML out: both encodings at once */
+	n = content_info(der, OID_CI_XML_DER, sizeof OID_CI_XML_DER, ONB_XML, strlen(ONB_XML));
+	CHECK(b64_encode(der, n, b64, sizeof b64) > 0);
+	snprintf(xml, sizeof xml, "<output xmlns=\"urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server\">"
+	         "<conveyed-information>%s</conveyed-information></output>", b64);
+	CHECK_EQ_INT(run(xml, strlen(xml), 1), 0);
+	CHECK_EQ_INT(res.output_xml, 1);
+	CHECK_EQ_INT(res.ns_case, 0);
+	CHECK_EQ_INT(res.conveyed_xml, 1);
+	CHECK_EQ_INT(res.info.onboarding.handling, CONVEYED_HANDLING_MERGE);
 }
 
 TEST(verify_encrypted_needs_a_key)

@@ -45,6 +45,11 @@
 #   SZTP_OUT=build/qemu/NAME  where the logs are copied at the end
 #   SZTP_KEEP=0             1 keeps the temporary directory (path printed)
 #   SZTP_QUIET=0            1 hides the harness's own progress lines
+#   SZTP_BOOT=kernel        "firmware": no -kernel/-initrd/-append; the
+#                           firmware boots what SZTP_QEMU_ARGS give it (the
+#                           network boots of qemu/netboot-test.sh)
+#   SZTP_NIC_OPTS=""        appended to the virtio-net-pci device's options,
+#                           e.g. ",romfile=" (no iPXE ROM) or ",bootindex=1"
 #   SZTP_LINK=tap           "veth": no QEMU; the guest side is the namespace
 #                           $SZTP_NS_CLIENT (sztp-c-$$) with eth0 (used by
 #                           net-selftest.sh)
@@ -88,6 +93,8 @@ SZTP_ACCEL=${SZTP_ACCEL:-auto}
 SZTP_KEEP=${SZTP_KEEP:-0}
 SZTP_QUIET=${SZTP_QUIET:-0}
 SZTP_LINK=${SZTP_LINK:-tap}
+SZTP_BOOT=${SZTP_BOOT:-kernel}
+SZTP_NIC_OPTS=${SZTP_NIC_OPTS:-}
 PYTHON=${PYTHON:-python3}
 # shellcheck disable=SC2034 # read by tests/lib/common.sh at exit
 [ "$SZTP_KEEP" = 1 ] && KEEP_TMP=1
@@ -152,7 +159,7 @@ sztp_check_prereqs() {
 			command -v "$c" >/dev/null 2>&1 || sztp_die "$c not found (package swtpm-tools)"
 		done
 	fi
-	if [ "$SZTP_LINK" != veth ]; then
+	if [ "$SZTP_LINK" != veth ] && [ "$SZTP_BOOT" = kernel ]; then
 		[ -r "$SZTP_KERNEL" ] || sztp_die "no kernel at $SZTP_KERNEL (make deps)"
 		[ -r "$SZTP_INITRD" ] || sztp_die "no initramfs at $SZTP_INITRD (make initrd)"
 	fi
@@ -366,11 +373,13 @@ sztp_boot() {
 	# shellcheck disable=SC2086
 	set -- -machine q35 $accel -cpu max -m "$SZTP_MEM" -smp "$SZTP_SMP" \
 		-display none -monitor none -no-reboot \
-		-kernel "$SZTP_KERNEL" -initrd "$SZTP_INITRD" -append "$append" \
 		-chardev file,id=con0,path="$SZTP_TMP/console.log" -serial chardev:con0 \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
-		-device virtio-net-pci,netdev=n0,mac=$SZTP_MAC \
+		-device virtio-net-pci,netdev=n0,mac=$SZTP_MAC$SZTP_NIC_OPTS \
 		-device virtio-rng-pci
+	if [ "$SZTP_BOOT" = kernel ]; then
+		set -- "$@" -kernel "$SZTP_KERNEL" -initrd "$SZTP_INITRD" -append "$append"
+	fi
 	if [ "$SZTP_TPM" = 1 ]; then
 		set -- "$@" -chardev socket,id=chrtpm,path="$SZTP_TMP/tpm/swtpm.sock" \
 			-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0
@@ -379,7 +388,11 @@ sztp_boot() {
 		set -- "$@" -drive file="$SZTP_TMP/disk.img",format=raw,if=virtio
 	fi
 	: >"$SZTP_TMP/console.log"
-	sztp_say "booting $(basename "$SZTP_KERNEL") + $(basename "$SZTP_INITRD"), timeout ${SZTP_TIMEOUT}s"
+	if [ "$SZTP_BOOT" = kernel ]; then
+		sztp_say "booting $(basename "$SZTP_KERNEL") + $(basename "$SZTP_INITRD"), timeout ${SZTP_TIMEOUT}s"
+	else
+		sztp_say "booting the firmware, timeout ${SZTP_TIMEOUT}s"
+	fi
 	start=$(sztp_now)
 	# shellcheck disable=SC2086
 	ip netns exec "$SZTP_NS" qemu-system-x86_64 "$@" $SZTP_QEMU_ARGS \

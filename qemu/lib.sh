@@ -29,6 +29,8 @@
 #   SZTP_OPT143=""          raw DHCPv4 option 143 payload, colon-separated hex
 #                           (overrides SZTP_URI; "none" sends no option 143)
 #   SZTP_OPT136=""          the same for DHCPv6 option 136
+#   SZTP_DHCP4=1            0: dnsmasq serves no DHCPv4 (DNS only), so that
+#                           another DHCPv4 server can run on tap0
 #   SZTP_DHCP6=1            0 turns DHCPv6 and router advertisements off
 #   SZTP_DNSMASQ_ARGS=""    extra dnsmasq arguments (split on white space)
 #   SZTP_SERVER=1           0 runs no bootstrap server
@@ -78,6 +80,7 @@ SZTP_QEMU_ARGS=${SZTP_QEMU_ARGS:-}
 SZTP_URI=${SZTP_URI:-https://bootstrap.example:8443}
 SZTP_OPT143=${SZTP_OPT143:-}
 SZTP_OPT136=${SZTP_OPT136:-}
+SZTP_DHCP4=${SZTP_DHCP4:-1}
 SZTP_DHCP6=${SZTP_DHCP6:-1}
 SZTP_DNSMASQ_ARGS=${SZTP_DNSMASQ_ARGS:-}
 SZTP_SERVER=${SZTP_SERVER:-1}
@@ -199,13 +202,15 @@ sztp_dnsmasq_up() {
 	# net_dnsmasq does not ping before an offer: nothing else is on the
 	# link, and the check would cost every boot about 3 s.
 	set -- --interface=tap0 \
-		--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
-		--dhcp-option=option:router,$SZTP_HOST4 \
-		--dhcp-option=option:dns-server,$SZTP_HOST4 \
-		--dhcp-option=option:domain-name,example \
 		--address=/bootstrap.example/$SZTP_HOST4 \
 		--address=/bootstrap.example/$SZTP_HOST6
-	[ "$o143" = none ] || set -- "$@" --dhcp-option-force=143,"$o143"
+	if [ "$SZTP_DHCP4" = 1 ]; then
+		set -- "$@" --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
+			--dhcp-option=option:router,$SZTP_HOST4 \
+			--dhcp-option=option:dns-server,$SZTP_HOST4 \
+			--dhcp-option=option:domain-name,example
+		[ "$o143" = none ] || set -- "$@" --dhcp-option-force=143,"$o143"
+	fi
 	if [ "$SZTP_DHCP6" = 1 ]; then
 		set -- "$@" --enable-ra \
 			--dhcp-range=2001:db8:1::100,2001:db8:1::1ff,64,1h \

@@ -3,6 +3,7 @@
 #   make          dependencies, build/sztpboot (static musl), build/initrd.img and
 #                 build/sztpboot.efi (a UKI: kernel + initramfs + command line)
 #   make check    everything above, then all tests (unit, fuzz smoke, QEMU boot)
+#   make check-long  the longer suites: UEFI HTTP boot under OVMF, its failures
 #   make demo     a full zero-touch boot in QEMU + swtpm, console on the terminal
 #   make powercut the power-cut loop (QEMU killed during the image write)
 #   make bench    sizes (with a budget), verification cost, image throughput, boot time
@@ -84,8 +85,8 @@ vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 
 DEPS_STAMP := $(B)/stamp/deps
 
-.PHONY: FORCE all deps check demo powercut fuzz fuzz-smoke unit clean distclean pki initrd agent bench \
-	uki
+.PHONY: FORCE all deps check check-long demo powercut fuzz fuzz-smoke unit clean distclean pki \
+	initrd agent bench uki
 all: agent initrd uki
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes, sztpboot.efi: %s bytes\n' \
 		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img) \
@@ -186,6 +187,11 @@ fuzz: $(FUZZ_BINS)
 
 check: all $(B)/unit-tests $(B)/install-driver $(FUZZ_BINS)
 	sh tests/run.sh
+
+# The longer suites (tests/run.sh's qemu-long: UEFI HTTP boot under OVMF and
+# its failure cases; about 15 minutes under TCG). Not part of check.
+check-long: all
+	SZTP_TESTS="$${SZTP_LONG_TESTS:-qemu-long}" sh tests/run.sh
 
 # Measurements, not tests (sizes, verify cost, image throughput, boot time):
 # a table, JSON lines in build/bench/results.jsonl; exit 1 if over the budgets

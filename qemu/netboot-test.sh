@@ -35,6 +35,7 @@ pxe | site | http | http-kea | uki-site | http-nodhcp | http-nofile | http-404 |
    exit 2 ;;
 esac
 . "$(dirname "$0")/lib.sh"
+. "$SZTP_ROOT/tests/lib/doc.sh"
 TOP=$SZTP_ROOT
 DOC=${SZTP_DOC:-$TOP/docs/netboot.md}
 HTTP_PORT=${SZTP_HTTP_PORT:-8080}
@@ -45,37 +46,30 @@ WORK=$TOP/build/qemu-netboot/$case
 IMG=$TOP/build/install
 export SZTP_OUT=${SZTP_OUT:-$TOP/build/qemu/netboot-$case}
 
-passed=0 failed=0
-ok() { printf 'ok %s\n' "$1"; passed=$((passed + 1)); }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; failed=$((failed + 1)); }
+ok() { t_ok "$1"; }
+fail() { t_fail "$1" "$2"; }
 finish() {
 	if [ -n "$SZTP_TMP" ] && mkdir -p "$SZTP_OUT"; then
 		for f in http.log kea.log; do
 			[ -f "$SZTP_TMP/$f" ] && cp "$SZTP_TMP/$f" "$SZTP_OUT/"
 		done
 	fi
-	if [ $failed -gt 0 ] && [ -n "$SZTP_TMP" ]; then
+	if [ "$T_FAILED" -gt 0 ] && [ -n "$SZTP_TMP" ]; then
 		echo "---- last 40 console lines"
 		sztp_console | tail -n 40
 		echo "---- http server log"
 		tail -n 10 "$SZTP_TMP/http.log" 2>/dev/null || true
 		echo "---- logs kept in $SZTP_OUT"
 	fi
-	echo "$passed passed, $failed failed"
-	[ $failed -eq 0 ]
+	t_summary
 	exit
 }
-setup_fail() { echo "FAIL setup: $1"; echo "0 passed, 1 failed"; exit 1; }
+setup_fail() { t_setup_fail "$1"; }
 
-# snippet NAME: the lines between the markers, indentation removed (as
-# tests/net/dhcp-servers.sh reads docs/network.md)
-snippet() {
-	sed -n "/^<!-- snippet $1 begin -->\$/,/^<!-- snippet $1 end -->\$/p" "$DOC" |
-		sed '1d; $d; s/^    //'
-}
-# snippet_to NAME FILE: the snippet into FILE; a setup failure if empty
+# snippet_to NAME FILE: the snippet of docs/netboot.md (tests/lib/doc.sh)
+# into FILE; a setup failure if there is none
 snippet_to() {
-	snippet "$1" >"$2"
+	doc_snippet "$DOC" "$1" >"$2"
 	[ -s "$2" ] || setup_fail "no snippet $1 in $DOC"
 }
 
@@ -114,13 +108,8 @@ http_up() {
 		--directory "$1" "$HTTP_PORT" >"$SZTP_TMP/http.log" 2>&1 &
 	pid=$!
 	sztp_track http $pid
-	i=0
-	until ip netns exec "$SZTP_NS" ss -Hltn "sport = :$HTTP_PORT" 2>/dev/null | grep -q .; do
-		kill -0 $pid 2>/dev/null && [ $i -lt 100 ] ||
-			{ cat "$SZTP_TMP/http.log" >&2; sztp_die "HTTP server did not start"; }
-		sleep 0.1
-		i=$((i + 1))
-	done
+	t_wait 10 $pid sztp_listening "$HTTP_PORT" ||
+		{ cat "$SZTP_TMP/http.log" >&2; sztp_die "HTTP server did not start"; }
 	sztp_say "HTTP server up on http://$SZTP_HOST4:$HTTP_PORT/ (pid $pid)"
 }
 
@@ -144,19 +133,15 @@ ovmf_accel() {
 		-drive if=pflash,format=raw,unit=1,file="$SZTP_TMP/probe-vars.fd" \
 		</dev/null >"$SZTP_TMP/probe.out" 2>&1 &
 	ppid=$!
-	i=0
-	while [ $i -lt 80 ] && kill -0 $ppid 2>/dev/null &&
-		! grep -q 'BdsDxe\|Shell>' "$SZTP_TMP/probe.log"; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	t_track $ppid
+	t_wait 8 $ppid grep -q 'BdsDxe\|Shell>' "$SZTP_TMP/probe.log" || true
 	if grep -q 'BdsDxe\|Shell>' "$SZTP_TMP/probe.log" &&
 		! grep -q 'KVM internal error' "$SZTP_TMP/probe.out"; then
 		a="-accel kvm"
 	else
 		a="-accel tcg"
 	fi
-	sztp_stop $ppid
+	t_stop $ppid
 	mkdir -p "${cache%/*}" && printf '%s\n%s\n' "$bootid" "$a" >"$cache"
 	sztp_say "OVMF accelerator probe: $a"
 	echo "$a"

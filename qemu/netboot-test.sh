@@ -7,6 +7,7 @@
 #   pxe       SeaBIOS + QEMU's iPXE ROM: snippets dnsmasq-ipxe and ipxe-script;
 #             the full onboarding (image, configuration, scripts), switch_root
 #             into the installed OS, the progress reports in order
+#   pxe-uefi  the same with OVMF running the ROM's iPXE UEFI driver
 #   site      -kernel boot of build/initrd.img + the site-cpio archive (an
 #             extra bootstrap anchor, /etc/sztp/servers), no DHCP option 143:
 #             the agent counts the extra anchor and onboards from the
@@ -30,8 +31,8 @@
 set -eu
 case=${1:-}
 case $case in
-pxe | site | http | http-kea | uki-site | http-nodhcp | http-nofile | http-404 | pxe-nodhcp | pxe-404) ;;
-*) echo "usage: $0 pxe|site|http|http-kea|uki-site|http-nodhcp|http-nofile|http-404|pxe-nodhcp|pxe-404" >&2
+pxe | pxe-uefi | site | http | http-kea | uki-site | http-nodhcp | http-nofile | http-404 | pxe-nodhcp | pxe-404) ;;
+*) echo "usage: $0 pxe|pxe-uefi|site|http|http-kea|uki-site|http-nodhcp|http-nofile|http-404|pxe-nodhcp|pxe-404" >&2
    exit 2 ;;
 esac
 . "$(dirname "$0")/lib.sh"
@@ -147,14 +148,16 @@ ovmf_accel() {
 	echo "$a"
 }
 
-# ovmf: the firmware boot of the HTTP cases. A writable copy of the variable
-# store per run; OVMF's PXE off (fw_cfg), no iPXE ROM on the NIC, the NIC first
-# in the boot order: OVMF's own HTTPv4 boot option is what runs.
+# ovmf [ipxe]: the firmware boot of the HTTP cases. A writable copy of the
+# variable store per run; OVMF's PXE off (fw_cfg), no iPXE ROM on the NIC,
+# the NIC first in the boot order: OVMF's own HTTPv4 boot option is what
+# runs. With "ipxe", the NIC keeps QEMU's iPXE ROM (its UEFI driver).
 ovmf() {
 	[ -r "$OVMF_CODE" ] && [ -r "$OVMF_VARS" ] || setup_fail "no OVMF (Debian package ovmf)"
 	cp "$OVMF_VARS" "$SZTP_TMP/OVMF_VARS.fd"
 	SZTP_BOOT=firmware
 	SZTP_NIC_OPTS=",romfile=,bootindex=1"
+	[ "${1:-}" = ipxe ] && SZTP_NIC_OPTS=",bootindex=1"
 	SZTP_ACCEL=$(ovmf_accel | sed 's/^-accel //')
 	SZTP_QEMU_ARGS="${SZTP_QEMU_ARGS:-} -drive if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE
 		-drive if=pflash,format=raw,unit=1,file=$SZTP_TMP/OVMF_VARS.fd
@@ -293,13 +296,14 @@ check_site() {
 }
 
 # ---------------------------------------------------------------- cases
-export SZTP_TIMEOUT=${SZTP_TIMEOUT:-300}
+# an upper bound, not a timing: OVMF under TCG on a loaded host is slow
+export SZTP_TIMEOUT=${SZTP_TIMEOUT:-600}
 mkdir -p "$WORK"
 www=$WORK/www
 rm -rf "$www" && mkdir -p "$www"
 
 case $case in
-pxe | http | http-kea)
+pxe | pxe-uefi | http | http-kea)
 	[ "$case" = http-kea ] || { . "$(dirname "$0")/install-onboarding.sh"
 		install_onboarding "$WORK" "$IMG"; }
 	export SZTP_DISK_SIZE=${SZTP_DISK_SIZE:-512M}
@@ -310,7 +314,7 @@ SZTP_OPT143=none
 SZTP_DHCP6=0
 
 case $case in
-pxe | pxe-nodhcp | pxe-404)
+pxe | pxe-uefi | pxe-nodhcp | pxe-404)
 	snippet_to dnsmasq-ipxe "$WORK/dnsmasq.conf"
 	snippet_to ipxe-script "$www/boot.ipxe"
 	# pxe-404: no kernel to serve
@@ -319,7 +323,7 @@ pxe | pxe-nodhcp | pxe-404)
 	dnsmasq_conf "$WORK/dnsmasq.conf"
 	[ "$case" = pxe-nodhcp ] && SZTP_DNSMASQ_ARGS="$SZTP_DNSMASQ_ARGS --dhcp-ignore=tag:tap0"
 	sztp_setup "netboot-$case"
-	ipxe
+	if [ "$case" = pxe-uefi ]; then ovmf ipxe; else ipxe; fi
 	;;
 site)
 	site_archive "$WORK/site"
@@ -384,12 +388,12 @@ case $case in
 http-nodhcp | http-nofile | http-404)
 	# OVMF tries HTTPv4 and HTTPv6, then the disk and its shell: stop it
 	# some seconds after it has given up on the network
-	export SZTP_TIMEOUT=${SZTP_BAD_TIMEOUT:-240}
+	export SZTP_TIMEOUT=${SZTP_BAD_TIMEOUT:-480}
 	watch_kill 'Shell>' 2
 	;;
 pxe-nodhcp | pxe-404)
 	# SeaBIOS retries every 60 s once nothing could boot: stop it then
-	export SZTP_TIMEOUT=${SZTP_BAD_TIMEOUT:-240}
+	export SZTP_TIMEOUT=${SZTP_BAD_TIMEOUT:-480}
 	watch_kill 'No bootable device' 2
 	;;
 esac
@@ -400,7 +404,7 @@ c=$SZTP_TMP/console.txt
 h=$SZTP_TMP/http.log
 
 case $case in
-pxe)
+pxe | pxe-uefi)
 	grep -q 'user class: iPXE' "$SZTP_TMP/dnsmasq.log" && ok "dnsmasq: iPXE's request (user class iPXE)" ||
 		fail "dnsmasq" "no request with user class iPXE in the dnsmasq log"
 	expect "HTTP: boot.ipxe, then vmlinuz and initrd.img" "$h" '"GET /boot\.ipxe HTTP/1\.[01]" 200' \
@@ -409,7 +413,11 @@ pxe)
 		"iPXE [0-9]" "Filename: http://192\.0\.2\.1:$HTTP_PORT/boot\.ipxe" \
 		"http://192\.0\.2\.1:$HTTP_PORT/vmlinuz\.\.\. ok" \
 		"http://192\.0\.2\.1:$HTTP_PORT/initrd\.img\.\.\. ok" \
-		"Command line: initrd=initrd\.img console=tty0 console=ttyS0,115200 panic=10\$"
+		"Command line: (vmlinuz )?initrd=initrd\.img console=tty0 console=ttyS0,115200 panic=10\$"
+	# iPXE as a UEFI program: the kernel's EFI stub takes the initramfs
+	# named by initrd= from iPXE's file system
+	[ "$case" = pxe-uefi ] && expect "console: the EFI stub loaded initrd= from iPXE" "$c" \
+		"EFI stub: Loaded initrd from command line option"
 	check_full_onboarding
 	;;
 site) check_site; check_plain_onboarding ;;

@@ -189,7 +189,7 @@ check: all $(B)/unit-tests $(B)/install-driver $(FUZZ_BINS)
 	sh tests/run.sh
 
 # The longer suites (tests/run.sh's qemu-long: UEFI HTTP boot under OVMF and
-# its failure cases; about 15 minutes under TCG). Not part of check.
+# its failure cases; about 25 minutes under TCG). Not part of check.
 check-long: all
 	SZTP_TESTS="$${SZTP_LONG_TESTS:-qemu-long}" sh tests/run.sh
 

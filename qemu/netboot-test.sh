@@ -16,6 +16,10 @@
 #             dnsmasq-httpboot), the full onboarding as in pxe
 #   http-kea  the same with Kea (snippet kea-httpboot) as the DHCPv4 server
 #   uki-site  HTTP boot of the site UKI made by snippet uki-site
+#   uki-cmdline
+#             OVMF starts build/sztpboot.efi with load options (QEMU -kernel
+#             with -append console=ttyS0): the kernel's command line is the
+#             load options alone, the baked line is gone (replaced)
 #   http-nodhcp, http-nofile, http-404
 #             bad input: no DHCP answer; an HTTPClient answer without a boot
 #             file; a boot file URL that answers 404. The firmware must show
@@ -31,8 +35,9 @@
 set -eu
 case=${1:-}
 case $case in
-pxe | pxe-uefi | site | http | http-kea | uki-site | http-nodhcp | http-nofile | http-404 | pxe-nodhcp | pxe-404) ;;
-*) echo "usage: $0 pxe|pxe-uefi|site|http|http-kea|uki-site|http-nodhcp|http-nofile|http-404|pxe-nodhcp|pxe-404" >&2
+pxe | pxe-uefi | site | http | http-kea | uki-site | uki-cmdline | http-nodhcp | http-nofile | http-404 | \
+	pxe-nodhcp | pxe-404) ;;
+*) echo "usage: $0 pxe|pxe-uefi|site|http|http-kea|uki-site|uki-cmdline|http-nodhcp|http-nofile|http-404|pxe-nodhcp|pxe-404" >&2
    exit 2 ;;
 esac
 . "$(dirname "$0")/lib.sh"
@@ -200,6 +205,18 @@ watch_kill() {
 	sztp_track watch $!
 }
 
+# powered_off NAME: QEMU ended by itself after the kernel's power-off (not
+# a reboot after a panic, which -no-reboot also ends QEMU on)
+powered_off() {
+	if [ "$SZTP_BOOT_RESULT" != poweroff ]; then
+		fail "$1" "QEMU killed after ${SZTP_TIMEOUT}s"
+	elif ! grep -q 'reboot: Power down' "$SZTP_TMP/console.txt"; then
+		fail "$1" "QEMU ended without the kernel's power-off (a reboot or a panic)"
+	else
+		ok "$1"
+	fi
+}
+
 # The checks of a full onboarding (install_onboarding's image, configuration
 # and scripts; no faults), on $SZTP_TMP/console.txt and the server record.
 FULL_SEQ="bootstrap-initiated parsing-initiated parsing-complete boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
@@ -221,8 +238,7 @@ check_full_onboarding() {
 	t=$(types)
 	[ "$t" = "$FULL_SEQ" ] && ok "server: the full progress sequence, in order" ||
 		fail "server: progress sequence" "got: $t"
-	[ "$SZTP_BOOT_RESULT" = poweroff ] && ok "the provisioned OS powered off" ||
-		fail "power-off" "QEMU killed after ${SZTP_TIMEOUT}s"
+	powered_off "the provisioned OS powered the machine off"
 }
 
 # The checks of an onboarding without an image (the server's default):
@@ -237,8 +253,7 @@ check_plain_onboarding() {
 	*bootstrap-complete*) ok "server: bootstrap-complete recorded" ;;
 	*) fail "server: progress" "no bootstrap-complete: $(types)" ;;
 	esac
-	[ "$SZTP_BOOT_RESULT" = poweroff ] && ok "the guest powered off" ||
-		fail "power-off" "QEMU killed after ${SZTP_TIMEOUT}s"
+	powered_off "the agent powered the machine off"
 }
 
 # The checks of a firmware that failed: its message on the console, no
@@ -330,6 +345,13 @@ site)
 	SZTP_INITRD=$WORK/site/initrd-site.img
 	sztp_setup "netboot-$case"
 	;;
+uki-cmdline)
+	sztp_setup "netboot-$case"
+	ovmf
+	# OVMF loads a -kernel PE file with LoadImage and passes -append as its
+	# load options (one word here: SZTP_QEMU_ARGS is split on blanks)
+	SZTP_QEMU_ARGS="$SZTP_QEMU_ARGS -kernel $UKI -append console=ttyS0"
+	;;
 http | http-nofile | http-404 | http-nodhcp | uki-site)
 	snippet_to dnsmasq-httpboot "$WORK/dnsmasq.conf"
 	# the cases without the onboarding redirect or boot file: the snippet
@@ -382,7 +404,7 @@ http-kea)
 	ovmf
 	;;
 esac
-[ "$case" = site ] || http_up "$www"
+case $case in site | uki-cmdline) ;; *) http_up "$www" ;; esac
 
 case $case in
 http-nodhcp | http-nofile | http-404)
@@ -390,6 +412,10 @@ http-nodhcp | http-nofile | http-404)
 	# some seconds after it has given up on the network
 	export SZTP_TIMEOUT=${SZTP_BAD_TIMEOUT:-480}
 	watch_kill 'Shell>' 2
+	;;
+uki-cmdline)
+	# the command line is all this case is about: stop once it is printed
+	watch_kill 'Command line:' 2
 	;;
 pxe-nodhcp | pxe-404)
 	# SeaBIOS retries every 60 s once nothing could boot: stop it then
@@ -470,6 +496,13 @@ http-404)
 	grep -q '"[A-Z]* /missing\.efi HTTP/1\.[01]" 404' "$h" && ok "HTTP: 404 for /missing.efi" ||
 		fail "HTTP" "no 404 for /missing.efi in the server log"
 	check_no_boot
+	;;
+uki-cmdline)
+	expect "console: the stub passed the load options, not the baked line" "$c" \
+		"EFI stub: Loaded initrd" "Command line: console=ttyS0\$"
+	grep -q "Command line:.*$(sed 's/[].[*^$]/\\&/g' "$TOP/build/sztpboot.cmdline")" "$c" &&
+		fail "baked line replaced" "the baked command line is still there" ||
+		ok "baked line replaced, not appended to"
 	;;
 pxe-nodhcp)
 	expect "iPXE: no DHCP answer, back to the BIOS, no bootable device" "$c" "iPXE [0-9]" \

@@ -75,8 +75,8 @@ for s in $SUITES; do
 	qemu-long)
 		# OVMF UEFI HTTP boot of build/sztpboot.efi (dnsmasq, Kea, a site
 		# UKI), and what OVMF and iPXE do with no DHCP, no boot file, a 404
-		for c in http http-kea uki-site pxe-uefi http-nodhcp http-nofile http-404 pxe-nodhcp \
-			pxe-404; do
+		for c in http http-kea uki-site uki-cmdline pxe-uefi http-nodhcp http-nofile \
+			http-404 pxe-nodhcp pxe-404; do
 			run_suite qemu-long/netboot-$c sh qemu/netboot-test.sh $c
 		done
 		;;

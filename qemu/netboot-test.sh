@@ -219,7 +219,6 @@ powered_off() {
 
 # The checks of a full onboarding (install_onboarding's image, configuration
 # and scripts; no faults), on $SZTP_TMP/console.txt and the server record.
-FULL_SEQ="bootstrap-initiated parsing-initiated parsing-complete boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
 check_full_onboarding() {
 	c=$SZTP_TMP/console.txt
 	expect "agent: DHCPv4 lease with the redirect, TLS with the TPM-held IDevID" "$c" \
@@ -236,7 +235,7 @@ check_full_onboarding() {
 		"SZTP-DEMO-OS:.*/etc/sztp-demo/message: configured by SZTP over the network" \
 		"SZTP-DEMO-OS: powering off"
 	t=$(types)
-	[ "$t" = "$FULL_SEQ" ] && ok "server: the full progress sequence, in order" ||
+	[ "$t" = "$INSTALL_FULL_SEQ" ] && ok "server: the full progress sequence, in order" ||
 		fail "server: progress sequence" "got: $t"
 	powered_off "the provisioned OS powered the machine off"
 }

@@ -1,7 +1,9 @@
 # sztp-initrd: a Linux initramfs stage for Secure Zero-Touch Provisioning (RFC 8572).
 #
-#   make          dependencies, build/sztpboot (static musl) and build/initrd.img
+#   make          dependencies, build/sztpboot (static musl), build/initrd.img and
+#                 build/sztpboot.efi (a UKI: kernel + initramfs + command line)
 #   make check    everything above, then all tests (unit, fuzz smoke, QEMU boot)
+#   make check-long  the longer suites: UEFI HTTP boot under OVMF, its failures
 #   make demo     a full zero-touch boot in QEMU + swtpm, console on the terminal
 #   make powercut the power-cut loop (QEMU killed during the image write)
 #   make bench    sizes (with a budget), verification cost, image throughput, boot time
@@ -15,6 +17,8 @@
 #   DEVICE=DIR          a lab device identity (chain.pem, idevid.pem, idevid.key)
 #                       put in /etc/sztp/device/ for machines without a TPM
 #                       IDevID; default: the test PKI's; DEVICE= for none
+#   UKI_CMDLINE="..."   the command line baked into build/sztpboot.efi
+#                       (docs/netboot.md; no single quotes)
 
 B        := build
 MUSL     := $(B)/musl
@@ -23,6 +27,8 @@ ANCHORS  ?= $(B)/pki/anchors
 OVERLAY  ?=
 DEVICE   ?= $(B)/pki/device
 EXTRA_MODULES ?=
+UKI_CMDLINE ?= console=tty0 console=ttyS0,115200 panic=10
+UKI_STUB ?= /usr/lib/systemd/boot/efi/linuxx64.efi.stub
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # The agent's build time, the lowest trusted bound on the time it will ever
 # use (src/trust/clock.h): reproducible, SOURCE_DATE_EPOCH or else the last
@@ -79,10 +85,12 @@ vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 
 DEPS_STAMP := $(B)/stamp/deps
 
-.PHONY: FORCE all deps check demo powercut fuzz fuzz-smoke unit clean distclean pki initrd agent bench
-all: agent initrd
-	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes\n' \
-		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img)
+.PHONY: FORCE all deps check check-long demo powercut fuzz fuzz-smoke unit clean distclean pki \
+	initrd agent bench uki
+all: agent initrd uki
+	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes, sztpboot.efi: %s bytes\n' \
+		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img) \
+		$$(stat -c %s $(B)/sztpboot.efi)
 
 agent: $(B)/sztpboot
 
@@ -129,6 +137,20 @@ $(B)/initrd.img: $(B)/sztpboot initrd/mkinitrd.sh initrd/modules.list \
 		$(if $(EXTRA_MODULES),--extra-modules "$(EXTRA_MODULES)") \
 		$(if $(DEVICE),--device $(DEVICE)) $(if $(OVERLAY),--overlay $(OVERLAY)) --out $@
 
+# ---------------------------------------------------------------- UKI
+# build/sztpboot.efi: the systemd EFI stub + kernel + initramfs + UKI_CMDLINE
+# (docs/netboot.md). The command line is kept in a file so that a changed
+# UKI_CMDLINE rebuilds the image.
+uki: $(B)/sztpboot.efi
+$(B)/sztpboot.cmdline: FORCE
+	@mkdir -p $(@D)
+	@printf '%s' '$(UKI_CMDLINE)' | cmp -s - $@ || printf '%s' '$(UKI_CMDLINE)' >$@
+
+$(B)/sztpboot.efi: $(B)/initrd.img $(B)/sztpboot.cmdline initrd/mkuki.sh $(DEPS_STAMP)
+	sh initrd/mkuki.sh --stub $(UKI_STUB) --kernel $(B)/kernel/vmlinuz \
+		--initrd $(B)/initrd.img --cmdline "$$(cat $(B)/sztpboot.cmdline)" \
+		--version $(VERSION) --out $@
+
 # ---------------------------------------------------------------- tests
 $(B)/obj/host/%.o: src/%.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -165,6 +187,11 @@ fuzz: $(FUZZ_BINS)
 
 check: all $(B)/unit-tests $(B)/install-driver $(FUZZ_BINS)
 	sh tests/run.sh
+
+# The longer suites (tests/run.sh's qemu-long: UEFI HTTP boot under OVMF and
+# its failure cases; about 25 minutes under TCG). Not part of check.
+check-long: all
+	SZTP_TESTS="$${SZTP_LONG_TESTS:-qemu-long}" sh tests/run.sh
 
 # Measurements, not tests (sizes, verify cost, image throughput, boot time):
 # a table, JSON lines in build/bench/results.jsonl; exit 1 if over the budgets

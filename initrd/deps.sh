@@ -34,7 +34,8 @@ swtpm swtpm-tools tpm2-tools qemu-system-x86 qemu-utils dnsmasq-base openssl \
 cpio zstd xz-utils gzip dpkg-dev file kmod iproute2 python3 autoconf automake \
 libtool libltdl-dev autoconf-archive pkg-config clang llvm libclang-rt-14-dev e2fsprogs dosfstools mtools fdisk \
 kea-dhcp4-server kea-dhcp6-server isc-dhcp-server \
-ca-certificates procps time valgrind libtss2-dev libkmod-dev"
+ca-certificates procps time valgrind libtss2-dev libkmod-dev \
+binutils systemd-boot-efi ovmf ipxe-qemu"
 
 packages() {
 	missing=""

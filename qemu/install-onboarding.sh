@@ -9,7 +9,11 @@
 # https://bootstrap.example:$SZTP_SERVER_PORT/images/, merge configuration,
 # both scripts; and the fault rule FAULT_JSON (an object, or a list of
 # them) when given. Exports
-# SZTP_SERVER_CONFIG.
+# SZTP_SERVER_CONFIG. INSTALL_FULL_SEQ: the progress types of a first boot.
+# The progress reports the server records, in order, for a first boot of
+# this onboarding information on a blank disk.
+INSTALL_FULL_SEQ="bootstrap-initiated parsing-initiated parsing-complete informational boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
+
 install_onboarding() {
 	iw=$1 ii=$2 ifault=${3:-}
 	mkdir -p "$iw/cfg/etc/sztp-demo"

@@ -115,7 +115,7 @@ tpm_again() {
 }
 
 sztp_setup "install-$mode"
-FULL_SEQ="bootstrap-initiated parsing-initiated parsing-complete informational boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
+FULL_SEQ=$INSTALL_FULL_SEQ
 
 if [ "$mode" = powercut ]; then
 	cut=0

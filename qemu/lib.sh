@@ -29,6 +29,8 @@
 #   SZTP_OPT143=""          raw DHCPv4 option 143 payload, colon-separated hex
 #                           (overrides SZTP_URI; "none" sends no option 143)
 #   SZTP_OPT136=""          the same for DHCPv6 option 136
+#   SZTP_DHCP4=1            0: dnsmasq serves no DHCPv4 (DNS only), so that
+#                           another DHCPv4 server can run on tap0
 #   SZTP_DHCP6=1            0 turns DHCPv6 and router advertisements off
 #   SZTP_DNSMASQ_ARGS=""    extra dnsmasq arguments (split on white space)
 #   SZTP_SERVER=1           0 runs no bootstrap server
@@ -45,6 +47,11 @@
 #   SZTP_OUT=build/qemu/NAME  where the logs are copied at the end
 #   SZTP_KEEP=0             1 keeps the temporary directory (path printed)
 #   SZTP_QUIET=0            1 hides the harness's own progress lines
+#   SZTP_BOOT=kernel        "firmware": no -kernel/-initrd/-append; the
+#                           firmware boots what SZTP_QEMU_ARGS give it (the
+#                           network boots of qemu/netboot-test.sh)
+#   SZTP_NIC_OPTS=""        appended to the virtio-net-pci device's options,
+#                           e.g. ",romfile=" (no iPXE ROM) or ",bootindex=1"
 #   SZTP_LINK=tap           "veth": no QEMU; the guest side is the namespace
 #                           $SZTP_NS_CLIENT (sztp-c-$$) with eth0 (used by
 #                           net-selftest.sh)
@@ -73,6 +80,7 @@ SZTP_QEMU_ARGS=${SZTP_QEMU_ARGS:-}
 SZTP_URI=${SZTP_URI:-https://bootstrap.example:8443}
 SZTP_OPT143=${SZTP_OPT143:-}
 SZTP_OPT136=${SZTP_OPT136:-}
+SZTP_DHCP4=${SZTP_DHCP4:-1}
 SZTP_DHCP6=${SZTP_DHCP6:-1}
 SZTP_DNSMASQ_ARGS=${SZTP_DNSMASQ_ARGS:-}
 SZTP_SERVER=${SZTP_SERVER:-1}
@@ -88,6 +96,8 @@ SZTP_ACCEL=${SZTP_ACCEL:-auto}
 SZTP_KEEP=${SZTP_KEEP:-0}
 SZTP_QUIET=${SZTP_QUIET:-0}
 SZTP_LINK=${SZTP_LINK:-tap}
+SZTP_BOOT=${SZTP_BOOT:-kernel}
+SZTP_NIC_OPTS=${SZTP_NIC_OPTS:-}
 PYTHON=${PYTHON:-python3}
 # shellcheck disable=SC2034 # read by tests/lib/common.sh at exit
 [ "$SZTP_KEEP" = 1 ] && KEEP_TMP=1
@@ -152,7 +162,7 @@ sztp_check_prereqs() {
 			command -v "$c" >/dev/null 2>&1 || sztp_die "$c not found (package swtpm-tools)"
 		done
 	fi
-	if [ "$SZTP_LINK" != veth ]; then
+	if [ "$SZTP_LINK" != veth ] && [ "$SZTP_BOOT" = kernel ]; then
 		[ -r "$SZTP_KERNEL" ] || sztp_die "no kernel at $SZTP_KERNEL (make deps)"
 		[ -r "$SZTP_INITRD" ] || sztp_die "no initramfs at $SZTP_INITRD (make initrd)"
 	fi
@@ -192,13 +202,15 @@ sztp_dnsmasq_up() {
 	# net_dnsmasq does not ping before an offer: nothing else is on the
 	# link, and the check would cost every boot about 3 s.
 	set -- --interface=tap0 \
-		--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
-		--dhcp-option=option:router,$SZTP_HOST4 \
-		--dhcp-option=option:dns-server,$SZTP_HOST4 \
-		--dhcp-option=option:domain-name,example \
 		--address=/bootstrap.example/$SZTP_HOST4 \
 		--address=/bootstrap.example/$SZTP_HOST6
-	[ "$o143" = none ] || set -- "$@" --dhcp-option-force=143,"$o143"
+	if [ "$SZTP_DHCP4" = 1 ]; then
+		set -- "$@" --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
+			--dhcp-option=option:router,$SZTP_HOST4 \
+			--dhcp-option=option:dns-server,$SZTP_HOST4 \
+			--dhcp-option=option:domain-name,example
+		[ "$o143" = none ] || set -- "$@" --dhcp-option-force=143,"$o143"
+	fi
 	if [ "$SZTP_DHCP6" = 1 ]; then
 		set -- "$@" --enable-ra \
 			--dhcp-range=2001:db8:1::100,2001:db8:1::1ff,64,1h \
@@ -366,11 +378,13 @@ sztp_boot() {
 	# shellcheck disable=SC2086
 	set -- -machine q35 $accel -cpu max -m "$SZTP_MEM" -smp "$SZTP_SMP" \
 		-display none -monitor none -no-reboot \
-		-kernel "$SZTP_KERNEL" -initrd "$SZTP_INITRD" -append "$append" \
 		-chardev file,id=con0,path="$SZTP_TMP/console.log" -serial chardev:con0 \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
-		-device virtio-net-pci,netdev=n0,mac=$SZTP_MAC \
+		-device virtio-net-pci,netdev=n0,mac=$SZTP_MAC$SZTP_NIC_OPTS \
 		-device virtio-rng-pci
+	if [ "$SZTP_BOOT" = kernel ]; then
+		set -- "$@" -kernel "$SZTP_KERNEL" -initrd "$SZTP_INITRD" -append "$append"
+	fi
 	if [ "$SZTP_TPM" = 1 ]; then
 		set -- "$@" -chardev socket,id=chrtpm,path="$SZTP_TMP/tpm/swtpm.sock" \
 			-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0
@@ -379,7 +393,11 @@ sztp_boot() {
 		set -- "$@" -drive file="$SZTP_TMP/disk.img",format=raw,if=virtio
 	fi
 	: >"$SZTP_TMP/console.log"
-	sztp_say "booting $(basename "$SZTP_KERNEL") + $(basename "$SZTP_INITRD"), timeout ${SZTP_TIMEOUT}s"
+	if [ "$SZTP_BOOT" = kernel ]; then
+		sztp_say "booting $(basename "$SZTP_KERNEL") + $(basename "$SZTP_INITRD"), timeout ${SZTP_TIMEOUT}s"
+	else
+		sztp_say "booting the firmware, timeout ${SZTP_TIMEOUT}s"
+	fi
 	start=$(sztp_now)
 	# shellcheck disable=SC2086
 	ip netns exec "$SZTP_NS" qemu-system-x86_64 "$@" $SZTP_QEMU_ARGS \

@@ -4,7 +4,10 @@
 # "N passed, N failed"; a suite that ends without one counts as one failure.
 #
 #   SZTP_TESTS="layout unit fuzz initrd server tls net verify client tpm install qemu"
-#                                   suites to run (default: all)
+#                                   suites to run (default: all of these)
+#   qemu-long                       the longer QEMU suites (firmware network
+#                                   boots under OVMF, their failure cases): not
+#                                   in the default list; make check-long runs it
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
@@ -64,6 +67,18 @@ for s in $SUITES; do
 			SZTP_OUT=build/qemu/boot-test-rsa-enc sh qemu/boot-test.sh
 		run_suite qemu/install-test sh qemu/install-test.sh full
 		run_suite qemu/install-powercut sh qemu/install-test.sh powercut
+		# firmware network boot: SeaBIOS + iPXE loads kernel + initramfs over
+		# HTTP (docs/netboot.md), and a site archive appended to the initramfs
+		run_suite qemu/netboot-pxe sh qemu/netboot-test.sh pxe
+		run_suite qemu/netboot-site sh qemu/netboot-test.sh site
+		;;
+	qemu-long)
+		# OVMF UEFI HTTP boot of build/sztpboot.efi (dnsmasq, Kea, a site
+		# UKI), and what OVMF and iPXE do with no DHCP, no boot file, a 404
+		for c in http http-kea uki-site uki-cmdline pxe-uefi http-nodhcp http-nofile \
+			http-404 pxe-nodhcp pxe-404; do
+			run_suite qemu-long/netboot-$c sh qemu/netboot-test.sh $c
+		done
 		;;
 	*)
 		for t in tests/"$s"/*.sh; do

@@ -21,6 +21,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib/common.sh"
 . "$TOP/tests/lib/net.sh"
+. "$TOP/tests/lib/doc.sh"
 AGENT=${SZTPBOOT:-$TOP/build/sztpboot}
 DOC=${SZTP_DOC:-$TOP/docs/network.md}
 VS=ds$$
@@ -37,12 +38,9 @@ fail() {
 	t_tail 20 "$T/out" "$T/err" "$T/server.log"
 }
 
-# snippet NAME: the lines between the markers, indentation removed, with the
-# placeholder interface replaced
-snippet() {
-	sed -n "/^<!-- snippet $1 begin -->\$/,/^<!-- snippet $1 end -->\$/p" "$DOC" |
-		sed '1d; $d; s/^    //' | sed "s/\"eth1\"/\"$VS\"/g"
-}
+# snippet NAME: the snippet (tests/lib/doc.sh) with the placeholder
+# interface replaced
+snippet() { doc_snippet "$DOC" "$1" | sed "s/\"eth1\"/\"$VS\"/g"; }
 
 # server_up READY-REGEX CMD...: starts a server in the server namespace and
 # waits until its log matches READY-REGEX (or it died)

@@ -47,7 +47,7 @@ MUSL_CFLAGS  := $(WARN) $(HARDEN) -Os -ffunction-sections -fdata-sections \
                 -isystem $(MUSL)/include
 MUSL_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,relro,-z,now,-z,noexecstack \
                 -L$(MUSL)/lib
-MUSL_LIBS    := -lcjson -lexpat -lbearssl -lz -llzma -lzstd -lkmod -ltss2-sys -ltss2-mu -ltss2-tcti-device -ltss2-tcti-swtpm -ltss2-tcti-mssim
+MUSL_LIBS    := -lcjson -lexpat -lbearssl -lnettle -lz -llzma -lzstd -lkmod -ltss2-sys -ltss2-mu -ltss2-tcti-device -ltss2-tcti-swtpm -ltss2-tcti-mssim
 
 # Host builds of the same sources for unit tests: glibc, ASan + UBSan.
 HOST_CC      := cc
@@ -55,7 +55,7 @@ HOST_CFLAGS  := $(WARN) -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -isystem $(HOST)/include
 HOST_LDFLAGS := -fsanitize=address,undefined -L$(HOST)/lib
-HOST_LIBS    := -lcjson -lexpat -lbearssl -lz -llzma -lzstd -lkmod \
+HOST_LIBS    := -lcjson -lexpat -lbearssl -lnettle -lz -llzma -lzstd -lkmod \
                 -ltss2-sys -ltss2-mu -ltss2-tcti-device -ltss2-tcti-swtpm -ltss2-tcti-mssim
 
 # The agent's sources: src/main.c (the program: the subcommand table) and one

@@ -14,6 +14,7 @@
 
 #include "disk/gpt.h"
 #include "base/log.h"
+#include "base/sha256.h"
 
 struct writer {
 	int fd;
@@ -544,7 +545,7 @@ int image_write(int fd, const char *name, const struct image_opts *o, struct ima
 	w->name = name;
 	w->o = o;
 	w->is_file = S_ISREG(st.st_mode);
-	w->hash = o->hash ? o->hash : &br_sha256_vtable;
+	w->hash = o->hash ? o->hash : sha256_class();
 	if (((w->hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK) != 32)
 		return err_set(e, "the image hash class does not produce 32 bytes");
 	w->disk_size = image_target_size(fd, e);

@@ -9,7 +9,8 @@
  *      (no URI works, the image is too big, a refused format) leaves a disk
  *      untouched. A regular file is truncated at the start.
  *   2. Each download-uri is tried in order. Bytes are hashed as downloaded
- *      (the hash is a br_hash_class, SHA-256 by default), the format is
+ *      (the hash is a br_hash_class, by default sha256_class(): SHA-NI when the
+ *      CPU has it), the format is
  *      sniffed from the first bytes (decomp.h), the output's first IMAGE_HOLD
  *      bytes are kept in memory, the rest is written with IMAGE_WBUF-sized
  *      writes at MiB-aligned offsets.
@@ -89,7 +90,7 @@ struct image_opts {
 	const uint8_t (*sha256)[32]; /* expected digests: all must match */
 	int n_sha256;
 	const struct image_source *src;
-	const br_hash_class *hash;   /* NULL: br_sha256_vtable (any 32-byte hash class fits) */
+	const br_hash_class *hash;   /* NULL: sha256_class() (any 32-byte hash class fits) */
 	int resume_max;              /* 0: IMAGE_RESUME_MAX */
 	int retry_delay_ms;          /* first delay before a resume, doubling up to 5 s; 0: 500 */
 	void (*progress)(void *ctx, const struct image_progress *p); /* or NULL */

@@ -35,6 +35,7 @@ struct writer {
 	int size_checked;
 	int fatal;             /* the sink failed: this URI is done */
 	int fatal_all;         /* the target failed: every URI is done */
+	int direct;            /* bulk writes may use O_DIRECT (write_direct) */
 	int touched;           /* something was written to the target */
 	size_t wlen;
 	uint64_t woff;
@@ -72,23 +73,35 @@ static int64_t now(const struct writer *w)
 	return w->o->now_ms ? w->o->now_ms() : mono_ms();
 }
 
-static int pwrite_all(int fd, const uint8_t *p, size_t n, uint64_t off, const char *name,
-		      struct err *e)
+/* Write all of p[0..n) at off; 0, or the errno value (ENOSPC for a write of 0). */
+static int pwrite_raw(int fd, const uint8_t *p, size_t n, uint64_t off, uint64_t *at)
 {
 	while (n > 0) {
 		ssize_t r = pwrite(fd, p, n, (off_t)off);
 		if (r < 0 && errno == EINTR)
 			continue;
+		*at = off;
 		if (r < 0)
-			return err_set(e, "%s: write at offset %llu: %s", name, (unsigned long long)off,
-				       strerror(errno));
+			return errno;
 		if (r == 0)
-			return err_set(e, "%s: write at offset %llu: no space", name,
-				       (unsigned long long)off);
+			return ENOSPC;
 		p += r;
 		n -= (size_t)r;
 		off += (uint64_t)r;
 	}
+	return 0;
+}
+
+static int pwrite_all(int fd, const uint8_t *p, size_t n, uint64_t off, const char *name,
+		      struct err *e)
+{
+	uint64_t at = off;
+	int r = pwrite_raw(fd, p, n, off, &at);
+	if (r == ENOSPC)
+		return err_set(e, "%s: write at offset %llu: no space", name, (unsigned long long)at);
+	if (r)
+		return err_set(e, "%s: write at offset %llu: %s", name, (unsigned long long)at,
+			       strerror(r));
 	return 0;
 }
 
@@ -192,6 +205,56 @@ static int first_touch(struct writer *w, struct err *e)
 	return sync_fd(w->fd, w->name, e);
 }
 
+/* O_DIRECT on the target's descriptor on or off; 0, or -1 when refused. */
+static int set_direct(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -1;
+	if (!!(fl & O_DIRECT) == !!on)
+		return 0;
+	return fcntl(fd, F_SETFL, on ? fl | O_DIRECT : fl & ~O_DIRECT) < 0 ? -1 : 0;
+}
+
+/*
+ * The bulk of the image goes to the target with O_DIRECT: no copy into the
+ * page cache (the largest CPU cost of a buffered write, docs/performance.md)
+ * and no page cache filled with image data. Only the whole IMAGE_DIRECT_ALIGN
+ * blocks of the write buffer (aligned, at aligned offsets) go this way; the
+ * rest, and every other write (zeroing, the held-back head), is buffered,
+ * and O_DIRECT is off again when this returns. A target that refuses
+ * O_DIRECT (fcntl or the write says EINVAL) is written buffered from then
+ * on. Durability is the same either way: fdatasync before the head, and
+ * after it.
+ */
+static int write_direct(struct writer *w, const uint8_t *p, size_t n, uint64_t off,
+			struct err *e)
+{
+	size_t k = n & ~(size_t)(IMAGE_DIRECT_ALIGN - 1);
+	if (w->direct && k && off % IMAGE_DIRECT_ALIGN == 0) {
+		uint64_t at = off;
+		int r = set_direct(w->fd, 1) < 0 ? EINVAL : pwrite_raw(w->fd, p, k, off, &at);
+		if (set_direct(w->fd, 0) < 0)
+			return err_set(e, "%s: cannot turn O_DIRECT off: %s", w->name,
+				       strerror(errno));
+		if (r == EINVAL) {
+			/* refused by fcntl or the filesystem: the same bytes, buffered */
+			log_info("image", "%s: O_DIRECT refused; writing through the page cache",
+				 w->name);
+			w->direct = 0;
+		} else if (r) {
+			return err_set(e, "%s: write at offset %llu: %s", w->name,
+				       (unsigned long long)at,
+				       r == ENOSPC ? "no space" : strerror(r));
+		} else {
+			p += k;
+			n -= k;
+			off += k;
+		}
+	}
+	return n ? pwrite_all(w->fd, p, n, off, w->name, e) : 0;
+}
+
 static int flush_wbuf(struct writer *w, struct err *e)
 {
 	if (w->wlen == 0)
@@ -200,7 +263,7 @@ static int flush_wbuf(struct writer *w, struct err *e)
 		w->fatal_all = 1;
 		return -1;
 	}
-	if (pwrite_all(w->fd, w->wbuf, w->wlen, w->woff, w->name, e) < 0) {
+	if (write_direct(w, w->wbuf, w->wlen, w->woff, e) < 0) {
 		w->fatal_all = 1;
 		return -1;
 	}
@@ -545,6 +608,7 @@ int image_write(int fd, const char *name, const struct image_opts *o, struct ima
 	w->name = name;
 	w->o = o;
 	w->is_file = S_ISREG(st.st_mode);
+	w->direct = !o->buffered;
 	w->hash = o->hash ? o->hash : sha256_class();
 	if (((w->hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK) != 32)
 		return err_set(e, "the image hash class does not produce 32 bytes");

@@ -13,7 +13,8 @@
  *      CPU has it), the format is
  *      sniffed from the first bytes (decomp.h), the output's first IMAGE_HOLD
  *      bytes are kept in memory, the rest is written with IMAGE_WBUF-sized
- *      writes at MiB-aligned offsets.
+ *      writes at MiB-aligned offsets, with O_DIRECT where the target takes
+ *      it (no copy into the page cache), buffered where it does not.
  *   3. The image size is checked against the disk before any byte is
  *      written: a raw image's announced length, a zstd frame's content size,
  *      and the image's own GPT (its backup header LBA) once the first MiB is
@@ -51,6 +52,7 @@
 
 #define IMAGE_HOLD        (1024 * 1024)     /* held back, written last */
 #define IMAGE_WBUF        (4 * 1024 * 1024) /* one disk write */
+#define IMAGE_DIRECT_ALIGN 4096             /* O_DIRECT writes: address, offset, length */
 #define IMAGE_RESUME_MAX  6                 /* attempts per URI without progress */
 #define IMAGE_PROGRESS_MS 250               /* at most 4 progress callbacks a second */
 #define IMAGE_MAX_URIS    8
@@ -95,6 +97,7 @@ struct image_opts {
 	int retry_delay_ms;          /* first delay before a resume, doubling up to 5 s; 0: 500 */
 	void (*progress)(void *ctx, const struct image_progress *p); /* or NULL */
 	void *progress_ctx;
+	int buffered;                /* 1: no O_DIRECT for the bulk writes (tests) */
 	int64_t (*now_ms)(void);     /* NULL: CLOCK_MONOTONIC */
 	void (*sleep_ms)(int ms);    /* NULL: nanosleep */
 	int hold_table;              /* step 7: keep the partition table back until

@@ -7,7 +7,7 @@
 
 #include "install/image.h"
 
-#define IMG_MAX (3 * 1024 * 1024)
+#define IMG_MAX (12 * 1024 * 1024)
 
 struct memsrc {
 	const uint8_t *data[2];
@@ -150,6 +150,24 @@ TEST(image_raw_written_and_verified)
 	CHECK_EQ_INT(target_write(&t), 0);
 	CHECK_EQ_INT(target_read(&t), 1000);
 	CHECK_EQ_MEM(out, img, 1000);
+	target_close(&t);
+}
+
+/* Several write buffers and an odd tail: O_DIRECT for the aligned blocks,
+ * buffered for the rest, and buffered throughout, write the same file. */
+TEST(image_direct_and_buffered_write_the_same)
+{
+	struct target t;
+	const size_t n = 9 * 1024 * 1024 + 4097;
+	target_open(&t, 1);
+	for (int buffered = 0; buffered < 2; buffered++) {
+		target_pattern(&t, n);
+		t.o.buffered = buffered;
+		CHECK_EQ_INT(target_write(&t), 0);
+		CHECK_EQ_INT(target_read(&t), (long)n);
+		CHECK_EQ_MEM(out, img, n);
+		CHECK_EQ_INT(t.r.bytes_out, n);
+	}
 	target_close(&t);
 }
 

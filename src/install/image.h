@@ -14,7 +14,11 @@
  *      sniffed from the first bytes (decomp.h), the output's first IMAGE_HOLD
  *      bytes are kept in memory, the rest is written with IMAGE_WBUF-sized
  *      writes at MiB-aligned offsets, with O_DIRECT where the target takes
- *      it (no copy into the page cache), buffered where it does not.
+ *      it (no copy into the page cache), buffered where it does not. Three
+ *      threads overlap the work: the caller's runs the source (TLS), a
+ *      worker hashes, decompresses and fills the write buffers, a writer
+ *      writes them (image.c); memory stays bounded (IMAGE_IN_SLOTS and
+ *      IMAGE_WSLOTS buffers, nothing allocated per image).
  *   3. The image size is checked against the disk before any byte is
  *      written: a raw image's announced length, a zstd frame's content size,
  *      and the image's own GPT (its backup header LBA) once the first MiB is
@@ -51,7 +55,10 @@
 #include "base/err.h"
 
 #define IMAGE_HOLD        (1024 * 1024)     /* held back, written last */
-#define IMAGE_WBUF        (4 * 1024 * 1024) /* one disk write */
+#define IMAGE_WBUF        (1024 * 1024)     /* one disk write (a write slot) */
+#define IMAGE_WSLOTS      4                 /* write slots queued for the writer thread */
+#define IMAGE_IN_SLOT     (128 * 1024)      /* downloaded bytes handed to the worker at once */
+#define IMAGE_IN_SLOTS    4
 #define IMAGE_DIRECT_ALIGN 4096             /* O_DIRECT writes: address, offset, length */
 #define IMAGE_RESUME_MAX  6                 /* attempts per URI without progress */
 #define IMAGE_PROGRESS_MS 250               /* at most 4 progress callbacks a second */
@@ -98,6 +105,8 @@ struct image_opts {
 	void (*progress)(void *ctx, const struct image_progress *p); /* or NULL */
 	void *progress_ctx;
 	int buffered;                /* 1: no O_DIRECT for the bulk writes (tests) */
+	int serial;                  /* 1: hash, decompress and write on the caller's
+				      * thread, no worker/writer threads (tests) */
 	int64_t (*now_ms)(void);     /* NULL: CLOCK_MONOTONIC */
 	void (*sleep_ms)(int ms);    /* NULL: nanosleep */
 	int hold_table;              /* step 7: keep the partition table back until

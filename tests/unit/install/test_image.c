@@ -171,6 +171,36 @@ TEST(image_direct_and_buffered_write_the_same)
 	target_close(&t);
 }
 
+/* The worker and writer threads, and everything on the caller's thread
+ * (image_opts.serial), write the same file; a gzip image exercises the
+ * decompressor on the worker. */
+TEST(image_threads_and_serial_write_the_same)
+{
+	struct target t;
+	char p[128];
+	const size_t n = 11 * 1024 * 1024 + 333;
+	target_open(&t, 1);
+	pattern(n);
+	snprintf(p, sizeof p, "%s/x", t.dir);
+	CHECK_EQ_INT(fx_write(p, img, n), 0);
+	CHECK_EQ_INT(fx_sh("gzip -1 %s", p), 0);
+	snprintf(p, sizeof p, "%s/x.gz", t.dir);
+	long cn = fx_read(p, comp, sizeof comp);
+	CHECK(cn > 0);
+	for (int serial = 0; serial < 2; serial++) {
+		target_serve(&t, comp, (size_t)cn);
+		t.m.fail_at = cn / 3; /* a resume while the threads hold data */
+		t.o.serial = serial;
+		CHECK_EQ_INT(target_write(&t), 0);
+		CHECK_EQ_INT(t.r.resumes, 1);
+		CHECK_EQ_INT(t.r.kind, DECOMP_GZIP);
+		CHECK_EQ_INT(t.r.bytes_in, cn);
+		CHECK_EQ_INT(target_read(&t), (long)n);
+		CHECK_EQ_MEM(out, img, n);
+	}
+	target_close(&t);
+}
+
 TEST(image_broken_stream_resumes_byte_identical)
 {
 	struct target t;

@@ -6,7 +6,7 @@
 #   make check-long  the longer suites: UEFI HTTP boot under OVMF, its failures
 #   make demo     a full zero-touch boot in QEMU + swtpm, console on the terminal
 #   make powercut the power-cut loop (QEMU killed during the image write)
-#   make bench    sizes (with a budget), verification cost, image throughput, boot time
+#   make bench    sizes (with a budget), verification cost, image streaming vs curl, SHA-256 rate, RSS, boot time
 #   make fuzz     the fuzz targets, longer (FUZZ_SECONDS each)
 #   make deps     only the dependencies (Debian packages, static libraries, kernel)
 #

@@ -6,7 +6,7 @@
 #   make check-long  the longer suites: UEFI HTTP boot under OVMF, its failures
 #   make demo     a full zero-touch boot in QEMU + swtpm, console on the terminal
 #   make powercut the power-cut loop (QEMU killed during the image write)
-#   make bench    sizes (with a budget), verification cost, image throughput, boot time
+#   make bench    sizes (with a budget), verification cost, image streaming vs curl, SHA-256 rate, RSS, boot time
 #   make fuzz     the fuzz targets, longer (FUZZ_SECONDS each)
 #   make deps     only the dependencies (Debian packages, static libraries, kernel)
 #
@@ -47,7 +47,7 @@ MUSL_CFLAGS  := $(WARN) $(HARDEN) -Os -ffunction-sections -fdata-sections \
                 -isystem $(MUSL)/include
 MUSL_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,relro,-z,now,-z,noexecstack \
                 -L$(MUSL)/lib
-MUSL_LIBS    := -lcjson -lexpat -lbearssl -lz -llzma -lzstd -lkmod -ltss2-sys -ltss2-mu -ltss2-tcti-device -ltss2-tcti-swtpm -ltss2-tcti-mssim
+MUSL_LIBS    := -lcjson -lexpat -lbearssl -lnettle -lz -llzma -lzstd -lkmod -ltss2-sys -ltss2-mu -ltss2-tcti-device -ltss2-tcti-swtpm -ltss2-tcti-mssim
 
 # Host builds of the same sources for unit tests: glibc, ASan + UBSan.
 HOST_CC      := cc
@@ -55,7 +55,7 @@ HOST_CFLAGS  := $(WARN) -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -isystem $(HOST)/include
 HOST_LDFLAGS := -fsanitize=address,undefined -L$(HOST)/lib
-HOST_LIBS    := -lcjson -lexpat -lbearssl -lz -llzma -lzstd -lkmod \
+HOST_LIBS    := -lcjson -lexpat -lbearssl -lnettle -lz -llzma -lzstd -lkmod \
                 -ltss2-sys -ltss2-mu -ltss2-tcti-device -ltss2-tcti-swtpm -ltss2-tcti-mssim
 
 # The agent's sources: src/main.c (the program: the subcommand table) and one
@@ -196,8 +196,12 @@ check-long: all
 # Measurements, not tests (sizes, verify cost, image throughput, boot time):
 # a table, JSON lines in build/bench/results.jsonl; exit 1 if over the budgets
 # in tests/bench/budget.txt. Not part of check.
-bench: all
+bench: all $(B)/sha256-rate
 	sh tests/bench/bench.sh
+
+# The agent's SHA-256 (the same musl object) hashing in memory, for make bench.
+$(B)/sha256-rate: tests/bench/sha256_rate.c $(B)/obj/musl/base/sha256.o
+	$(MUSL_CC) $(CPPFLAGS) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $^ -lbearssl -lnettle
 
 demo: all
 	sh qemu/demo-install.sh

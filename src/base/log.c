@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,8 @@ static enum log_level console_max = LOG_INFO;
 static char ring[RING_SIZE];
 static size_t ring_head; /* next write position */
 static int ring_wrapped;
+/* the image pipeline logs from its worker threads too (install/image.c) */
+static pthread_mutex_t ring_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void log_set_level(enum log_level max) { console_max = max; }
 
@@ -63,7 +66,9 @@ void log_vmsg(enum log_level lvl, const char *stage, const char *fmt, va_list ap
 		n += 3;
 	}
 	line[n++] = '\n';
+	pthread_mutex_lock(&ring_mu);
 	ring_put(line, (size_t)n);
+	pthread_mutex_unlock(&ring_mu);
 	if (lvl <= console_max) {
 		ssize_t w = write(STDERR_FILENO, line, (size_t)n);
 		(void)w;
@@ -99,10 +104,12 @@ int log_save(const char *path)
 	int r = 0;
 	if (fd < 0)
 		return -errno;
+	pthread_mutex_lock(&ring_mu);
 	if (ring_wrapped)
 		r = write_all(fd, ring + ring_head, RING_SIZE - ring_head);
 	if (r == 0)
 		r = write_all(fd, ring, ring_head);
+	pthread_mutex_unlock(&ring_mu);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	close(fd);

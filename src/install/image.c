@@ -1,4 +1,19 @@
-/* image.c: download -> hash -> decompress -> disk, first MiB held back (image.h). */
+/*
+ * image.c: download -> hash -> decompress -> disk, first MiB held back (image.h).
+ *
+ * Three threads share the work (stage.h), each owning its part of struct
+ * writer:
+ *   the caller's  the source's sink (on_input): copies downloaded bytes into
+ *                 input slots; owns `in`, the current input slot, progress;
+ *   "worker"      consume_input: hash, sniff, decompress, hold back the head,
+ *                 check sizes, zero the table (first_touch), fill write slots
+ *                 (on_output); owns the hash, decompressor, head, `out`;
+ *   "writer"      consume_output: the disk writes (write_direct); owns `high`.
+ * After every return of the source the input stage is drained, so decisions
+ * (resume, next URI, complete) are taken on the caller's thread with the
+ * worker idle; the writer is drained before the final sync and before any
+ * wipe, so no write ever lands after one.
+ */
 #include "install/image.h"
 
 #include <errno.h>
@@ -13,7 +28,9 @@
 #include <unistd.h>
 
 #include "disk/gpt.h"
+#include "install/stage.h"
 #include "base/log.h"
+#include "base/sha256.h"
 
 struct writer {
 	int fd;
@@ -28,15 +45,19 @@ struct writer {
 	uint8_t sniff[DECOMP_SNIFF_LEN];
 	size_t nsniff;
 	int64_t total;         /* from the source, -1 unknown */
-	uint64_t in, out;      /* downloaded bytes hashed; image bytes produced */
+	uint64_t in, out;      /* downloaded bytes accepted; image bytes produced */
+	uint64_t out_seen;     /* `out` for progress (atomic: another thread) */
 	uint64_t high;         /* highest byte offset written to the target */
 	uint64_t declared;     /* image size its GPT declares, 0 unknown */
 	int size_checked;
 	int fatal;             /* the sink failed: this URI is done */
 	int fatal_all;         /* the target failed: every URI is done */
+	int direct;            /* bulk writes may use O_DIRECT (write_direct) */
 	int touched;           /* something was written to the target */
-	size_t wlen;
-	uint64_t woff;
+	int in_failed;         /* on_input saw the worker's failure (e says why) */
+	struct stage in_st, out_st;
+	struct stage_slot *islot, *oslot; /* being filled, or NULL */
+	uint64_t woff;         /* target offset of the next write slot */
 	int64_t t0, last_progress;
 	/* hold_table: what complete() kept back for image_commit() */
 	int held;
@@ -45,7 +66,8 @@ struct writer {
 	unsigned backup_len;          /* its sector size, 0: none held */
 	uint8_t backup[4096];
 	uint8_t head[IMAGE_HOLD];
-	uint8_t wbuf[IMAGE_WBUF] __attribute__((aligned(4096)));
+	uint8_t ibuf[IMAGE_IN_SLOTS * IMAGE_IN_SLOT];
+	uint8_t wbuf[IMAGE_WSLOTS * IMAGE_WBUF] __attribute__((aligned(4096)));
 };
 
 static struct writer W;
@@ -71,23 +93,35 @@ static int64_t now(const struct writer *w)
 	return w->o->now_ms ? w->o->now_ms() : mono_ms();
 }
 
-static int pwrite_all(int fd, const uint8_t *p, size_t n, uint64_t off, const char *name,
-		      struct err *e)
+/* Write all of p[0..n) at off; 0, or the errno value (ENOSPC for a write of 0). */
+static int pwrite_raw(int fd, const uint8_t *p, size_t n, uint64_t off, uint64_t *at)
 {
 	while (n > 0) {
 		ssize_t r = pwrite(fd, p, n, (off_t)off);
 		if (r < 0 && errno == EINTR)
 			continue;
+		*at = off;
 		if (r < 0)
-			return err_set(e, "%s: write at offset %llu: %s", name, (unsigned long long)off,
-				       strerror(errno));
+			return errno;
 		if (r == 0)
-			return err_set(e, "%s: write at offset %llu: no space", name,
-				       (unsigned long long)off);
+			return ENOSPC;
 		p += r;
 		n -= (size_t)r;
 		off += (uint64_t)r;
 	}
+	return 0;
+}
+
+static int pwrite_all(int fd, const uint8_t *p, size_t n, uint64_t off, const char *name,
+		      struct err *e)
+{
+	uint64_t at = off;
+	int r = pwrite_raw(fd, p, n, off, &at);
+	if (r == ENOSPC)
+		return err_set(e, "%s: write at offset %llu: no space", name, (unsigned long long)at);
+	if (r)
+		return err_set(e, "%s: write at offset %llu: %s", name, (unsigned long long)at,
+			       strerror(r));
 	return 0;
 }
 
@@ -191,22 +225,86 @@ static int first_touch(struct writer *w, struct err *e)
 	return sync_fd(w->fd, w->name, e);
 }
 
+/* O_DIRECT on the target's descriptor on or off; 0, or -1 when refused. */
+static int set_direct(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -1;
+	if (!!(fl & O_DIRECT) == !!on)
+		return 0;
+	return fcntl(fd, F_SETFL, on ? fl | O_DIRECT : fl & ~O_DIRECT) < 0 ? -1 : 0;
+}
+
+/*
+ * The bulk of the image goes to the target with O_DIRECT: no copy into the
+ * page cache (the largest CPU cost of a buffered write, docs/performance.md)
+ * and no page cache filled with image data. Only the whole IMAGE_DIRECT_ALIGN
+ * blocks of the write buffer (aligned, at aligned offsets) go this way; the
+ * rest, and every other write (zeroing, the held-back head), is buffered,
+ * and O_DIRECT is off again when this returns. A target that refuses
+ * O_DIRECT (fcntl or the write says EINVAL) is written buffered from then
+ * on. Durability is the same either way: fdatasync before the head, and
+ * after it.
+ */
+static int write_direct(struct writer *w, const uint8_t *p, size_t n, uint64_t off,
+			struct err *e)
+{
+	size_t k = n & ~(size_t)(IMAGE_DIRECT_ALIGN - 1);
+	if (w->direct && k && off % IMAGE_DIRECT_ALIGN == 0) {
+		uint64_t at = off;
+		int r = set_direct(w->fd, 1) < 0 ? EINVAL : pwrite_raw(w->fd, p, k, off, &at);
+		if (set_direct(w->fd, 0) < 0)
+			return err_set(e, "%s: cannot turn O_DIRECT off: %s", w->name,
+				       strerror(errno));
+		if (r == EINVAL) {
+			/* refused by fcntl or the filesystem: the same bytes, buffered */
+			log_info("image", "%s: O_DIRECT refused; writing through the page cache",
+				 w->name);
+			w->direct = 0;
+		} else if (r) {
+			return err_set(e, "%s: write at offset %llu: %s", w->name,
+				       (unsigned long long)at,
+				       r == ENOSPC ? "no space" : strerror(r));
+		} else {
+			p += k;
+			n -= k;
+			off += k;
+		}
+	}
+	return n ? pwrite_all(w->fd, p, n, off, w->name, e) : 0;
+}
+
+/* The writer thread: one write slot to the target. */
+static int consume_output(void *ctx, const struct stage_slot *s, struct err *e)
+{
+	struct writer *w = ctx;
+	if (write_direct(w, s->buf, s->len, s->off, e) < 0) {
+		w->fatal_all = 1;
+		return -1;
+	}
+	if (s->off + s->len > w->high)
+		w->high = s->off + s->len;
+	return 0;
+}
+
+/* Hand the write slot being filled to the writer (the table is zeroed
+ * first: nothing of the image reaches the target before that). */
 static int flush_wbuf(struct writer *w, struct err *e)
 {
-	if (w->wlen == 0)
+	if (!w->oslot || w->oslot->len == 0)
 		return 0;
 	if (first_touch(w, e) < 0) {
 		w->fatal_all = 1;
 		return -1;
 	}
-	if (pwrite_all(w->fd, w->wbuf, w->wlen, w->woff, w->name, e) < 0) {
+	w->oslot->off = w->woff;
+	w->woff += w->oslot->len;
+	w->oslot = NULL;
+	if (stage_put(&w->out_st, e) < 0) {
 		w->fatal_all = 1;
 		return -1;
 	}
-	w->woff += w->wlen;
-	if (w->woff > w->high)
-		w->high = w->woff;
-	w->wlen = 0;
 	return 0;
 }
 
@@ -268,15 +366,19 @@ static int on_output(void *ctx, const uint8_t *p, size_t n, struct err *e)
 			return -1;
 	}
 	while (n > 0) {
-		size_t k = sizeof w->wbuf - w->wlen;
+		if (!w->oslot && !(w->oslot = stage_slot(&w->out_st, e))) {
+			w->fatal_all = 1; /* the writer failed */
+			return -1;
+		}
+		size_t k = IMAGE_WBUF - w->oslot->len;
 		if (k > n)
 			k = n;
-		memcpy(w->wbuf + w->wlen, p, k);
-		w->wlen += k;
+		memcpy(w->oslot->buf + w->oslot->len, p, k);
+		w->oslot->len += k;
 		w->out += k;
 		p += k;
 		n -= k;
-		if (w->wlen == sizeof w->wbuf && flush_wbuf(w, e) < 0)
+		if (w->oslot->len == IMAGE_WBUF && flush_wbuf(w, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -318,18 +420,18 @@ static void progress(struct writer *w, int done)
 	if (!done && t - w->last_progress < IMAGE_PROGRESS_MS)
 		return;
 	w->last_progress = t;
-	struct image_progress p = { w->in, w->total, w->out, t - w->t0, done };
+	struct image_progress p = { w->in, w->total, __atomic_load_n(&w->out_seen, __ATOMIC_RELAXED),
+				    t - w->t0, done };
 	w->o->progress(w->o->progress_ctx, &p);
 }
 
-/* The source's sink: downloaded bytes. */
-static int on_input(void *ctx, const uint8_t *p, size_t n, struct err *e)
+/* The worker thread: downloaded bytes, in order. */
+static int consume_input(void *ctx, const struct stage_slot *s, struct err *e)
 {
 	struct writer *w = ctx;
-	if (w->fatal || w->fatal_all)
-		return err_set(e, "image stream already failed");
+	const uint8_t *p = s->buf;
+	size_t n = s->len;
 	w->hash->update(&w->hc.vtable, p, n);
-	w->in += n;
 	if (!w->sniffed) {
 		size_t k = sizeof w->sniff - w->nsniff;
 		if (k > n)
@@ -347,8 +449,56 @@ static int on_input(void *ctx, const uint8_t *p, size_t n, struct err *e)
 		w->fatal = 1;
 		return -1;
 	}
+	__atomic_store_n(&w->out_seen, w->out, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* The source's sink (the caller's thread): downloaded bytes into input
+ * slots for the worker. */
+static int on_input(void *ctx, const uint8_t *p, size_t n, struct err *e)
+{
+	struct writer *w = ctx;
+	while (n > 0) {
+		if (!w->islot && !(w->islot = stage_slot(&w->in_st, e))) {
+			w->in_failed = 1;
+			return -1;
+		}
+		size_t k = IMAGE_IN_SLOT - w->islot->len;
+		if (k > n)
+			k = n;
+		memcpy(w->islot->buf + w->islot->len, p, k);
+		w->islot->len += k;
+		w->in += k;
+		p += k;
+		n -= k;
+		if (w->islot->len == IMAGE_IN_SLOT) {
+			w->islot = NULL;
+			if (stage_put(&w->in_st, e) < 0) {
+				w->in_failed = 1;
+				return -1;
+			}
+		}
+	}
 	progress(w, 0);
 	return 0;
+}
+
+/* The source returned: the worker has everything and is idle after this.
+ * 0, or -1 with the worker's error in e (unless on_input reported it). */
+static int input_settle(struct writer *w, struct err *e)
+{
+	struct err de;
+	int r = 0;
+	if (w->islot && w->islot->len) {
+		w->islot = NULL;
+		r = stage_put(&w->in_st, &de);
+	}
+	w->islot = NULL;
+	if (r == 0)
+		r = stage_drain(&w->in_st, &de);
+	if (r < 0 && !w->in_failed)
+		*e = de;
+	return r;
 }
 
 static void hexdig(const uint8_t *d, char *out)
@@ -359,6 +509,14 @@ static void hexdig(const uint8_t *d, char *out)
 
 static void reset(struct writer *w)
 {
+	struct err de;
+	/* the previous URI's writes are done before this one's start */
+	stage_drain(&w->out_st, &de);
+	stage_reset(&w->in_st);
+	stage_reset(&w->out_st);
+	w->islot = w->oslot = NULL;
+	w->in_failed = 0;
+	w->out_seen = 0;
 	decomp_free(&w->dec);
 	memset(&w->dec, 0, sizeof w->dec);
 	w->hash->init(&w->hc.vtable);
@@ -368,7 +526,6 @@ static void reset(struct writer *w)
 	w->in = w->out = 0;
 	w->size_checked = 0;
 	w->fatal = 0;
-	w->wlen = 0;
 	w->woff = IMAGE_HOLD;
 	memset(w->head, 0, sizeof w->head);
 }
@@ -465,7 +622,9 @@ static int complete(struct writer *w, struct image_result *r, struct err *e)
 	}
 	log_info("image", "sha-256 %s verified (%llu bytes downloaded, %llu bytes of image)",
 		 got, (unsigned long long)w->in, (unsigned long long)w->out);
-	if (flush_wbuf(w, e) < 0 || sync_fd(w->fd, w->name, e) < 0) {
+	__atomic_store_n(&w->out_seen, w->out, __ATOMIC_RELAXED);
+	if (flush_wbuf(w, e) < 0 || stage_drain(&w->out_st, e) < 0 ||
+	    sync_fd(w->fd, w->name, e) < 0) {
 		w->fatal_all = 1;
 		return -1;
 	}
@@ -501,7 +660,7 @@ static int one_uri(struct writer *w, const char *uri, struct image_result *r, st
 	for (;;) {
 		uint64_t before = w->in;
 		int rc = o->src->fetch(o->src->ctx, uri, w->in, on_input, w, &w->total, e);
-		if (w->fatal || w->fatal_all)
+		if (input_settle(w, e) < 0 || w->fatal || w->fatal_all)
 			return -1;
 		if (rc == IMAGE_SRC_OK)
 			return complete(w, r, e);
@@ -544,7 +703,8 @@ int image_write(int fd, const char *name, const struct image_opts *o, struct ima
 	w->name = name;
 	w->o = o;
 	w->is_file = S_ISREG(st.st_mode);
-	w->hash = o->hash ? o->hash : &br_sha256_vtable;
+	w->direct = !o->buffered;
+	w->hash = o->hash ? o->hash : sha256_class();
 	if (((w->hash->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK) != 32)
 		return err_set(e, "the image hash class does not produce 32 bytes");
 	w->disk_size = image_target_size(fd, e);
@@ -553,6 +713,13 @@ int image_write(int fd, const char *name, const struct image_opts *o, struct ima
 	w->t0 = w->last_progress = now(w);
 	if (w->is_file && first_touch(w, e) < 0)
 		return -1;
+	if (stage_start(&w->in_st, w->ibuf, IMAGE_IN_SLOT, IMAGE_IN_SLOTS, consume_input, w,
+			o->serial, e) < 0 ||
+	    stage_start(&w->out_st, w->wbuf, IMAGE_WBUF, IMAGE_WSLOTS, consume_output, w,
+			o->serial, e) < 0) {
+		stage_stop(&w->in_st);
+		return -1;
+	}
 
 	int rc = -1;
 	for (int i = 0; i < o->n_uris && i < IMAGE_MAX_URIS; i++) {
@@ -573,6 +740,9 @@ int image_write(int fd, const char *name, const struct image_opts *o, struct ima
 		if (w->fatal_all)
 			break;
 	}
+	/* every write has landed (or failed) before anything below */
+	stage_stop(&w->in_st);
+	stage_stop(&w->out_st);
 	progress(w, 1);
 	decomp_free(&w->dec);
 	if (rc == 0) {

@@ -9,10 +9,16 @@
  *      (no URI works, the image is too big, a refused format) leaves a disk
  *      untouched. A regular file is truncated at the start.
  *   2. Each download-uri is tried in order. Bytes are hashed as downloaded
- *      (the hash is a br_hash_class, SHA-256 by default), the format is
+ *      (the hash is a br_hash_class, by default sha256_class(): SHA-NI when the
+ *      CPU has it), the format is
  *      sniffed from the first bytes (decomp.h), the output's first IMAGE_HOLD
  *      bytes are kept in memory, the rest is written with IMAGE_WBUF-sized
- *      writes at MiB-aligned offsets.
+ *      writes at MiB-aligned offsets, with O_DIRECT where the target takes
+ *      it (no copy into the page cache), buffered where it does not. Three
+ *      threads overlap the work: the caller's runs the source (TLS), a
+ *      worker hashes, decompresses and fills the write buffers, a writer
+ *      writes them (image.c); memory stays bounded (IMAGE_IN_SLOTS and
+ *      IMAGE_WSLOTS buffers, nothing allocated per image).
  *   3. The image size is checked against the disk before any byte is
  *      written: a raw image's announced length, a zstd frame's content size,
  *      and the image's own GPT (its backup header LBA) once the first MiB is
@@ -49,7 +55,11 @@
 #include "base/err.h"
 
 #define IMAGE_HOLD        (1024 * 1024)     /* held back, written last */
-#define IMAGE_WBUF        (4 * 1024 * 1024) /* one disk write */
+#define IMAGE_WBUF        (1024 * 1024)     /* one disk write (a write slot) */
+#define IMAGE_WSLOTS      4                 /* write slots queued for the writer thread */
+#define IMAGE_IN_SLOT     (128 * 1024)      /* downloaded bytes handed to the worker at once */
+#define IMAGE_IN_SLOTS    4
+#define IMAGE_DIRECT_ALIGN 4096             /* O_DIRECT writes: address, offset, length */
 #define IMAGE_RESUME_MAX  6                 /* attempts per URI without progress */
 #define IMAGE_PROGRESS_MS 250               /* at most 4 progress callbacks a second */
 #define IMAGE_MAX_URIS    8
@@ -89,11 +99,14 @@ struct image_opts {
 	const uint8_t (*sha256)[32]; /* expected digests: all must match */
 	int n_sha256;
 	const struct image_source *src;
-	const br_hash_class *hash;   /* NULL: br_sha256_vtable (any 32-byte hash class fits) */
+	const br_hash_class *hash;   /* NULL: sha256_class() (any 32-byte hash class fits) */
 	int resume_max;              /* 0: IMAGE_RESUME_MAX */
 	int retry_delay_ms;          /* first delay before a resume, doubling up to 5 s; 0: 500 */
 	void (*progress)(void *ctx, const struct image_progress *p); /* or NULL */
 	void *progress_ctx;
+	int buffered;                /* 1: no O_DIRECT for the bulk writes (tests) */
+	int serial;                  /* 1: hash, decompress and write on the caller's
+				      * thread, no worker/writer threads (tests) */
 	int64_t (*now_ms)(void);     /* NULL: CLOCK_MONOTONIC */
 	void (*sleep_ms)(int ms);    /* NULL: nanosleep */
 	int hold_table;              /* step 7: keep the partition table back until

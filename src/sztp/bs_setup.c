@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "base/log.h"
+#include "base/sha256.h"
 
 /* Voucher anchors from a file, or every certificate file of a directory. */
 static int load_voucher_anchors(struct bs_setup *s, const char *path, struct err *e)
@@ -62,17 +63,14 @@ static int check_key(struct bs_setup *s, struct err *e)
 	static struct x509_pkey pk;
 	uint8_t hash[32], sig[SIGNER_SIG_MAX];
 	size_t sig_len = 0;
-	br_sha256_context h;
 
-	br_sha256_init(&h);
-	br_sha256_update(&h, "sztpboot key check", 18);
-	br_sha256_out(&h, hash);
+	sha256_buf("sztpboot key check", 18, hash);
 	if (x509_get_pkey(s->chain.cert[0].data, s->chain.cert[0].data_len, &pk, e) < 0)
 		return err_wrap(e, "device certificate");
-	if (signer_sign(&s->signer, &br_sha256_vtable, hash, sizeof hash, sig, sizeof sig,
+	if (signer_sign(&s->signer, sha256_class(), hash, sizeof hash, sig, sizeof sig,
 			&sig_len, e) < 0)
 		return -1;
-	if (x509_verify_hash(&pk.key, &br_sha256_vtable, hash, sizeof hash, sig, sig_len, e) < 0)
+	if (x509_verify_hash(&pk.key, sha256_class(), hash, sizeof hash, sig, sig_len, e) < 0)
 		return err_set(e, "device key %s does not match the device certificate",
 			       s->key_what);
 	return 0;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/sha256.h"
 #include "trust/br_err.h"
 #include "tls/tls_tcp.h"
 
@@ -206,6 +207,10 @@ int tls_connect(struct tls_conn *c, const struct url *u, const struct anchors *t
 		return err_set(e, "bad host type");
 
 	br_ssl_client_init_full(&c->cc, &c->x509.minimal, ta ? ta->ta : NULL, ta ? ta->n : 0);
+	/* the handshake hash and certificate signature hashes: SHA-NI when the
+	 * CPU has it (BearSSL's PRF keeps its own SHA-256) */
+	br_ssl_engine_set_hash(&c->cc.eng, br_sha256_ID, sha256_class());
+	br_x509_minimal_set_hash(&c->x509.minimal, br_sha256_ID, sha256_class());
 	/* IP literal: no SNI, no DNS-name match; tls_x509 matches the iPAddress SAN. */
 	if (u->host_type == URL_HOST_DNS) {
 		tls_x509_wrap(&c->x509, NULL, 0);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/sha256.h"
 
 static const char *const alg_names[CEL_NALGS] = { "sha1", "sha256", "sha384", "sha512" };
 static const size_t alg_sizes[CEL_NALGS] = { 20, 32, 48, 64 };
@@ -37,7 +38,7 @@ const br_hash_class *cel_alg_hash(int alg)
 {
 	switch (alg) {
 	case CEL_SHA1: return &br_sha1_vtable;
-	case CEL_SHA256: return &br_sha256_vtable;
+	case CEL_SHA256: return sha256_class();
 	case CEL_SHA384: return &br_sha384_vtable;
 	case CEL_SHA512: return &br_sha512_vtable;
 	default: return NULL;

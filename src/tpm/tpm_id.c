@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/sha256.h"
 #include "tpm/tpm_nvcert.h"
 #include "trust/x509.h"
 
@@ -37,14 +38,11 @@ static int self_test(struct tpm_identity *id, const br_x509_pkey *pk, struct err
 {
 	uint8_t hash[32], sig[SIGNER_SIG_MAX];
 	size_t sig_len;
-	br_sha256_context c;
-	br_sha256_init(&c);
-	br_sha256_update(&c, "sztp: TPM identity self-test", 28);
-	br_sha256_out(&c, hash);
-	if (signer_sign(&id->signer, &br_sha256_vtable, hash, sizeof hash, sig, sizeof sig,
+	sha256_buf("sztp: TPM identity self-test", 28, hash);
+	if (signer_sign(&id->signer, sha256_class(), hash, sizeof hash, sig, sizeof sig,
 			&sig_len, e) < 0)
 		return err_wrap(e, "tpm: the IDevID key cannot sign");
-	if (x509_verify_hash(pk, &br_sha256_vtable, hash, sizeof hash, sig, sig_len, e) < 0)
+	if (x509_verify_hash(pk, sha256_class(), hash, sizeof hash, sig, sig_len, e) < 0)
 		return err_wrap(e, "tpm: a signature by %s does not verify with the IDevID certificate",
 				id->what);
 	return 0;

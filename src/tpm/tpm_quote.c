@@ -12,6 +12,7 @@
 #include "base/b64.h"
 #include "tpm/cel.h"
 #include "base/log.h"
+#include "base/sha256.h"
 #include "tpm/tpm_nvcert.h"
 #include "tpm/tpm_pub.h"
 
@@ -209,10 +210,7 @@ int tpm_quote_json(struct tpm *t, const struct tpm_conf *c, uint32_t pcr,
 		memcpy(qual.buffer, nonce, nonce_len);
 		qual.size = (uint16_t)nonce_len;
 	} else {
-		br_sha256_context h;
-		br_sha256_init(&h);
-		br_sha256_update(&h, nonce, nonce_len);
-		br_sha256_out(&h, qual.buffer);
+		sha256_buf(nonce, nonce_len, qual.buffer);
 		qual.size = 32;
 	}
 	scheme.scheme = TPM2_ALG_NULL;

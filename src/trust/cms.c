@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/sha256.h"
 #include "trust/oid.h"
 #include "trust/x509.h"
 
@@ -755,7 +756,7 @@ static int cek_from_kari(const struct cms_recip_info *ri, const struct cms_recip
 	if (read_alg(&d, &a, e) < 0)
 		return err_wrap(e, "cms: keyEncryptionAlgorithm");
 	if (oid_is(&a.oid, &OID_ECDH_STD_SHA256KDF))
-		h = &br_sha256_vtable;
+		h = sha256_class();
 	else if (oid_is(&a.oid, &OID_ECDH_STD_SHA384KDF))
 		h = &br_sha384_vtable;
 	else if (oid_is(&a.oid, &OID_ECDH_STD_SHA512KDF))

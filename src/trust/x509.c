@@ -1,5 +1,6 @@
 /* x509.c: certificate helpers and path validation on top of BearSSL. */
 #include "trust/x509.h"
+#include "base/sha256.h"
 #include "base/sink.h"
 
 #include <stdio.h>
@@ -379,7 +380,7 @@ int x509_hash_alg(const struct der_tlv *oid, int allow_sha1,
 {
 	char buf[64];
 	if (oid_is(oid, &OID_SHA256))
-		*h = &br_sha256_vtable;
+		*h = sha256_class();
 	else if (oid_is(oid, &OID_SHA384))
 		*h = &br_sha384_vtable;
 	else if (oid_is(oid, &OID_SHA512))
@@ -397,13 +398,13 @@ int x509_sig_alg(const struct der_tlv *oid, const br_hash_class **h,
 {
 	char buf[64];
 	if (oid_is(oid, &OID_SHA256_WITH_RSA)) {
-		*h = &br_sha256_vtable; *key_type = BR_KEYTYPE_RSA;
+		*h = sha256_class(); *key_type = BR_KEYTYPE_RSA;
 	} else if (oid_is(oid, &OID_SHA384_WITH_RSA)) {
 		*h = &br_sha384_vtable; *key_type = BR_KEYTYPE_RSA;
 	} else if (oid_is(oid, &OID_SHA512_WITH_RSA)) {
 		*h = &br_sha512_vtable; *key_type = BR_KEYTYPE_RSA;
 	} else if (oid_is(oid, &OID_ECDSA_SHA256)) {
-		*h = &br_sha256_vtable; *key_type = BR_KEYTYPE_EC;
+		*h = sha256_class(); *key_type = BR_KEYTYPE_EC;
 	} else if (oid_is(oid, &OID_ECDSA_SHA384)) {
 		*h = &br_sha384_vtable; *key_type = BR_KEYTYPE_EC;
 	} else if (oid_is(oid, &OID_ECDSA_SHA512)) {
@@ -664,6 +665,7 @@ int x509_validate(const uint8_t *leaf, size_t leaf_len,
 		if (x509_anchor_from_der(anchors[anchor].der, anchors[anchor].len, 1, &ta, e) < 0)
 			return -1;
 		br_x509_minimal_init_full(&xc, &ta.ta, 1);
+		br_x509_minimal_set_hash(&xc, br_sha256_ID, sha256_class());
 		x509_time_to_br(now, &days, &secs);
 		br_x509_minimal_set_time(&xc, days, secs);
 		(*vt)->start_chain(vt, NULL);

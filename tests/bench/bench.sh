@@ -17,28 +17,46 @@
 #           EC P-256, made with keys/mkartifacts.sh from build/pki), counted
 #           by valgrind --tool=callgrind (deterministic); verify_wall_ms
 #           (median of native runs) and verify_peak_rss_kib
-#   fetch   `sztpboot fetch` of a zstd-compressed image (256 MiB decompressed:
-#           1 MiB blocks alternating base64 of /dev/urandom and zeros) from
-#           tests/install/imgserver.py over HTTPS on 127.0.0.1, to a file in a
-#           temporary directory: fetch_https_mb_s (10^6 bytes of decompressed
-#           image written per second, wall clock, includes the TLS handshake
-#           and the final SHA-256 check) and fetch_https_peak_rss_kib
-#           (/usr/bin/time, maximum resident set size); the same from
-#           file:// (fetch_file_*) shows what the agent does without the
-#           Python server in the way
+#   stream  verified streaming of a random raw image (SZTP_BENCH_STREAM_MIB,
+#           1 GiB) over loopback HTTPS from a private nginx (lib-nginx.sh:
+#           TLS 1.2, ECDHE-ECDSA-AES128-GCM-SHA256 for everyone), side by
+#           side in one run, the commands taking turns, median of
+#           SZTP_BENCH_STREAM_RUNS (3) wall times each:
+#             stream_fetch_s           sztpboot fetch URL --sha256 H --out F
+#             stream_curl_sha256sum_s  curl -s URL | tee F | sha256sum
+#             stream_curl_openssl_s    curl -s URL | tee F | openssl dgst -sha256
+#             stream_curl_o_s          curl -s URL -o F (no verification, no sync)
+#           and stream_vs_* = their time / fetch's time (the speed of fetch
+#           relative to each; targets: >= 1.0 vs curl|tee|openssl, >= 0.9 vs
+#           curl -o), stream_fetch_mb_s; fetch_peak_rss_kib (/usr/bin/time,
+#           1 GiB) and fetch_peak_rss_big_kib for a SZTP_BENCH_RSS_MIB (4 GiB)
+#           image, fetch_rss_growth_kib the difference (target 0, within
+#           page-level noise: <= 128 KiB)
+#   sha256  sha256_agent_mb_s (build/sha256-rate: the agent's own SHA-256
+#           object hashing 1 GiB in 16 KiB updates) vs sha256_openssl_mb_s
+#           (openssl speed -evp sha256, 16384-byte column), both per CPU
+#           second; sha256_vs_openssl their ratio (target >= 0.9);
+#           sha256_portable_mb_s: BearSSL's portable fallback
 #   boot    boot_seconds: the "boot-time: N s" line of qemu/boot-test.sh
 #           (QEMU start to power-off, a full onboarding); the accelerator
 #           (kvm or tcg) is in the method
+#   load_1m_start, load_1m_end: the 1-minute load average around the run
+#           (other work on the machine makes wall times noisy; the ratios of
+#           one run share the noise)
 #
 # Budgets: tests/bench/budget.txt ("METRIC MAX" lines). Exit status 1 if a
-# figure is over budget or a measurement failed, else 0.
+# figure is over budget or a measurement failed, else 0 (the speed targets
+# are reported, not enforced: they are timings).
 #
 # Environment:
-#   SZTP_BENCH="size verify fetch boot"   what to measure (default: all)
-#   SZTP_BENCH_IMG_MIB=256                 decompressed image size, MiB
+#   SZTP_BENCH="size verify stream sha256 boot"   what to measure (default: all)
+#   SZTP_BENCH_STREAM_MIB=1024  SZTP_BENCH_STREAM_RUNS=3  SZTP_BENCH_RSS_MIB=4096
+#                                          (0: no big-image RSS run)
 #   SZTP_BENCH_RUNS=20                     native runs for verify_wall_ms
 #   SZTPBOOT=build/sztpboot  SZTP_BENCH_OUT=build/bench
 #   SZTP_BENCH_BUDGET=tests/bench/budget.txt
+# Scratch files (the images, ~1 GiB + 4 GiB while the big run lasts) live in
+# a directory under SZTP_BENCH_OUT, removed at the end.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
@@ -48,18 +66,19 @@ PKI=$B/pki
 OUT=${SZTP_BENCH_OUT:-$B/bench}
 RES=$OUT/results.jsonl
 BUDGET=${SZTP_BENCH_BUDGET:-$TOP/tests/bench/budget.txt}
-WHAT=${SZTP_BENCH:-"size verify fetch boot"}
-IMG_MIB=${SZTP_BENCH_IMG_MIB:-256}
+WHAT=${SZTP_BENCH:-"size verify stream sha256 boot"}
+STREAM_MIB=${SZTP_BENCH_STREAM_MIB:-1024}
+STREAM_RUNS=${SZTP_BENCH_STREAM_RUNS:-3}
+RSS_MIB=${SZTP_BENCH_RSS_MIB:-4096}
 RUNS=${SZTP_BENCH_RUNS:-20}
 
+# shellcheck source=tests/bench/lib-nginx.sh
+. "$TOP/tests/bench/lib-nginx.sh"
 mkdir -p "$OUT" || exit 1
-T=$(mktemp -d "${TMPDIR:-/tmp}/sztp-bench.XXXXXX") || exit 1
-srvpid=
+T=$(mktemp -d "$OUT/run.XXXXXX") || exit 1
+chmod 755 "$T" # nginx's workers (an unprivileged user) serve files from under it
 cleanup() {
-	if [ -n "$srvpid" ]; then
-		kill "$srvpid" 2>/dev/null
-		wait "$srvpid" 2>/dev/null
-	fi
+	nginx_stop
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -92,11 +111,22 @@ now_ns() { date +%s%N; }
 # median of the numbers on stdin
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) exit 1; print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 wants() { case " $WHAT " in *" $1 "*) return 0 ;; esac; return 1; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+stream_desc() {
+	case $1 in
+	fetch) echo "sztpboot fetch URL --sha256 H --out F (O_DIRECT, fdatasync)" ;;
+	curl_sha256sum) echo "curl -s URL | tee F | sha256sum" ;;
+	curl_openssl) echo "curl -s URL | tee F | openssl dgst -sha256" ;;
+	curl_o) echo "curl -s URL -o F (verifies nothing, no sync)" ;;
+	esac
+}
 
 [ -x "$SZ" ] || { echo "bench: $SZ missing (run make)" >&2; exit 1; }
 : >"$T/values"
-echo "bench: rev $REV on $HOST, $RUN; results appended to ${RES#"$TOP"/}"
+CPU=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+echo "bench: rev $REV on $HOST ($CPU, $(nproc) CPUs), $RUN; results appended to ${RES#"$TOP"/}"
 printf '%-26s %14s  %-7s %s\n' METRIC VALUE UNIT METHOD
+record load_1m_start "$(load1)" load "1-minute load average (/proc/loadavg) at the start; machine: $CPU, $(nproc) CPUs"
 
 # ---------------------------------------------------------------- size
 if wants size; then
@@ -180,57 +210,156 @@ EOF
 	fi
 fi
 
-# ---------------------------------------------------------------- fetch
-# fetch_one NAME URL: one timed `sztpboot fetch` into $T/out
-fetch_one() {
-	rm -f "$T/out" "$T/time.txt"
+# ---------------------------------------------------------------- stream
+# The image path against hand-made pipelines, side by side in one run: the
+# same nginx (lib-nginx.sh: loopback, TLS 1.2, one AEAD suite), the same
+# random image, output files in the same directory, the commands taking
+# turns in each round so that a change of load hits all of them.
+STREAM_CMDS="fetch curl_sha256sum curl_openssl curl_o"
+# stream_cmd NAME URL OUT: one timed run; wall ns in $T/wall.NAME, CPU and
+# RSS (user sys maxrss) in $T/cpu.NAME; 0, or 1 when it failed
+stream_cmd() {
+	rm -f "$3" "$T/time.txt"
 	a=$(now_ns)
-	/usr/bin/time -f %M -o "$T/time.txt" "$SZ" fetch "$2" --sha256 "$hash" \
-		--ca "$PKI/server/ca.pem" --out "$T/out" --quiet >"$T/f.out" 2>&1
+	case $1 in
+	fetch)
+		/usr/bin/time -f '%U %S %M' -o "$T/time.txt" "$SZ" fetch "$2" --sha256 "$shash" \
+			--ca "$PKI/server/ca.pem" --out "$3" --quiet >"$T/cmd.out" 2>&1
+		;;
+	curl_sha256sum)
+		/usr/bin/time -f '%U %S %M' -o "$T/time.txt" bash -c \
+			'set -o pipefail; curl -sS --cacert "$1" "$2" | tee "$3" | sha256sum' \
+			bash "$PKI/server/ca.pem" "$2" "$3" >"$T/cmd.out" 2>&1
+		;;
+	curl_openssl)
+		/usr/bin/time -f '%U %S %M' -o "$T/time.txt" bash -c \
+			'set -o pipefail; curl -sS --cacert "$1" "$2" | tee "$3" | openssl dgst -sha256' \
+			bash "$PKI/server/ca.pem" "$2" "$3" >"$T/cmd.out" 2>&1
+		;;
+	curl_o)
+		/usr/bin/time -f '%U %S %M' -o "$T/time.txt" curl -sS --cacert "$PKI/server/ca.pem" \
+			"$2" -o "$3" >"$T/cmd.out" 2>&1
+		;;
+	esac
 	rc=$?
 	b=$(now_ns)
-	if [ $rc -ne 0 ]; then
-		error "fetch_$1_mb_s" "fetch failed (exit $rc): $(tail -n 2 "$T/f.out" | tr '\n' ' ' | head -c 200)"
-		return
+	sz=$(stat -c %s "$3" 2>/dev/null || echo 0)
+	rm -f "$3"
+	# every command must have produced the whole image; the pipelines' digest must match
+	if [ $rc -ne 0 ] || [ "$sz" != "$sbytes" ] ||
+		{ [ "$1" != fetch ] && [ "$1" != curl_o ] && ! grep -q "$shash" "$T/cmd.out"; }; then
+		echo "$1: exit $rc, $sz bytes: $(tail -n 2 "$T/cmd.out" | tr '\n' ' ' | head -c 200)" >"$T/fail.$1"
+		return 1
 	fi
-	if [ "$(stat -c %s "$T/out")" != "$bytes" ] || ! cmp -s "$T/img" "$T/out"; then
-		error "fetch_$1_mb_s" "the written file differs from the image"
-		return
-	fi
-	what="$IMG_MIB MiB image, zstd $(stat -c %s "$T/img.zst") bytes"
-	record "fetch_$1_mb_s" "$(awk -v n="$bytes" -v t=$((b - a)) 'BEGIN { printf "%.1f", n / (t / 1e9) / 1e6 }')" MB/s \
-		"decompressed 10^6 bytes written per wall second, $3: $what"
-	record "fetch_$1_peak_rss_kib" "$(tail -n 1 "$T/time.txt")" KiB \
-		"/usr/bin/time maximum resident set size of sztpboot fetch, $3"
-	rm -f "$T/out"
+	echo $((b - a)) >>"$T/wall.$1"
+	tail -n 1 "$T/time.txt" >>"$T/cpu.$1"
+	return 0
 }
-if wants fetch; then
-	bytes=$((IMG_MIB * 1048576))
-	i=0
-	while [ $i -lt $((IMG_MIB / 2)) ]; do
-		head -c 786432 /dev/urandom | base64 -w 0
-		head -c 1048576 /dev/zero
-		i=$((i + 1))
-	done >"$T/img"
-	zstd -q -3 -T0 "$T/img" -o "$T/img.zst"
-	hash=$(sha256sum "$T/img.zst" | cut -c1-64)
-	python3 "$TOP/tests/install/imgserver.py" --cert "$PKI/server/server.pem" \
-		--key "$PKI/server/server.key" --dir "$T" --port-file "$T/port" \
-		--log "$T/server.log" 2>"$T/server.err" &
-	srvpid=$!
-	i=0
-	while [ ! -f "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	port=$(cat "$T/port" 2>/dev/null)
-	if [ -n "$port" ]; then
-		fetch_one https "https://127.0.0.1:$port/img.zst" "HTTPS from tests/install/imgserver.py on 127.0.0.1"
+# ratio A B: B / A with two decimals
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
+if wants stream; then
+	sbytes=$((STREAM_MIB * 1048576))
+	S=$T/stream
+	mkdir -p "$S/www" "$S/out"
+	head -c "$sbytes" /dev/urandom >"$S/www/img.img"
+	shash=$(openssl dgst -sha256 -r "$S/www/img.img" | cut -c1-64)
+	if nginx_start "$S/nginx" "$S/www" "$PKI/server/server.pem" "$PKI/server/server.key"; then
+		url="https://127.0.0.1:$NGINX_PORT/img.img"
+		what="$STREAM_MIB MiB random raw image, nginx on 127.0.0.1 (TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256), output file under build/bench"
+		# one untimed fetch: nginx, the page cache and the CPU settle
+		stream_cmd fetch "$url" "$S/out/warm" || true
+		rm -f "$T"/wall.* "$T"/cpu.* "$T"/fail.*
+		r=0
+		while [ $r -lt "$STREAM_RUNS" ]; do
+			for c in $STREAM_CMDS; do
+				stream_cmd "$c" "$url" "$S/out/$c" || break 2
+			done
+			r=$((r + 1))
+		done
+		if ls "$T"/fail.* >/dev/null 2>&1; then
+			error stream_fetch_s "$(cat "$T"/fail.*)"
+		else
+			for c in $STREAM_CMDS; do
+				med=$(median <"$T/wall.$c")
+				eval "t_$c=$med"
+				cpu=$(awk '{ print $1 + $2 }' "$T/cpu.$c" | median)
+				record "stream_${c}_s" "$(awk -v n="$med" 'BEGIN { printf "%.2f", n / 1e9 }')" s \
+					"wall clock, median of $STREAM_RUNS (CPU user+sys median ${cpu} s): $(stream_desc "$c"), $what"
+			done
+			# shellcheck disable=SC2154 # t_* are set by the eval above
+			{
+				record stream_fetch_mb_s "$(awk -v n="$sbytes" -v t="$t_fetch" 'BEGIN { printf "%.1f", n / (t / 1e9) / 1e6 }')" MB/s \
+					"10^6 bytes downloaded, verified and written per wall second (median run, handshake and final fdatasync included)"
+				record stream_vs_curl_sha256sum "$(ratio "$t_fetch" "$t_curl_sha256sum")" x \
+					"speed of sztpboot fetch relative to curl | tee | sha256sum (median times: theirs / ours; >1 is faster)"
+				record stream_vs_curl_openssl "$(ratio "$t_fetch" "$t_curl_openssl")" x \
+					"speed of sztpboot fetch relative to curl | tee | openssl dgst -sha256 (target >= 1.0)"
+				record stream_vs_curl_o "$(ratio "$t_fetch" "$t_curl_o")" x \
+					"speed of sztpboot fetch relative to curl -o, which verifies nothing and does not sync (target >= 0.9)"
+				rss1=$(awk '{ print $3 }' "$T/cpu.fetch" | sort -n | tail -n 1)
+				record fetch_peak_rss_kib "$rss1" KiB \
+					"/usr/bin/time maximum resident set size of sztpboot fetch, largest of $STREAM_RUNS runs, $STREAM_MIB MiB image"
+			}
+		fi
+		# the same fetch of an image RSS_MIB large: memory must not grow with it
+		if [ -z "${rss1:-}" ]; then
+			:
+		elif [ "$RSS_MIB" -gt 0 ]; then
+			n=$((RSS_MIB / STREAM_MIB))
+			rm -f "$S/www/big.img"
+			i=0
+			while [ $i -lt "$n" ]; do cat "$S/www/img.img"; i=$((i + 1)); done >"$S/www/big.img"
+			bhash=$(openssl dgst -sha256 -r "$S/www/big.img" | cut -c1-64)
+			rm -f "$S/out/big"
+			if /usr/bin/time -f '%M' -o "$T/time.txt" "$SZ" fetch "https://127.0.0.1:$NGINX_PORT/big.img" \
+				--sha256 "$bhash" --ca "$PKI/server/ca.pem" --out "$S/out/big" --quiet >"$T/cmd.out" 2>&1 &&
+				[ "$(stat -c %s "$S/out/big")" = "$((n * sbytes))" ]; then
+				rss2=$(tail -n 1 "$T/time.txt")
+				record fetch_peak_rss_big_kib "$rss2" KiB \
+					"/usr/bin/time maximum resident set size of sztpboot fetch, $((n * STREAM_MIB)) MiB image"
+				record fetch_rss_growth_kib "$((rss2 - rss1))" KiB \
+					"peak RSS for $((n * STREAM_MIB)) MiB minus peak RSS for $STREAM_MIB MiB (target: 0 within page noise, nothing grows with the image)"
+			else
+				error fetch_peak_rss_big_kib "fetch of the $((n * STREAM_MIB)) MiB image failed: $(tail -n 2 "$T/cmd.out" | tr '\n' ' ' | head -c 200)"
+			fi
+			rm -f "$S/www/big.img" "$S/out/big"
+		fi
 	else
-		error fetch_https_mb_s "imgserver.py did not start: $(head -c 200 "$T/server.err")"
+		error stream_fetch_s "nginx did not start (see ${S#"$TOP"/}/nginx/error.log)"
 	fi
-	kill "$srvpid" 2>/dev/null
-	wait "$srvpid" 2>/dev/null
-	srvpid=
-	fetch_one file "file://$T/img.zst" "file:// (no network)"
-	rm -f "$T/img" "$T/img.zst"
+	nginx_stop
+	rm -rf "$S/www" "$S/out"
+fi
+
+# ---------------------------------------------------------------- sha256
+# The agent's SHA-256 (build/sha256-rate: the agent's own object) against
+# OpenSSL's, both divided by CPU time (openssl speed's default), so a loaded
+# machine does not skew the ratio; median of 3 each, taking turns.
+if wants sha256; then
+	RATE=$B/sha256-rate
+	if [ ! -x "$RATE" ]; then
+		error sha256_agent_mb_s "$RATE missing (make build/sha256-rate)"
+	else
+		: >"$T/sha.agent"; : >"$T/sha.openssl"
+		i=0
+		while [ $i -lt 3 ]; do
+			"$RATE" 1024 | sed -n 's/.*cpu_mb_s=\([0-9.]*\).*/\1/p' >>"$T/sha.agent"
+			openssl speed -evp sha256 -bytes 16384 -seconds 3 2>/dev/null |
+				awk '$1 == "sha256" { v = $NF; sub(/k$/, "", v); printf "%.1f\n", v / 1000 }' >>"$T/sha.openssl"
+			i=$((i + 1))
+		done
+		impl=$("$RATE" 1 | sed -n 's/^impl=\(.*\) bytes=.*/\1/p')
+		a=$(median <"$T/sha.agent") o=$(median <"$T/sha.openssl")
+		if [ -n "$a" ] && [ -n "$o" ]; then
+			record sha256_agent_mb_s "$a" MB/s "build/sha256-rate 1024: 1 GiB in 16 KiB updates through sha256_class() ($impl), per CPU second, median of 3"
+			record sha256_openssl_mb_s "$o" MB/s "openssl speed -evp sha256 -bytes 16384 (per CPU second, its default), median of 3"
+			record sha256_vs_openssl "$(ratio "$o" "$a")" x "agent SHA-256 rate / OpenSSL's (target >= 0.9 on a CPU with SHA extensions)"
+			p=$("$RATE" --portable 256 | sed -n 's/.*cpu_mb_s=\([0-9.]*\).*/\1/p')
+			[ -n "$p" ] && record sha256_portable_mb_s "$p" MB/s "build/sha256-rate --portable 256: BearSSL's portable code, the fallback without SHA extensions"
+		else
+			error sha256_agent_mb_s "no rate from $RATE or openssl speed"
+		fi
+	fi
 fi
 
 # ---------------------------------------------------------------- boot
@@ -259,6 +388,8 @@ if wants boot; then
 	fi
 fi
 
+record load_1m_end "$(load1)" load "1-minute load average (/proc/loadavg) at the end"
+
 # ---------------------------------------------------------------- budget
 if [ -f "$BUDGET" ]; then
 	while read -r m max _; do
@@ -273,4 +404,20 @@ if [ -f "$BUDGET" ]; then
 		fi
 	done <"$BUDGET"
 fi
+# ---------------------------------------------------------------- targets
+# The speed targets (docs/performance.md): timings, so reported, not enforced.
+target() { # METRIC OP LIMIT
+	v=$(awk -v m="$1" '$1 == m { v = $2 } END { print v }' "$T/values")
+	[ -n "$v" ] || return 0
+	if awk -v v="$v" -v x="$3" -v op="$2" 'BEGIN { exit !(op == ">=" ? v >= x : v <= x) }'; then
+		echo "target met $1: $v $2 $3"
+	else
+		echo "target MISSED $1: $v, wanted $2 $3"
+	fi
+}
+target stream_vs_curl_openssl ">=" 1.0
+target stream_vs_curl_o ">=" 0.9
+target sha256_vs_openssl ">=" 0.9
+# the same memory for both sizes, within page-level noise (+-64 KiB seen between runs)
+target fetch_rss_growth_kib "<=" 128
 [ $over -eq 0 ] && [ $errors -eq 0 ]

@@ -7,7 +7,7 @@
 
 #include "install/image.h"
 
-#define IMG_MAX (3 * 1024 * 1024)
+#define IMG_MAX (12 * 1024 * 1024)
 
 struct memsrc {
 	const uint8_t *data[2];
@@ -150,6 +150,54 @@ TEST(image_raw_written_and_verified)
 	CHECK_EQ_INT(target_write(&t), 0);
 	CHECK_EQ_INT(target_read(&t), 1000);
 	CHECK_EQ_MEM(out, img, 1000);
+	target_close(&t);
+}
+
+/* Several write buffers and an odd tail: O_DIRECT for the aligned blocks,
+ * buffered for the rest, and buffered throughout, write the same file. */
+TEST(image_direct_and_buffered_write_the_same)
+{
+	struct target t;
+	const size_t n = 9 * 1024 * 1024 + 4097;
+	target_open(&t, 1);
+	for (int buffered = 0; buffered < 2; buffered++) {
+		target_pattern(&t, n);
+		t.o.buffered = buffered;
+		CHECK_EQ_INT(target_write(&t), 0);
+		CHECK_EQ_INT(target_read(&t), (long)n);
+		CHECK_EQ_MEM(out, img, n);
+		CHECK_EQ_INT(t.r.bytes_out, n);
+	}
+	target_close(&t);
+}
+
+/* The worker and writer threads, and everything on the caller's thread
+ * (image_opts.serial), write the same file; a gzip image exercises the
+ * decompressor on the worker. */
+TEST(image_threads_and_serial_write_the_same)
+{
+	struct target t;
+	char p[128];
+	const size_t n = 11 * 1024 * 1024 + 333;
+	target_open(&t, 1);
+	pattern(n);
+	snprintf(p, sizeof p, "%s/x", t.dir);
+	CHECK_EQ_INT(fx_write(p, img, n), 0);
+	CHECK_EQ_INT(fx_sh("gzip -1 %s", p), 0);
+	snprintf(p, sizeof p, "%s/x.gz", t.dir);
+	long cn = fx_read(p, comp, sizeof comp);
+	CHECK(cn > 0);
+	for (int serial = 0; serial < 2; serial++) {
+		target_serve(&t, comp, (size_t)cn);
+		t.m.fail_at = cn / 3; /* a resume while the threads hold data */
+		t.o.serial = serial;
+		CHECK_EQ_INT(target_write(&t), 0);
+		CHECK_EQ_INT(t.r.resumes, 1);
+		CHECK_EQ_INT(t.r.kind, DECOMP_GZIP);
+		CHECK_EQ_INT(t.r.bytes_in, cn);
+		CHECK_EQ_INT(target_read(&t), (long)n);
+		CHECK_EQ_MEM(out, img, n);
+	}
 	target_close(&t);
 }
 

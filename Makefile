@@ -111,6 +111,16 @@ CLOCK_OBJS := $(foreach o,musl host fuzz,$(B)/obj/$(o)/trust/clock.o)
 $(CLOCK_OBJS): $(B)/stamp/build-time
 $(CLOCK_OBJS): CPPFLAGS += -DSZTP_BUILD_TIME=$(BUILD_TIME)LL
 
+# The same for the version string: the files that print SZTP_VERSION are
+# rebuilt when `git describe` changes (found by grep, so a new user needs no
+# edit here).
+$(B)/stamp/version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+VERSION_SRCS := $(shell grep -l SZTP_VERSION src/*.c src/*/*.c 2>/dev/null)
+$(foreach o,musl host fuzz,$(VERSION_SRCS:src/%.c=$(B)/obj/$(o)/%.o)): $(B)/stamp/version
+
 # ---------------------------------------------------------------- agent
 $(B)/obj/musl/%.o: src/%.c $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -20,6 +20,12 @@ maps a serial number (or "*" for any device) to what it gets:
    "redirect": [{"address": "127.0.0.1", "port": 8443,
                  "trust_anchor": "ca.pem"}],   (PEM path; optional)
    "conveyed": {...},          a whole conveyed-information document instead
+   "response": "reply.json",   a stored get-bootstrapping-data reply (a file,
+                               read at each request), served as it is: what
+                               keys/sztp-artifacts writes (JSON, or XML:
+                               then labelled application/yang-data+xml); the
+                               other keys but content_type are then unused,
+                               and no PKI is needed
    what real servers do (each optional):
    "voucher": "nonce",         "nonce": a voucher with the nonce the device sent
                                (without one: expires-on a day ahead); "stored":
@@ -320,6 +326,15 @@ def register(router, config, handler_base, response_cls, error_fn):
                 "hw_model": inp.get("hw-model"), "os_name": inp.get("os-name"),
                 "os_version": inp.get("os-version"),
                 "basic": bool(req.headers.get("Authorization"))})
+            if spec.get("response"):
+                try:
+                    with open(spec["response"], "rb") as f:
+                        body = f.read()
+                except OSError as e:
+                    return error_fn(500, "application", "operation-failed",
+                                    "stored reply: %s" % e.strerror)
+                media = MEDIA_XML if body.lstrip().startswith(b"<") else MEDIA
+                return response_cls(200, body, spec.get("content_type", media) or None)
             use = spec
             if spec.get("appendix_b") and "signed-data-preferred" in inp:
                 # an untrusted device: a signed redirect to ourselves, with the

@@ -142,8 +142,17 @@ $(B)/pki/.done: keys/mkpki.sh keys/lib-ca.sh $(DEPS_STAMP)
 	@touch $@
 
 initrd: $(B)/initrd.img
+# The knobs' values are a prerequisite (the stamp changes only when they do),
+# and so are the files they name: `make ANCHORS=other initrd` rebuilds.
+INITRD_KNOBS := $(ANCHORS)|$(DEVICE)|$(OVERLAY)|$(EXTRA_MODULES)
+$(B)/stamp/initrd-knobs: FORCE
+	@mkdir -p $(@D)
+	@echo '$(INITRD_KNOBS)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 $(B)/initrd.img: $(B)/sztpboot initrd/mkinitrd.sh initrd/modules.list \
-		$(shell find initrd/rootfs hooks -type f 2>/dev/null) $(B)/pki/.done
+		$(shell find initrd/rootfs hooks -type f 2>/dev/null) $(B)/pki/.done \
+		$(B)/stamp/initrd-knobs \
+		$(shell find $(ANCHORS) $(DEVICE) $(OVERLAY) -type f 2>/dev/null)
 	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --kernel $(B)/kernel \
 		--anchors $(ANCHORS) --modules initrd/modules.list \
 		$(if $(EXTRA_MODULES),--extra-modules "$(EXTRA_MODULES)") \

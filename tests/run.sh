@@ -67,6 +67,8 @@ for s in $SUITES; do
 			SZTP_OUT=build/qemu/boot-test-rsa-enc sh qemu/boot-test.sh
 		run_suite qemu/install-test sh qemu/install-test.sh full
 		run_suite qemu/install-powercut sh qemu/install-test.sh powercut
+		# the owner tool's artifacts, made as docs/quickstart.md makes them
+		run_suite qemu/owner-test sh qemu/owner-test.sh
 		# firmware network boot: SeaBIOS + iPXE loads kernel + initramfs over
 		# HTTP (docs/netboot.md), and a site archive appended to the initramfs
 		run_suite qemu/netboot-pxe sh qemu/netboot-test.sh pxe

@@ -28,14 +28,11 @@ fi
 t_need openssl python3 losetup
 t_tmpdir sztp-nginx
 T=$T_TMP
+. "$TOP/tests/owner/lib.inc"
 W=$T/site
 mkdir -p "$W" "$T/ng"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-
-snippet() {
-	sed -n "/^<!-- snippet $2 begin -->\$/,/^<!-- snippet $2 end -->\$/p" "$TOP/docs/$1" |
-		sed '1d; $d; s/^    //'
-}
+PORT=$(free_port)
+snippet() { doc_snippet "$@"; }
 {
 	snippet quickstart.md setup | sed "s/^SERVER=[^ ]*/SERVER=127.0.0.1/; s/^PORT=[^ ]*/PORT=$PORT/"
 	snippet quickstart.md standins
@@ -80,22 +77,10 @@ else
 	exit 1
 fi
 
-loop=""
-cleanup_loop() {
-	mountpoint -q "$T/sysroot" 2>/dev/null && umount "$T/sysroot"
-	[ -n "$loop" ] && losetup -d "$loop" 2>/dev/null
-	return 0
-}
-t_at_exit cleanup_loop
-truncate -s 96M "$T/disk.img"
-loop=$(losetup -f --show -P "$T/disk.img") || t_setup_fail "losetup failed"
-mkdir -p "$T/sysroot" "$T/run"
+device_disk
+device_run --bootstrap-ta "$W/server-ca.pem" --voucher-ta "$W/manufacturer-voucher-ca.pem"
+rc=$RC
 P=$TOP/build/pki
-"$BIN" run --cert "$P/device/chain.pem" --key "$P/device/idevid.key" \
-	--bootstrap-ta "$W/server-ca.pem" --voucher-ta "$W/manufacturer-voucher-ca.pem" \
-	--backoff 50,100 --max-rounds 1 --target-disk "$loop" --target-root "$T/sysroot" \
-	--run-dir "$T/run" "https://127.0.0.1:$PORT" >"$T/device.out" 2>&1
-rc=$?
 if [ $rc -eq 0 ] && grep -q "get-bootstrapping-data: HTTP 200" "$T/device.out" &&
 	! grep -q "Content-Type .* instead of" "$T/device.out" &&
 	grep -q "image written and verified" "$T/device.out" &&

@@ -19,6 +19,7 @@
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/lib/common.sh"
+. "$TOP/tests/owner/lib.inc"
 BIN=${SZTPBOOT:-$TOP/build/sztpboot}
 DOC=${SZTP_DOC:-$TOP/docs/quickstart.md}
 [ "$(id -u)" -eq 0 ] || t_setup_fail "needs root (loop devices, mount)"
@@ -29,14 +30,9 @@ t_tmpdir sztp-quickstart
 T=$T_TMP
 W=$T/site
 mkdir -p "$W"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 export SZTP="$TOP"
-
-# snippet NAME: the lines between the markers, indentation removed
-snippet() {
-	sed -n "/^<!-- snippet $1 begin -->\$/,/^<!-- snippet $1 end -->\$/p" "$DOC" |
-		sed '1d; $d; s/^    //'
-}
+snippet() { doc_snippet "$DOC" "$1"; }
 for n in setup standins describe artifacts verify lab-server initrd console; do
 	[ -n "$(snippet $n)" ] || t_setup_fail "$DOC has no snippet \"$n\""
 done
@@ -93,25 +89,9 @@ else
 fi
 
 # the device: sztpboot run onto a loop device, with the anchors of step 6
-loop=""
-cleanup_loop() {
-	mountpoint -q "$T/sysroot" 2>/dev/null && umount "$T/sysroot"
-	if [ -n "$loop" ]; then
-		for p in "$loop"p*; do [ -b "$p" ] && umount "$p" 2>/dev/null; done
-		losetup -d "$loop" 2>/dev/null
-	fi
-	return 0
-}
-t_at_exit cleanup_loop
-truncate -s 96M "$T/disk.img"
-loop=$(losetup -f --show -P "$T/disk.img") || t_setup_fail "losetup failed"
-mkdir -p "$T/sysroot" "$T/run"
-P=$TOP/build/pki
-"$BIN" run --cert "$P/device/chain.pem" --key "$P/device/idevid.key" \
-	--bootstrap-ta "$W/anchors/bootstrap" --voucher-ta "$W/anchors/voucher" \
-	--backoff 50,100 --max-rounds 1 --target-disk "$loop" --target-root "$T/sysroot" \
-	--run-dir "$T/run" "https://127.0.0.1:$PORT" >"$T/device.out" 2>&1
-rc=$?
+device_disk
+device_run --bootstrap-ta "$W/anchors/bootstrap" --voucher-ta "$W/anchors/voucher"
+rc=$RC
 want="bootstrap-initiated,parsing-initiated,parsing-complete,informational,boot-image-initiated,boot-image-mismatch,boot-image-complete,config-initiated,config-complete,post-script-initiated,post-script-complete,bootstrap-complete"
 got=$(sed -n 's/^sztp-server: [^ ]* progress \([a-z-]*\).*/\1/p' "$T/lab-server.out" | paste -sd, -)
 if [ $rc -eq 0 ] && [ "$got" = "$want" ] && grep -q "image written and verified" "$T/device.out" &&
@@ -122,7 +102,7 @@ else
 	t_tail 20 "$T/device.out"
 fi
 new_root() {
-	mount -o ro "${loop}p1" "$T/sysroot" || return 1
+	mount -o ro "${LOOP}p1" "$T/sysroot" || return 1
 	r=0
 	[ "$(cat "$T/sysroot/etc/sztp-example/message")" = "provisioned by SZTP" ] &&
 		[ "$(cat "$T/sysroot/etc/ssh/sshd_config.d/50-sztp.conf")" = "PasswordAuthentication no" ] &&

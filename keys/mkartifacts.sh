@@ -252,8 +252,7 @@ if xml:
     if extra:
         vendor = ('<x-vendor-extension xmlns="urn:example:vendor">'
                   "<ignored>1</ignored></x-vendor-extension>")
-        text = re.sub(r"(</reporting-level>\n|<output [^>]*>\n)", lambda m: m.group(1) + vendor + "\n",
-                      text, count=1)
+        text = text.replace("\n<conveyed-information>", "\n" + vendor + "\n<conveyed-information>", 1)
     sys.stdout.write(text)
     sys.exit(0)
 doc = json.loads(text)

@@ -234,6 +234,17 @@ else
 	t_fail "reply made later" "$(cat "$T/tool.err" "$T/tool.out")"
 fi
 
+# the same reply in XML, as servers that store XML serve it
+mkdir -p "$OUT/later-xml"
+cp "$OUT/later/conveyed-information.json" "$OUT/later-xml/"
+if $ART response --ci "$OUT/later/conveyed-information.cms" --oc "$OUT/later/owner-certificate.cms" \
+	--ov "$V/ec.vcj" --serial "$SN" --xml --out "$OUT/later-xml/get-bootstrapping-data.json" \
+	2>"$T/tool.err" && head -c 7 "$OUT/later-xml/get-bootstrapping-data.json" | grep -q "^<output"; then
+	accepted "response --xml: the reply in XML, accepted" "$OUT/later-xml" $DEVICE
+else
+	t_fail "response --xml" "$(cat "$T/tool.err")"
+fi
+
 # redirect information
 $ART redirect --server bootstrap2.example.com:8443 --anchor "$P/server/ca.pem" \
 	--server "[2001:db8::7]:9443" --server 192.0.2.9 \

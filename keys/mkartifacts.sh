@@ -233,36 +233,26 @@ response)
 	[ -n "$LEVEL" ] && set -- "$@" --reporting-level "$LEVEL"
 	[ "$XML" = 1 ] && set -- "$@" --xml
 	[ -n "$XMLNS" ] && set -- "$@" --xml-ns "$XMLNS"
+	[ "$WRAP" != 0 ] && set -- "$@" --wrap "$WRAP"
 	art response --unchecked "$@" --out "$TMP/r"
-	if [ "$WRAP" = 0 ] && [ "$EXTRA" = 0 ]; then
+	if [ "$EXTRA" = 0 ]; then
 		cat "$TMP/r"
 		exit 0
 	fi
-	# what some servers do: base64 line-wrapped, members (elements) a device
-	# must ignore
-	python3 - "$TMP/r" "$WRAP" "$EXTRA" "$XML" <<'EOF'
-import json, re, sys
-path, wrap, extra, xml = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4] == "1"
-def w(s):
-    return "\n".join(s[i:i + wrap] for i in range(0, len(s), wrap)) if wrap > 0 else s
-text = open(path).read()
-if xml:
-    # each base64 value is on a line of its own between its tags
-    text = re.sub(r">\n([A-Za-z0-9+/=]+)\n<", lambda m: ">\n" + w(m.group(1)) + "\n<", text)
-    if extra:
-        vendor = ('<x-vendor-extension xmlns="urn:example:vendor">'
-                  "<ignored>1</ignored></x-vendor-extension>")
-        text = text.replace("\n<conveyed-information>", "\n" + vendor + "\n<conveyed-information>", 1)
-    sys.stdout.write(text)
+	# a member (an element) a device must ignore, as some servers add
+	python3 - "$TMP/r" "$XML" <<'EOF'
+import json, sys
+text = open(sys.argv[1]).read()
+if sys.argv[2] == "1":
+    vendor = ('<x-vendor-extension xmlns="urn:example:vendor">'
+              "<ignored>1</ignored></x-vendor-extension>")
+    sys.stdout.write(text.replace("\n<conveyed-information>",
+                                  "\n" + vendor + "\n<conveyed-information>", 1))
     sys.exit(0)
 doc = json.loads(text)
 out = doc["ietf-sztp-bootstrap-server:output"]
-for k in ("conveyed-information", "owner-certificate", "ownership-voucher"):
-    if k in out:
-        out[k] = w(out[k])
-if extra:
-    doc["ietf-sztp-bootstrap-server:output"] = dict(
-        [("x-vendor-extension", {"ignored": [1, 2, 3]})] + list(out.items()))
+doc["ietf-sztp-bootstrap-server:output"] = dict(
+    [("x-vendor-extension", {"ignored": [1, 2, 3]})] + list(out.items()))
 print(json.dumps(doc, indent=2))
 EOF
 	;;

@@ -85,6 +85,20 @@ import threading
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 MKART = os.environ.get("SZTP_MKARTIFACTS") or os.path.join(TOP, "keys", "mkartifacts.sh")
+ART = os.path.join(TOP, "keys", "sztp-artifacts")
+
+
+def load_tool():
+    """keys/sztp-artifacts as a module: the reply is assembled and vouchers
+    signed in this process (fewer processes per request: the tests' timeouts
+    are short)."""
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("sztp_artifacts", ART)
+    spec = importlib.util.spec_from_loader("sztp_artifacts", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
 MEDIA = "application/yang-data+json"
 MEDIA_XML = "application/yang-data+xml"
 RECIPE_NS = "urn:ietf:params:xml:ns:yang:ietf-SZTP-bootstrap-server"
@@ -97,7 +111,8 @@ class ArtifactError(Exception):
 
 
 class Artifacts:
-    """Builds responses with keys/mkartifacts.sh; caches what has no nonce."""
+    """Builds responses with keys/mkartifacts.sh and keys/sztp-artifacts'
+    functions; caches what has no nonce."""
 
     def __init__(self, pki):
         self.pki = pki
@@ -105,6 +120,21 @@ class Artifacts:
         self.lock = threading.Lock()
         self.tmp = tempfile.mkdtemp(prefix="sztp-artifacts.")
         atexit.register(shutil.rmtree, self.tmp, True)
+        self.tool = load_tool()
+
+    def nonce_voucher(self, nonce_b64):
+        """A voucher for this request's nonce: mkartifacts.sh's voucher JSON,
+        signed by the test MASA here."""
+        doc = self.mk("voucher-json", "--pki", self.pki, "--nonce", nonce_b64)
+        w = self.tool.Work()
+        try:
+            return self.tool.cms_sign(w, doc, os.path.join(self.pki, "masa", "signer.pem"),
+                                      os.path.join(self.pki, "masa", "signer.key"),
+                                      self.tool.OID_VOUCHER)
+        except self.tool.Refused as e:
+            raise ArtifactError("voucher: %s" % e)
+        finally:
+            w.close()
 
     def mk(self, *args):
         p = subprocess.run(["sh", MKART] + list(args), stdout=subprocess.PIPE,
@@ -195,8 +225,7 @@ class Artifacts:
                     args += ["--encrypt-to", to]
                 ci = self.mk(*args)
                 self.cache[("ci", key)] = ci
-            cif = self.file(tag + ".ci", ci)
-            args = ["response", "--ci", cif]
+            oc = ov = None
             if signed:
                 ock = "oc-" + spec.get("owner_cert", "degenerate")
                 oc = self.cache.get(ock)
@@ -207,7 +236,7 @@ class Artifacts:
                 if recipe:
                     ov = self.recipe_voucher()
                 elif vmode == "nonce" and nonce_b64:
-                    ov = self.mk("voucher", "--pki", self.pki, "--nonce", nonce_b64)
+                    ov = self.nonce_voucher(nonce_b64)
                 elif vmode == "long-lived":
                     ov = self.cache.get("ov-long-lived")
                     if ov is None:
@@ -222,20 +251,17 @@ class Artifacts:
                                             time.gmtime(time.time() + days * 86400))
                         ov = self.cache["ov-expires-%d" % days] = self.mk(
                             "voucher", "--pki", self.pki, "--expires", exp)
-                args += ["--oc", self.file(tag + ".oc", oc), "--ov", self.file(tag + ".ov", ov)]
             level = spec.get("reporting_level", "verbose" if recipe else None)
-            if level:
-                args += ["--reporting-level", level]
+            wrap = 76 if recipe else 0
             if xml:
-                args.append("--xml")
                 ns = spec.get("xml_namespace", RECIPE_NS if recipe else None)
-                if ns:
-                    args += ["--xml-ns", ns]
-            if recipe:
-                args += ["--wrap", "76"]
+                body = self.tool.response_xml(ci, oc, ov, level, ns or self.tool.NS_BOOTSTRAP,
+                                              wrap)
+            else:
+                body = self.tool.response_doc(ci, oc, ov, level, wrap)
             ctype = spec["content_type"] if "content_type" in spec else (
                 RECIPE_MEDIA if recipe else MEDIA_XML if xml else MEDIA)
-            return self.mk(*args), ctype
+            return body, ctype
 
 
 ATTESTATION = "sztp-initrd:tpm-attestation"

@@ -76,6 +76,7 @@ check "initrd: make takes the anchors, and no lab identity" $? \
 # the lab server, as the doc starts it (on 127.0.0.1 only)
 { cat "$T/setup.sh"; snippet lab-server | sed 's/--bind 0\.0\.0\.0 /--bind 127.0.0.1 /'; } >"$T/lab-server.sh"
 grep -q -- "--bind 127.0.0.1 " "$T/lab-server.sh" || t_setup_fail "the lab-server snippet no longer binds 0.0.0.0"
+: >"$T/lab-server.out"
 (cd "$W" && exec sh -e "$T/lab-server.sh") >"$T/lab-server.out" 2>&1 &
 LAB=$!
 t_track $LAB

@@ -21,12 +21,9 @@ export SZTP_TIMEOUT=${SZTP_TIMEOUT:-300}
 # lib.sh boots with sztp.done=poweroff; a later word wins: enter the new OS
 export SZTP_APPEND="${SZTP_APPEND:-} sztp.done=pivot"
 . "$(dirname "$0")/lib.sh"
+. "$SZTP_ROOT/tests/lib/doc.sh"
 DOC=${SZTP_DOC:-$SZTP_ROOT/docs/quickstart.md}
-
-snippet() {
-	sed -n "/^<!-- snippet $1 begin -->\$/,/^<!-- snippet $1 end -->\$/p" "$DOC" |
-		sed '1d; $d; s/^    //'
-}
+snippet() { doc_snippet "$DOC" "$1"; }
 
 t_tmpdir sztp-owner-qemu
 W=$T_TMP/site

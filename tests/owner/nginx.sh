@@ -32,7 +32,7 @@ T=$T_TMP
 W=$T/site
 mkdir -p "$W" "$T/ng"
 PORT=$(free_port)
-snippet() { doc_snippet "$@"; }
+snippet() { doc_snippet "$TOP/docs/$1" "$2"; }
 {
 	snippet quickstart.md setup | sed "s/^SERVER=[^ ]*/SERVER=127.0.0.1/; s/^PORT=[^ ]*/PORT=$PORT/"
 	snippet quickstart.md standins

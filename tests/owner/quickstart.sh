@@ -7,7 +7,8 @@
 # after the "setup" snippet, in one working directory, with SZTP set to this
 # checkout. The only changes made to the text: the bootstrap server is
 # 127.0.0.1 on a free port (SERVER=, PORT= of "setup"), the lab server
-# listens on 127.0.0.1 instead of 0.0.0.0, and step 6's make runs as
+# listens on 127.0.0.1 instead of 0.0.0.0 (and is started with exec, to be
+# stopped by its PID), and step 6's make runs as
 # `make -n` (it would replace build/initrd.img, which other suites use).
 # Then `sztpboot run`, with the stand-in device's identity and the anchors
 # step 6 collected, onboards a loop device from the lab server: image,
@@ -73,9 +74,12 @@ check "initrd: make takes the anchors, and no lab identity" $? \
 	sh -c "grep -q -- '--anchors $W/anchors ' '$T/initrd.out' && ! grep -q -- '--device' '$T/initrd.out' &&
 		test -f '$W/anchors/bootstrap/server-ca.pem' -a -f '$W/anchors/voucher/manufacturer-voucher-ca.pem'"
 
-# the lab server, as the doc starts it (on 127.0.0.1 only)
-{ cat "$T/setup.sh"; snippet lab-server | sed 's/--bind 0\.0\.0\.0 /--bind 127.0.0.1 /'; } >"$T/lab-server.sh"
+# the lab server, as the doc starts it (on 127.0.0.1 only; exec'd, so that
+# the PID tracked is the server's and it is stopped at exit)
+{ cat "$T/setup.sh"; snippet lab-server |
+	sed 's/--bind 0\.0\.0\.0 /--bind 127.0.0.1 /; s/^python3 /exec python3 /'; } >"$T/lab-server.sh"
 grep -q -- "--bind 127.0.0.1 " "$T/lab-server.sh" || t_setup_fail "the lab-server snippet no longer binds 0.0.0.0"
+grep -q "^exec python3 " "$T/lab-server.sh" || t_setup_fail "the lab-server snippet no longer starts with python3"
 : >"$T/lab-server.out"
 (cd "$W" && exec sh -e "$T/lab-server.sh") >"$T/lab-server.out" 2>&1 &
 LAB=$!

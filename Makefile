@@ -9,6 +9,8 @@
 #   make bench    sizes (with a budget), verification cost, image streaming vs curl, SHA-256 rate, RSS, boot time
 #   make fuzz     the fuzz targets, longer (FUZZ_SECONDS each)
 #   make deps     only the dependencies (Debian packages, static libraries, kernel)
+#   make install  the host tools: sztpboot and keys/sztp-artifacts into
+#                 $(DESTDIR)$(PREFIX)/bin (PREFIX=/usr/local)
 #
 # Operator knobs (see docs/initrd.md):
 #   ANCHORS=DIR         trust anchors (DIR/bootstrap/*.pem, DIR/voucher/*.pem)
@@ -86,7 +88,7 @@ vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 DEPS_STAMP := $(B)/stamp/deps
 
 .PHONY: FORCE all deps check check-long demo powercut fuzz fuzz-smoke unit clean distclean pki \
-	initrd agent bench uki
+	initrd agent bench uki install
 all: agent initrd uki
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes, sztpboot.efi: %s bytes\n' \
 		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img) \
@@ -140,8 +142,17 @@ $(B)/pki/.done: keys/mkpki.sh keys/lib-ca.sh $(DEPS_STAMP)
 	@touch $@
 
 initrd: $(B)/initrd.img
+# The knobs' values are a prerequisite (the stamp changes only when they do),
+# and so are the files they name: `make ANCHORS=other initrd` rebuilds.
+INITRD_KNOBS := $(ANCHORS)|$(DEVICE)|$(OVERLAY)|$(EXTRA_MODULES)
+$(B)/stamp/initrd-knobs: FORCE
+	@mkdir -p $(@D)
+	@echo '$(INITRD_KNOBS)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 $(B)/initrd.img: $(B)/sztpboot initrd/mkinitrd.sh initrd/modules.list \
-		$(shell find initrd/rootfs hooks -type f 2>/dev/null) $(B)/pki/.done
+		$(shell find initrd/rootfs hooks -type f 2>/dev/null) $(B)/pki/.done \
+		$(B)/stamp/initrd-knobs \
+		$(shell find $(ANCHORS) $(DEVICE) $(OVERLAY) -type f 2>/dev/null)
 	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --kernel $(B)/kernel \
 		--anchors $(ANCHORS) --modules initrd/modules.list \
 		$(if $(EXTRA_MODULES),--extra-modules "$(EXTRA_MODULES)") \
@@ -220,6 +231,15 @@ demo: all
 # good boot; the device must re-provision and never boot a partial image.
 powercut: all
 	SZTP_POWERCUT_SPLITS="100000 800000 1500000" sh qemu/install-test.sh powercut
+
+# The host tools an owner or operator runs: the agent (its subcommands run
+# the device's own checks on any Linux host) and the owner tool.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: $(B)/sztpboot
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(B)/sztpboot $(DESTDIR)$(PREFIX)/bin/sztpboot
+	install -m 0755 keys/sztp-artifacts $(DESTDIR)$(PREFIX)/bin/sztp-artifacts
 
 clean:
 	rm -rf $(B)/obj $(B)/sztpboot* $(B)/initrd.img $(B)/unit-tests $(B)/fuzz \

@@ -1,6 +1,10 @@
 #!/bin/sh
 # mkartifacts.sh: build RFC 8572 bootstrapping artifacts from the test PKI
-# (keys/mkpki.sh layout) with the openssl command line and python3.
+# (keys/mkpki.sh layout) for the tests: vouchers as a manufacturer would sign
+# them, and the owner's artifacts with every variant the tests need. The CMS
+# structures and the reply are made by keys/sztp-artifacts' building blocks
+# (sign, unsigned, encrypt, certs, response --unchecked), which run the
+# openssl command line; this script picks the test PKI's files and options.
 #
 #   mkartifacts.sh voucher --pki DIR [--serial SN] [--nonce B64 | --expires RFC3339]
 #           [--created RFC3339] [--assertion verified|logged|proximity|...]
@@ -48,13 +52,10 @@
 # Everything goes to stdout; errors to stderr, exit 1 (2 for usage).
 set -eu
 
-OID_VOUCHER=1.2.840.113549.1.9.16.1.40
-OID_CI_XML=1.2.840.113549.1.9.16.1.42
-OID_CI_JSON=1.2.840.113549.1.9.16.1.43
-OID_DATA=1.2.840.113549.1.7.1
+ART=$(dirname "$0")/sztp-artifacts
 
 die() { echo "mkartifacts: $*" >&2; exit 1; }
-usage() { sed -n '2,48p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,52p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 CMD=$1
@@ -147,47 +148,18 @@ print(json.dumps({"ietf-voucher:voucher": v}, indent=2))
 '
 }
 
-# sign IN CERT KEY ECT_OID|"" [nocerts]: SignedData DER on stdout.
+# art ARGS...: the owner tool's building blocks (it prints its own errors)
+art() { python3 "$ART" "$@" || exit 1; }
+
+# sign IN CERT KEY TYPE [nocerts]: SignedData DER on stdout (TYPE: an
+# sztp-artifacts sign --type)
 sign() {
-	set -- "$1" "$2" "$3" "$4" "${5:-0}"
 	[ -r "$2" ] || die "cannot read signer certificate $2"
 	[ -r "$3" ] || die "cannot read signer key $3"
-	if [ -n "$4" ]; then ect="-econtent_type $4"; else ect=; fi
-	if [ "$5" = 1 ]; then nc=-nocerts; else nc=; fi
-	if [ "$TEXT" = 1 ]; then bin=; else bin=-binary; fi
-	# shellcheck disable=SC2086
-	openssl cms -sign $bin -nodetach -md sha256 $ect $nc -signer "$2" -inkey "$3" \
-		-in "$1" -outform DER || die "openssl cms -sign failed"
-}
-
-# unsigned_ci IN OID: ContentInfo { OID, [0] EXPLICIT OCTET STRING IN }
-# (with --text, IN's line ends become CRLF as openssl's text mode makes them).
-unsigned_ci() {
-	python3 - "$1" "$2" "$TEXT" <<'EOF'
-import sys
-def length(n):
-    if n < 0x80:
-        return bytes([n])
-    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(b)]) + b
-def tlv(tag, v):
-    return bytes([tag]) + length(len(v)) + v
-def oid(dotted):
-    a = [int(x) for x in dotted.split(".")]
-    out = bytes([a[0] * 40 + a[1]])
-    for x in a[2:]:
-        enc = [x & 0x7F]
-        x >>= 7
-        while x:
-            enc.insert(0, 0x80 | (x & 0x7F))
-            x >>= 7
-        out += bytes(enc)
-    return tlv(0x06, out)
-data = open(sys.argv[1], "rb").read()
-if sys.argv[3] == "1":
-    data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-sys.stdout.buffer.write(tlv(0x30, oid(sys.argv[2]) + tlv(0xA0, tlv(0x04, data))))
-EOF
+	set -- --in "$1" --cert "$2" --key "$3" --type "$4"
+	[ "${5:-0}" = 1 ] && set -- "$@" --no-certs
+	[ "$TEXT" = 1 ] && set -- "$@" --text
+	art sign "$@"
 }
 
 case $CMD in
@@ -203,8 +175,8 @@ voucher)
 	need_pki
 	[ -n "$SIGNER_CERT" ] || SIGNER_CERT=$PKI/masa/signer.pem
 	[ -n "$SIGNER_KEY" ] || SIGNER_KEY=$PKI/masa/signer.key
-	if [ "$ID_DATA" = 1 ]; then o=; else o=$OID_VOUCHER; fi
-	sign "$TMP/v.json" "$SIGNER_CERT" "$SIGNER_KEY" "$o"
+	if [ "$ID_DATA" = 1 ]; then t=data; else t=voucher; fi
+	sign "$TMP/v.json" "$SIGNER_CERT" "$SIGNER_KEY" "$t"
 	;;
 owner-cert)
 	need_pki
@@ -212,37 +184,41 @@ owner-cert)
 	[ -n "$KEY" ] || KEY=$PKI/owner/owner.key
 	if [ "$SIGNED" = 1 ]; then
 		: >"$TMP/empty"
-		if [ "$WITH_CA" = 1 ]; then ca="-certfile $PKI/owner/ca.pem"; else ca=; fi
-		# shellcheck disable=SC2086
-		openssl cms -sign -binary -nodetach -md sha256 -signer "$CERT" -inkey "$KEY" \
-			$ca -in "$TMP/empty" -outform DER || die "openssl cms -sign failed"
+		if [ "$WITH_CA" = 1 ]; then
+			art sign --in "$TMP/empty" --type data --cert "$CERT" --key "$KEY" \
+				--chain "$PKI/owner/ca.pem"
+		else
+			art sign --in "$TMP/empty" --type data --cert "$CERT" --key "$KEY"
+		fi
+	elif [ "$WITH_CA" = 1 ]; then
+		art certs "$CERT" "$PKI/owner/ca.pem"
 	else
-		if [ "$WITH_CA" = 1 ]; then ca="-certfile $PKI/owner/ca.pem"; else ca=; fi
-		# shellcheck disable=SC2086
-		openssl crl2pkcs7 -nocrl -certfile "$CERT" $ca -outform DER ||
-			die "openssl crl2pkcs7 failed"
+		art certs "$CERT"
 	fi
 	;;
 conveyed)
 	need_pki
 	[ -n "$JSON" ] && [ -r "$JSON" ] || die "--json FILE is required"
 	case $ECT in
-	json) o=$OID_CI_JSON ;;
-	xml) o=$OID_CI_XML ;;
-	data) o=$OID_DATA ;;
+	json) t=conveyed-json ;;
+	xml) t=conveyed-xml ;;
+	data) t=data ;;
 	*) die "--econtent-type must be json, xml or data" ;;
 	esac
 	if [ "$UNSIGNED" = 1 ]; then
-		unsigned_ci "$JSON" "$o" >"$TMP/ci.der"
+		if [ "$TEXT" = 1 ]; then
+			art unsigned --in "$JSON" --type "$t" --text --out "$TMP/ci.der"
+		else
+			art unsigned --in "$JSON" --type "$t" --out "$TMP/ci.der"
+		fi
 	else
 		[ -n "$SIGNER_CERT" ] || SIGNER_CERT=$PKI/owner/owner.pem
 		[ -n "$SIGNER_KEY" ] || SIGNER_KEY=$PKI/owner/owner.key
-		[ "$o" = "$OID_DATA" ] && o=
-		sign "$JSON" "$SIGNER_CERT" "$SIGNER_KEY" "$o" "$NOCERTS" >"$TMP/ci.der"
+		sign "$JSON" "$SIGNER_CERT" "$SIGNER_KEY" "$t" "$NOCERTS" >"$TMP/ci.der"
 	fi
 	if [ -n "$ENCRYPT_TO" ]; then
-		openssl cms -encrypt -binary -aes-256-cbc -recip "$ENCRYPT_TO" \
-			-in "$TMP/ci.der" -outform DER || die "openssl cms -encrypt failed"
+		# openssl's own default key-derivation hash for EC recipients (SHA-1)
+		art encrypt --in "$TMP/ci.der" --to "$ENCRYPT_TO" --cipher aes-256-cbc --kdf sha1
 	else
 		cat "$TMP/ci.der"
 	fi
@@ -252,39 +228,32 @@ response)
 	if [ -n "$OC$OV" ]; then
 		[ -n "$OC" ] && [ -n "$OV" ] || die "--oc and --ov go together"
 	fi
-	python3 - "$CI" "$OC" "$OV" "$LEVEL" "$WRAP" "$EXTRA" "$XML" "$XMLNS" <<'EOF'
-import base64, json, sys
-ci, oc, ov, level, wrap, extra, xml, xmlns = sys.argv[1:9]
-wrap = int(wrap)
-def b64(path):
-    s = base64.b64encode(open(path, "rb").read()).decode()
-    if wrap > 0:
-        s = "\n".join(s[i:i + wrap] for i in range(0, len(s), wrap))
-    return s
-if xml == "1":
-    ns = xmlns or "urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server"
-    parts = []
-    if level:
-        parts.append("\n<reporting-level>%s</reporting-level>" % level)
-    if extra == "1":
-        parts.append("\n<x-vendor-extension xmlns=\"urn:example:vendor\">"
-                     "<ignored>1</ignored></x-vendor-extension>")
-    parts.append("\n<conveyed-information>\n%s\n</conveyed-information>" % b64(ci))
-    if oc:
-        parts.append("\n<owner-certificate>\n%s\n</owner-certificate>" % b64(oc))
-        parts.append("\n<ownership-voucher>\n%s\n</ownership-voucher>" % b64(ov))
-    sys.stdout.write("<output xmlns=\"%s\">\n%s\n</output>\n" % (ns, "".join(parts)))
+	set -- --ci "$CI"
+	[ -n "$OC" ] && set -- "$@" --oc "$OC" --ov "$OV"
+	[ -n "$LEVEL" ] && set -- "$@" --reporting-level "$LEVEL"
+	[ "$XML" = 1 ] && set -- "$@" --xml
+	[ -n "$XMLNS" ] && set -- "$@" --xml-ns "$XMLNS"
+	[ "$WRAP" != 0 ] && set -- "$@" --wrap "$WRAP"
+	art response --unchecked "$@" --out "$TMP/r"
+	if [ "$EXTRA" = 0 ]; then
+		cat "$TMP/r"
+		exit 0
+	fi
+	# a member (an element) a device must ignore, as some servers add
+	python3 - "$TMP/r" "$XML" <<'EOF'
+import json, sys
+text = open(sys.argv[1]).read()
+if sys.argv[2] == "1":
+    vendor = ('<x-vendor-extension xmlns="urn:example:vendor">'
+              "<ignored>1</ignored></x-vendor-extension>")
+    sys.stdout.write(text.replace("\n<conveyed-information>",
+                                  "\n" + vendor + "\n<conveyed-information>", 1))
     sys.exit(0)
-out = {}
-if extra == "1":
-    out["x-vendor-extension"] = {"ignored": [1, 2, 3]}
-out["conveyed-information"] = b64(ci)
-if oc:
-    out["owner-certificate"] = b64(oc)
-    out["ownership-voucher"] = b64(ov)
-if level:
-    out["reporting-level"] = level
-print(json.dumps({"ietf-sztp-bootstrap-server:output": out}, indent=2))
+doc = json.loads(text)
+out = doc["ietf-sztp-bootstrap-server:output"]
+doc["ietf-sztp-bootstrap-server:output"] = dict(
+    [("x-vendor-extension", {"ignored": [1, 2, 3]})] + list(out.items()))
+print(json.dumps(doc, indent=2))
 EOF
 	;;
 *)

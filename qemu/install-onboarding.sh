@@ -2,28 +2,36 @@
 # test and demo (sourced after qemu/lib.sh):
 #   install_onboarding WORK IMGDIR [FAULT_JSON]
 # builds tests/install/mkimage.sh's test OS into IMGDIR when missing or stale,
-# a configuration archive (etc/sztp-demo/message, etc/motd), a pre- and a
-# post-configuration script into WORK, and WORK/server.json: the test
-# server's --config with signed onboarding information, verbose reporting,
-# for any device: the image os.img.zst ("SZTP Demo OS" 1.0) from
-# https://bootstrap.example:$SZTP_SERVER_PORT/images/, merge configuration,
-# both scripts; and the fault rule FAULT_JSON (an object, or a list of
-# them) when given. Exports
-# SZTP_SERVER_CONFIG. INSTALL_FULL_SEQ: the progress types of a first boot.
-# The progress reports the server records, in order, for a first boot of
-# this onboarding information on a blank disk.
+# a configuration directory (etc/sztp-demo/message, etc/motd), a pre- and a
+# post-configuration script into WORK; then, as an owner would, the
+# get-bootstrapping-data reply with the owner tool, keys/sztp-artifacts
+# (docs/owner-tool.md): signed by the test PKI's owner, with a voucher the
+# test PKI's manufacturer signed for the device's serial (no nonce: it
+# expires in a day), verbose reporting, the image os.img.zst ("SZTP Demo OS"
+# 1.0; the tool hashes the file) from
+# https://bootstrap.example:$SZTP_SERVER_PORT/images/, merge configuration
+# (the tool builds the archive), both scripts; `sztpboot verify` must accept
+# it. WORK/server.json, the test server's --config, serves that stored reply
+# to the device and the images from IMGDIR, with the fault rule FAULT_JSON
+# (an object, or a list of them) when given. Exports SZTP_SERVER_CONFIG.
+# INSTALL_FULL_SEQ: the progress reports the server records, in order, for a
+# first boot of this onboarding information on a blank disk.
 INSTALL_FULL_SEQ="bootstrap-initiated parsing-initiated parsing-complete informational boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
 
 install_onboarding() {
 	iw=$1 ii=$2 ifault=${3:-}
-	mkdir -p "$iw/cfg/etc/sztp-demo"
 	if [ ! -f "$ii/os.img.zst.sha256" ] || [ "$SZTP_ROOT/tests/install/mkimage.sh" -nt "$ii/os.img" ] ||
 		[ "$SZTP_ROOT/build/sztpboot" -nt "$ii/os.img" ]; then
 		sh "$SZTP_ROOT/tests/install/mkimage.sh" "$ii" >/dev/null
 	fi
+	if [ ! -f "$SZTP_PKI/.complete" ]; then
+		sztp_say "making the test PKI in $SZTP_PKI"
+		sh "$SZTP_ROOT/keys/mkpki.sh" "$SZTP_PKI" >&2 || sztp_die "keys/mkpki.sh failed"
+	fi
+	rm -rf "$iw/cfg" "$iw/out"
+	mkdir -p "$iw/cfg/etc/sztp-demo"
 	printf 'configured by SZTP over the network\n' >"$iw/cfg/etc/sztp-demo/message"
 	printf 'Welcome to the SZTP demo OS\n' >"$iw/cfg/etc/motd"
-	tar --owner=0 --group=0 --mtime=@1700000000 -C "$iw/cfg" -cf "$iw/config.tar" .
 	cat >"$iw/pre.sh" <<'S'
 #!/bin/sh
 echo "pre-configuration script: root $SZTP_ROOT, disk $SZTP_DISK, image installed now: $SZTP_IMAGE_INSTALLED"
@@ -34,20 +42,29 @@ S
 #!/bin/sh
 echo "post-configuration script: $(cat "$SZTP_ROOT/etc/sztp-demo/message")"
 S
-	python3 "$SZTP_ROOT/tests/install/mkconveyed.py" \
-		--uri "https://bootstrap.example:$SZTP_SERVER_PORT/images/os.img.zst" \
-		--sha256 "$(cat "$ii/os.img.zst.sha256")" --os-name "SZTP Demo OS" --os-version 1.0 \
-		--handling merge --pre "$iw/pre.sh" --config "$iw/config.tar" --post "$iw/post.sh" \
-		>"$iw/conveyed.json"
-	python3 - "$iw/conveyed.json" "$ii" "$ifault" >"$iw/server.json" <<'PY'
+	isn=$(cat "$SZTP_PKI/device/serial.txt")
+	sh "$SZTP_ROOT/keys/mkartifacts.sh" voucher --pki "$SZTP_PKI" --serial "$isn" \
+		--expires "$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)" >"$iw/voucher.cms" ||
+		sztp_die "keys/mkartifacts.sh voucher failed"
+	python3 "$SZTP_ROOT/keys/sztp-artifacts" onboarding \
+		--owner-cert "$SZTP_PKI/owner/owner.pem" --owner-key "$SZTP_PKI/owner/owner.key" \
+		--voucher "$iw/voucher.cms" --serial "$isn" --voucher-ta "$SZTP_PKI/masa/ca.pem" \
+		--image "$ii/os.img.zst" --url "https://bootstrap.example:$SZTP_SERVER_PORT/images/os.img.zst" \
+		--os-name "SZTP Demo OS" --os-version 1.0 \
+		--config-dir "$iw/cfg" --config-handling merge \
+		--pre-script "$iw/pre.sh" --post-script "$iw/post.sh" \
+		--reporting-level verbose --out "$iw/out" >"$iw/artifacts.log" 2>&1 ||
+		{ cat "$iw/artifacts.log" >&2; sztp_die "keys/sztp-artifacts onboarding failed"; }
+	"$SZTP_ROOT/build/sztpboot" verify --serial "$isn" --voucher-ta "$SZTP_PKI/masa/ca.pem" \
+		"$iw/out/get-bootstrapping-data.json" >"$iw/verify.log" 2>&1 ||
+		{ cat "$iw/verify.log" >&2; sztp_die "sztpboot verify refused the owner tool's reply"; }
+	python3 - "$iw/out/get-bootstrapping-data.json" "$isn" "$ii" "$ifault" >"$iw/server.json" <<'PY'
 import json, sys
-ci = json.load(open(sys.argv[1]))
 print(json.dumps({
-    "images": sys.argv[2],
-    "devices": {"*": {"signed": True, "reporting_level": "verbose",
-                      "onboarding": ci["ietf-sztp-conveyed-info:onboarding-information"]}},
-    "faults": (lambda f: f if isinstance(f, list) else [f])(json.loads(sys.argv[3]))
-              if sys.argv[3] else []}, indent=1))
+    "images": sys.argv[3],
+    "devices": {sys.argv[2]: {"response": sys.argv[1]}},
+    "faults": (lambda f: f if isinstance(f, list) else [f])(json.loads(sys.argv[4]))
+              if sys.argv[4] else []}, indent=1))
 PY
 	export SZTP_SERVER_CONFIG="$iw/server.json"
 }

@@ -3,7 +3,7 @@
 # QEMU + swtpm (qemu/lib.sh harness), on a blank virtio disk.
 #
 # full (default):
-#   boot 1: DHCP option 143 -> signed onboarding information (verbose
+#   boot 1: DHCP option 143 -> the owner tool's signed reply (verbose
 #     reporting) -> tests/install/mkimage.sh's GPT + ext4 image, zstd, from
 #     the bootstrap server's /images/ (the first transfer is reset in the
 #     middle: the agent must resume with a Range request) -> written and
@@ -159,6 +159,9 @@ if [ "$mode" = powercut ]; then
 else
 	sztp_boot
 	sztp_console >"$SZTP_TMP/console.txt"
+	expect "boot 1: the owner tool's reply (keys/sztp-artifacts), verified by the device" \
+		"bootstrap: device serial SZTP-DEMO-0001 \(TPM-held IDevID\)" \
+		"verified onboarding-information \(signed\), reporting-level verbose"
 	expect "boot 1: image streamed, resumed after the reset, verified" \
 		"image: downloading https://bootstrap\.example:$SZTP_SERVER_PORT/images/os\.img\.zst" \
 		"resuming at byte" "sha-256 [0-9a-f]{64} verified" "image written and verified"

@@ -3,16 +3,17 @@
 # up as "N passed, N failed". Each suite is a program whose own last line is
 # "N passed, N failed"; a suite that ends without one counts as one failure.
 #
-#   SZTP_TESTS="layout unit fuzz initrd server tls net verify client tpm install qemu"
+#   SZTP_TESTS="layout unit fuzz initrd server tls net verify owner client tpm install qemu"
 #                                   suites to run (default: all of these)
 #   qemu-long                       the longer QEMU suites (firmware network
-#                                   boots under OVMF, their failure cases): not
+#                                   boots under OVMF, their failure cases, the
+#                                   quick start in QEMU): not
 #                                   in the default list; make check-long runs it
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 B=$TOP/build
-SUITES=${SZTP_TESTS:-"layout unit fuzz initrd server tls net verify client tpm install qemu"}
+SUITES=${SZTP_TESTS:-"layout unit fuzz initrd server tls net verify owner client tpm install qemu"}
 LOGDIR=$B/test-logs
 mkdir -p "$LOGDIR"
 total_pass=0 total_fail=0
@@ -65,6 +66,7 @@ for s in $SUITES; do
 			SZTP_OUT=build/qemu/boot-test-ecc-enc sh qemu/boot-test.sh
 		run_suite qemu/boot-test-rsa-encrypted env SZTP_TPM_ENROLL=rsa SZTP_ENCRYPTED=1 \
 			SZTP_OUT=build/qemu/boot-test-rsa-enc sh qemu/boot-test.sh
+		# the install runs onboard with the owner tool's reply (keys/sztp-artifacts)
 		run_suite qemu/install-test sh qemu/install-test.sh full
 		run_suite qemu/install-powercut sh qemu/install-test.sh powercut
 		# firmware network boot: SeaBIOS + iPXE loads kernel + initramfs over
@@ -79,6 +81,8 @@ for s in $SUITES; do
 			http-404 pxe-nodhcp pxe-404; do
 			run_suite qemu-long/netboot-$c sh qemu/netboot-test.sh $c
 		done
+		# docs/quickstart.md from start to finish in QEMU, its console lines
+		run_suite qemu-long/owner-test sh qemu/owner-test.sh
 		;;
 	*)
 		for t in tests/"$s"/*.sh; do

@@ -20,6 +20,12 @@ maps a serial number (or "*" for any device) to what it gets:
    "redirect": [{"address": "127.0.0.1", "port": 8443,
                  "trust_anchor": "ca.pem"}],   (PEM path; optional)
    "conveyed": {...},          a whole conveyed-information document instead
+   "response": "reply.json",   a stored get-bootstrapping-data reply (a file,
+                               read at each request), served as it is: what
+                               keys/sztp-artifacts writes (JSON, or XML:
+                               then labelled application/yang-data+xml); the
+                               other keys but content_type are then unused,
+                               and no PKI is needed
    what real servers do (each optional):
    "voucher": "nonce",         "nonce": a voucher with the nonce the device sent
                                (without one: expires-on a day ahead); "stored":
@@ -79,6 +85,20 @@ import threading
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 MKART = os.environ.get("SZTP_MKARTIFACTS") or os.path.join(TOP, "keys", "mkartifacts.sh")
+ART = os.path.join(TOP, "keys", "sztp-artifacts")
+
+
+def load_tool():
+    """keys/sztp-artifacts as a module: the reply is assembled and vouchers
+    signed in this process (fewer processes per request: the tests' timeouts
+    are short)."""
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("sztp_artifacts", ART)
+    spec = importlib.util.spec_from_loader("sztp_artifacts", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
 MEDIA = "application/yang-data+json"
 MEDIA_XML = "application/yang-data+xml"
 RECIPE_NS = "urn:ietf:params:xml:ns:yang:ietf-SZTP-bootstrap-server"
@@ -91,7 +111,8 @@ class ArtifactError(Exception):
 
 
 class Artifacts:
-    """Builds responses with keys/mkartifacts.sh; caches what has no nonce."""
+    """Builds responses with keys/mkartifacts.sh and keys/sztp-artifacts'
+    functions; caches what has no nonce."""
 
     def __init__(self, pki):
         self.pki = pki
@@ -99,6 +120,21 @@ class Artifacts:
         self.lock = threading.Lock()
         self.tmp = tempfile.mkdtemp(prefix="sztp-artifacts.")
         atexit.register(shutil.rmtree, self.tmp, True)
+        self.tool = load_tool()
+
+    def nonce_voucher(self, nonce_b64):
+        """A voucher for this request's nonce: mkartifacts.sh's voucher JSON,
+        signed by the test MASA here."""
+        doc = self.mk("voucher-json", "--pki", self.pki, "--nonce", nonce_b64)
+        w = self.tool.Work()
+        try:
+            return self.tool.cms_sign(w, doc, os.path.join(self.pki, "masa", "signer.pem"),
+                                      os.path.join(self.pki, "masa", "signer.key"),
+                                      self.tool.OID_VOUCHER)
+        except self.tool.Refused as e:
+            raise ArtifactError("voucher: %s" % e)
+        finally:
+            w.close()
 
     def mk(self, *args):
         p = subprocess.run(["sh", MKART] + list(args), stdout=subprocess.PIPE,
@@ -189,8 +225,7 @@ class Artifacts:
                     args += ["--encrypt-to", to]
                 ci = self.mk(*args)
                 self.cache[("ci", key)] = ci
-            cif = self.file(tag + ".ci", ci)
-            args = ["response", "--ci", cif]
+            oc = ov = None
             if signed:
                 ock = "oc-" + spec.get("owner_cert", "degenerate")
                 oc = self.cache.get(ock)
@@ -201,7 +236,7 @@ class Artifacts:
                 if recipe:
                     ov = self.recipe_voucher()
                 elif vmode == "nonce" and nonce_b64:
-                    ov = self.mk("voucher", "--pki", self.pki, "--nonce", nonce_b64)
+                    ov = self.nonce_voucher(nonce_b64)
                 elif vmode == "long-lived":
                     ov = self.cache.get("ov-long-lived")
                     if ov is None:
@@ -216,20 +251,17 @@ class Artifacts:
                                             time.gmtime(time.time() + days * 86400))
                         ov = self.cache["ov-expires-%d" % days] = self.mk(
                             "voucher", "--pki", self.pki, "--expires", exp)
-                args += ["--oc", self.file(tag + ".oc", oc), "--ov", self.file(tag + ".ov", ov)]
             level = spec.get("reporting_level", "verbose" if recipe else None)
-            if level:
-                args += ["--reporting-level", level]
+            wrap = 76 if recipe else 0
             if xml:
-                args.append("--xml")
                 ns = spec.get("xml_namespace", RECIPE_NS if recipe else None)
-                if ns:
-                    args += ["--xml-ns", ns]
-            if recipe:
-                args += ["--wrap", "76"]
+                body = self.tool.response_xml(ci, oc, ov, level, ns or self.tool.NS_BOOTSTRAP,
+                                              wrap)
+            else:
+                body = self.tool.response_doc(ci, oc, ov, level, wrap)
             ctype = spec["content_type"] if "content_type" in spec else (
                 RECIPE_MEDIA if recipe else MEDIA_XML if xml else MEDIA)
-            return self.mk(*args), ctype
+            return body, ctype
 
 
 ATTESTATION = "sztp-initrd:tpm-attestation"
@@ -320,6 +352,15 @@ def register(router, config, handler_base, response_cls, error_fn):
                 "hw_model": inp.get("hw-model"), "os_name": inp.get("os-name"),
                 "os_version": inp.get("os-version"),
                 "basic": bool(req.headers.get("Authorization"))})
+            if spec.get("response"):
+                try:
+                    with open(spec["response"], "rb") as f:
+                        body = f.read()
+                except OSError as e:
+                    return error_fn(500, "application", "operation-failed",
+                                    "stored reply: %s" % e.strerror)
+                media = MEDIA_XML if body.lstrip().startswith(b"<") else MEDIA
+                return response_cls(200, body, spec.get("content_type", media) or None)
             use = spec
             if spec.get("appendix_b") and "signed-data-preferred" in inp:
                 # an untrusted device: a signed redirect to ourselves, with the

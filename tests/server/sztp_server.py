@@ -15,7 +15,8 @@ The RFC 8572 endpoints are in sztp_api.py: devices are identified by the
 serialNumber of their TLS client certificate and get per-device responses
 ("devices" in the --config file; see sztp_api.py), built per request with
 keys/mkartifacts.sh (signed responses carry a voucher with the device's
-nonce). When no "devices" are configured, every device gets signed, empty
+nonce), or stored replies made by keys/sztp-artifacts ("response"). When no
+"devices" are configured, every device gets signed, empty
 onboarding information. With --pki DIR (default: two levels above --cert
 when that is a keys/mkpki.sh tree) the PKI's manufacturer CA is accepted for
 client certificates unless --client-ca says otherwise.
@@ -42,7 +43,8 @@ Usage:
 A --config file is a JSON object whose keys are the long option names with
 dashes turned to underscores (bind, port, cert, key, record, client_ca,
 require_client_cert, pki, images, restconf_root, keep_alive, devices, ...) plus
-"faults" (see Fault); command-line options win. Every get-bootstrapping-data
+"faults" (see Fault); command-line options win. Relative "images" and device
+"response" paths are relative to the configuration file. Every get-bootstrapping-data
 input and progress report is recorded as its own event
 ("get-bootstrapping-data", "progress") so tests can assert on the sequence.
 """
@@ -176,6 +178,14 @@ class Config:
                     setattr(c, k, v)
                 else:
                     p.error("--config: unknown key %r" % k)
+            # the files an operator lists (images, stored replies) may be
+            # named relative to the configuration file
+            here = os.path.dirname(os.path.abspath(a.config))
+            if isinstance(c.images, str):
+                c.images = os.path.join(here, c.images)
+            for v in (c.devices or {}).values():
+                if isinstance(v, dict) and isinstance(v.get("response"), str):
+                    v["response"] = os.path.join(here, v["response"])
         for k in ("bind", "port", "cert", "key", "chain", "client_ca",
                   "require_client_cert", "record", "ready", "pki", "images",
                   "restconf_root"):
@@ -197,8 +207,10 @@ class Config:
             c.devices = {"*": {"signed": True, "onboarding": {}}}
         if c.devices is not None and not isinstance(c.devices, dict):
             p.error("--config: devices must be an object")
-        if c.devices and not c.pki:
-            p.error("devices need --pki (a keys/mkpki.sh tree)")
+        if c.devices and not c.pki and not all(
+                isinstance(v, dict) and v.get("response") for v in c.devices.values()):
+            p.error("devices need --pki (a keys/mkpki.sh tree), unless each has a stored "
+                    "\"response\"")
         if not c.restconf_root.startswith("/") or c.restconf_root.endswith("/"):
             p.error("restconf_root must start and not end with '/'")
         return c

@@ -419,6 +419,32 @@ class ServerTest(unittest.TestCase):
             self.srv.remove()
             self.srv = None
 
+    def test_gbd_stored_response_served_as_is(self):
+        """"response": a reply file (keys/sztp-artifacts), named relative to
+        the configuration file, read per request, sent byte for byte
+        whatever the nonce."""
+        d = tempfile.mkdtemp(prefix="sztp-server-test.")
+        try:
+            reply = os.path.join(d, "reply.json")
+            with open(reply, "wb") as f:
+                f.write(b'{"ietf-sztp-bootstrap-server:output": {"conveyed-information": "MA=="}}\n')
+            # named relative to the configuration file (in the server's own dir)
+            rel = os.path.join("..", os.path.relpath(reply, tempfile.gettempdir()))
+            srv = self.start(config={"devices": {"SZTP-DEMO-0001": {"response": rel}}})
+            st, hdr, body = post_json(srv, GBD, {"ietf-sztp-bootstrap-server:input": {
+                "signed-data-preferred": [None], "nonce": base64.b64encode(b"N" * 32).decode()}})
+            self.assertEqual((st, hdr["Content-Type"]), (200, YANG))
+            with open(reply, "rb") as f:
+                self.assertEqual(body, f.read())
+            with open(reply, "wb") as f:
+                f.write(b"{}")
+            st, _, body = post_json(srv, GBD, {})
+            self.assertEqual((st, body), (200, b"{}"))
+            g = [r for r in srv.records() if r["event"] == "get-bootstrapping-data"]
+            self.assertEqual(len(g), 2)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_gbd_wrong_content_type_is_400(self):
         srv = self.start()
         st, _, _ = post_json(srv, GBD, {}, headers={"Content-Type": "application/json"})

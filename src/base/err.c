@@ -5,23 +5,22 @@
 #include <stdio.h>
 #include <string.h>
 
-int err_set(struct err *e, const char *fmt, ...)
+void err_setf(struct err *e, const char *fmt, ...)
 {
 	va_list ap;
 	if (!e)
-		return -1;
+		return;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
-	return -1;
 }
 
-int err_wrap(struct err *e, const char *fmt, ...)
+void err_wrapf(struct err *e, const char *fmt, ...)
 {
 	char prefix[ERR_MSG_MAX], old[ERR_MSG_MAX];
 	va_list ap;
 	if (!e)
-		return -1;
+		return;
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof prefix, fmt, ap);
 	va_end(ap);
@@ -37,7 +36,6 @@ int err_wrap(struct err *e, const char *fmt, ...)
 		o = sizeof e->msg - 1 - p;
 	memcpy(e->msg + p, old, o);
 	e->msg[p + o] = '\0';
-	return -1;
 }
 
 void err_clear(struct err *e)

@@ -18,11 +18,21 @@ struct err {
 	char msg[ERR_MSG_MAX];
 };
 
-/* Set the message (printf-style) and return -1, so `return err_set(e, ...)` works. */
-int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Set the message (printf-style). */
+void err_setf(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Prefix the existing message with "prefix: " and return -1. */
-int err_wrap(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prefix the existing message with "prefix: " (printf-style). */
+void err_wrapf(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * err_set(e, fmt, ...) and err_wrap(e, fmt, ...): the same, as expressions
+ * whose value is -1, so `return err_set(e, ...)` works. They are macros so
+ * that the -1 is visible where they are used: the static analysers of
+ * make lint then know that a failure path returns a negative value and do
+ * not follow it as if it had succeeded.
+ */
+#define err_set(e, ...) __extension__ ({ err_setf((e), __VA_ARGS__); -1; })
+#define err_wrap(e, ...) __extension__ ({ err_wrapf((e), __VA_ARGS__); -1; })
 
 /* Clear the message. */
 void err_clear(struct err *e);

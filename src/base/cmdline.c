@@ -7,6 +7,7 @@
  * rd.break=, panic=) are understood too, because operators already know them.
  */
 #include "base/config.h"
+#include "base/str.h"
 #include "base/log.h"
 
 #include <errno.h>
@@ -28,7 +29,7 @@ void config_defaults(struct sztp_config *cfg)
 	cfg->pcr = SZTP_DEFAULT_PCR;
 	cfg->emergency = EMERGENCY_REBOOT;
 	cfg->panic_s = 10;
-	strcpy(cfg->done, "pivot");
+	str_copy(cfg->done, sizeof cfg->done, "pivot");
 }
 
 static int copy_value(char *dst, size_t cap, const char *key, const char *v)
@@ -159,7 +160,8 @@ static int handle(struct sztp_config *c, const char *k, const char *v)
 		return 0;
 	}
 	if (strcmp(k, "sztp.done") == 0 && v) {
-		if (strcmp(v, "poweroff") && strcmp(v, "reboot") && strcmp(v, "pivot")) {
+		if (strcmp(v, "poweroff") != 0 && strcmp(v, "reboot") != 0 &&
+		    strcmp(v, "pivot") != 0) {
 			log_warn("cmdline", "sztp.done=\"%s\": want pivot, poweroff or reboot", v);
 			return -1;
 		}

@@ -62,7 +62,7 @@ void log_vmsg(enum log_level lvl, const char *stage, const char *fmt, va_list ap
 	n += m;
 	if ((size_t)n >= sizeof line - 1) {
 		n = (int)sizeof line - 5;
-		memcpy(line + n, "...", 3);
+		memcpy(line + n, "...", 3); // NOLINT(bugprone-not-null-terminated-result): "\n" follows
 		n += 3;
 	}
 	line[n++] = '\n';

@@ -19,6 +19,7 @@
 #include "cmd/commands.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "net/net.h"
 
 #include <arpa/inet.h>
@@ -55,7 +56,8 @@ int cmd_dhcp4(int argc, char **argv)
 				fprintf(stderr, "sztpboot dhcp4: too many or too long --ifname\n");
 				return 2;
 			}
-			strcpy(cfg.ifnames[cfg.n_ifnames++], argv[++i]);
+			str_copy(cfg.ifnames[cfg.n_ifnames], sizeof cfg.ifnames[0], argv[++i]);
+			cfg.n_ifnames++;
 		} else if (strcmp(arg, "--timeout") == 0 && i + 1 < argc) {
 			char *end;
 			long t = strtol(argv[++i], &end, 10);

@@ -34,6 +34,7 @@
 #include "cmd/commands.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "net/net.h"
 
 #include <errno.h>
@@ -111,7 +112,8 @@ static int push(char (*arr)[CFG_STR], int *n, int max, const char *what, const c
 		fprintf(stderr, "sztpboot discover: too many or too long %s\n", what);
 		return -1;
 	}
-	strcpy(arr[(*n)++], v);
+	str_copy(arr[*n], CFG_STR, v);
+	(*n)++;
 	return 0;
 }
 
@@ -176,7 +178,7 @@ int cmd_discover(int argc, char **argv)
 		} else if (strcmp(a, "--serial") == 0 && v) {
 			if (strlen(v) >= sizeof cfg.serial)
 				return usage();
-			strcpy(cfg.serial, v);
+			str_copy(cfg.serial, sizeof cfg.serial, v);
 			i++;
 		} else if (strcmp(a, "--url") == 0 && v) {
 			if (push(cfg.urls, &cfg.n_urls, CFG_MAX_URLS, a, v) < 0)

@@ -440,12 +440,15 @@ int cmd_tpm(int argc, char **argv)
 		return usage();
 	if (rc < 0)
 		goto fail;
-	if (!strcmp(o.sub, "replay")) {
+	if (strcmp(o.sub, "replay") == 0) {
 		rc = do_replay(&o, &e);
 	} else {
-		if (strcmp(o.sub, "identity") && strcmp(o.sub, "sign") && strcmp(o.sub, "decrypt") &&
-		    strcmp(o.sub, "extend") && strcmp(o.sub, "pcrread") && strcmp(o.sub, "quote") &&
-		    strcmp(o.sub, "floor"))
+		static const char *const subs[] = { "identity", "sign", "decrypt", "extend",
+						    "pcrread", "quote", "floor" };
+		size_t k = 0;
+		while (k < sizeof subs / sizeof subs[0] && strcmp(o.sub, subs[k]) != 0)
+			k++;
+		if (k == sizeof subs / sizeof subs[0])
 			return usage();
 		if (tpm_open(&tpm, o.tc.tcti, &e) < 0)
 			goto fail;

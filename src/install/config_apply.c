@@ -140,7 +140,8 @@ static int ensure_dirs(int rootfd, const char *dir, struct err *e)
 	if (n == 0)
 		return 0;
 	for (size_t i = 0; i <= n; i++) {
-		if (dir[i] != '/' && dir[i] != 0)
+		/* each '/' ends a prefix, and so does the end of the string */
+		if (i < n && dir[i] != '/')
 			continue;
 		memcpy(pre, dir, i);
 		pre[i] = 0;

@@ -133,7 +133,7 @@ static int push_gzip(struct decomp *d, const uint8_t *in, size_t len, decomp_out
 		}
 		d->state = 1;
 		uInt chunk = len > (1u << 30) ? (1u << 30) : (uInt)len;
-		z->next_in = (Bytef *)(uintptr_t)in;
+		z->next_in = (Bytef *)in; /* zlib reads it; its type is not const */
 		z->avail_in = chunk;
 		int r;
 		do {

@@ -83,6 +83,24 @@ static int is_blk(const char *dev)
 	return stat(dev, &st) == 0 && S_ISBLK(st.st_mode);
 }
 
+/* A sysfs "dev" file: "MAJOR:MINOR\n". 0, or -1 when it is not exactly that. */
+static int parse_devnum(const char *v, unsigned *ma, unsigned *mi)
+{
+	char *end;
+	unsigned long a, b;
+	errno = 0;
+	a = strtoul(v, &end, 10);
+	if (end == v || *end != ':' || errno || a > 0xFFFFFFFFul)
+		return -1;
+	v = end + 1;
+	b = strtoul(v, &end, 10);
+	if (end == v || (*end != '\n' && *end != 0) || errno || b > 0xFFFFFFFFul)
+		return -1;
+	*ma = (unsigned)a;
+	*mi = (unsigned)b;
+	return 0;
+}
+
 /* Does the node `dev` have the numbers sysfs gives (1 when sysfs is silent)? */
 static int node_matches(const char *dev, const char *sys)
 {
@@ -97,7 +115,7 @@ static int node_matches(const char *dev, const char *sys)
 	if (n <= 0 || stat(dev, &st) < 0)
 		return 1;
 	v[n] = 0;
-	if (sscanf(v, "%u:%u", &ma, &mi) != 2)
+	if (parse_devnum(v, &ma, &mi) < 0)
 		return 1;
 	return major(st.st_rdev) == ma && minor(st.st_rdev) == mi;
 }
@@ -127,8 +145,8 @@ static int wait_node(const char *disk, const char *dev, const struct gpt_part *p
 			memset(&bp, 0, sizeof bp);
 			memset(&a, 0, sizeof a);
 			bp.pno = p->index;
-			bp.start = (long long)(p->first_lba * sector);
-			bp.length = (long long)((p->last_lba - p->first_lba + 1) * sector);
+			bp.start = (long long)p->first_lba * (long long)sector;
+			bp.length = (long long)(p->last_lba - p->first_lba + 1) * (long long)sector;
 			a.op = BLKPG_ADD_PARTITION;
 			a.datalen = sizeof bp;
 			a.data = &bp;
@@ -150,7 +168,7 @@ static int wait_node(const char *disk, const char *dev, const struct gpt_part *p
 			ssize_t n = read(fd, v, sizeof v - 1);
 			close(fd);
 			unsigned ma, mi;
-			if (n > 0 && (v[n] = 0, sscanf(v, "%u:%u", &ma, &mi) == 2)) {
+			if (n > 0 && (v[n] = 0, parse_devnum(v, &ma, &mi) == 0)) {
 				if (mknod(dev, S_IFBLK | 0600, makedev(ma, mi)) == 0) {
 					log_info("install", "created %s (%u:%u)", dev, ma, mi);
 					return 0;

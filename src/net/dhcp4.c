@@ -505,11 +505,9 @@ int dhcp4_parse(const uint8_t *pkt, size_t len, uint32_t xid, const uint8_t mac[
 	{
 		struct err why;
 		n = dhcp4_get_option(pkt, len, DHCP4_OPT_SZTP_REDIRECT, v, sizeof v, &why);
-		if (n < 0)
-			log_warn("dhcp4", "option 143 dropped: %s", why.msg);
-		else if (n > 0 && sztp_uri_decode(v, (size_t)n, "dhcp4", &out->sztp, &why) > 0)
+		if (n > 0 && sztp_uri_decode(v, (size_t)n, "dhcp4", &out->sztp, &why) > 0)
 			out->has_sztp = 1;
-		else if (n > 0)
+		else if (n != 0) /* unreadable option, or a list that did not decode */
 			log_warn("dhcp4", "option 143 dropped: %s", why.msg);
 	}
 	return 0;

@@ -188,6 +188,8 @@ int dns_parse(const uint8_t *msg, size_t len, struct dns_msg *out, struct err *e
 	}
 	for (int sec = 1; sec <= 3; sec++) {
 		for (int i = 0; i < counts[sec]; i++) {
+			/* records past DNS_MAX_RR are read into tmp and dropped */
+			// cppcheck-suppress uninitvar ; tmp is written before it is read
 			struct dns_rr tmp, *rr = out->n_rr < DNS_MAX_RR ? &out->rr[out->n_rr] : &tmp;
 			if (dns_name_read(msg, len, &off, rr->name, sizeof rr->name, e) < 0)
 				return err_wrap(e, "record %d of section %d", i + 1, sec);

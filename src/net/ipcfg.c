@@ -2,6 +2,7 @@
 #include "net/ipcfg.h"
 
 #include "base/log.h"
+#include "base/str.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -140,7 +141,7 @@ static int set_ifname(struct ipcfg_entry *out, const char *s, struct err *e)
 {
 	if (strlen(s) >= IF_NAMESIZE || strchr(s, '/'))
 		return err_set(e, "bad interface name \"%.32s\"", s);
-	strcpy(out->ifname, s);
+	str_copy(out->ifname, sizeof out->ifname, s);
 	return 0;
 }
 
@@ -218,7 +219,7 @@ int ipcfg_parse_ip(const char *s, struct ipcfg_entry *out, struct err *e)
 		return err_wrap(e, "ip=%.64s", s);
 	if (strlen(f[4]) >= sizeof out->hostname)
 		return err_set(e, "ip=%.64s: host name too long", s);
-	strcpy(out->hostname, f[4]);
+	str_copy(out->hostname, sizeof out->hostname, f[4]);
 	if (f[5][0] && set_ifname(out, f[5], e) < 0)
 		return err_wrap(e, "ip=%.64s", s);
 	if (!f[6][0]) {
@@ -264,7 +265,7 @@ int ipcfg_parse_vlan(const char *s, struct ipcfg_vlan *out, struct err *e)
 		return err_set(e, "vlan=%.64s: interface name too long", s);
 	memcpy(out->name, s, n);
 	out->name[n] = '\0';
-	strcpy(out->phys, colon + 1);
+	str_copy(out->phys, sizeof out->phys, colon + 1);
 	d = out->name + n;
 	while (d > out->name && d[-1] >= '0' && d[-1] <= '9')
 		d--;
@@ -281,7 +282,10 @@ int ipcfg_parse_vlan(const char *s, struct ipcfg_vlan *out, struct err *e)
 static void add_ns(struct ipcfg *c, const struct ipcfg_addr *a)
 {
 	for (int i = 0; i < c->n_ns; i++)
-		if (c->ns[i].family == a->family && memcmp(&c->ns[i].u, &a->u, sizeof a->u) == 0)
+		if (c->ns[i].family == a->family &&
+		    (a->family == AF_INET
+			     ? c->ns[i].u.v4.s_addr == a->u.v4.s_addr
+			     : memcmp(&c->ns[i].u.v6, &a->u.v6, sizeof a->u.v6) == 0))
 			return;
 	if (c->n_ns < IPCFG_MAX_NS)
 		c->ns[c->n_ns++] = *a;

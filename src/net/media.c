@@ -3,6 +3,7 @@
 
 #include "base/beneath.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "disk/fslabel.h"
 #include "trust/serial.h"
 
@@ -495,7 +496,8 @@ int media_scan(const struct media_opts *o, struct net_result *out)
 		if (s[0] == '.' || strlen(s) >= sizeof names[0] || strncmp(s, "ram", 3) == 0 ||
 		    strncmp(s, "zram", 4) == 0 || (strncmp(s, "loop", 4) == 0 && !o->allow_loop))
 			continue;
-		strcpy(names[n++], s);
+		str_copy(names[n], sizeof names[n], s);
+		n++;
 	}
 	closedir(d);
 	qsort(names, (size_t)n, sizeof names[0], by_name);

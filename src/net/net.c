@@ -9,6 +9,7 @@
 #include "net/dnsdisc.h"
 #include "net/ipcfg.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "net/media.h"
 #include "net/netcfg.h"
 #include "net/netlink.h"
@@ -126,7 +127,7 @@ static void my_hostname(char *out, size_t cap)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
 			return;
-	strcpy(out, h);
+	str_copy(out, cap, h);
 }
 
 static void addrs(char *buf, size_t cap, const struct in_addr *a, int n)
@@ -584,7 +585,10 @@ static void add_ns(struct net_result *out, int family, const void *a)
 		if (strcmp(out->name_servers[i], s) == 0)
 			return;
 	if (out->n_name_servers < NET_MAX_DNS)
-		strcpy(out->name_servers[out->n_name_servers++], s);
+		{
+		str_copy(out->name_servers[out->n_name_servers], sizeof out->name_servers[0], s);
+		out->n_name_servers++;
+	}
 }
 
 static void add_domain(struct net_result *out, const char *d)
@@ -595,7 +599,10 @@ static void add_domain(struct net_result *out, const char *d)
 		if (strcmp(out->domains[i], d) == 0)
 			return;
 	if (out->n_domains < NET_MAX_DOMAINS && strlen(d) < sizeof out->domains[0])
-		strcpy(out->domains[out->n_domains++], d);
+		{
+		str_copy(out->domains[out->n_domains], sizeof out->domains[0], d);
+		out->n_domains++;
+	}
 }
 
 static int apply_static(struct nl *nl, struct link_run *lr, struct err *e)
@@ -892,7 +899,11 @@ int net_run(const struct sztp_config *cfg, const struct net_opts *opts,
 				for (int k = 0; k < out->n_name_servers; k++)
 					dup |= strcmp(out->name_servers[k], tmp[i]) == 0;
 				if (!dup)
-					strcpy(out->name_servers[out->n_name_servers++], tmp[i]);
+					{
+					str_copy(out->name_servers[out->n_name_servers],
+						 sizeof out->name_servers[0], tmp[i]);
+					out->n_name_servers++;
+				}
 			}
 	}
 	if (opts->apply && (out->n_name_servers || out->n_domains)) {
@@ -909,7 +920,7 @@ int net_run(const struct sztp_config *cfg, const struct net_opts *opts,
 		memset(&p, 0, sizeof p);
 		p.serial = out->serial;
 		p.ifindex = out->ifindex;
-		p.mdns_family = (out->have_lease || (lr[win].is_static &&
+		p.mdns_family = (out->have_lease || (lr[win].is_static && lr[win].ip &&
 						     lr[win].ip->addr.family == AF_INET))
 					? AF_INET : AF_INET6;
 		p.servers = out->name_servers;

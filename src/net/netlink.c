@@ -331,6 +331,7 @@ int nl_link_get(struct nl *nl, int ifindex, struct nl_link *out, struct err *e)
 	char req[NL_REQ] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct nlmsghdr *h = (struct nlmsghdr *)req;
 	struct ifinfomsg *ifi;
+	// cppcheck-suppress ctuuninitvar ; out is only stored here: the reply fills it
 	struct one_ctx c = { out, 0 };
 	char what[64];
 

@@ -120,7 +120,7 @@ static int ri_save_log(void *ctx, struct err *e)
 void onboard_ops_install(struct onboard_ops *ops, const struct install_opts *o)
 {
 	memset(ops, 0, sizeof *ops);
-	ops->ctx = (void *)(uintptr_t)o;
+	ops->ctx = (void *)o; /* read only, through the ri_* callbacks */
 	ops->check_image = ri_check_image;
 	ops->write_image = ri_write_image;
 	ops->commit_image = ri_commit_image;
@@ -507,7 +507,7 @@ int onboard_run(const struct onboard_input *in, const struct conveyed_onboarding
 		return err_set(e, "onboarding not complete: the image could not be made bootable: %s",
 			       le.msg);
 	}
-	if (!w->r.mounted) {
+	if (!ops || !w->r.mounted) {
 		log_info("bootstrap", "onboarding complete (nothing to install)");
 		return 0;
 	}

@@ -14,7 +14,7 @@ void tpm_floor_encode(time_t t, uint8_t out[TPM_FLOOR_SIZE])
 {
 	uint64_t v = t < 0 ? 0 : (uint64_t)t;
 
-	memcpy(out, TPM_FLOOR_MAGIC, 8);
+	memcpy(out, TPM_FLOOR_MAGIC, 8); // NOLINT(bugprone-not-null-terminated-result): bytes, not a string
 	for (int i = 0; i < 8; i++)
 		out[8 + i] = (uint8_t)(v >> (56 - 8 * i));
 }

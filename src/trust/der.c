@@ -195,7 +195,7 @@ int der_read_uint(struct der *d, uint32_t *v, struct err *e)
 		return -1;
 	if (p[0] & 0x80)
 		return err_set(e, "der: negative INTEGER where a small number was expected");
-	if (n > 4 || (n == 4 && (p[0] & 0x80)))
+	if (n > 4) /* not negative (above): four octets hold it */
 		return err_set(e, "der: INTEGER too large (%zu octets)", n);
 	for (i = 0; i < n; i++)
 		x = (x << 8) | p[i];

@@ -1,5 +1,6 @@
 /* serial.c: the device serial number (see serial.h). */
 #include "trust/serial.h"
+#include "base/str.h"
 #include "trust/anchors.h"
 #include "trust/x509.h"
 
@@ -28,7 +29,7 @@ static int take(const char *s, char *out, size_t cap)
 {
 	if (!serial_ok(s) || strlen(s) >= cap)
 		return -1;
-	strcpy(out, s);
+	str_copy(out, cap, s);
 	return 0;
 }
 

@@ -191,7 +191,8 @@ static int write_all(int fd, const uint8_t *p, uint64_t n)
 /* Step 2 for one entry (`ent`, index i of cur). */
 static int stage_one(int rootfd, int i, struct err *e)
 {
-	char parent[TAR_PATH_MAX + 1], tmp[TAR_NAME_MAX + sizeof CONFIG_TMP_PREFIX];
+	/* zeroed whole, so the analyser sees every byte split() may leave */
+	char parent[TAR_PATH_MAX + 1] = "", tmp[TAR_NAME_MAX + sizeof CONFIG_TMP_PREFIX];
 	const char *base;
 	struct stat st;
 	struct timespec ts[2];
@@ -280,7 +281,8 @@ static int stage_one(int rootfd, int i, struct err *e)
  * until no more can be removed). */
 static void rollback(int rootfd)
 {
-	char parent[TAR_PATH_MAX + 1], tmp[TAR_NAME_MAX + sizeof CONFIG_TMP_PREFIX];
+	/* zeroed whole, so the analyser sees every byte split() may leave */
+	char parent[TAR_PATH_MAX + 1] = "", tmp[TAR_NAME_MAX + sizeof CONFIG_TMP_PREFIX];
 	const char *base;
 	for (int pass = 0; pass <= TAR_DEPTH_MAX + 1; pass++) {
 		int progress = 0;
@@ -372,7 +374,7 @@ static int remove_old(int rootfd)
 
 static int write_manifest(int rootfd, enum conveyed_handling h, struct err *e)
 {
-	char parent[TAR_PATH_MAX + 1], tmp[64];
+	char parent[TAR_PATH_MAX + 1] = "", tmp[64];
 	const char *base;
 	size_t n = 0;
 	int w;
@@ -419,7 +421,8 @@ int config_apply(const char *root, enum conveyed_handling handling, const uint8_
 {
 	struct tar t;
 	int r, i = 0, rootfd;
-	char parent[TAR_PATH_MAX + 1], tmp[TAR_NAME_MAX + sizeof CONFIG_TMP_PREFIX];
+	/* zeroed whole, so the analyser sees every byte split() may leave */
+	char parent[TAR_PATH_MAX + 1] = "", tmp[TAR_NAME_MAX + sizeof CONFIG_TMP_PREFIX];
 	const char *base;
 
 	memset(res, 0, sizeof *res);

@@ -88,7 +88,7 @@ vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 DEPS_STAMP := $(B)/stamp/deps
 
 .PHONY: FORCE all deps check check-long demo powercut fuzz fuzz-smoke unit clean distclean pki \
-	initrd agent bench uki install
+	initrd agent bench uki lint install
 all: agent initrd uki
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes, sztpboot.efi: %s bytes\n' \
 		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img) \
@@ -208,6 +208,12 @@ fuzz: $(FUZZ_BINS)
 
 check: all $(B)/unit-tests $(B)/install-driver $(FUZZ_BINS)
 	sh tests/run.sh
+
+# Static checks over src/: cppcheck and clang-tidy (.clang-tidy names the
+# checks and why some are off); every finding fails. check runs it too (the
+# "lint" suite of tests/run.sh). Needs the Debian-built headers of the deps.
+lint: $(DEPS_STAMP)
+	sh tests/lint/run.sh
 
 # The longer suites (tests/run.sh's qemu-long: UEFI HTTP boot under OVMF and
 # its failure cases; about 25 minutes under TCG). Not part of check.

@@ -32,7 +32,7 @@ die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
 PACKAGES="build-essential musl-tools musl-dev linux-libc-dev busybox-static \
 swtpm swtpm-tools tpm2-tools qemu-system-x86 qemu-utils dnsmasq-base openssl \
 cpio zstd xz-utils gzip dpkg-dev file kmod iproute2 python3 autoconf automake \
-libtool libltdl-dev autoconf-archive pkg-config clang llvm libclang-rt-14-dev e2fsprogs dosfstools mtools fdisk \
+libtool libltdl-dev autoconf-archive pkg-config clang llvm libclang-rt-14-dev clang-tidy cppcheck e2fsprogs dosfstools mtools fdisk \
 kea-dhcp4-server kea-dhcp6-server isc-dhcp-server \
 ca-certificates procps time valgrind libtss2-dev libkmod-dev \
 binutils systemd-boot-efi ovmf ipxe-qemu \

@@ -1,8 +1,10 @@
 /* events.c: provisioning events as JSON Lines (see events.h). */
 #include "base/events.h"
+#include "base/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +14,7 @@ static int ev_fd = -1;
 static unsigned ev_seq;
 static char ev_serial[128];
 static struct timespec ev_t0;
+static char ev_path[256];
 
 int events_open(const char *path)
 {
@@ -19,9 +22,15 @@ int events_open(const char *path)
 	ev_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 	if (ev_fd < 0)
 		return -errno;
+	snprintf(ev_path, sizeof ev_path, "%s", path);
 	ev_seq = 0;
 	clock_gettime(CLOCK_MONOTONIC, &ev_t0);
 	return 0;
+}
+
+const char *events_path(void)
+{
+	return ev_fd >= 0 ? ev_path : NULL;
 }
 
 void events_close(void)
@@ -178,7 +187,7 @@ int events_format(const struct event *ev, unsigned seq, const char *time_str, do
 
 void events_emit(const struct event *ev)
 {
-	char line[EVENTS_LINE_MAX + 1], ts[40];
+	char line[EVENTS_LINE_MAX + 1], ts[80];
 	struct timespec rt, bt;
 	struct tm tm;
 	int n;
@@ -189,7 +198,8 @@ void events_emit(const struct event *ev)
 	clock_gettime(CLOCK_BOOTTIME, &bt);
 	gmtime_r(&rt.tv_sec, &tm);
 	snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, rt.tv_nsec / 1000000);
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (long)(rt.tv_nsec / 1000000) % 1000);
 	n = events_format(ev, ++ev_seq, ts, (double)bt.tv_sec + (double)bt.tv_nsec / 1e9, line,
 			  (int)sizeof line);
 	if (n > 0 && write(ev_fd, line, (size_t)n) < 0) {
@@ -206,4 +216,16 @@ void events_note(const char *phase, const char *outcome, const char *step, const
 	ev.step = step;
 	ev.reason = reason;
 	events_emit(&ev);
+}
+
+void events_phase(const char *phase, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	log_info("sztpboot", "== phase %s: %s", phase, what);
+	events_note(phase, EV_START, NULL, what);
 }

@@ -69,6 +69,9 @@ struct event {
  * -errno (events are then not written; the caller logs it). */
 int events_open(const char *path);
 
+/* The file events go to (as given to events_open()), or NULL when off. */
+const char *events_path(void);
+
 /* Stop writing events (the file is closed). */
 void events_close(void);
 
@@ -85,6 +88,13 @@ int events_format(const struct event *ev, unsigned seq, const char *time_str, do
 
 /* Write one event (numbered, timestamped) when events are on. */
 void events_emit(const struct event *ev);
+
+/*
+ * A phase begins: the console marker "== phase NAME: what" (stage
+ * "sztpboot", level info, so a grep for "== phase " lists a boot's phases)
+ * and the event {phase NAME, outcome "start", reason what}.
+ */
+void events_phase(const char *phase, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Shorthand: events_emit() of phase, outcome, step and reason only. */
 void events_note(const char *phase, const char *outcome, const char *step, const char *reason);

@@ -30,6 +30,9 @@ void log_msg(enum log_level lvl, const char *stage, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void log_vmsg(enum log_level lvl, const char *stage, const char *fmt, va_list ap);
 
+/* The rule that frames the banner, the summary and the failure screen. */
+#define LOG_RULE "================================================================"
+
 #define log_always(stage, ...) log_msg(LOG_ALWAYS, stage, __VA_ARGS__)
 #define log_err(stage, ...)   log_msg(LOG_ERR, stage, __VA_ARGS__)
 #define log_warn(stage, ...)  log_msg(LOG_WARN, stage, __VA_ARGS__)

@@ -122,24 +122,46 @@ static int visited(struct bs_state *st, const struct url *u, char mode, int mark
 	return 0;
 }
 
-/* Keep `status` as the last word of the current server (st->server). */
-static void seen(struct bs_state *st, const char *status)
+/* The current server's (st->server) entry of st->seen, made when new. */
+static struct bs_seen *seen_entry(struct bs_state *st)
 {
-	struct bs_seen *s = NULL;
-	for (int i = 0; i < st->n_seen; i++)
+	struct bs_seen *s, keep;
+	int i;
+
+	for (i = 0; i < st->n_seen; i++)
 		if (strcmp(st->seen[i].server, st->server) == 0)
-			s = &st->seen[i];
-	if (!s) {
+			break;
+	if (i < st->n_seen) { /* to the end: the latest last */
+		keep = st->seen[i];
+		memmove(st->seen + i, st->seen + i + 1, (size_t)(st->n_seen - i - 1) * sizeof keep);
+		st->seen[st->n_seen - 1] = keep;
+		s = &st->seen[st->n_seen - 1];
+	} else {
 		if (st->n_seen == BS_SEEN_MAX) { /* the oldest goes */
 			memmove(st->seen, st->seen + 1, sizeof st->seen - sizeof st->seen[0]);
 			st->n_seen--;
 		}
 		s = &st->seen[st->n_seen++];
+		memset(s, 0, sizeof *s);
 		snprintf(s->server, sizeof s->server, "%s", st->server);
 	}
 	snprintf(s->source, sizeof s->source, "%s", st->origin);
-	snprintf(s->status, sizeof s->status, "%s", status);
 	s->round = st->round;
+	return s;
+}
+
+/* Keep `status` as the last outcome of the current server. */
+static void seen(struct bs_state *st, const char *status)
+{
+	struct bs_seen *s = seen_entry(st);
+	snprintf(s->status, sizeof s->status, "%.*s", (int)sizeof s->status - 1, status);
+}
+
+/* Keep `reply` as the last HTTP reply of the current server. */
+static void seen_reply(struct bs_state *st, const char *reply)
+{
+	struct bs_seen *s = seen_entry(st);
+	snprintf(s->reply, sizeof s->reply, "%.*s", (int)sizeof s->reply - 1, reply);
 }
 
 /* An event of phase "bootstrap" about the current server. */
@@ -164,6 +186,8 @@ static void fail(struct bs_state *st, const char *step, const char *why)
 	snprintf(st->last, sizeof st->last, "%.200s: %.40s: %.260s", st->where, step, why);
 	snprintf(s, sizeof s, "%.40s: %.150s", step, why);
 	seen(st, s);
+	if (strncmp(why, "HTTP ", 5) == 0 || strncmp(why, "wrong Content-Type", 18) == 0)
+		seen_reply(st, why);
 	event(st, EV_FAIL, step, why);
 }
 
@@ -543,6 +567,8 @@ again:
 	}
 	log_info("bootstrap", "%s: get-bootstrapping-data: HTTP 200, %zu bytes", st->where,
 		 h.resp_len);
+	snprintf(why, sizeof why, "HTTP 200, %zu bytes", h.resp_len);
+	seen_reply(st, why);
 
 	verify_setup(st, &vc, in.nonce, in.nonce_len, st->trusted);
 	if (verify_response(st->body, h.resp_len, &vc, &st->work, &st->res, &e) < 0) {
@@ -662,6 +688,8 @@ static int act(struct bs_state *st)
 			 st->res.encrypted ? ", encrypted" : "");
 		seen(st, m);
 		event(st, EV_OK, "onboarding-information", m + 4);
+		events_phase(EV_ONBOARDING, "acting on the onboarding information from %s",
+			     st->where);
 	}
 	if (measure_verified(st, &e) < 0) {
 		fail(st, "measure", e.msg);
@@ -858,6 +886,8 @@ int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops
 		     cfg->backoff_max_ms > 0 ? cfg->backoff_max_ms : 60000);
 	if (cfg->timeout_s > 0)
 		deadline = ops->now_ms(ops->ctx) + (int64_t)cfg->timeout_s * 1000;
+	events_phase(EV_BOOTSTRAP, "%d source(s)%s", n,
+		     cfg->timeout_s || cfg->max_rounds ? "" : ", tried until one works");
 	log_info("bootstrap", "%d source(s), tried in this order:", n);
 	for (int i = 0; i < n; i++)
 		log_info("bootstrap", "  %d. %s (%s)", i + 1, src[i].uri, src[i].origin);
@@ -913,4 +943,21 @@ int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops
 		}
 		ops->sleep_ms(ops->ctx, delay);
 	}
+}
+
+void bs_result_event(const struct bs_state *st, struct event *ev, char *os, size_t cap)
+{
+	const struct conveyed_boot_image *bi = &st->res.info.onboarding.boot_image;
+	const struct install_result *r = &st->ow.r;
+
+	ev->server = st->server[0] ? st->server : NULL;
+	ev->source = st->origin[0] ? st->origin : NULL;
+	os[0] = 0;
+	if (st->res.info.kind == CONVEYED_ONBOARDING && bi->present && bi->os_name[0])
+		snprintf(os, cap, "%s%s%s", bi->os_name, bi->os_version[0] ? " " : "", bi->os_version);
+	else if (r->osr.pretty_name[0])
+		snprintf(os, cap, "%s", r->osr.pretty_name);
+	ev->os = os[0] ? os : NULL;
+	ev->disk = r->disk[0] ? r->disk : NULL;
+	ev->bytes = r->installed ? r->image.bytes_out : 0;
 }

@@ -199,7 +199,9 @@ struct bs_list {
 struct bs_seen {
 	char server[CONVEYED_HOST_MAX + 16];    /* "https://host:port", or the local data */
 	char source[CONVEYED_HOST_MAX + 32];    /* how it was found ("dhcp4", "redirect 1 from ...") */
-	char status[200];                       /* "get-bootstrapping-data: HTTP 503 (...)", "ok: ..." */
+	char status[200];                       /* its last outcome: "connect: ...", "ok: ..." */
+	char reply[200];                        /* its last HTTP reply: "HTTP 503 (expected
+	                                           200): ...", "HTTP 200, 2417 bytes"; "" */
 	int round;
 };
 
@@ -234,7 +236,7 @@ struct bs_state {
 	char where[2 * CONVEYED_HOST_MAX + 128]; /* "https://host:port (origin)" for logs */
 	char server[CONVEYED_HOST_MAX + 16];    /* "https://host:port" or the local data's name */
 	char origin[CONVEYED_HOST_MAX + 32];    /* how it was found (events, reports) */
-	struct bs_seen seen[BS_SEEN_MAX];       /* each server's last status, latest first out */
+	struct bs_seen seen[BS_SEEN_MAX];       /* each server's last status, the latest last */
 	int n_seen;
 	int trusted;                            /* TLS validated (trust-state from TLS) */
 	int n_addr;                             /* addresses of the current server's host */
@@ -258,6 +260,16 @@ struct bs_state {
  */
 int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops *ops,
 	   const struct bs_source *src, int n, struct err *e);
+
+/*
+ * After bs_run() succeeded: fill the "result" event `ev` (base/events.h;
+ * phase and outcome are the caller's) with what was done: the server and
+ * source of the onboarding information, the OS ("os-name os-version" of
+ * its boot image, else the installed OS's name, into os[cap]), the target
+ * disk and the image bytes written now.
+ */
+struct event;
+void bs_result_event(const struct bs_state *st, struct event *ev, char *os, size_t cap);
 
 /*
  * Report progress `t` with an optional message for the onboarding

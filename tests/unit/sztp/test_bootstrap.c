@@ -874,6 +874,8 @@ TEST(bootstrap_events_and_server_status)
 	CHECK_EQ_INT(st.n_seen, 2);
 	CHECK_EQ_STR(st.seen[0].server, "https://192.0.2.1:443");
 	CHECK(strncmp(st.seen[0].status, "get-bootstrapping-data: HTTP 503", 32) == 0);
+	CHECK(strncmp(st.seen[0].reply, "HTTP 503 (expected 200)", 23) == 0);
+	CHECK(strncmp(st.seen[1].reply, "HTTP 200, ", 10) == 0);
 	CHECK_EQ_STR(st.seen[1].server, "https://192.0.2.2:443");
 	CHECK(strncmp(st.seen[1].status, "ok: unsigned (trusted server) onboarding-information",
 		      52) == 0);

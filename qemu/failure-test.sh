@@ -1,0 +1,157 @@
+#!/bin/sh
+# failure-test.sh: a boot that fails on purpose, and what it leaves for the
+# operator (docs/troubleshooting.md). The bootstrap server named by DHCP
+# answers every get-bootstrapping-data with HTTP 503; sztp.timeout=12 makes
+# the device give up. A second virtio disk holds a vfat file system labelled
+# SZTP-REPORT, which must receive a copy of the failure report. Checked:
+#   - the console: the banner (version, serial, identity in the TPM), the
+#     phase markers, the failure screen ("SZTP FAILED: ...", the last error
+#     naming HTTP 503, where the report is and its copy, what happens next:
+#     powering off, rd.emergency=poweroff), in order;
+#   - the report copied to the SZTP-REPORT disk (read back with mtools): every
+#     file of boot/report.h, each with the content it must have (the 503 in
+#     sources.txt, the lease in network.txt, PCR 14 and the IDevID handle in
+#     tpm.txt, the disks, the command line, the kernel and agent logs);
+#   - no secret in it: no line of the test PKI's device private key (it is
+#     in this initramfs) appears in any file of the report;
+#   - its events.jsonl valid under docs/events.schema.json, the last event
+#     the failure result, and a bootstrap failure with the 503 among them.
+# Prints "ok NAME" / "FAIL NAME: why", the boot time, "N passed, N failed".
+set -eu
+. "$(dirname "$0")/lib.sh"
+command -v mcopy >/dev/null 2>&1 || { echo "FAIL setup: mtools (mcopy) not installed"; echo "0 passed, 1 failed"; exit 1; }
+
+SERIAL=SZTP-DEMO-0001
+cfgdir=$SZTP_ROOT/build/qemu
+mkdir -p "$cfgdir"
+SZTP_SERVER_CONFIG=$cfgdir/failure-test.json
+cat >"$SZTP_SERVER_CONFIG" <<EOF
+{"faults": [{"method": "POST", "path": "/restconf/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data",
+  "status": 503, "content_type": "text/plain", "body": "down for maintenance"}]}
+EOF
+SZTP_APPEND="${SZTP_APPEND:-} sztp.timeout=12"
+SZTP_TIMEOUT=${SZTP_TIMEOUT:-240}
+sztp_setup failure-test
+REPORT_IMG=$SZTP_TMP/report.img
+mkfs.vfat -C -n SZTP-REPORT "$REPORT_IMG" 16384 >/dev/null || sztp_die "mkfs.vfat failed"
+SZTP_QEMU_ARGS="${SZTP_QEMU_ARGS:-} -drive file=$REPORT_IMG,format=raw,if=virtio"
+sztp_boot
+
+sztp_console >"$SZTP_TMP/console.txt"
+con=$SZTP_TMP/console.txt
+
+# the console, in order
+after=0
+tab=$(printf '\t')
+cat >"$SZTP_TMP/expect.txt" <<EOF
+banner-rule	sztpboot: =====+\$
+banner	sztpboot: SZTP zero-touch provisioning, sztpboot [^ ]+\$
+banner-identity	sztpboot: device serial $SERIAL, identity in the TPM: TPM key 0x81020001
+phase-network	sztpboot: == phase network: links, addresses and discovery
+phase-bootstrap	sztpboot: == phase bootstrap: 1 source
+attempt	bootstrap: warning: https://bootstrap\.example:8443 \(dhcp[46]\): get-bootstrapping-data: HTTP 503 \(expected 200\)
+report-written	report: [0-9]+ files in /run/sztp/report
+hook-offers-it	=== the full failure report is in /run/sztp/report/ \(start with summary.txt\)
+report-copied	report: copied [0-9]+ files to /dev/vd[a-z] \(SZTP-REPORT\): sztp-report/$SERIAL-[0-9]{8}T[0-9]{6}Z/
+screen-rule	sztpboot: =====+\$
+screen-failed	sztpboot: SZTP FAILED: bootstrap: gave up after 12 s \(sztp\.timeout\)
+screen-last	sztpboot: last error: .*https://bootstrap\.example:8443 \(dhcp[46]\)
+screen-reply	sztpboot: last reply: https://bootstrap\.example:8443 \(dhcp[46]\): HTTP 503 \(expected 200\): Service Unavailable; body "down for maintenance"\$
+screen-report	sztpboot: report: /run/sztp/report/ \(summary\.txt first\); a copy on /dev/vd[a-z] \(SZTP-REPORT\): sztp-report/$SERIAL-
+screen-next	sztpboot: next: powering off now \(rd\.emergency=poweroff, panic=-1\)\$
+screen-end	sztpboot: =====+\$
+poweroff	sztpboot: powering off
+EOF
+while IFS=$tab read -r name re; do
+	n=$(tail -n +$((after + 1)) "$con" | grep -n -m1 -E -- "$re" | cut -d: -f1)
+	if [ -n "$n" ]; then
+		after=$((after + n))
+		t_ok "console-$name"
+	elif grep -q -E -- "$re" "$con"; then
+		t_fail "console-$name" "/$re/ only before console line $after (out of order)"
+	else
+		t_fail "console-$name" "no console line matches /$re/"
+	fi
+done <"$SZTP_TMP/expect.txt"
+if [ "$(grep -c 'SZTP FAILED: ' "$con")" = 1 ]; then
+	t_ok console-one-failed-line
+else
+	t_fail console-one-failed-line "$(grep -c 'SZTP FAILED: ' "$con") lines with SZTP FAILED"
+fi
+
+# the report, as the SZTP-REPORT disk holds it
+R=$SZTP_TMP/report
+mkdir -p "$R"
+if MTOOLS_SKIP_CHECK=1 mcopy -s -n -i "$REPORT_IMG" ::sztp-report "$R/" 2>"$SZTP_TMP/mcopy.err"; then
+	t_ok report-on-disk
+else
+	t_fail report-on-disk "mcopy: $(cat "$SZTP_TMP/mcopy.err")"
+fi
+dir=$(ls -d "$R"/sztp-report/"$SERIAL"-* 2>/dev/null | head -n1)
+[ -n "$dir" ] || dir=$R/none
+# kept with the logs, for a reader of this test
+[ -d "$dir" ] && mkdir -p "$SZTP_OUT" && rm -rf "$SZTP_OUT/report" && cp -r "$dir" "$SZTP_OUT/report"
+# has NAME FILE REGEX: the report's FILE has a line matching REGEX
+has() {
+	if [ -s "$dir/$2" ] && grep -q -E -- "$3" "$dir/$2"; then
+		t_ok "report-$1"
+	else
+		t_fail "report-$1" "$2: $([ -s "$dir/$2" ] && echo "no line matches /$3/" || echo missing or empty)"
+	fi
+}
+has summary summary.txt '^SZTP FAILED: bootstrap: gave up after 12 s'
+has summary-next summary.txt '^next: powering off now'
+has agent-log sztpboot.log 'get-bootstrapping-data: HTTP 503'
+has kernel-log kernel.log 'Linux version'
+has cmdline cmdline.txt 'sztp\.timeout=12'
+has network-lease network.txt '^dhcp4: lease 192\.0\.2\.[0-9]+/24 on '
+has network-routes network.txt '^0\.0\.0\.0/0 via 192\.0\.2\.1 dev '
+has network-links network.txt ': up, carrier, 52:54:00:12:34:56; 192\.0\.2\.'
+has sources-found sources.txt '^1\. https://bootstrap\.example:8443 \(dhcp[46]\)'
+has sources-last-reply sources.txt '^https://bootstrap\.example:8443 \(dhcp[46]\), round [0-9]+: last reply: HTTP 503 \(expected 200\)'
+has modules modules.txt '^virtio_net '
+has tpm-pcr tpm.txt '^PCR 14 sha256: [0-9a-f]{64}$'
+has tpm-handles tpm.txt '^  idevid-handle +0x81020001 present$'
+has tpm-persistent tpm.txt '^persistent handles \([0-9]+\):.* 0x81020001'
+has disks disks.txt '^vda: 2147483648 bytes.*: the automatic install target'
+has disks-report disks.txt '^vdb: .*not a candidate'
+has events events.jsonl '"phase":"result","outcome":"fail"'
+has measure-log tpm2-measure.log 'emergency'
+has diagnostics diagnostics.txt '^--- ip addr'
+
+# no secret: not one line of the device's private key anywhere in the report
+key=$SZTP_PKI/device/idevid.key
+leak=""
+if [ -d "$dir" ] && [ -s "$key" ]; then
+	grep -v -- '-----' "$key" | grep -E '.{16}' >"$SZTP_TMP/keylines"
+	for f in "$dir"/*; do
+		grep -q -F -f "$SZTP_TMP/keylines" "$f" && leak="$leak ${f##*/}"
+	done
+	[ -s "$SZTP_TMP/keylines" ] || leak="(the key file has no body lines to look for)"
+else
+	leak="(no report, or no key at $key)"
+fi
+[ -z "$leak" ] && t_ok report-no-private-key || t_fail report-no-private-key "found in:$leak"
+
+# the events, against their schema
+if out=$(python3 "$SZTP_ROOT/tests/lib/events_check.py" "$SZTP_ROOT/docs/events.schema.json" \
+	"$dir/events.jsonl" --last result:fail --has boot:start --has boot:ok:identity \
+	--has network:ok:address --has network:info:source \
+	--has bootstrap:fail:get-bootstrapping-data --has bootstrap:retry:round 2>&1); then
+	t_ok events-schema
+else
+	t_fail events-schema "$(echo "$out" | head -n 5 | tr '\n' ' ')"
+fi
+
+if [ "$SZTP_BOOT_RESULT" = poweroff ]; then
+	t_ok guest-exit
+else
+	t_fail guest-exit "no power-off within ${SZTP_TIMEOUT}s; QEMU killed"
+fi
+echo "boot-time: $SZTP_BOOT_TIME s"
+if [ $T_FAILED -gt 0 ]; then
+	echo "---- last 60 console lines"
+	tail -n 60 "$con"
+	echo "---- logs kept in $SZTP_OUT"
+fi
+t_summary

@@ -45,9 +45,7 @@ static struct imgsrc_https fetch_src;
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: sztpboot fetch URL --sha256 HEX --out PATH [--ca FILE|DIR] "
-		"[--any-server-cert] [--timeout SEC] [--medium DIR] [--quiet]\n");
-	return 2;
+	return cmd_usage("fetch");
 }
 
 static int parse_hex(const char *s, uint8_t out[32])

@@ -40,9 +40,7 @@ static struct https_client get_client;
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: sztpboot get URL [--ca FILE|DIR] [--timeout SEC] [--body] "
-		"[--out FILE] [--range N] [--repeat N] [--verbose]\n");
-	return 2;
+	return cmd_usage("get");
 }
 
 static int file_sink(void *ctx, const uint8_t *data, size_t len, struct err *e)

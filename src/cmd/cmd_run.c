@@ -97,15 +97,7 @@ static long read_data(const char *path, int i)
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: sztpboot run --cert FILE --key FILE --voucher-ta PATH [--chain FILE] [--data FILE]\n"
-		"         [--serial SN] [--bootstrap-ta PATH] [--target-disk DEV --target-root DIR]\n"
-		"         [--run-dir DIR] [--media-dir DIR] [--no-pivot] [--timeout SEC] [--max-rounds N] [--backoff MIN,MAX]\n"
-		"         [--connect-timeout MS] [--response-timeout MS] [--idle-timeout MS]\n"
-		"         [--hw-model S] [--os-name S] [--os-version S] [--basic USER:PASS]\n"
-		"         [--clock auto|rtc|floor] [--floor T] [--nonce-required] [--untrusted-clock]\n"
-		"         [--events FILE] [--verbose] [URL...]  (a URL, --data or --media-dir)\n");
-	return 2;
+	return cmd_usage("run");
 }
 
 /* The last event of a run (--events): its result. */
@@ -276,7 +268,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'E': events = optarg; break;
 		case 'x': log_set_level(LOG_DEBUG); break;
-		case 'h': usage(); return 0;
+		case 'h': cmd_help_print("run", stdout); return 0;
 		default:
 			fprintf(stderr, "run: unknown option or missing argument: %s\n",
 				argv[optind - 1]);

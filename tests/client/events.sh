@@ -56,7 +56,7 @@ else
 fi
 stop_server s1
 
-# ---- --events where nothing can be written: a usage of the host, exit 1
+# ---- --events where nothing can be written: exit 1, before any server is contacted
 client --no-pivot --max-rounds 1 --events /nonexistent-dir/x.jsonl "https://127.0.0.1:$closed"
 expect events_unwritable 1 has "run: --events /nonexistent-dir/x.jsonl: No such file or directory"
 

@@ -171,6 +171,17 @@ else
 		"SZTP-DEMO-OS: hello from the provisioned OS" "SZTP-DEMO-OS:.*VERSION_ID=1\.0" \
 		"SZTP-DEMO-OS:.*/etc/sztp-demo/message: configured by SZTP over the network" \
 		"SZTP-DEMO-OS: powering off"
+	expect "boot 1: banner, phases, progress lines, summary" \
+		"sztpboot: device serial SZTP-DEMO-0001, identity in the TPM" \
+		"sztpboot: == phase network" "sztpboot: == phase bootstrap" "sztpboot: == phase onboarding" \
+		"image: [0-9.]+ (B|KiB|MiB) of [0-9.]+ (KiB|MiB) \([0-9]+%\), [0-9.]+ (B|KiB|MiB)/s" \
+		"image: .* \(100%\).* \(done\)" "sztpboot: == phase handover" \
+		"sztpboot: SZTP PROVISIONED in [0-9.]+ s" \
+		"sztpboot: installed: SZTP Demo OS 1\.0 written to /dev/vda: zstd image, [0-9]+ bytes, sha-256 verified; root /dev/vda" \
+		"sztpboot: next: entering the provisioned OS on /dev/vda"
+	expect "boot 1: the events, in the new OS, end with the result" \
+		"SZTP-DEMO-OS: last event in /var/log/sztp/events-[0-9TZ]+\.jsonl: .*\"phase\":\"result\",\"outcome\":\"ok\",.*\"os\":\"SZTP Demo OS 1\.0\",\"disk\":\"/dev/vda\",\"bytes\":[0-9]+" \
+		"SZTP-DEMO-OS: last event in /run/sztp/events.jsonl: .*\"phase\":\"result\",\"outcome\":\"ok\""
 	expect "boot 1: the provisioned OS replays the event log to the TPM's PCR" \
 		"SZTP-DEMO-OS: provisioning event log /run/sztp/tpm2-measure.log" \
 		"SZTP-DEMO-OS:   tpm replay: events: [0-9]+" "SZTP-DEMO-OS:   tpm replay: match"

@@ -107,7 +107,12 @@ def main(argv):
     problems = []
     events = []
     serial = None
-    with open(argv[2], "rb") as f:
+    try:
+        f = open(argv[2], "rb")
+    except OSError as e:
+        print("%s: cannot open: %s" % (argv[2], e.strerror))
+        return 1
+    with f:
         for n, raw in enumerate(f, 1):
             if not raw.endswith(b"\n"):
                 problems.append("line %d: does not end with a newline" % n)

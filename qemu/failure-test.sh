@@ -1,14 +1,24 @@
 #!/bin/sh
-# failure-test.sh: a boot that fails on purpose, and what it leaves for the
-# operator (docs/troubleshooting.md). The bootstrap server named by DHCP
-# answers every get-bootstrapping-data with HTTP 503; sztp.timeout=12 makes
-# the device give up. A second virtio disk holds a vfat file system labelled
-# SZTP-REPORT, which must receive a copy of the failure report. Checked:
+# failure-test.sh [poweroff|shell]: a boot that fails on purpose, and what it
+# leaves for the operator (docs/troubleshooting.md). The bootstrap server
+# named by DHCP answers every get-bootstrapping-data with HTTP 503;
+# sztp.timeout=12 makes the device give up.
+#
+# poweroff (the default): a second virtio disk holds a vfat file system
+# labelled SZTP-REPORT, which must receive the agent's own copy of the
+# report; then the device powers off (rd.emergency=poweroff).
+# shell: rd.shell; the second disk is a vfat stick without that label. The
+# test types into the emergency shell (SZTP_CONSOLE_IN): it reads the
+# report's summary and saves the report onto the stick with
+# sztp-report-save, then exits; the device powers off.
+#
+# Checked in both modes:
 #   - the console: the banner (version, serial, identity in the TPM), the
 #     phase markers, the failure screen ("SZTP FAILED: ...", the last error
-#     naming HTTP 503, where the report is and its copy, what happens next:
-#     powering off, rd.emergency=poweroff), in order;
-#   - the report copied to the SZTP-REPORT disk (read back with mtools): every
+#     naming HTTP 503, where the report is and its copy, what happens next),
+#     in order; in shell mode also what the shell offers (/etc/profile) and
+#     what the typed commands print;
+#   - the report as the second disk holds it (read back with mtools): every
 #     file of boot/report.h, each with the content it must have (the 503 in
 #     sources.txt, the lease in network.txt, PCR 14 and the IDevID handle in
 #     tpm.txt, the disks, the command line, the kernel and agent logs);
@@ -21,6 +31,11 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 command -v mcopy >/dev/null 2>&1 || { echo "FAIL setup: mtools (mcopy) not installed"; echo "0 passed, 1 failed"; exit 1; }
 
+MODE=${1:-poweroff}
+case $MODE in
+poweroff|shell) ;;
+*) echo "usage: $0 [poweroff|shell]" >&2; exit 2 ;;
+esac
 SERIAL=SZTP-DEMO-0001
 cfgdir=$SZTP_ROOT/build/qemu
 mkdir -p "$cfgdir"
@@ -31,10 +46,24 @@ cat >"$SZTP_SERVER_CONFIG" <<EOF
 EOF
 SZTP_APPEND="${SZTP_APPEND:-} sztp.timeout=12"
 SZTP_TIMEOUT=${SZTP_TIMEOUT:-240}
-sztp_setup failure-test
+if [ "$MODE" = shell ]; then
+	SZTP_APPEND="$SZTP_APPEND rd.shell"
+	SZTP_CONSOLE_IN=1
+	sztp_setup failure-test-shell
+	label=STICK
+else
+	sztp_setup failure-test
+	label=SZTP-REPORT
+fi
 REPORT_IMG=$SZTP_TMP/report.img
-mkfs.vfat -C -n SZTP-REPORT "$REPORT_IMG" 16384 >/dev/null || sztp_die "mkfs.vfat failed"
+mkfs.vfat -C -n "$label" "$REPORT_IMG" 16384 >/dev/null || sztp_die "mkfs.vfat failed"
 SZTP_QEMU_ARGS="${SZTP_QEMU_ARGS:-} -drive file=$REPORT_IMG,format=raw,if=virtio"
+if [ "$MODE" = shell ]; then
+	# what an operator at the console would type; the output lines carry a
+	# marker the echoed command lines cannot match
+	sztp_type_when 'shell: warning: emergency: starting a shell on the console' \
+		'grep "^SZTP FAILED" "$SZTP_REPORT/summary.txt" | sed "s/^/SHELL-SAW: /"\nsztp-report-save /dev/vdb; echo "SHELL-RC: [$?]"\nexit\n'
+fi
 sztp_boot
 
 sztp_console >"$SZTP_TMP/console.txt"
@@ -43,7 +72,8 @@ con=$SZTP_TMP/console.txt
 # the console, in order
 after=0
 tab=$(printf '\t')
-cat >"$SZTP_TMP/expect.txt" <<EOF
+{
+cat <<EOF
 banner-rule	sztpboot: =====+\$
 banner	sztpboot: SZTP zero-touch provisioning, sztpboot [^ ]+\$
 banner-identity	sztpboot: device serial $SERIAL, identity in the TPM: TPM key 0x81020001
@@ -51,17 +81,46 @@ phase-network	sztpboot: == phase network: links, addresses and discovery
 phase-bootstrap	sztpboot: == phase bootstrap: 1 source
 attempt	bootstrap: warning: https://bootstrap\.example:8443 \(dhcp[46]\): get-bootstrapping-data: HTTP 503 \(expected 200\)
 report-written	report: [0-9]+ files in /run/sztp/report
-hook-offers-it	=== the full failure report is in /run/sztp/report/ \(start with summary.txt\)
+hook-offers-it	=== the full failure report is in /run/sztp/report/ \(start with summary\.txt\)
+EOF
+if [ "$MODE" = poweroff ]; then
+	cat <<EOF
 report-copied	report: copied [0-9]+ files to /dev/vd[a-z] \(SZTP-REPORT\): sztp-report/$SERIAL-[0-9]{8}T[0-9]{6}Z/
+EOF
+fi
+cat <<EOF
 screen-rule	sztpboot: =====+\$
 screen-failed	sztpboot: SZTP FAILED: bootstrap: gave up after 12 s \(sztp\.timeout\)
 screen-last	sztpboot: last error: .*https://bootstrap\.example:8443 \(dhcp[46]\)
 screen-reply	sztpboot: last reply: https://bootstrap\.example:8443 \(dhcp[46]\): HTTP 503 \(expected 200\): Service Unavailable; body "down for maintenance"\$
+EOF
+if [ "$MODE" = poweroff ]; then
+	cat <<EOF
 screen-report	sztpboot: report: /run/sztp/report/ \(summary\.txt first\); a copy on /dev/vd[a-z] \(SZTP-REPORT\): sztp-report/$SERIAL-
 screen-next	sztpboot: next: powering off now \(rd\.emergency=poweroff, panic=-1\)\$
 screen-end	sztpboot: =====+\$
+EOF
+else
+	cat <<EOF
+screen-report	sztpboot: report: /run/sztp/report/ \(summary\.txt first\); no file system labelled SZTP-REPORT for a copy\$
+screen-next	sztpboot: next: a shell on the console \(rd\.shell\); when it exits, powering off now \(panic=-1\)\$
+screen-end	sztpboot: =====+\$
+shell-report	sztpboot: the failure report is in /run/sztp/report/: start with summary\.txt
+shell-start	shell: warning: emergency: starting a shell on the console
+profile-failed	^sztp: this boot failed: bootstrap: gave up after 12 s \(sztp\.timeout\)
+profile-report	^sztp: the failure report is in /run/sztp/report/: cat /run/sztp/report/summary\.txt first
+profile-save	^sztp: to keep it: sztp-report-save /dev/sdX1
+profile-next	^sztp: when this shell exits: poweroff\$
+shell-read-summary	^SHELL-SAW: SZTP FAILED: bootstrap: gave up after 12 s
+shell-saved	^sztp-report-save: copied [0-9]+ files to /dev/vdb: sztp-report/$SERIAL-[0-9]{8}T[0-9]{6}Z/
+shell-save-status	^SHELL-RC: \[0\]
+shell-exited	shell: shell exited
+EOF
+fi
+cat <<EOF
 poweroff	sztpboot: powering off
 EOF
+} >"$SZTP_TMP/expect.txt"
 while IFS=$tab read -r name re; do
 	n=$(tail -n +$((after + 1)) "$con" | grep -n -m1 -E -- "$re" | cut -d: -f1)
 	if [ -n "$n" ]; then
@@ -73,10 +132,10 @@ while IFS=$tab read -r name re; do
 		t_fail "console-$name" "no console line matches /$re/"
 	fi
 done <"$SZTP_TMP/expect.txt"
-if [ "$(grep -c 'SZTP FAILED: ' "$con")" = 1 ]; then
+if [ "$(grep -c 'sztpboot: SZTP FAILED: ' "$con")" = 1 ]; then
 	t_ok console-one-failed-line
 else
-	t_fail console-one-failed-line "$(grep -c 'SZTP FAILED: ' "$con") lines with SZTP FAILED"
+	t_fail console-one-failed-line "$(grep -c 'sztpboot: SZTP FAILED: ' "$con") lines with sztpboot: SZTP FAILED"
 fi
 
 # the report, as the SZTP-REPORT disk holds it
@@ -100,7 +159,11 @@ has() {
 	fi
 }
 has summary summary.txt '^SZTP FAILED: bootstrap: gave up after 12 s'
-has summary-next summary.txt '^next: powering off now'
+if [ "$MODE" = poweroff ]; then
+	has summary-next summary.txt '^next: powering off now'
+else
+	has summary-next summary.txt '^next: a shell on the console \(rd\.shell\); when it exits, powering off now'
+fi
 has agent-log sztpboot.log 'get-bootstrapping-data: HTTP 503'
 has kernel-log kernel.log 'Linux version'
 has cmdline cmdline.txt 'sztp\.timeout=12'
@@ -113,8 +176,13 @@ has modules modules.txt '^virtio_net '
 has tpm-pcr tpm.txt '^PCR 14 sha256: [0-9a-f]{64}$'
 has tpm-handles tpm.txt '^  idevid-handle +0x81020001 present$'
 has tpm-persistent tpm.txt '^persistent handles \([0-9]+\):.* 0x81020001'
-has disks disks.txt '^vda: 2147483648 bytes.*: the automatic install target'
-has disks-report disks.txt '^vdb: .*not a candidate'
+if [ "$MODE" = poweroff ]; then
+	has disks disks.txt '^vda: 2147483648 bytes.*: the automatic install target'
+	has disks-report disks.txt '^vdb: .*not a candidate'
+else
+	# the stick is not labelled: a second candidate, as sztp.disk= would say
+	has disks disks.txt '^automatic install target: ambiguous target disk: vda \(2\.0 GiB\), vdb'
+fi
 has events events.jsonl '"phase":"result","outcome":"fail"'
 has measure-log tpm2-measure.log 'emergency'
 has diagnostics diagnostics.txt '^--- ip addr'

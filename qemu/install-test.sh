@@ -182,6 +182,18 @@ else
 	expect "boot 1: the events, in the new OS, end with the result" \
 		"SZTP-DEMO-OS: last event in /var/log/sztp/events-[0-9TZ]+\.jsonl: .*\"phase\":\"result\",\"outcome\":\"ok\",.*\"os\":\"SZTP Demo OS 1\.0\",\"disk\":\"/dev/vda\",\"bytes\":[0-9]+" \
 		"SZTP-DEMO-OS: last event in /run/sztp/events.jsonl: .*\"phase\":\"result\",\"outcome\":\"ok\""
+	# the events file as the new OS has it, against docs/events.schema.json
+	sed -n 's/^SZTP-DEMO-EV: //p' "$SZTP_TMP/console.txt" >"$SZTP_TMP/events-new-os.jsonl"
+	if out=$(python3 "$TOP/tests/lib/events_check.py" "$TOP/docs/events.schema.json" \
+		"$SZTP_TMP/events-new-os.jsonl" --last result:ok --has boot:start --has boot:ok:identity \
+		--has network:ok:address --has bootstrap:ok:onboarding-information \
+		--has onboarding:start:bootstrap-initiated --has onboarding:ok:boot-image-complete \
+		--has onboarding:ok:bootstrap-complete \
+		--has bootstrap:ok:complete --has handover:start 2>&1); then
+		t_ok "boot 1: /var/log/sztp/events-*.jsonl in the new OS is valid under the schema ($(wc -l <"$SZTP_TMP/events-new-os.jsonl") events)"
+	else
+		t_fail "boot 1: the events in the new OS against the schema" "$(echo "$out" | head -n 5 | tr '\n' ' ')"
+	fi
 	expect "boot 1: the provisioned OS replays the event log to the TPM's PCR" \
 		"SZTP-DEMO-OS: provisioning event log /run/sztp/tpm2-measure.log" \
 		"SZTP-DEMO-OS:   tpm replay: events: [0-9]+" "SZTP-DEMO-OS:   tpm replay: match"

@@ -16,8 +16,9 @@
 #   - the console: the banner (version, serial, identity in the TPM), the
 #     phase markers, the failure screen ("SZTP FAILED: ...", the last error
 #     naming HTTP 503, where the report is and its copy, what happens next),
-#     in order; in shell mode also what the shell offers (/etc/profile) and
-#     what the typed commands print;
+#     in order; in shell mode also what the shell offers (/etc/profile),
+#     the environment docs/hooks.md promises it, and what the typed
+#     commands print;
 #   - the report as the second disk holds it (read back with mtools): every
 #     file of boot/report.h, each with the content it must have (the 503 in
 #     sources.txt, the lease in network.txt, PCR 14 and the IDevID handle in
@@ -62,7 +63,7 @@ if [ "$MODE" = shell ]; then
 	# what an operator at the console would type; the output lines carry a
 	# marker the echoed command lines cannot match
 	sztp_type_when 'shell: warning: emergency: starting a shell on the console' \
-		'grep "^SZTP FAILED" "$SZTP_REPORT/summary.txt" | sed "s/^/SHELL-SAW: /"\nsztp-report-save /dev/vdb; echo "SHELL-RC: [$?]"\nexit\n'
+		'echo "SHELL-ENV: hook=$SZTP_HOOK version=$SZTP_VERSION run=$SZTP_RUN_DIR events=$SZTP_EVENTS serial=$SZTP_SERIAL ifname=$SZTP_IFNAME"\ngrep "^SZTP FAILED" "$SZTP_REPORT/summary.txt" | sed "s/^/SHELL-SAW: /"\nsztp-report-save /dev/vdb; echo "SHELL-RC: [$?]"\nexit\n'
 fi
 sztp_boot
 
@@ -111,6 +112,7 @@ profile-failed	^sztp: this boot failed: bootstrap: gave up after 12 s \(sztp\.ti
 profile-report	^sztp: the failure report is in /run/sztp/report/: cat /run/sztp/report/summary\.txt first
 profile-save	^sztp: to keep it: sztp-report-save /dev/sdX1
 profile-next	^sztp: when this shell exits: poweroff\$
+shell-env	^SHELL-ENV: hook=emergency version=[^ ]+ run=/run/sztp events=/run/sztp/events\.jsonl serial=$SERIAL ifname=[a-z0-9]+\$
 shell-read-summary	^SHELL-SAW: SZTP FAILED: bootstrap: gave up after 12 s
 shell-saved	^sztp-report-save: copied [0-9]+ files to /dev/vdb: sztp-report/$SERIAL-[0-9]{8}T[0-9]{6}Z/
 shell-save-status	^SHELL-RC: \[0\]

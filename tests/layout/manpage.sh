@@ -51,9 +51,10 @@ done
 if [ -x build/sztpboot ] && [ -f build/sztpboot.8 ]; then
 	if make -s -o build/sztpboot -o build/sztpboot.8 install DESTDIR="$tmp/root" PREFIX=/usr \
 		>"$tmp/install.log" 2>&1 &&
-	   [ -x "$tmp/root/usr/bin/sztpboot" ] && [ -f "$tmp/root/usr/share/man/man8/sztpboot.8" ] &&
+	   [ -x "$tmp/root/usr/bin/sztpboot" ] && [ -x "$tmp/root/usr/bin/sztp-artifacts" ] &&
+	   [ -f "$tmp/root/usr/share/man/man8/sztpboot.8" ] &&
 	   MANPATH="$tmp/root/usr/share/man" man -w sztpboot >/dev/null 2>&1; then
-		t_ok "make install: bin/sztpboot, share/man/man8/sztpboot.8 (man finds it)"
+		t_ok "make install: bin/sztpboot, bin/sztp-artifacts, share/man/man8/sztpboot.8 (man finds it)"
 	else
 		t_fail "make install" "$(cat "$tmp/install.log")"
 	fi

@@ -61,9 +61,11 @@ mkfs.vfat -C -n "$label" "$REPORT_IMG" 16384 >/dev/null || sztp_die "mkfs.vfat f
 SZTP_QEMU_ARGS="${SZTP_QEMU_ARGS:-} -drive file=$REPORT_IMG,format=raw,if=virtio"
 if [ "$MODE" = shell ]; then
 	# what an operator at the console would type; the output lines carry a
-	# marker the echoed command lines cannot match
+	# marker the echoed command lines cannot match. The sleep lets the serial
+	# line drain: the shell's exit hangs the console up, which drops output
+	# still queued
 	sztp_type_when 'shell: warning: emergency: starting a shell on the console' \
-		'echo "SHELL-ENV: hook=$SZTP_HOOK version=$SZTP_VERSION run=$SZTP_RUN_DIR events=$SZTP_EVENTS serial=$SZTP_SERIAL ifname=$SZTP_IFNAME"\ngrep "^SZTP FAILED" "$SZTP_REPORT/summary.txt" | sed "s/^/SHELL-SAW: /"\nsztp-report-save /dev/vdb; echo "SHELL-RC: [$?]"\nexit\n'
+		'echo "SHELL-ENV: hook=$SZTP_HOOK version=$SZTP_VERSION run=$SZTP_RUN_DIR events=$SZTP_EVENTS serial=$SZTP_SERIAL ifname=$SZTP_IFNAME"\ngrep "^SZTP FAILED" "$SZTP_REPORT/summary.txt" | sed "s/^/SHELL-SAW: /"\nsztp-report-save /dev/vdb; echo "SHELL-RC: [$?]"; sleep 2\nexit\n'
 fi
 sztp_boot
 

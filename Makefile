@@ -9,8 +9,9 @@
 #   make bench    sizes (with a budget), verification cost, image streaming vs curl, SHA-256 rate, RSS, boot time
 #   make fuzz     the fuzz targets, longer (FUZZ_SECONDS each)
 #   make deps     only the dependencies (Debian packages, static libraries, kernel)
-#   make install  the host tools: sztpboot and keys/sztp-artifacts into
-#                 $(DESTDIR)$(PREFIX)/bin (PREFIX=/usr/local)
+#   make install  the host tools: build/sztpboot and keys/sztp-artifacts into
+#                 $(DESTDIR)$(PREFIX)/bin, the manual page build/sztpboot.8 into
+#                 $(DESTDIR)$(PREFIX)/share/man/man8 (PREFIX=/usr/local)
 #
 # Operator knobs (see docs/initrd.md):
 #   ANCHORS=DIR         trust anchors (DIR/bootstrap/*.pem, DIR/voucher/*.pem)
@@ -88,8 +89,8 @@ vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 DEPS_STAMP := $(B)/stamp/deps
 
 .PHONY: FORCE all deps check check-long demo powercut fuzz fuzz-smoke unit clean distclean pki \
-	initrd agent bench uki lint install
-all: agent initrd uki
+	initrd agent bench uki lint man install
+all: agent initrd uki man
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes, sztpboot.efi: %s bytes\n' \
 		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img) \
 		$$(stat -c %s $(B)/sztpboot.efi)
@@ -134,6 +135,15 @@ $(B)/sztpboot.unstripped: $(MUSL_OBJS)
 $(B)/sztpboot: $(B)/sztpboot.unstripped
 	strip --strip-all -R .comment -o $@ $<
 	@file $@ | grep -q 'statically linked' || { echo "$@ is not statically linked" >&2; exit 1; }
+
+# ---------------------------------------------------------------- manual page
+# build/sztpboot.8: docs/sztpboot.8 (plain roff) with the version filled in;
+# `man -l build/sztpboot.8` reads it (tests/layout/manpage.sh checks it
+# renders without a warning).
+man: $(B)/sztpboot.8
+$(B)/sztpboot.8: docs/sztpboot.8
+	@mkdir -p $(@D)
+	sed 's/@VERSION@/$(VERSION)/' $< >$@
 
 # ---------------------------------------------------------------- initramfs
 pki: $(B)/pki/.done
@@ -239,13 +249,15 @@ powercut: all
 	SZTP_POWERCUT_SPLITS="100000 800000 1500000" sh qemu/install-test.sh powercut
 
 # The host tools an owner or operator runs: the agent (its subcommands run
-# the device's own checks on any Linux host) and the owner tool.
+# the device's own checks on any Linux host), its manual page, and the owner
+# tool.
 PREFIX  ?= /usr/local
 DESTDIR ?=
-install: $(B)/sztpboot
-	install -d $(DESTDIR)$(PREFIX)/bin
+install: $(B)/sztpboot $(B)/sztpboot.8
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(B)/sztpboot $(DESTDIR)$(PREFIX)/bin/sztpboot
 	install -m 0755 keys/sztp-artifacts $(DESTDIR)$(PREFIX)/bin/sztp-artifacts
+	install -m 0644 $(B)/sztpboot.8 $(DESTDIR)$(PREFIX)/share/man/man8/sztpboot.8
 
 clean:
 	rm -rf $(B)/obj $(B)/sztpboot* $(B)/initrd.img $(B)/unit-tests $(B)/fuzz \

@@ -36,7 +36,7 @@ libtool libltdl-dev autoconf-archive pkg-config clang llvm libclang-rt-14-dev cl
 kea-dhcp4-server kea-dhcp6-server isc-dhcp-server \
 ca-certificates procps time valgrind libtss2-dev libkmod-dev \
 binutils systemd-boot-efi ovmf ipxe-qemu \
-nginx curl linux-perf"
+nginx curl linux-perf groff-base man-db"
 
 packages() {
 	missing=""

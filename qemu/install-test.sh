@@ -171,6 +171,29 @@ else
 		"SZTP-DEMO-OS: hello from the provisioned OS" "SZTP-DEMO-OS:.*VERSION_ID=1\.0" \
 		"SZTP-DEMO-OS:.*/etc/sztp-demo/message: configured by SZTP over the network" \
 		"SZTP-DEMO-OS: powering off"
+	expect "boot 1: banner, phases, progress lines, summary" \
+		"sztpboot: device serial SZTP-DEMO-0001, identity in the TPM" \
+		"sztpboot: == phase network" "sztpboot: == phase bootstrap" "sztpboot: == phase onboarding" \
+		"image: [0-9.]+ (B|KiB|MiB) of [0-9.]+ (KiB|MiB) \([0-9]+%\), [0-9.]+ (B|KiB|MiB)/s" \
+		"image: .* \(100%\).* \(done\)" "sztpboot: == phase handover" \
+		"sztpboot: SZTP PROVISIONED in [0-9.]+ s" \
+		"sztpboot: installed: SZTP Demo OS 1\.0 written to /dev/vda: zstd image, [0-9]+ bytes, sha-256 verified; root /dev/vda" \
+		"sztpboot: next: entering the provisioned OS on /dev/vda"
+	expect "boot 1: the events, in the new OS, end with the result" \
+		"SZTP-DEMO-OS: last event in /var/log/sztp/events-[0-9TZ]+\.jsonl: .*\"phase\":\"result\",\"outcome\":\"ok\",.*\"os\":\"SZTP Demo OS 1\.0\",\"disk\":\"/dev/vda\",\"bytes\":[0-9]+" \
+		"SZTP-DEMO-OS: last event in /run/sztp/events.jsonl: .*\"phase\":\"result\",\"outcome\":\"ok\""
+	# the events file as the new OS has it, against docs/events.schema.json
+	sed -n 's/^SZTP-DEMO-EV: //p' "$SZTP_TMP/console.txt" >"$SZTP_TMP/events-new-os.jsonl"
+	if out=$(python3 "$TOP/tests/lib/events_check.py" "$TOP/docs/events.schema.json" \
+		"$SZTP_TMP/events-new-os.jsonl" --last result:ok --has boot:start --has boot:ok:identity \
+		--has network:ok:address --has bootstrap:ok:onboarding-information \
+		--has onboarding:start:bootstrap-initiated --has onboarding:ok:boot-image-complete \
+		--has onboarding:ok:bootstrap-complete \
+		--has bootstrap:ok:complete --has handover:start 2>&1); then
+		t_ok "boot 1: /var/log/sztp/events-*.jsonl in the new OS is valid under the schema ($(wc -l <"$SZTP_TMP/events-new-os.jsonl") events)"
+	else
+		t_fail "boot 1: the events in the new OS against the schema" "$(echo "$out" | head -n 5 | tr '\n' ' ')"
+	fi
 	expect "boot 1: the provisioned OS replays the event log to the TPM's PCR" \
 		"SZTP-DEMO-OS: provisioning event log /run/sztp/tpm2-measure.log" \
 		"SZTP-DEMO-OS:   tpm replay: events: [0-9]+" "SZTP-DEMO-OS:   tpm replay: match"

@@ -52,6 +52,10 @@
 #                           network boots of qemu/netboot-test.sh)
 #   SZTP_NIC_OPTS=""        appended to the virtio-net-pci device's options,
 #                           e.g. ",romfile=" (no iPXE ROM) or ",bootindex=1"
+#   SZTP_CONSOLE_IN=0       1: the serial console is a pair of FIFOs
+#                           ($SZTP_TMP/console.in, console.out) instead of a
+#                           file, so that a test can type into it
+#                           (sztp_type_when); console.log is still written
 #   SZTP_LINK=tap           "veth": no QEMU; the guest side is the namespace
 #                           $SZTP_NS_CLIENT (sztp-c-$$) with eth0 (used by
 #                           net-selftest.sh)
@@ -67,6 +71,8 @@
 #
 # Public functions: sztp_setup NAME, sztp_boot [live], sztp_cleanup,
 # sztp_hex_uris URI..., sztp_console (the console with CRs removed),
+# sztp_type_when REGEX TEXT (SZTP_CONSOLE_IN=1: once a console line matches
+# REGEX, type TEXT; call it before sztp_boot),
 # sztp_say MESSAGE, sztp_die MESSAGE, sztp_track NAME PID (stopped at exit);
 # and those of tests/lib/common.sh (t_ok, t_fail, t_summary, ...).
 
@@ -110,6 +116,7 @@ SZTP_NS_CLIENT=""
 SZTP_TMP=""
 SZTP_QEMU_PID=""
 SZTP_TAIL_PID=""
+SZTP_CONSOLE_IN=${SZTP_CONSOLE_IN:-0}
 SZTP_BOOT_RESULT=""
 SZTP_BOOT_STATUS=""
 SZTP_BOOT_TIME=""
@@ -132,6 +139,26 @@ sztp_hex_uris() { net_uri_hex "$@" || sztp_die "cannot encode $*"; }
 
 # sztp_console: the console log without carriage returns.
 sztp_console() { tr -d '\r' <"$SZTP_TMP/console.log" 2>/dev/null; }
+
+# sztp_type_when REGEX TEXT: in the background, wait (up to SZTP_TIMEOUT)
+# for a console line matching the extended REGEX, let the guest settle for
+# two seconds, then write TEXT (printf %b: \n for Enter) to the console's
+# input. Needs SZTP_CONSOLE_IN=1; call it before sztp_boot.
+sztp_type_when() {
+	[ "$SZTP_CONSOLE_IN" = 1 ] || sztp_die "sztp_type_when needs SZTP_CONSOLE_IN=1"
+	(
+		i=0
+		while ! { [ -f "$SZTP_TMP/console.log" ] &&
+			tr -d '\r' <"$SZTP_TMP/console.log" | grep -q -E -- "$1"; }; do
+			[ $i -lt $((SZTP_TIMEOUT * 10)) ] || exit 1
+			sleep 0.1
+			i=$((i + 1))
+		done
+		sleep 2
+		printf '%b' "$2" >"$SZTP_TMP/console.in"
+	) &
+	t_track $!
+}
 
 # sztp_track NAME PID: PID is stopped at exit (NAME is for the reader).
 sztp_track() { t_track "$2"; }
@@ -375,10 +402,23 @@ sztp_boot() {
 	append="console=ttyS0 panic=-1 no_timer_check rd.emergency=poweroff sztp.done=poweroff"
 	[ -n "$SZTP_APPEND" ] && append="$append $SZTP_APPEND"
 	accel=$(sztp_accel)
+	: >"$SZTP_TMP/console.log"
+	if [ "$SZTP_CONSOLE_IN" = 1 ]; then
+		# QEMU's pipe backend: it reads console.in and writes console.out
+		# (both opened read-write, so neither open blocks); cat keeps the log
+		rm -f "$SZTP_TMP/console.in" "$SZTP_TMP/console.out"
+		mkfifo "$SZTP_TMP/console.in" "$SZTP_TMP/console.out" || sztp_die "mkfifo failed"
+		cat "$SZTP_TMP/console.out" >"$SZTP_TMP/console.log" &
+		SZTP_CAT_PID=$!
+		t_track "$SZTP_CAT_PID"
+		chardev="pipe,id=con0,path=$SZTP_TMP/console"
+	else
+		chardev="file,id=con0,path=$SZTP_TMP/console.log"
+	fi
 	# shellcheck disable=SC2086
 	set -- -machine q35 $accel -cpu max -m "$SZTP_MEM" -smp "$SZTP_SMP" \
 		-display none -monitor none -no-reboot \
-		-chardev file,id=con0,path="$SZTP_TMP/console.log" -serial chardev:con0 \
+		-chardev "$chardev" -serial chardev:con0 \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
 		-device virtio-net-pci,netdev=n0,mac=$SZTP_MAC$SZTP_NIC_OPTS \
 		-device virtio-rng-pci
@@ -392,7 +432,6 @@ sztp_boot() {
 	if [ -n "$SZTP_DISK_SIZE" ]; then
 		set -- "$@" -drive file="$SZTP_TMP/disk.img",format=raw,if=virtio
 	fi
-	: >"$SZTP_TMP/console.log"
 	if [ "$SZTP_BOOT" = kernel ]; then
 		sztp_say "booting $(basename "$SZTP_KERNEL") + $(basename "$SZTP_INITRD"), timeout ${SZTP_TIMEOUT}s"
 	else
@@ -424,6 +463,12 @@ sztp_boot() {
 		SZTP_BOOT_STATUS=124
 	fi
 	SZTP_QEMU_PID=""
+	if [ -n "${SZTP_CAT_PID:-}" ]; then
+		# QEMU is gone: cat reads the rest of the FIFO and ends
+		t_wait_gone 3 "$SZTP_CAT_PID" || true
+		t_stop "$SZTP_CAT_PID"
+		SZTP_CAT_PID=""
+	fi
 	if [ -n "$SZTP_TAIL_PID" ]; then
 		t_wait_gone 3 "$SZTP_TAIL_PID" || true
 		t_stop "$SZTP_TAIL_PID"

@@ -66,6 +66,10 @@ for s in $SUITES; do
 			SZTP_OUT=build/qemu/boot-test-ecc-enc sh qemu/boot-test.sh
 		run_suite qemu/boot-test-rsa-encrypted env SZTP_TPM_ENROLL=rsa SZTP_ENCRYPTED=1 \
 			SZTP_OUT=build/qemu/boot-test-rsa-enc sh qemu/boot-test.sh
+		# a boot that fails on purpose: the failure screen, the report, its events
+		run_suite qemu/failure-test sh qemu/failure-test.sh
+		# the same with rd.shell: what the shell offers, the report saved from it
+		run_suite qemu/failure-test-shell sh qemu/failure-test.sh shell
 		# the install runs onboard with the owner tool's reply (keys/sztp-artifacts)
 		run_suite qemu/install-test sh qemu/install-test.sh full
 		run_suite qemu/install-powercut sh qemu/install-test.sh powercut

@@ -128,100 +128,224 @@ const char *config_clock_name(enum sztp_clock m)
 	}
 }
 
+/*
+ * One handler per key. `v` is the value, or NULL for a bare word ("rd.shell");
+ * keys whose table entry has bare = 0 are only called with a value. A handler
+ * returns 0, or -1 for a malformed value (logged).
+ */
+typedef int (*key_fn)(struct sztp_config *c, const char *k, const char *v);
+
+static int key_enable(struct sztp_config *c, const char *k, const char *v)
+{
+	return parse_enable(k, v, &c->enabled);
+}
+
+static int key_url(struct sztp_config *c, const char *k, const char *v)
+{
+	return push(c->urls, &c->n_urls, CFG_MAX_URLS, k, v);
+}
+
+static int key_serial(struct sztp_config *c, const char *k, const char *v)
+{
+	return copy_value(c->serial, sizeof c->serial, k, v);
+}
+
+static int key_disk(struct sztp_config *c, const char *k, const char *v)
+{
+	return copy_value(c->disk, sizeof c->disk, k, v);
+}
+
+static int key_root(struct sztp_config *c, const char *k, const char *v)
+{
+	return copy_value(c->root, sizeof c->root, k, v);
+}
+
+static int key_timeout(struct sztp_config *c, const char *k, const char *v)
+{
+	return parse_int(k, v, 0, INT_MAX, &c->timeout_s);
+}
+
+static int key_dhcp_timeout(struct sztp_config *c, const char *k, const char *v)
+{
+	return parse_int(k, v, 1, 3600, &c->dhcp_timeout_s);
+}
+
+static int key_pcr(struct sztp_config *c, const char *k, const char *v)
+{
+	return parse_int(k, v, 0, 23, &c->pcr);
+}
+
+static int key_debug(struct sztp_config *c, const char *k, const char *v)
+{
+	(void)k;
+	c->debug = parse_bool(v);
+	return 0;
+}
+
+static int key_loglevel(struct sztp_config *c, const char *k, const char *v)
+{
+	(void)k;
+	c->debug = strcmp(v, "debug") == 0;
+	c->quiet = strcmp(v, "warn") == 0 || strcmp(v, "error") == 0;
+	return 0;
+}
+
+static int key_quiet(struct sztp_config *c, const char *k, const char *v)
+{
+	(void)k;
+	if (!v) /* "quiet=..." is not the kernel's quiet: left alone */
+		c->quiet = 1;
+	return 0;
+}
+
+static int key_done(struct sztp_config *c, const char *k, const char *v)
+{
+	if (strcmp(v, "poweroff") != 0 && strcmp(v, "reboot") != 0 &&
+	    strcmp(v, "pivot") != 0) {
+		log_warn("cmdline", "sztp.done=\"%s\": want pivot, poweroff or reboot", v);
+		return -1;
+	}
+	return copy_value(c->done, sizeof c->done, k, v);
+}
+
+static int key_clock(struct sztp_config *c, const char *k, const char *v)
+{
+	(void)k;
+	if (config_clock_parse(v, &c->clock) < 0) {
+		log_warn("cmdline", "sztp.clock=\"%s\": want auto, rtc or floor", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int key_voucher(struct sztp_config *c, const char *k, const char *v)
+{
+	(void)k;
+	if (strcmp(v, "nonce-required") == 0)
+		c->nonce_required = 1;
+	else if (strcmp(v, "any") == 0)
+		c->nonce_required = 0;
+	else {
+		log_warn("cmdline", "sztp.voucher=\"%s\": want any or nonce-required", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int key_ifname(struct sztp_config *c, const char *k, const char *v)
+{
+	return push(c->ifnames, &c->n_ifnames, CFG_MAX_IF, k, v);
+}
+
+static int key_bootif(struct sztp_config *c, const char *k, const char *v)
+{
+	return copy_value(c->bootif, sizeof c->bootif, k, v);
+}
+
+static int key_ip(struct sztp_config *c, const char *k, const char *v)
+{
+	return push(c->ip, &c->n_ip, CFG_MAX_IP, k, v);
+}
+
+static int key_nameserver(struct sztp_config *c, const char *k, const char *v)
+{
+	return push(c->nameservers, &c->n_nameservers, CFG_MAX_DNS, k, v);
+}
+
+static int key_vlan(struct sztp_config *c, const char *k, const char *v)
+{
+	return push(c->vlan, &c->n_vlan, CFG_MAX_IF, k, v);
+}
+
+static int key_rd_shell(struct sztp_config *c, const char *k, const char *v)
+{
+	(void)k;
+	c->rd_shell = parse_bool(v);
+	return 0;
+}
+
+static int key_rd_emergency(struct sztp_config *c, const char *k, const char *v)
+{
+	static const char *const names[] = {
+		[EMERGENCY_REBOOT] = "reboot", [EMERGENCY_POWEROFF] = "poweroff",
+		[EMERGENCY_HALT] = "halt", [EMERGENCY_SHELL] = "shell",
+	};
+	(void)k;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(v, names[i]) == 0) {
+			c->emergency = (enum emergency_action)i;
+			return 0;
+		}
+	log_warn("cmdline", "rd.emergency=\"%s\": want reboot, poweroff, halt or shell", v);
+	return -1;
+}
+
+static int key_rd_break(struct sztp_config *c, const char *k, const char *v)
+{
+	return copy_value(c->rd_break, sizeof c->rd_break, k, v ? v : "pre-pivot");
+}
+
+static int key_panic(struct sztp_config *c, const char *k, const char *v)
+{
+	return parse_int(k, v, -1, 3600, &c->panic_s);
+}
+
+/*
+ * Every key the agent reads, one line each: the table
+ * tests/layout/cmdline-doc.sh checks docs/cmdline.md against (every key here
+ * documented, every key documented here). Keep the form
+ * `{ "key", handler, bare },`.
+ */
+static const struct cmdline_key {
+	const char *name;
+	key_fn fn;
+	int bare; /* also without a value */
+} keys[] = {
+	{ "sztp", key_enable, 1 },
+	{ "sztp.url", key_url, 0 },
+	{ "sztp.serial", key_serial, 0 },
+	{ "sztp.disk", key_disk, 0 },
+	{ "sztp.root", key_root, 0 },
+	{ "sztp.timeout", key_timeout, 0 },
+	{ "sztp.dhcp-timeout", key_dhcp_timeout, 0 },
+	{ "sztp.pcr", key_pcr, 0 },
+	{ "sztp.debug", key_debug, 1 },
+	{ "sztp.loglevel", key_loglevel, 0 },
+	{ "sztp.done", key_done, 0 },
+	{ "sztp.clock", key_clock, 0 },
+	{ "sztp.voucher", key_voucher, 0 },
+	{ "sztp.ifname", key_ifname, 0 },
+	{ "quiet", key_quiet, 1 },
+	{ "ifname", key_ifname, 0 },
+	{ "BOOTIF", key_bootif, 0 },
+	{ "ip", key_ip, 0 },
+	{ "nameserver", key_nameserver, 0 },
+	{ "vlan", key_vlan, 0 },
+	{ "rd.shell", key_rd_shell, 1 },
+	{ "rd.emergency", key_rd_emergency, 0 },
+	{ "rd.break", key_rd_break, 1 },
+	{ "break", key_rd_break, 1 },
+	{ "panic", key_panic, 0 },
+};
+
+const char *config_cmdline_key(size_t i)
+{
+	return i < sizeof keys / sizeof keys[0] ? keys[i].name : NULL;
+}
+
 static int handle(struct sztp_config *c, const char *k, const char *v)
 {
-	if (strcmp(k, "sztp") == 0)
-		return parse_enable(k, v, &c->enabled);
-	if (strcmp(k, "sztp.url") == 0 && v)
-		return push(c->urls, &c->n_urls, CFG_MAX_URLS, k, v);
-	if (strcmp(k, "sztp.serial") == 0 && v)
-		return copy_value(c->serial, sizeof c->serial, k, v);
-	if (strcmp(k, "sztp.disk") == 0 && v)
-		return copy_value(c->disk, sizeof c->disk, k, v);
-	if (strcmp(k, "sztp.root") == 0 && v)
-		return copy_value(c->root, sizeof c->root, k, v);
-	if (strcmp(k, "sztp.timeout") == 0 && v)
-		return parse_int(k, v, 0, INT_MAX, &c->timeout_s);
-	if (strcmp(k, "sztp.dhcp-timeout") == 0 && v)
-		return parse_int(k, v, 1, 3600, &c->dhcp_timeout_s);
-	if (strcmp(k, "sztp.pcr") == 0 && v)
-		return parse_int(k, v, 0, 23, &c->pcr);
-	if (strcmp(k, "sztp.debug") == 0) {
-		c->debug = parse_bool(v);
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (strcmp(k, keys[i].name) != 0)
+			continue;
+		if (v || keys[i].bare)
+			return keys[i].fn(c, k, v);
+		if (strncmp(k, "sztp.", 5) == 0)
+			log_warn("cmdline", "%s: needs a value (%s=...), ignored", k, k);
 		return 0;
 	}
-	if (strcmp(k, "sztp.loglevel") == 0 && v) {
-		c->debug = strcmp(v, "debug") == 0;
-		c->quiet = strcmp(v, "warn") == 0 || strcmp(v, "error") == 0;
-		return 0;
-	}
-	if (strcmp(k, "quiet") == 0 && !v) {
-		c->quiet = 1;
-		return 0;
-	}
-	if (strcmp(k, "sztp.done") == 0 && v) {
-		if (strcmp(v, "poweroff") != 0 && strcmp(v, "reboot") != 0 &&
-		    strcmp(v, "pivot") != 0) {
-			log_warn("cmdline", "sztp.done=\"%s\": want pivot, poweroff or reboot", v);
-			return -1;
-		}
-		return copy_value(c->done, sizeof c->done, k, v);
-	}
-	if (strcmp(k, "sztp.clock") == 0 && v) {
-		if (config_clock_parse(v, &c->clock) < 0) {
-			log_warn("cmdline", "sztp.clock=\"%s\": want auto, rtc or floor", v);
-			return -1;
-		}
-		return 0;
-	}
-	if (strcmp(k, "sztp.voucher") == 0 && v) {
-		if (strcmp(v, "nonce-required") == 0)
-			c->nonce_required = 1;
-		else if (strcmp(v, "any") == 0)
-			c->nonce_required = 0;
-		else {
-			log_warn("cmdline", "sztp.voucher=\"%s\": want any or nonce-required", v);
-			return -1;
-		}
-		return 0;
-	}
-	if ((strcmp(k, "sztp.ifname") == 0 || strcmp(k, "ifname") == 0) && v)
-		return push(c->ifnames, &c->n_ifnames, CFG_MAX_IF, k, v);
-	if (strcmp(k, "BOOTIF") == 0 && v)
-		return copy_value(c->bootif, sizeof c->bootif, k, v);
-	if (strcmp(k, "ip") == 0 && v)
-		return push(c->ip, &c->n_ip, CFG_MAX_IP, k, v);
-	if (strcmp(k, "nameserver") == 0 && v)
-		return push(c->nameservers, &c->n_nameservers, CFG_MAX_DNS, k, v);
-	if (strcmp(k, "vlan") == 0 && v)
-		return push(c->vlan, &c->n_vlan, CFG_MAX_IF, k, v);
-	if (strcmp(k, "rd.shell") == 0) {
-		c->rd_shell = parse_bool(v);
-		return 0;
-	}
-	if (strcmp(k, "rd.emergency") == 0 && v) {
-		if (strcmp(v, "reboot") == 0)
-			c->emergency = EMERGENCY_REBOOT;
-		else if (strcmp(v, "poweroff") == 0)
-			c->emergency = EMERGENCY_POWEROFF;
-		else if (strcmp(v, "halt") == 0)
-			c->emergency = EMERGENCY_HALT;
-		else if (strcmp(v, "shell") == 0)
-			c->emergency = EMERGENCY_SHELL;
-		else {
-			log_warn("cmdline", "rd.emergency=\"%s\": want reboot, poweroff, halt or shell", v);
-			return -1;
-		}
-		return 0;
-	}
-	if ((strcmp(k, "rd.break") == 0 || strcmp(k, "break") == 0))
-		return copy_value(c->rd_break, sizeof c->rd_break, k, v ? v : "pre-pivot");
-	if (strcmp(k, "panic") == 0 && v)
-		return parse_int(k, v, -1, 3600, &c->panic_s);
-	if (strncmp(k, "sztp.", 5) == 0) {
+	if (strncmp(k, "sztp.", 5) == 0)
 		log_warn("cmdline", "unknown key %s, ignored", k);
-		return 0;
-	}
 	return 0;
 }
 

@@ -88,6 +88,11 @@ int config_parse_cmdline(struct sztp_config *cfg, const char *cmdline);
 /* Read /proc/cmdline (or `path`) and parse it. Returns -errno when unreadable. */
 int config_load_cmdline(struct sztp_config *cfg, const char *path);
 
+/* The i-th key the command-line parser knows ("sztp.url", "rd.shell", ...),
+ * or NULL past the last: for `sztpboot help cmdline-keys` and the check of
+ * docs/cmdline.md. */
+const char *config_cmdline_key(size_t i);
+
 /* "auto", "rtc", "floor" -> *out. Returns 0, or -1 for anything else. The
  * one parser of the word, for sztp.clock= and the host commands' --clock. */
 int config_clock_parse(const char *s, enum sztp_clock *out);

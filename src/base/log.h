@@ -17,7 +17,9 @@
 
 #include <stdarg.h>
 
-enum log_level { LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
+/* LOG_ALWAYS: on the console at every level (quiet, sztp.loglevel=warn),
+ * without a level tag: the banner, the summary and the failure screen. */
+enum log_level { LOG_ALWAYS = -1, LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 
 /* Set the most verbose level printed on the console (default LOG_INFO). The
  * ring always keeps LOG_DEBUG and above. */
@@ -28,6 +30,10 @@ void log_msg(enum log_level lvl, const char *stage, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void log_vmsg(enum log_level lvl, const char *stage, const char *fmt, va_list ap);
 
+/* The rule that frames the banner, the summary and the failure screen. */
+#define LOG_RULE "================================================================"
+
+#define log_always(stage, ...) log_msg(LOG_ALWAYS, stage, __VA_ARGS__)
 #define log_err(stage, ...)   log_msg(LOG_ERR, stage, __VA_ARGS__)
 #define log_warn(stage, ...)  log_msg(LOG_WARN, stage, __VA_ARGS__)
 #define log_info(stage, ...)  log_msg(LOG_INFO, stage, __VA_ARGS__)

@@ -2,6 +2,7 @@
 #include "boot/handover.h"
 #include "boot/coldplug.h"
 #include "sztp/contact.h"
+#include "base/events.h"
 #include "boot/finish.h"
 #include "boot/hooks.h"
 #include "base/log.h"
@@ -24,7 +25,16 @@ void stage_handover(const struct sztp_config *cfg, struct net_result *net,
 {
 	struct err e = { "" };
 	struct install_result *root = contact_new_root();
+	int pivot = root && strcmp(cfg->done, "pivot") == 0;
+	char next[200];
 
+	events_phase(EV_HANDOVER, "%s", pivot ? "entering the provisioned OS" :
+		     "provisioning done; not entering a new OS");
+	if (root) {
+		hooks_setenv("SZTP_ROOT", inst->sysroot ? inst->sysroot : INSTALL_SYSROOT);
+		hooks_setenv("SZTP_ROOT_DEV", root->root_dev);
+		hooks_setenv("SZTP_DISK", root->disk);
+	}
 	hooks_run(cfg, "pre-pivot");
 	if (measure_active() && measure_separator(&e) < 0) {
 		if (root)
@@ -32,7 +42,17 @@ void stage_handover(const struct sztp_config *cfg, struct net_result *net,
 		finish_emergency(cfg, e.msg);
 	}
 	net_release(net);
-	if (root && strcmp(cfg->done, "pivot") == 0) {
+	if (pivot)
+		snprintf(next, sizeof next, "entering the provisioned OS on %s (switch_root, else "
+			 "kexec, else reboot)", root->root_dev);
+	else
+		snprintf(next, sizeof next, "%s (sztp.done=%s)", cfg->done[0] == 'r' ? "rebooting" :
+			 "powering off", cfg->done);
+	contact_summary(next);
+	/* the log and the events, now complete, into the new root once more */
+	if (root && install_save_log(inst, &e) < 0)
+		log_warn("pivot", "%s", e.msg);
+	if (pivot) {
 		log_info("pivot", "entering the provisioned OS on %s", root->root_dev);
 		if (install_pivot(inst, root, &e) < 0)
 			log_err("pivot", "%s: rebooting into the installed disk instead", e.msg);

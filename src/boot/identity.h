@@ -35,4 +35,13 @@ const struct clock_floor *identity_floor(void);
  */
 int identity_tpm(struct contact_identity *out, struct err *e);
 
+/*
+ * The TPM's state for the failure report, as text into buf[cap] (never a
+ * secret: handles, PCR values, names): the TCTI, the configured handles and
+ * NV indices and whether each is present, every persistent handle and NV
+ * index the TPM holds, the provisioning PCR and its SHA-256 value, the
+ * event log. Returns the length written.
+ */
+int identity_describe(const struct sztp_config *cfg, char *buf, size_t cap);
+
 #endif

@@ -30,9 +30,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: sztpboot dhcp4 [--ifname IF]... [--timeout SEC] [--apply] "
-			"[--resolv PATH] [--release] [--debug]\n");
-	return 2;
+	return cmd_usage("dhcp4");
 }
 
 int cmd_dhcp4(int argc, char **argv)

@@ -97,13 +97,7 @@ static int dump(const char *dir, const struct net_result *r)
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: sztpboot discover [--ifname IF]... [--timeout SEC] [--serial SN] [--url URI]...\n"
-		"       [--ip SPEC]... [--nameserver IP]... [--vlan NAME:PHYS]... [--apply]\n"
-		"       [--resolv PATH] [--release] [--media-dir DIR] [--no-media] [--no-dns]\n"
-		"       [--no-dhcp6] [--scan-loop] [--dns-timeout MS] [--servers FILE] [--dump DIR]\n"
-		"       [--debug]\n");
-	return 2;
+	return cmd_usage("discover");
 }
 
 static int push(char (*arr)[CFG_STR], int *n, int max, const char *what, const char *v)

@@ -4,11 +4,14 @@
  *
  * The device's download-verify-write path (image.h, imgsrc.h) as a command:
  * operators use it to check their image server and images. URL is https://
- * (validated against --ca, default /etc/sztp/anchors/bootstrap; when the
- * default holds no anchors the server is reached unvalidated with one
- * warning, as a factory-fresh device does; --any-server-cert goes on with a warning when the image server's
- * certificate does not validate, as the device does: the SHA-256 still
- * decides whether the image is written) or file://. With --medium DIR a
+ * or file://. An https:// server is validated against the anchors of
+ * cmd_ca.h: --ca; else, on a device (/etc/sztp/ exists), the device's
+ * /etc/sztp/anchors/bootstrap, and when that holds none the server is
+ * reached unvalidated with one warning, as a factory-fresh device does;
+ * else the system's CA store (SSL_CERT_FILE, SSL_CERT_DIR,
+ * /etc/ssl/certs/ca-certificates.crt). --any-server-cert goes on with a
+ * warning when the image server's certificate does not validate, as the
+ * device does: the SHA-256 still decides whether the image is written. With --medium DIR a
  * file:// URL is resolved on the medium mounted at DIR, as the device does
  * for onboarding information read from that medium (imgsrc.h): operators
  * check that the download-uri they wrote finds the image on their stick.
@@ -30,22 +33,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd/cmd_ca.h"
 #include "cmd/commands.h"
 #include "base/err.h"
 #include "install/image.h"
 #include "install/imgsrc.h"
 #include "base/log.h"
 
-#define FETCH_DEFAULT_CA "/etc/sztp/anchors/bootstrap"
-
 static struct anchors fetch_anchors;
 static struct imgsrc_https fetch_src;
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: sztpboot fetch URL --sha256 HEX --out PATH [--ca FILE|DIR] "
-		"[--any-server-cert] [--timeout SEC] [--medium DIR] [--quiet]\n");
-	return 2;
+	return cmd_usage("fetch");
 }
 
 static int parse_hex(const char *s, uint8_t out[32])
@@ -88,8 +88,9 @@ static void show(void *ctx, const struct image_progress *p)
 
 int cmd_fetch(int argc, char **argv)
 {
-	const char *url = NULL, *hex = NULL, *out = NULL, *ca = FETCH_DEFAULT_CA, *medium = NULL;
-	int any_cert = 0, ca_given = 0, quiet = 0, timeout_s = 30, tty;
+	const char *url = NULL, *hex = NULL, *out = NULL, *ca = NULL, *medium = NULL;
+	int any_cert = 0, quiet = 0, timeout_s = 30, tty;
+	char what[600];
 	uint8_t want[1][32];
 	struct err e;
 	struct stat st;
@@ -104,7 +105,6 @@ int cmd_fetch(int argc, char **argv)
 			medium = argv[++i];
 		} else if (strcmp(argv[i], "--ca") == 0 && i + 1 < argc) {
 			ca = argv[++i];
-			ca_given = 1;
 		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
 			char *end;
 			long v = strtol(argv[++i], &end, 10);
@@ -131,15 +131,18 @@ int cmd_fetch(int argc, char **argv)
 	if (quiet)
 		log_set_level(LOG_WARN);
 	anchors_init(&fetch_anchors);
-	if (strncmp(url, "https://", 8) == 0 && anchors_load(&fetch_anchors, ca, &e) < 0) {
-		/* the default place holding nothing is "no anchors", as on a factory-fresh
-		 * device: unvalidated, the sha-256 decides; a --ca that cannot be used is
-		 * an error */
-		if (ca_given && !any_cert) {
-			fprintf(stderr, "sztpboot fetch: %s\n", e.msg);
+	if (strncmp(url, "https://", 8) == 0) {
+		int k = cmd_ca_load(&fetch_anchors, ca, NULL, what, sizeof what, &e);
+		/* the device's place holding nothing is "no anchors", as on a
+		 * factory-fresh device: unvalidated, the sha-256 decides; a --ca or a
+		 * system store that cannot be used is an error */
+		if (k < 0 && (ca || !cmd_ca_device(NULL)) && !any_cert) {
+			fprintf(stderr, "sztpboot fetch: %s%s\n", e.msg,
+				ca ? "" : " (give the image server's CA with --ca FILE)");
 			return 1;
 		}
-		anchors_init(&fetch_anchors);
+		if (k >= 0)
+			log_info("fetch", "image server certificates are validated against %s", what);
 	}
 	int is_blk = stat(out, &st) == 0 && S_ISBLK(st.st_mode);
 	int fd = open(out, is_blk ? O_RDWR | O_EXCL | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0644);

@@ -3,7 +3,9 @@
  *            [--out FILE] [--range N] [--repeat N] [--verbose]`
  *
  * Performs HTTPS GETs with BearSSL, validating the server against the trust
- * anchors in FILE or DIR (default /etc/sztp/anchors/bootstrap). Prints
+ * anchors of cmd_ca.h: --ca FILE or DIR; else, on a device (/etc/sztp/
+ * exists), /etc/sztp/anchors/bootstrap; else the system's CA store
+ * (SSL_CERT_FILE, SSL_CERT_DIR, /etc/ssl/certs/ca-certificates.crt). Prints
  * "status N" and exits 0 when a complete HTTP response was received, whatever
  * its status; exits 1 with a one-line message on stderr on any failure, 2 on
  * a usage error.
@@ -23,13 +25,13 @@
 #include <string.h>
 
 #include "trust/anchors.h"
+#include "cmd/cmd_ca.h"
 #include "cmd/commands.h"
 #include "base/err.h"
 #include "tls/https.h"
 #include "base/log.h"
 #include "base/url.h"
 
-#define CMD_GET_DEFAULT_CA "/etc/sztp/anchors/bootstrap"
 #define CMD_GET_BODY_MAX   (256 * 1024)
 
 static struct anchors get_anchors;
@@ -38,9 +40,7 @@ static struct https_client get_client;
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: sztpboot get URL [--ca FILE|DIR] [--timeout SEC] [--body] "
-		"[--out FILE] [--range N] [--repeat N] [--verbose]\n");
-	return 2;
+	return cmd_usage("get");
 }
 
 static int file_sink(void *ctx, const uint8_t *data, size_t len, struct err *e)
@@ -62,7 +62,8 @@ static int num(const char *s, long lo, long hi, long *out)
 
 int cmd_get(int argc, char **argv)
 {
-	const char *urlstr = NULL, *ca = CMD_GET_DEFAULT_CA, *out = NULL;
+	const char *urlstr = NULL, *ca = NULL, *out = NULL;
+	char what[600];
 	int timeout_s = 10, show_body = 0, rc = 0;
 	long range = -1, repeat = 1, v;
 	FILE *of = NULL;
@@ -103,11 +104,12 @@ int cmd_get(int argc, char **argv)
 		fprintf(stderr, "sztpboot get: %s\n", e.msg);
 		return 2;
 	}
-	anchors_init(&get_anchors);
-	if (anchors_load(&get_anchors, ca, &e) < 0) {
-		fprintf(stderr, "sztpboot get: %s\n", e.msg);
+	if (cmd_ca_load(&get_anchors, ca, NULL, what, sizeof what, &e) < 0) {
+		fprintf(stderr, "sztpboot get: %s%s\n", e.msg,
+			ca ? "" : " (give the server's CA with --ca FILE|DIR)");
 		return 1;
 	}
+	log_debug("get", "server certificates are validated against %s", what);
 	if (out && !(of = fopen(out, range > 0 ? "ab" : "wb"))) {
 		fprintf(stderr, "sztpboot get: %s: %s\n", out, strerror(errno));
 		return 1;

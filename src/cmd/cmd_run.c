@@ -43,6 +43,9 @@
  *                        TPM floor, sztp.voucher=nonce-required
  *   --untrusted-clock    the same as --clock floor (kept from before the clock
  *                        policy: the host clock is then not relied upon)
+ *   --events FILE        write every phase and attempt as JSON Lines to FILE
+ *                        (base/events.h, docs/events.md), as the device writes
+ *                        /run/sztp/events.jsonl; the last line is the result
  *   --verbose            debug log lines
  *
  * Exit status: 0 onboarding complete, 1 failure, 2 usage error.
@@ -54,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/events.h"
 #include "sztp/bootstrap.h"
 #include "sztp/bs_https.h"
 #include "sztp/bs_setup.h"
@@ -93,15 +97,24 @@ static long read_data(const char *path, int i)
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: sztpboot run --cert FILE --key FILE --voucher-ta PATH [--chain FILE] [--data FILE]\n"
-		"         [--serial SN] [--bootstrap-ta PATH] [--target-disk DEV --target-root DIR]\n"
-		"         [--run-dir DIR] [--media-dir DIR] [--no-pivot] [--timeout SEC] [--max-rounds N] [--backoff MIN,MAX]\n"
-		"         [--connect-timeout MS] [--response-timeout MS] [--idle-timeout MS]\n"
-		"         [--hw-model S] [--os-name S] [--os-version S] [--basic USER:PASS]\n"
-		"         [--clock auto|rtc|floor] [--floor T] [--nonce-required] [--untrusted-clock]\n"
-		"         [--verbose] [URL...]  (a URL, --data or --media-dir)\n");
-	return 2;
+	return cmd_usage("run");
+}
+
+/* The last event of a run (--events): its result. */
+static void result(int rc, const char *why)
+{
+	struct event ev;
+	char os[160];
+
+	memset(&ev, 0, sizeof ev);
+	ev.phase = EV_RESULT;
+	ev.outcome = rc == 0 ? EV_OK : EV_FAIL;
+	if (rc == 0)
+		bs_result_event(&run_state, &ev, os, sizeof os);
+	ev.reason = why;
+	ev.duration = events_elapsed();
+	events_emit(&ev);
+	events_close();
 }
 
 static int num(const char *s, long lo, long hi, long *out)
@@ -169,6 +182,7 @@ int cmd_run(int argc, char **argv)
 		{ "floor", required_argument, NULL, 'F' },
 		{ "nonce-required", no_argument, NULL, 'Q' },
 		{ "data", required_argument, NULL, 'D' },
+		{ "events", required_argument, NULL, 'E' },
 		{ "verbose", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -181,7 +195,7 @@ int cmd_run(int argc, char **argv)
 	struct cmd_clock co = { NULL, NULL, NULL, 0 };
 	static struct clock_policy clock;
 	char line[512];
-	const char *media_dir = NULL;
+	const char *media_dir = NULL, *events = NULL;
 	struct err e;
 	const char *data[RUN_DATA_MAX];
 	int c, n, rc, n_data = 0;
@@ -252,8 +266,9 @@ int cmd_run(int argc, char **argv)
 				return fprintf(stderr, "run: at most %d --data\n", RUN_DATA_MAX), 2;
 			data[n_data++] = optarg;
 			break;
+		case 'E': events = optarg; break;
 		case 'x': log_set_level(LOG_DEBUG); break;
-		case 'h': usage(); return 0;
+		case 'h': cmd_help_print("run", stdout); return 0;
 		default:
 			fprintf(stderr, "run: unknown option or missing argument: %s\n",
 				argv[optind - 1]);
@@ -294,14 +309,25 @@ int cmd_run(int argc, char **argv)
 		src[n_data + i].origin = "command line";
 	}
 	n += n_data;
+	if (events) {
+		int r = events_open(events);
+		if (r < 0) {
+			fprintf(stderr, "run: --events %s: %s\n", events, strerror(-r));
+			return 1;
+		}
+	}
 	if (bs_setup_load(&run_setup, &p, &cfg, &e) < 0) {
 		log_err("bootstrap", "%s", e.msg);
+		result(-1, e.msg);
 		return 1;
 	}
+	events_set_serial(cfg.serial);
 	if (media_dir) {
 		int k = add_media(media_dir, cfg.serial, src, n);
-		if (k < 0)
+		if (k < 0) {
+			result(-1, "--media-dir: not usable");
 			return 1;
+		}
 		n += k;
 	}
 	cfg.no_pivot = 1; /* a host run never enters the new root */
@@ -323,7 +349,9 @@ int cmd_run(int argc, char **argv)
 	bs_setup_clear(&run_setup);
 	if (rc < 0) {
 		log_err("bootstrap", "bootstrapping failed: %s", e.msg);
+		result(-1, e.msg);
 		return 1;
 	}
+	result(0, NULL);
 	return 0;
 }

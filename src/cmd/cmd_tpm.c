@@ -67,19 +67,7 @@ struct opts {
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: sztpboot tpm COMMAND [options]\n"
-		"  identity [--pem-out FILE]\n"
-		"  sign --in FILE --out SIG [--hash sha256|sha384|sha512]\n"
-		"  decrypt --in CMS.der [--out FILE]\n"
-		"  extend --type T --name N (--file F | --data S) | --separator | --emergency WHY\n"
-		"  replay [--check]\n"
-		"  pcrread\n"
-		"  quote --nonce HEX [--out FILE]\n"
-		"  floor [--advance RFC3339|UNIX]\n"
-		"options: --tcti T --conf F --idevid-handle H --cert-nv I --chain-nv I\n"
-		"         --iak-handle H --iak-cert-nv I --floor-nv I --pcr P --bank B --log F\n");
-	return 2;
+	return cmd_usage("tpm");
 }
 
 static long read_all(const char *path, uint8_t *buf, size_t cap, struct err *e)

@@ -45,12 +45,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr,
-	        "usage: sztpboot verify [--serial SN] [--voucher-ta FILE]... [--nonce BASE64]\n"
-	        "                       [--clock auto|rtc|floor] [--floor T] [--time T]\n"
-	        "                       [--nonce-required] [--trusted] [--key FILE] RESPONSE\n"
-	        "       T: RFC 3339 (2026-12-01T00:00:00Z) or Unix seconds\n");
-	return 2;
+	return cmd_usage("verify");
 }
 
 /* Read all of `path` ("-": stdin) into buf[cap]; more than cap is an error. */
@@ -180,7 +175,7 @@ int cmd_verify(int argc, char **argv)
 			keypath = optarg;
 			break;
 		case 'h':
-			usage();
+			cmd_help_print("verify", stdout);
 			return 0;
 		default:
 			fprintf(stderr, "verify: unknown option or missing argument: %s\n",

@@ -97,7 +97,8 @@ static int probe_medium(const struct disk_opts *o, const char *name)
 		return 0;
 	if (!fslabel_probe(buf, (size_t)n, &type, label))
 		return 0;
-	return strcmp(type, "iso9660") == 0 || fslabel_eq(label, "SZTP");
+	return strcmp(type, "iso9660") == 0 || fslabel_eq(label, "SZTP") ||
+	       fslabel_eq(label, FSLABEL_REPORT);
 }
 
 int disk_list(const struct disk_opts *o, struct disk_info *d, int max, struct err *e)

@@ -17,7 +17,8 @@
  *   - not in use: no mounted file system on it or its partitions (the medium
  *     we read bootstrapping data from is mounted),
  *   - not a boot or SZTP medium: no whole-disk iso9660, no file system
- *     labelled SZTP on the disk itself.
+ *     labelled SZTP or SZTP-REPORT (the failure report's, boot/report.h)
+ *     on the disk itself.
  * Exactly one candidate is chosen; none, or more than one, is refused with the
  * list of disks and why each was or was not a candidate ("ambiguous: vda
  * (10.0 GiB), vdb (20.0 GiB); set sztp.disk=").

@@ -20,6 +20,9 @@
 
 #define FSLABEL_PROBE (32768 + 2048)
 #define FSLABEL_MAX   33
+/* The label of a file system that receives failure reports (boot/report.h);
+ * such a disk is never an automatic install target (disk.h). */
+#define FSLABEL_REPORT "SZTP-REPORT"
 
 /*
  * Probe buf[len]. Returns 1 with fstype ("vfat", "ext4", "iso9660") and

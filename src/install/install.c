@@ -19,6 +19,7 @@
 #include "disk/fslabel.h"
 #include "disk/gpt.h"
 #include "install/imgsrc.h"
+#include "base/events.h"
 #include "base/log.h"
 #include "install/pivot.h"
 #include "disk/rootpath.h"
@@ -37,13 +38,23 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* The console's progress line, one log line at a time: every
+ * INSTALL_PROGRESS_MS, at each tenth of the image, and at the end (a serial
+ * console keeps every line; nothing is redrawn in place). */
 static void console_progress(void *ctx, const struct image_progress *p)
 {
+	static int64_t last_ms = -1;
+	static int last_tenth;
 	char line[160];
+	int tenth = p->total > 0 ? (int)(p->in * 10 / (uint64_t)p->total) : 0;
 	(void)ctx;
+	if (!p->done && last_ms >= 0 && p->elapsed_ms >= last_ms &&
+	    p->elapsed_ms - last_ms < INSTALL_PROGRESS_MS && tenth == last_tenth)
+		return;
+	last_ms = p->done ? -1 : p->elapsed_ms;
+	last_tenth = p->done ? 0 : tenth;
 	image_progress_line(p, line, sizeof line);
-	/* the console progress line: redrawn in place, a few times a second */
-	fprintf(stderr, "\r\033[Kimage: %s%s", line, p->done ? "\n" : "");
+	log_info("image", "%s%s", line, p->done ? " (done)" : "");
 }
 
 static ssize_t read_at(const char *dev, uint8_t *buf, size_t n, off_t off, struct err *e)
@@ -508,8 +519,59 @@ int install_ssh_host_keys(const char *root, struct install_ssh_key *keys, int ma
 	return n;
 }
 
+/* The events file (base/events.h), when events are on, as
+ * events-<stamp>.jsonl in the directory dfd (at most 1 MiB of it). 0 or -1. */
+static int copy_events(int dfd, const char *stamp)
+{
+	char name[64], buf[8192];
+	const char *path = events_path();
+	int in, out, rc = 0;
+	size_t total = 0;
+
+	if (!path)
+		return 0;
+	in = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in < 0)
+		return -1;
+	snprintf(name, sizeof name, "events-%s.jsonl", stamp);
+	out = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	for (;;) {
+		ssize_t k = read(in, buf, sizeof buf);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0 || total >= 1024 * 1024) {
+			rc = k < 0 ? -1 : 0;
+			break;
+		}
+		total += (size_t)k;
+		for (ssize_t off = 0; off < k;) {
+			ssize_t w = write(out, buf + off, (size_t)(k - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				rc = -1;
+				goto done;
+			}
+			off += w;
+		}
+	}
+done:
+	if (fsync(out) < 0)
+		rc = -1;
+	close(out);
+	close(in);
+	return rc;
+}
+
 int install_save_log(const struct install_opts *o, struct err *e)
 {
+	/* one name per run: a later save (after the handover summary) replaces
+	 * the earlier one */
+	static char stamp[48];
 	char path[512];
 	const char *run = o->run_dir ? o->run_dir : INSTALL_RUN_DIR;
 	int rc = 0;
@@ -543,13 +605,18 @@ int install_save_log(const struct install_opts *o, struct err *e)
 	close(rootfd);
 	if (dfd < 0)
 		return err_set(e, "%s/%s: cannot create", sysroot(o), INSTALL_LOG_DIR);
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	snprintf(path, sizeof path, "/proc/self/fd/%d/sztpboot-%04d%02d%02dT%02d%02d%02dZ.log", dfd,
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (!stamp[0]) {
+		time_t t = time(NULL);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		snprintf(stamp, sizeof stamp, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	}
+	snprintf(path, sizeof path, "/proc/self/fd/%d/sztpboot-%s.log", dfd, stamp);
 	if (log_save(path) < 0)
 		rc = err_set(e, "saving the log into %s/%s failed", sysroot(o), INSTALL_LOG_DIR);
+	if (copy_events(dfd, stamp) < 0 && rc == 0)
+		rc = err_set(e, "copying the events into %s/%s failed", sysroot(o), INSTALL_LOG_DIR);
 	close(dfd);
 	return rc;
 }

@@ -53,6 +53,7 @@ struct clock_policy;  /* trust/clock.h */
 #define INSTALL_MAX_KEYS  8
 #define INSTALL_KEY_MAX   8192             /* base64 of one public key blob */
 #define INSTALL_DEV_WAIT_MS 10000          /* for partition device nodes */
+#define INSTALL_PROGRESS_MS 5000           /* the console's image progress line, at least */
 
 struct install_opts {
 	const char *disk;          /* sztp.disk= (NULL/"": the automatic rule, disk.h) */
@@ -68,7 +69,8 @@ struct install_opts {
 	int allow_unvalidated;     /* go on unvalidated when that fails (the hash protects) */
 	const struct clock_policy *clock; /* judges image servers' certificates
 					   * (trust/clock.h; NULL: the system clock) */
-	int progress_console;      /* draw the progress line on stderr */
+	int progress_console;      /* the image progress on the console: a log line
+				    * every INSTALL_PROGRESS_MS and every 10 % */
 	/* load a kernel module ("ext4"): coldplug_load() on the device, NULL on a host */
 	int (*load_module)(const char *name, struct err *e);
 	struct disk_opts disk_opts; /* sysfs / dev / mounts overrides (tests) */
@@ -173,7 +175,10 @@ int install_apply_config(enum conveyed_handling handling, const uint8_t *cfg, si
  */
 int install_ssh_host_keys(const char *root, struct install_ssh_key *keys, int max);
 
-/* Save the agent's log to run_dir/sztpboot.log and <root>/var/log/sztp/. */
+/* Save the agent's log to run_dir/sztpboot.log and, with the events file
+ * (base/events.h), into <root>/var/log/sztp/ as sztpboot-<UTC time>.log and
+ * events-<UTC time>.jsonl (the same time for every save of one run: a later
+ * save replaces the earlier one's files). */
 int install_save_log(const struct install_opts *o, struct err *e);
 
 /*

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/events.h"
 #include "sztp/backoff.h"
 #include "sztp/hostmeta.h"
 #include "base/log.h"
@@ -121,10 +122,73 @@ static int visited(struct bs_state *st, const struct url *u, char mode, int mark
 	return 0;
 }
 
+/* The current server's (st->server) entry of st->seen, made when new. */
+static struct bs_seen *seen_entry(struct bs_state *st)
+{
+	struct bs_seen *s, keep;
+	int i;
+
+	for (i = 0; i < st->n_seen; i++)
+		if (strcmp(st->seen[i].server, st->server) == 0)
+			break;
+	if (i < st->n_seen) { /* to the end: the latest last */
+		keep = st->seen[i];
+		memmove(st->seen + i, st->seen + i + 1, (size_t)(st->n_seen - i - 1) * sizeof keep);
+		st->seen[st->n_seen - 1] = keep;
+		s = &st->seen[st->n_seen - 1];
+	} else {
+		if (st->n_seen == BS_SEEN_MAX) { /* the oldest goes */
+			memmove(st->seen, st->seen + 1, sizeof st->seen - sizeof st->seen[0]);
+			st->n_seen--;
+		}
+		s = &st->seen[st->n_seen++];
+		memset(s, 0, sizeof *s);
+		snprintf(s->server, sizeof s->server, "%s", st->server);
+	}
+	snprintf(s->source, sizeof s->source, "%s", st->origin);
+	s->round = st->round;
+	return s;
+}
+
+/* Keep `status` as the last outcome of the current server. */
+static void seen(struct bs_state *st, const char *status)
+{
+	struct bs_seen *s = seen_entry(st);
+	snprintf(s->status, sizeof s->status, "%.*s", (int)sizeof s->status - 1, status);
+}
+
+/* Keep `reply` as the last HTTP reply of the current server. */
+static void seen_reply(struct bs_state *st, const char *reply)
+{
+	struct bs_seen *s = seen_entry(st);
+	snprintf(s->reply, sizeof s->reply, "%.*s", (int)sizeof s->reply - 1, reply);
+}
+
+/* An event of phase "bootstrap" about the current server. */
+static void event(struct bs_state *st, const char *outcome, const char *step, const char *why)
+{
+	struct event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.phase = EV_BOOTSTRAP;
+	ev.outcome = outcome;
+	ev.step = step;
+	ev.source = st->origin[0] ? st->origin : NULL;
+	ev.server = st->server[0] ? st->server : NULL;
+	ev.round = st->round;
+	ev.reason = why;
+	events_emit(&ev);
+}
+
 static void fail(struct bs_state *st, const char *step, const char *why)
 {
+	char s[sizeof st->seen[0].status];
 	log_warn("bootstrap", "%s: %s: %s", st->where, step, why);
 	snprintf(st->last, sizeof st->last, "%.200s: %.40s: %.260s", st->where, step, why);
+	snprintf(s, sizeof s, "%.40s: %.150s", step, why);
+	seen(st, s);
+	if (strncmp(why, "HTTP ", 5) == 0 || strncmp(why, "wrong Content-Type", 18) == 0)
+		seen_reply(st, why);
+	event(st, EV_FAIL, step, why);
 }
 
 /* What a reply that is not the expected status says: the RESTCONF error,
@@ -170,6 +234,33 @@ static int post(struct bs_state *st, const char *op, const char *body, int basic
 
 /* ------------------------------------------------------------ reports */
 
+/* Every onboarding step as an event (phase "onboarding", step = the progress
+ * type), whether or not the report is sent. */
+static void step_event(struct bs_state *st, const char *name, const char *msg)
+{
+	static const struct { const char *suffix, *outcome; } map[] = {
+		{ "-initiated", EV_START }, { "-complete", EV_OK }, { "-rebooting", EV_OK },
+		{ "-error", EV_FAIL }, { "-warning", EV_WARN },
+	};
+	struct event ev;
+	size_t n = strlen(name);
+
+	memset(&ev, 0, sizeof ev);
+	ev.phase = EV_ONBOARDING;
+	ev.outcome = EV_INFO;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		size_t k = strlen(map[i].suffix);
+		if (n > k && strcmp(name + n - k, map[i].suffix) == 0)
+			ev.outcome = map[i].outcome;
+	}
+	ev.step = name;
+	ev.source = st->origin[0] ? st->origin : NULL;
+	ev.server = st->server[0] ? st->server : NULL;
+	ev.round = st->round;
+	ev.reason = msg;
+	events_emit(&ev);
+}
+
 int bs_report_ex(struct bs_state *st, const struct restconf_report *r, struct err *e)
 {
 	int t = progress_from_name(r->type);
@@ -180,6 +271,7 @@ int bs_report_ex(struct bs_state *st, const struct restconf_report *r, struct er
 
 	if (t < 0)
 		return err_set(e, "report-progress: bad type \"%.40s\"", r->type ? r->type : "");
+	step_event(st, name, msg);
 	if (!progress_wanted((enum progress_type)t, st->report_verbose)) {
 		log_debug("bootstrap", "report-progress %s: not sent at reporting-level minimal", name);
 		return 0;
@@ -475,6 +567,8 @@ again:
 	}
 	log_info("bootstrap", "%s: get-bootstrapping-data: HTTP 200, %zu bytes", st->where,
 		 h.resp_len);
+	snprintf(why, sizeof why, "HTTP 200, %zu bytes", h.resp_len);
+	seen_reply(st, why);
 
 	verify_setup(st, &vc, in.nonce, in.nonce_len, st->trusted);
 	if (verify_response(st->body, h.resp_len, &vc, &st->work, &st->res, &e) < 0) {
@@ -550,7 +644,13 @@ static int act(struct bs_state *st)
 			 st->res.freshness);
 	if (st->res.info.kind == CONVEYED_REDIRECT) {
 		struct bs_list *l;
+		char okm[96];
 		log_redirect(st);
+		snprintf(okm, sizeof okm, "ok: %s redirect-information, %d server(s)",
+			 st->res.signed_data ? "signed" : st->res.trusted ? "trusted" : "untrusted",
+			 st->res.info.redirect.n_servers);
+		seen(st, okm);
+		event(st, EV_OK, "redirect-information", okm + 4);
 		if (st->redirects >= BS_MAX_REDIRECTS || st->depth >= BS_MAX_REDIRECTS) {
 			char m[80];
 			snprintf(m, sizeof m, "more than %d redirects from this source: not followed",
@@ -581,6 +681,16 @@ static int act(struct bs_state *st)
 		 st->where, st->res.signed_data ? "signed" : "unsigned, from a trusted server",
 		 st->res.encrypted ? ", encrypted" : "",
 		 st->res.reporting_level == VERIFY_REPORT_VERBOSE ? "verbose" : "minimal");
+	{
+		char m[96];
+		snprintf(m, sizeof m, "ok: %s onboarding-information%s",
+			 st->res.signed_data ? "signed" : "unsigned (trusted server)",
+			 st->res.encrypted ? ", encrypted" : "");
+		seen(st, m);
+		event(st, EV_OK, "onboarding-information", m + 4);
+		events_phase(EV_ONBOARDING, "acting on the onboarding information from %s",
+			     st->where);
+	}
 	if (measure_verified(st, &e) < 0) {
 		fail(st, "measure", e.msg);
 		return SRV_FAIL;
@@ -622,6 +732,8 @@ static void set_where(struct bs_state *st, const char *origin)
 	char hp[URL_HOST_MAX + 16];
 	url_hostport(&st->url, hp, sizeof hp);
 	snprintf(st->where, sizeof st->where, "https://%s (%s)", hp, origin);
+	snprintf(st->server, sizeof st->server, "https://%.*s", (int)sizeof st->server - 9, hp);
+	snprintf(st->origin, sizeof st->origin, "%s", origin);
 }
 
 /* Bootstrapping data at hand (media, DNS): untrusted, no nonce, no reports. */
@@ -631,6 +743,8 @@ static int try_local(struct bs_state *st, const struct bs_source *src)
 	struct err e;
 
 	snprintf(st->where, sizeof st->where, "%.200s (%.32s)", src->uri, src->origin);
+	snprintf(st->server, sizeof st->server, "%.200s", src->uri);
+	snprintf(st->origin, sizeof st->origin, "%.32s", src->origin);
 	memset(&st->url, 0, sizeof st->url);
 	st->trusted = 0;
 	st->medium = src->medium;
@@ -759,6 +873,9 @@ int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops
 	st->cfg = cfg;
 	st->ops = ops;
 	st->done_server[0] = 0;
+	st->server[0] = st->origin[0] = 0;
+	st->n_seen = 0;
+	st->round = 0;
 	if (!cfg->clock)
 		return err_set(e, "no clock policy (trust/clock.h)");
 	if (n <= 0)
@@ -769,6 +886,8 @@ int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops
 		     cfg->backoff_max_ms > 0 ? cfg->backoff_max_ms : 60000);
 	if (cfg->timeout_s > 0)
 		deadline = ops->now_ms(ops->ctx) + (int64_t)cfg->timeout_s * 1000;
+	events_phase(EV_BOOTSTRAP, "%d source(s)%s", n,
+		     cfg->timeout_s || cfg->max_rounds ? "" : ", tried until one works");
 	log_info("bootstrap", "%d source(s), tried in this order:", n);
 	for (int i = 0; i < n; i++)
 		log_info("bootstrap", "  %d. %s (%s)", i + 1, src[i].uri, src[i].origin);
@@ -792,11 +911,15 @@ int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops
 				ops->close(ops->ctx);
 				log_info("bootstrap", "bootstrapping complete via %s (source %s, round %d)",
 					 st->done_server, src[i].uri, st->round);
+				event(st, EV_OK, "complete", NULL);
 				return 0;
 			}
 			ops->close(ops->ctx);
 			log_warn("bootstrap", "source %d/%d %s (%s) failed: %s", i + 1, n, src[i].uri,
 				 src[i].origin, se.msg);
+			snprintf(st->server, sizeof st->server, "%.200s", src[i].uri);
+			snprintf(st->origin, sizeof st->origin, "%.32s", src[i].origin);
+			event(st, EV_FAIL, "source", se.msg);
 			snprintf(st->last, sizeof st->last, "%s", se.msg);
 			if (deadline && ops->now_ms(ops->ctx) >= deadline)
 				return err_set(e, "gave up after %d s (sztp.timeout) in round %d",
@@ -812,6 +935,29 @@ int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops
 			return err_set(e, "gave up after %d s (sztp.timeout): round %d failed and the "
 				       "next would start too late", cfg->timeout_s, st->round);
 		log_info("bootstrap", "round %d failed; next round in %d ms", st->round, delay);
+		{
+			char m[64];
+			snprintf(m, sizeof m, "round %d failed; next round in %d ms", st->round, delay);
+			st->server[0] = st->origin[0] = 0;
+			event(st, EV_RETRY, "round", m);
+		}
 		ops->sleep_ms(ops->ctx, delay);
 	}
+}
+
+void bs_result_event(const struct bs_state *st, struct event *ev, char *os, size_t cap)
+{
+	const struct conveyed_boot_image *bi = &st->res.info.onboarding.boot_image;
+	const struct install_result *r = &st->ow.r;
+
+	ev->server = st->server[0] ? st->server : NULL;
+	ev->source = st->origin[0] ? st->origin : NULL;
+	os[0] = 0;
+	if (st->res.info.kind == CONVEYED_ONBOARDING && bi->present && bi->os_name[0])
+		snprintf(os, cap, "%s%s%s", bi->os_name, bi->os_version[0] ? " " : "", bi->os_version);
+	else if (r->osr.pretty_name[0])
+		snprintf(os, cap, "%s", r->osr.pretty_name);
+	ev->os = os[0] ? os : NULL;
+	ev->disk = r->disk[0] ? r->disk : NULL;
+	ev->bytes = r->installed ? r->image.bytes_out : 0;
 }

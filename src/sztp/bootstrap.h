@@ -43,6 +43,10 @@
  * Every attempt and failure is logged on one line with the server, the step
  * and the reason, e.g.
  *   bootstrap: https://192.0.2.1:8443 (dhcp4): get-bootstrapping-data: HTTP 503 (expected 200)
+ * and written as an event (base/events.h, phase "bootstrap": each failed
+ * step, each verified reply, each failed source and round; phase
+ * "onboarding": each progress type, sent or not). st->seen keeps each
+ * server's last status for the failure report.
  */
 #ifndef SZTP_BOOTSTRAP_H
 #define SZTP_BOOTSTRAP_H
@@ -70,6 +74,7 @@
 #define BS_MAX_ADDRS     16          /* resolved addresses of one server name tried */
 #define BS_VISITED_MAX   (2 * (1 + BS_MAX_REDIRECTS * CONVEYED_MAX_SERVERS))
 #define BS_TA_ARENA      (64 * 1024) /* trust-anchor CMS bytes of one redirect list */
+#define BS_SEEN_MAX      16          /* servers whose last status is kept (reports) */
 #define BS_BODY_MAX      JSON_MAX_SIZE
 #define BS_REQ_MAX       4096        /* get-bootstrapping-data input */
 /* report-progress input: the message, the SSH host keys and the attestation
@@ -189,6 +194,17 @@ struct bs_list {
 	uint8_t arena[BS_TA_ARENA];
 };
 
+/* The last thing a server (or a local source) said or did, for the failure
+ * report: the latest BS_SEEN_MAX servers contacted. */
+struct bs_seen {
+	char server[CONVEYED_HOST_MAX + 16];    /* "https://host:port", or the local data */
+	char source[CONVEYED_HOST_MAX + 32];    /* how it was found ("dhcp4", "redirect 1 from ...") */
+	char status[200];                       /* its last outcome: "connect: ...", "ok: ..." */
+	char reply[200];                        /* its last HTTP reply: "HTTP 503 (expected
+	                                           200): ...", "HTTP 200, 2417 bytes"; "" */
+	int round;
+};
+
 /* Everything the engine needs; large (a few MiB), keep it static. */
 struct bs_state {
 	const struct bs_config *cfg;
@@ -218,6 +234,10 @@ struct bs_state {
 	struct bs_target target;
 	char root[RESTCONF_ROOT_MAX + 1];
 	char where[2 * CONVEYED_HOST_MAX + 128]; /* "https://host:port (origin)" for logs */
+	char server[CONVEYED_HOST_MAX + 16];    /* "https://host:port" or the local data's name */
+	char origin[CONVEYED_HOST_MAX + 32];    /* how it was found (events, reports) */
+	struct bs_seen seen[BS_SEEN_MAX];       /* each server's last status, the latest last */
+	int n_seen;
 	int trusted;                            /* TLS validated (trust-state from TLS) */
 	int n_addr;                             /* addresses of the current server's host */
 	const char *medium;                     /* the data at hand came from this medium
@@ -240,6 +260,16 @@ struct bs_state {
  */
 int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops *ops,
 	   const struct bs_source *src, int n, struct err *e);
+
+/*
+ * After bs_run() succeeded: fill the "result" event `ev` (base/events.h;
+ * phase and outcome are the caller's) with what was done: the server and
+ * source of the onboarding information, the OS ("os-name os-version" of
+ * its boot image, else the installed OS's name, into os[cap]), the target
+ * disk and the image bytes written now.
+ */
+struct event;
+void bs_result_event(const struct bs_state *st, struct event *ev, char *os, size_t cap);
 
 /*
  * Report progress `t` with an optional message for the onboarding

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "base/b64.h"
+#include "base/events.h"
 #include "sztp/bootstrap.h"
 #include "sztp/bs_https.h"
 #include "sztp/bs_setup.h"
@@ -99,6 +100,56 @@ static void add_builtin(struct bs_source *src, int *n)
 		k++;
 	}
 	fclose(f);
+}
+
+static int ran;
+
+const struct bs_state *contact_state(void)
+{
+	return ran ? &state : NULL;
+}
+
+void contact_summary(const char *next)
+{
+	const struct install_result *r = &state.ow.r;
+	const struct conveyed_onboarding *ob = &state.res.info.onboarding;
+	struct event ev;
+	struct timespec t;
+	char os[160];
+	double up;
+
+	clock_gettime(CLOCK_BOOTTIME, &t);
+	up = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	memset(&ev, 0, sizeof ev);
+	ev.phase = EV_RESULT;
+	ev.outcome = EV_OK;
+	bs_result_event(&state, &ev, os, sizeof os);
+	ev.duration = up;
+	ev.action = next;
+	log_always("sztpboot", LOG_RULE);
+	log_always("sztpboot", "SZTP PROVISIONED in %.1f s (since the kernel started)", up);
+	if (r->msg[0])
+		log_always("sztpboot", "installed: %s%s%s", r->msg, r->root_dev[0] ? "; root " : "",
+			   r->root_dev);
+	else
+		log_always("sztpboot", "installed: nothing (the onboarding information asks for "
+			   "no boot image, script or configuration)");
+	if (ob->configuration.len)
+		log_always("sztpboot", "configuration: %zu-byte archive applied (%s): %d files, "
+			   "%d directories, %d links", ob->configuration.len,
+			   ob->handling == CONVEYED_HANDLING_REPLACE ? "replace" : "merge",
+			   state.ow.cr.files, state.ow.cr.dirs, state.ow.cr.links);
+	if (ob->pre_script.len || ob->post_script.len)
+		log_always("sztpboot", "scripts: pre-configuration-script %s, post-configuration-"
+			   "script %s", ob->pre_script.len ? "ran" : "none",
+			   ob->post_script.len ? "ran" : "none");
+	log_always("sztpboot", "server: %s (%s), %s onboarding information", state.server,
+		   state.origin, state.res.signed_data ? "signed" : "unsigned (trusted server)");
+	log_always("sztpboot", "next: %s", next);
+	log_always("sztpboot", "log: /run/sztp/sztpboot.log, events %s%s", EVENTS_PATH,
+		   r->mounted ? " (copied to /var/log/sztp/ in the new OS)" : "");
+	log_always("sztpboot", LOG_RULE);
+	events_emit(&ev);
 }
 
 struct install_result *contact_new_root(void)
@@ -214,6 +265,7 @@ int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 		bc.install = &install_ops;
 	}
 	bs_https_init(&transport, &ops, &lim, id ? id->tls : &setup.tls);
+	ran = 1;
 	rc = bs_run(&state, &bc, &ops, src, n, e);
 	if (rc == 0)
 		clock_advance(floor);

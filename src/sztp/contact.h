@@ -41,6 +41,8 @@ struct contact_identity {
 	const uint8_t *cert;                   /* the IDevID certificate (DER) */
 	size_t cert_len;
 	const char *serial;                    /* from the IDevID certificate */
+	const char *what;                      /* where it lives, for the banner:
+						* "TPM key 0x81020001 (device:/dev/tpmrm0)" */
 };
 
 /*
@@ -64,6 +66,18 @@ int contact_sources(const struct net_result *net, struct bs_source *src, int max
 int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 		  const struct contact_identity *id, const struct clock_floor *floor,
 		  struct install_opts *inst, struct err *e);
+
+/* The bootstrap engine's state after stage_contact() (each server's last
+ * status, the last failure), for the failure report; NULL before it ran. */
+const struct bs_state *contact_state(void);
+
+/*
+ * After a successful stage_contact(): the summary on the console (always
+ * shown: what was installed, on which disk, the configuration and scripts,
+ * the server, the time since the kernel started, `next`: what the device
+ * does now) and the "result" event with outcome "ok".
+ */
+void contact_summary(const char *next);
 
 /*
  * After a successful stage_contact(): the new root onboarding left mounted

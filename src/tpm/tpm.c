@@ -397,6 +397,29 @@ int tpm_pcr_banks(struct tpm *t, uint32_t pcr, unsigned *banks, struct err *e)
 	return 0;
 }
 
+int tpm_handles(struct tpm *t, uint32_t first, uint32_t *out, size_t max, size_t *n,
+		struct err *e)
+{
+	TPMS_CAPABILITY_DATA cap;
+	TPMI_YES_NO more = 0;
+	TSS2_RC rc;
+
+	*n = 0;
+	memset(&cap, 0, sizeof cap);
+	TPM_RETRY(rc, Tss2_Sys_GetCapability(t->sys, NULL, TPM2_CAP_HANDLES, first,
+					     (UINT32)max, &more, &cap, NULL));
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail(e, rc, "TPM2_GetCapability(HANDLES, 0x%08x)", (unsigned)first);
+	for (uint32_t i = 0; i < cap.data.handles.count && i < TPM2_MAX_CAP_HANDLES && *n < max;
+	     i++) {
+		/* only the range asked for: the TPM lists from `first` onwards */
+		if ((cap.data.handles.handle[i] >> 24) != (first >> 24))
+			break;
+		out[(*n)++] = cap.data.handles.handle[i];
+	}
+	return 0;
+}
+
 int tpm_pcr_extend(struct tpm *t, const struct cel_event *ev, struct err *e)
 {
 	TPML_DIGEST_VALUES d;

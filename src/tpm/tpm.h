@@ -86,6 +86,12 @@ int tpm_pcr_extend(struct tpm *t, const struct cel_event *ev, struct err *e);
 /* TPM2_PCR_Read of one PCR in one bank (cel_alg_size(alg) bytes). */
 int tpm_pcr_read(struct tpm *t, uint32_t pcr, int alg, uint8_t *out, struct err *e);
 
+/* The handles present from `first` (0x81000000: persistent objects,
+ * 0x01000000: NV indices) within its range (the same top byte), at most
+ * `max`, into out[0..*n). 0 or -1 with `e` set. */
+int tpm_handles(struct tpm *t, uint32_t first, uint32_t *out, size_t max, size_t *n,
+		struct err *e);
+
 /* TPM algorithm id of a CEL bank / of a BearSSL hash (0 if none). */
 uint16_t tpm_alg_of_bank(int alg);
 uint16_t tpm_alg_of_hash(const br_hash_class *h);

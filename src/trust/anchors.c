@@ -232,6 +232,30 @@ static unsigned char *arena_copy(struct anchors *a, const void *p, size_t n)
 	return r;
 }
 
+/* The key bytes of `pk` (RSA: n then e; EC: q) compare equal. */
+static int same_key(const br_x509_pkey *x, const br_x509_pkey *y)
+{
+	if (x->key_type != y->key_type)
+		return 0;
+	if (x->key_type == BR_KEYTYPE_RSA)
+		return x->key.rsa.nlen == y->key.rsa.nlen && x->key.rsa.elen == y->key.rsa.elen &&
+		       !memcmp(x->key.rsa.n, y->key.rsa.n, x->key.rsa.nlen) &&
+		       !memcmp(x->key.rsa.e, y->key.rsa.e, x->key.rsa.elen);
+	return x->key.ec.curve == y->key.ec.curve && x->key.ec.qlen == y->key.ec.qlen &&
+	       !memcmp(x->key.ec.q, y->key.ec.q, x->key.ec.qlen);
+}
+
+/* An anchor with the name and key of `ta` is in the store already. */
+static int duplicate(const struct anchors *a, const br_x509_trust_anchor *ta)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->ta[i].dn.len == ta->dn.len && !memcmp(a->ta[i].dn.data, ta->dn.data,
+							      ta->dn.len) &&
+		    same_key(&a->ta[i].pkey, &ta->pkey))
+			return 1;
+	return 0;
+}
+
 static int anchor_cb(void *ctx, const unsigned char *der, size_t len, int index,
 		     const char *what, struct err *e)
 {
@@ -280,6 +304,10 @@ static int anchor_cb(void *ctx, const unsigned char *der, size_t len, int index,
 	} else {
 		return err_set(e, "%s: certificate %d: unsupported key type %d", what, index,
 			       pk->key_type);
+	}
+	if (a->skip_duplicates && duplicate(a, ta)) {
+		a->used = dn_start; /* its name and key are given back */
+		return 0;
 	}
 	a->n++;
 	return 0;

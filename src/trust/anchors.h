@@ -25,8 +25,10 @@
 
 #include "base/err.h"
 
-#define ANCHORS_MAX      32
-#define ANCHORS_ARENA    (64 * 1024)
+/* Sized for a system CA store (Debian's ca-certificates: about 145
+ * anchors, 62 KiB of names and keys), which the host commands load. */
+#define ANCHORS_MAX      256
+#define ANCHORS_ARENA    (128 * 1024)
 #define CHAIN_MAX        8
 #define CHAIN_ARENA      (32 * 1024)
 #define CERT_DER_MAX     (16 * 1024)
@@ -36,6 +38,12 @@ struct anchors {
 	br_x509_trust_anchor ta[ANCHORS_MAX]; /* ta[0..n): pointers into arena */
 	size_t n;
 	size_t used;                          /* bytes of arena in use */
+	int skip_duplicates;                  /* set by the caller: an anchor with the
+					       * name and key of one already in the
+					       * store is not added again (a CA
+					       * directory holds each certificate
+					       * under two names); anchors_init()
+					       * leaves it as it is */
 	unsigned char arena[ANCHORS_ARENA];
 };
 

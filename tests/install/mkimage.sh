@@ -104,6 +104,12 @@ for f in /var/lib/sztp-demo/*; do
 	[ -f "$f" ] && echo "SZTP-DEMO-OS:   script marker $f: $(cat "$f")"
 done
 ls /var/log/sztp/ 2>/dev/null | sed 's/^/SZTP-DEMO-OS:   log: /'
+# the provisioning's result, as fleet tooling reads it (docs/events.md)
+ev=$(ls /var/log/sztp/events-*.jsonl 2>/dev/null | tail -n 1)
+[ -n "$ev" ] && echo "SZTP-DEMO-OS: last event in $ev: $(tail -n 1 "$ev")"
+# all of it, one console line each, for the test to check against the schema
+[ -n "$ev" ] && sed 's/^/SZTP-DEMO-EV: /' "$ev"
+[ -f /run/sztp/events.jsonl ] && echo "SZTP-DEMO-OS: last event in /run/sztp/events.jsonl: $(tail -n 1 /run/sztp/events.jsonl)"
 if [ -f /run/sztp/tpm2-measure.log ] && [ -x /usr/sbin/sztpboot ]; then
 	echo "SZTP-DEMO-OS: provisioning event log /run/sztp/tpm2-measure.log, replayed against the TPM:"
 	/usr/sbin/sztpboot tpm replay --check 2>&1 | sed 's/^/SZTP-DEMO-OS:   tpm replay: /'

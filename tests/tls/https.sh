@@ -252,4 +252,89 @@ expect_fail missing_anchor "nonexistent: cannot open: No such file" \
 run "http://127.0.0.1:$p_good/" --ca ca.pem
 if [ $rc -eq 2 ] && printf '%s\n' "$out" | grep -q "scheme must be https"; then ok bad_url; else bad bad_url "rc=$rc: $out"; fi
 
+# ---------------------------------------------------------------- the system CA store
+# Without --ca, on a host without /etc/sztp/, get and fetch validate against
+# the system's CA store (src/cmd/cmd_ca.h): $SSL_CERT_FILE, else the
+# directories of $SSL_CERT_DIR, else /etc/ssl/certs/ca-certificates.crt.
+if [ -e /etc/sztp ]; then
+	t_skip system_ca "/etc/sztp exists on this host: get and fetch use the device's anchors"
+else
+	# sys ENV... -- ARGS...: `sztpboot` with only the given SSL_CERT_* variables
+	sys() {
+		e=""
+		while [ "$1" != -- ]; do e="$e $1"; shift; done
+		shift
+		# shellcheck disable=SC2086
+		out=$(env -u SSL_CERT_FILE -u SSL_CERT_DIR $e "$bin" "$@" 2>&1)
+		rc=$?
+	}
+	sys SSL_CERT_FILE="$tmp/ca.pem" -- get "https://127.0.0.1:$p_good/.well-known/host-meta" --timeout 5
+	if [ $rc -eq 0 ] && [ "$out" = "status 200" ]; then ok system_ca_file; else bad system_ca_file "rc=$rc: $out"; fi
+	# a directory that holds the CA under two names (as /etc/ssl/certs does)
+	mkdir -p certdir && cp ca.pem certdir/test-ca.pem && cp ca.pem certdir/test-ca-again.crt
+	cp other.pem certdir/other.pem
+	sys SSL_CERT_DIR="$tmp/empty-dir:$tmp/certdir" -- get "https://127.0.0.1:$p_good/.well-known/host-meta" --timeout 5
+	if [ $rc -eq 0 ] && [ "$out" = "status 200" ]; then ok system_ca_dir; else bad system_ca_dir "rc=$rc: $out"; fi
+	sys SSL_CERT_DIR="$tmp/empty-dir" -- get "https://127.0.0.1:$p_good/" --timeout 5
+	if [ $rc -eq 1 ] && printf '%s
+' "$out" | grep -q "system CA store (SSL_CERT_DIR): no certificate in $tmp/empty-dir"; then
+		ok system_ca_dir_empty
+	else
+		bad system_ca_dir_empty "rc=$rc: $out"
+	fi
+	# SSL_CERT_FILE wins over SSL_CERT_DIR, as with OpenSSL
+	sys SSL_CERT_FILE="$tmp/other.pem" SSL_CERT_DIR="$tmp/certdir" -- get "https://127.0.0.1:$p_good/" --timeout 5
+	if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q "not trusted"; then ok system_ca_file_first; else bad system_ca_file_first "rc=$rc: $out"; fi
+	sys SSL_CERT_FILE="$tmp/nonexistent.pem" -- get "https://127.0.0.1:$p_good/" --timeout 5
+	if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q "system CA store (SSL_CERT_FILE): anchors: $tmp/nonexistent.pem: cannot open: No such file or directory (give the server's CA with --ca FILE|DIR)"; then
+		ok system_ca_missing
+	else
+		bad system_ca_missing "rc=$rc: $out"
+	fi
+	# the distribution's own store (when installed): it loads, and does not
+	# trust the test CA
+	if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+		sys -- get "https://127.0.0.1:$p_good/" --timeout 5
+		if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q "not trusted" &&
+		   ! printf '%s\n' "$out" | grep -q "anchors:"; then
+			ok system_ca_default_bundle
+		else
+			bad system_ca_default_bundle "rc=$rc: $out"
+		fi
+		sys SSL_CERT_DIR=/etc/ssl/certs -- get "https://127.0.0.1:$p_closed/" --timeout 5
+		if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q "Connection refused"; then
+			ok system_ca_etc_ssl_certs_dir
+		else
+			bad system_ca_etc_ssl_certs_dir "rc=$rc: $out"
+		fi
+	else
+		t_skip system_ca_default_bundle "no /etc/ssl/certs/ca-certificates.crt (package ca-certificates)"
+	fi
+	# fetch: the device's image path, with the CA in a temporary SSL_CERT_FILE
+	sum=$(sha256sum www/image.bin | cut -d' ' -f1)
+	sys SSL_CERT_FILE="$tmp/ca.pem" -- fetch "https://127.0.0.1:$p_good/image.bin" --sha256 "$sum" \
+		--out "$tmp/fetched.bin" --timeout 10
+	if [ $rc -eq 0 ] && cmp -s www/image.bin fetched.bin &&
+	   printf '%s\n' "$out" | grep -q "fetch: image server certificates are validated against the system CA store $tmp/ca.pem (SSL_CERT_FILE) (1 anchors)"; then
+		ok fetch_system_ca_file
+	else
+		bad fetch_system_ca_file "rc=$rc: $out"
+	fi
+	rm -f fetched.bin
+	sys SSL_CERT_FILE="$tmp/other.pem" -- fetch "https://127.0.0.1:$p_good/image.bin" --sha256 "$sum" \
+		--out "$tmp/fetched.bin" --timeout 10
+	if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q "not trusted" && ! [ -s fetched.bin ]; then
+		ok fetch_system_ca_refuses
+	else
+		bad fetch_system_ca_refuses "rc=$rc: $out"
+	fi
+	sys SSL_CERT_FILE="$tmp/nonexistent.pem" -- fetch "https://127.0.0.1:$p_good/image.bin" --sha256 "$sum" \
+		--out "$tmp/fetched.bin" --timeout 10
+	if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q "(give the image server's CA with --ca FILE)"; then
+		ok fetch_system_ca_missing
+	else
+		bad fetch_system_ca_missing "rc=$rc: $out"
+	fi
+fi
+
 t_summary

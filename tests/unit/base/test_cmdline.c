@@ -124,3 +124,28 @@ TEST(cmdline_clock_and_voucher)
 	CHECK_EQ_INT(c.clock, SZTP_CLOCK_RTC);
 	CHECK_EQ_INT(c.nonce_required, 0);
 }
+
+TEST(cmdline_key_table)
+{
+	struct sztp_config c;
+	size_t n = 0;
+	int have_url = 0, have_break = 0;
+	for (const char *k; (k = config_cmdline_key(n)); n++) {
+		have_url |= strcmp(k, "sztp.url") == 0;
+		have_break |= strcmp(k, "rd.break") == 0;
+	}
+	CHECK(n >= 20);
+	CHECK(have_url && have_break);
+	CHECK(config_cmdline_key(n) == NULL);
+	/* a key that needs a value, given bare: ignored, nothing set */
+	config_defaults(&c);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.url sztp.timeout panic"), 0);
+	CHECK_EQ_INT(c.n_urls, 0);
+	CHECK_EQ_INT(c.timeout_s, 0);
+	CHECK_EQ_INT(c.panic_s, 10);
+	/* quiet only as a bare word */
+	CHECK_EQ_INT(config_parse_cmdline(&c, "quiet=0"), 0);
+	CHECK_EQ_INT(c.quiet, 0);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "quiet"), 0);
+	CHECK_EQ_INT(c.quiet, 1);
+}

@@ -4,9 +4,12 @@
  * progress-report sequences, retries and backoff.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/b64.h"
+#include "base/events.h"
 #include "sztp/bootstrap.h"
 #include "base/log.h"
 #include "unit.h"
@@ -824,4 +827,57 @@ TEST(bootstrap_redirect_anchor_expiry)
 	CHECK(strstr(e.msg, ") has expired (notAfter 9999-12-31T23:59:59Z, before the bound ") != NULL);
 	/* no clock policy: refused */
 	CHECK_EQ_INT(bs_anchors_from_cms(&a, cms, n, NULL, &e), -1);
+}
+
+/* Every attempt as an event (base/events.h) and each server's last status. */
+TEST(bootstrap_events_and_server_status)
+{
+	static const char *const uris[] = { "https://192.0.2.1", "https://192.0.2.2" };
+	char path[] = "/tmp/sztp-bs-events-XXXXXX", line[EVENTS_LINE_MAX + 1];
+	char all[8192] = "";
+	struct fsrv *a, *b;
+	struct err e;
+	int fd = mkstemp(path), n = 0;
+
+	CHECK(fd >= 0);
+	close(fd);
+	setup(1);
+	a = srv("192.0.2.1:443", OB_EMPTY);
+	a->err_status = 503;
+	a->err_body = "maintenance";
+	b = srv("192.0.2.2:443", OB_EMPTY);
+	b->level = "verbose";
+	CHECK_EQ_INT(events_open(path), 0);
+	CHECK_EQ_INT(run(uris, 2, &e), 0);
+	events_close();
+	FILE *f = fopen(path, "r");
+	CHECK(f != NULL);
+	while (fgets(line, sizeof line, f) && strlen(all) + strlen(line) < sizeof all) {
+		strcat(all, line);
+		n++;
+	}
+	fclose(f);
+	unlink(path);
+	CHECK(strstr(all, "\"phase\":\"bootstrap\",\"outcome\":\"fail\",\"step\":"
+		      "\"get-bootstrapping-data\",\"source\":\"test\",\"server\":"
+		      "\"https://192.0.2.1:443\",\"round\":1,\"reason\":\"HTTP 503") != NULL);
+	CHECK(strstr(all, "\"outcome\":\"fail\",\"step\":\"source\"") != NULL);
+	CHECK(strstr(all, "\"outcome\":\"ok\",\"step\":\"onboarding-information\",\"source\":"
+		      "\"test\",\"server\":\"https://192.0.2.2:443\"") != NULL);
+	CHECK(strstr(all, "\"phase\":\"onboarding\",\"outcome\":\"start\",\"step\":"
+		      "\"bootstrap-initiated\"") != NULL);
+	CHECK(strstr(all, "\"phase\":\"onboarding\",\"outcome\":\"ok\",\"step\":"
+		      "\"bootstrap-complete\"") != NULL);
+	CHECK(strstr(all, "\"outcome\":\"ok\",\"step\":\"complete\"") != NULL);
+	CHECK(n >= 8);
+	/* the last word of each server */
+	CHECK_EQ_INT(st.n_seen, 2);
+	CHECK_EQ_STR(st.seen[0].server, "https://192.0.2.1:443");
+	CHECK(strncmp(st.seen[0].status, "get-bootstrapping-data: HTTP 503", 32) == 0);
+	CHECK(strncmp(st.seen[0].reply, "HTTP 503 (expected 200)", 23) == 0);
+	CHECK(strncmp(st.seen[1].reply, "HTTP 200, ", 10) == 0);
+	CHECK_EQ_STR(st.seen[1].server, "https://192.0.2.2:443");
+	CHECK(strncmp(st.seen[1].status, "ok: unsigned (trusted server) onboarding-information",
+		      52) == 0);
+	CHECK_EQ_INT(st.seen[1].round, 1);
 }

@@ -171,8 +171,24 @@ TEST(anchors_too_many)
 	for (int i = 0; i < ANCHORS_MAX; i++)
 		CHECK_EQ_INT(anchors_add_buf(&A, fix_ec_ca_der, sizeof fix_ec_ca_der, "ca.der", &e), 1);
 	CHECK_EQ_INT(anchors_add_buf(&A, fix_ec_ca_der, sizeof fix_ec_ca_der, "ca.der", &e), -1);
-	CHECK(strstr(e.msg, "too many trust anchors (limit 32)") != NULL);
+	CHECK(strstr(e.msg, "too many trust anchors (limit 256)") != NULL);
 	CHECK_EQ_INT(A.n, ANCHORS_MAX);
+}
+
+TEST(anchors_skip_duplicates)
+{
+	struct err e;
+	size_t used;
+	anchors_init(&A);
+	A.skip_duplicates = 1;
+	CHECK_EQ_INT(anchors_add_buf(&A, fix_ec_ca_der, sizeof fix_ec_ca_der, "ca.der", &e), 1);
+	used = A.used;
+	CHECK_EQ_INT(anchors_add_buf(&A, fix_ec_ca_der, sizeof fix_ec_ca_der, "again.der", &e), 1);
+	CHECK_EQ_INT(A.n, 1);          /* not added twice */
+	CHECK_EQ_INT(A.used, used);    /* and its bytes given back */
+	CHECK_EQ_INT(anchors_add_buf(&A, FIX_RSA_CA_PEM, strlen(FIX_RSA_CA_PEM), "rsa.pem", &e), 1);
+	CHECK_EQ_INT(A.n, 2);
+	A.skip_duplicates = 0;
 }
 
 TEST(anchors_arena_full)

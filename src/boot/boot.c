@@ -68,7 +68,7 @@ static void banner(const struct contact_identity *id, const char *why_no_tpm)
 		ev.identity = "tpm";
 	} else {
 		snprintf(where, sizeof where, "in a file: %s/idevid.key (no TPM-held IDevID: %.80s)",
-			 SZTP_DEVICE_DIR, why_no_tpm);
+			 SZTP_DEVICE_DIR, why_no_tpm ? why_no_tpm : "not said");
 		ev.identity = "file";
 	}
 	if (cfg.serial[0])

@@ -97,7 +97,7 @@ void finish_emergency(const struct sztp_config *cfg, const char *why)
 	/* the failure screen: what failed, the last error, the report, what next */
 	snprintf(screen[n++], SCREEN_LINE, "%s", LOG_RULE);
 	snprintf(screen[n++], SCREEN_LINE, "SZTP FAILED: %.500s", why);
-	if (st && st->last[0] && strcmp(st->last, "none") && !strstr(why, st->last))
+	if (st && st->last[0] && strcmp(st->last, "none") != 0 && !strstr(why, st->last))
 		snprintf(screen[n++], SCREEN_LINE, "last error: %.500s", st->last);
 	for (int i = st ? st->n_seen - 1 : -1; i >= 0; i--)
 		if (st->seen[i].reply[0]) {

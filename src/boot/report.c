@@ -184,63 +184,95 @@ static void links(void)
 	freeifaddrs(ifa);
 }
 
+/*
+ * The kernel's route tables (/proc/net/route, /proc/net/ipv6_route) are
+ * whitespace-separated fields of hex numbers; fields() splits a line in place
+ * and hexu() reads one field, refusing anything that is not all hex.
+ */
+static int fields(char *line, char **f, int max)
+{
+	int n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(line, " \t\n", &save); t && n < max;
+	     t = strtok_r(NULL, " \t\n", &save))
+		f[n++] = t;
+	return n;
+}
+
+static int hexu(const char *t, unsigned long *v)
+{
+	char *end;
+	if (!t[0] || strlen(t) > 8)
+		return -1;
+	errno = 0;
+	*v = strtoul(t, &end, 16);
+	return errno != 0 || *end != 0 ? -1 : 0;
+}
+
+/* 32 hex digits -> an IPv6 address as text; -1 for anything else. */
+static int hex6(const char *h, char *out, size_t cap)
+{
+	struct in6_addr a;
+	if (strlen(h) != 32)
+		return -1;
+	for (int i = 0; i < 16; i++) {
+		char two[3] = { h[2 * i], h[2 * i + 1], 0 };
+		unsigned long v;
+		if (hexu(two, &v) < 0)
+			return -1;
+		a.s6_addr[i] = (uint8_t)v;
+	}
+	return inet_ntop(AF_INET6, &a, out, (socklen_t)cap) ? 0 : -1;
+}
+
 static void routes4(void)
 {
-	char line[256], ifn[IF_NAMESIZE + 1], d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
-	unsigned dst, gw, flags, mask;
-	int metric;
-	FILE *f = fopen("/proc/net/route", "re");
+	char line[256], d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], *f[11];
+	unsigned long dst, gw, metric, mask;
+	FILE *f4 = fopen("/proc/net/route", "re");
 
 	tput("== IPv4 routes\n");
-	if (!f) {
+	if (!f4) {
 		tput("/proc/net/route: %s\n", strerror(errno));
 		return;
 	}
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "%16s %x %x %x %*d %*d %d %x", ifn, &dst, &gw, &flags, &metric,
-			   &mask) == 6) {
-			struct in_addr ad = { dst }, ag = { gw };
-			inet_ntop(AF_INET, &ad, d, sizeof d);
-			inet_ntop(AF_INET, &ag, g, sizeof g);
-			tput("%s/%d%s%s dev %s metric %d\n", d, __builtin_popcount(mask),
-			     gw ? " via " : "", gw ? g : "", ifn, metric);
-		}
-	fclose(f);
-}
-
-/* 32 hex digits -> an IPv6 address as text. */
-static void hex6(const char *h, char *out, size_t cap)
-{
-	struct in6_addr a;
-	for (int i = 0; i < 16; i++) {
-		unsigned v;
-		sscanf(h + 2 * i, "%2x", &v);
-		a.s6_addr[i] = (uint8_t)v;
+	/* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
+	while (fgets(line, sizeof line, f4)) {
+		if (fields(line, f, 11) < 8 || hexu(f[1], &dst) < 0 || hexu(f[2], &gw) < 0 ||
+		    hexu(f[7], &mask) < 0 || strlen(f[6]) > 9 || f[6][strspn(f[6], "0123456789")])
+			continue; /* the header line, or nothing the kernel writes */
+		metric = strtoul(f[6], NULL, 10);
+		struct in_addr ad = { (in_addr_t)dst }, ag = { (in_addr_t)gw };
+		inet_ntop(AF_INET, &ad, d, sizeof d);
+		inet_ntop(AF_INET, &ag, g, sizeof g);
+		tput("%s/%d%s%s dev %.16s metric %lu\n", d, __builtin_popcount((unsigned)mask),
+		     gw ? " via " : "", gw ? g : "", f[0], metric);
 	}
-	inet_ntop(AF_INET6, &a, out, (socklen_t)cap);
+	fclose(f4);
 }
 
 static void routes6(void)
 {
-	char line[256], dst[33], gw[33], ifn[IF_NAMESIZE + 1], d[INET6_ADDRSTRLEN],
-		g[INET6_ADDRSTRLEN];
-	unsigned plen, metric;
-	FILE *f = fopen("/proc/net/ipv6_route", "re");
+	char line[256], d[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN], *f[10];
+	unsigned long plen, metric;
+	FILE *f6 = fopen("/proc/net/ipv6_route", "re");
 
 	tput("== IPv6 routes\n");
-	if (!f) {
+	if (!f6) {
 		tput("/proc/net/ipv6_route: %s\n", strerror(errno));
 		return;
 	}
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "%32s %x %*32s %*x %32s %x %*x %*x %*x %16s", dst, &plen, gw,
-			   &metric, ifn) == 5 && strcmp(ifn, "lo") != 0) {
-			hex6(dst, d, sizeof d);
-			hex6(gw, g, sizeof g);
-			tput("%s/%u%s%s dev %s metric %u\n", d, plen, strcmp(g, "::") ? " via " : "",
-			     strcmp(g, "::") ? g : "", ifn, metric);
-		}
-	fclose(f);
+	/* dst dst_len src src_len gateway metric refcnt use flags iface */
+	while (fgets(line, sizeof line, f6)) {
+		if (fields(line, f, 10) < 10 || hex6(f[0], d, sizeof d) < 0 ||
+		    hexu(f[1], &plen) < 0 || hex6(f[4], g, sizeof g) < 0 ||
+		    hexu(f[5], &metric) < 0 || strcmp(f[9], "lo") == 0)
+			continue;
+		int via = strcmp(g, "::") != 0;
+		tput("%s/%lu%s%s dev %.16s metric %lu\n", d, plen, via ? " via " : "",
+		     via ? g : "", f[9], metric);
+	}
+	fclose(f6);
 }
 
 static void network(const struct net_result *net)
@@ -433,8 +465,9 @@ int report_find_medium(const char *serial, char *dev, size_t cap, char *dir, siz
 		char path[300];
 		ssize_t k;
 		int fd;
-		if (found < 0 && nm[0] != '.' && strncmp(nm, "loop", 4) && strncmp(nm, "ram", 3) &&
-		    strncmp(nm, "zram", 4) && strncmp(nm, "sr", 2)) {
+		if (found < 0 && nm[0] != '.' && strncmp(nm, "loop", 4) != 0 &&
+		    strncmp(nm, "ram", 3) != 0 && strncmp(nm, "zram", 4) != 0 &&
+		    strncmp(nm, "sr", 2) != 0) {
 			snprintf(path, sizeof path, "/dev/%s", nm);
 			fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 			k = fd < 0 ? -1 : pread(fd, probe, sizeof probe, 0);

@@ -46,6 +46,7 @@
  *   --verbose            debug log lines
  *
  * Exit status: 0 onboarding complete, 1 failure, 2 usage error.
+ * --cert, --key and --voucher-ta are required (--cert and --key not with --tpm).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -62,6 +63,9 @@
 #include "net/media.h"
 #include "cmd/commands.h"
 #include "base/log.h"
+#include "tpm/tpm.h"
+#include "tpm/tpm_conf.h"
+#include "tpm/tpm_id.h"
 
 static struct bs_state run_state;
 static struct bs_setup run_setup;
@@ -70,6 +74,31 @@ static struct install_opts run_inst;
 static struct onboard_ops run_install;
 #define RUN_DATA_MAX 2
 static uint8_t run_data[RUN_DATA_MAX][BS_BODY_MAX];
+static struct tpm run_tpm;
+static struct tpm_conf run_tpm_conf;
+static struct tpm_identity run_tid;
+
+/*
+ * --tpm: load the IDevID of the TPM at `tcti` (handles and indices from
+ * `conf` when given, else the tpm.conf defaults) into run_tid. Returns 0, or
+ * -1 with `e` set and the TPM closed.
+ */
+static int tpm_identity(const char *tcti, const char *conf, struct err *e)
+{
+	tpm_conf_defaults(&run_tpm_conf);
+	if (conf && tpm_conf_load(&run_tpm_conf, conf, e) < 0)
+		return -1;
+	snprintf(run_tpm_conf.tcti, sizeof run_tpm_conf.tcti, "%s", tcti);
+	if (tpm_open(&run_tpm, run_tpm_conf.tcti, e) < 0)
+		return -1;
+	if (tpm_identity_load(&run_tid, &run_tpm, &run_tpm_conf, e) < 0) {
+		tpm_close(&run_tpm);
+		return -1;
+	}
+	log_info("tpm", "IDevID %s, serial %s, chain of %zu certificate(s)", run_tid.what,
+		 run_tid.serial, run_tid.chain.n);
+	return 0;
+}
 
 /* Read all of `path` into run_data[i]; returns its length or -1 (printed). */
 static long read_data(const char *path, int i)
@@ -94,7 +123,8 @@ static long read_data(const char *path, int i)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: sztpboot run --cert FILE --key FILE --voucher-ta PATH [--chain FILE] [--data FILE]\n"
+		"usage: sztpboot run --cert FILE --key FILE | --tpm TCTI [--tpm-conf FILE] [--cert ... --key ...]\n"
+		"         --voucher-ta PATH [--chain FILE] [--data FILE]\n"
 		"         [--serial SN] [--bootstrap-ta PATH] [--target-disk DEV --target-root DIR]\n"
 		"         [--run-dir DIR] [--media-dir DIR] [--no-pivot] [--timeout SEC] [--max-rounds N] [--backoff MIN,MAX]\n"
 		"         [--connect-timeout MS] [--response-timeout MS] [--idle-timeout MS]\n"
@@ -146,6 +176,8 @@ int cmd_run(int argc, char **argv)
 		{ "cert", required_argument, NULL, 'c' },
 		{ "chain", required_argument, NULL, 'C' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "tpm", required_argument, NULL, 'T' },
+		{ "tpm-conf", required_argument, NULL, 'O' },
 		{ "serial", required_argument, NULL, 's' },
 		{ "bootstrap-ta", required_argument, NULL, 'b' },
 		{ "voucher-ta", required_argument, NULL, 'v' },
@@ -181,7 +213,8 @@ int cmd_run(int argc, char **argv)
 	struct cmd_clock co = { NULL, NULL, NULL, 0 };
 	static struct clock_policy clock;
 	char line[512];
-	const char *media_dir = NULL;
+	const char *media_dir = NULL, *tcti = NULL, *tpm_conf = NULL;
+	const struct tls_client_id *tls = NULL;
 	struct err e;
 	const char *data[RUN_DATA_MAX];
 	int c, n, rc, n_data = 0;
@@ -199,6 +232,8 @@ int cmd_run(int argc, char **argv)
 		case 'c': p.cert = optarg; break;
 		case 'C': p.chain = optarg; break;
 		case 'k': p.key = optarg; break;
+		case 'T': tcti = optarg; break;
+		case 'O': tpm_conf = optarg; break;
 		case 's': p.serial = optarg; break;
 		case 'b': p.bootstrap_anchors = optarg; break;
 		case 'v': p.voucher_anchors = optarg; break;
@@ -261,7 +296,8 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	n = argc - optind;
-	if ((n + n_data < 1 && !media_dir) || !p.cert || !p.key || !p.voucher_anchors)
+	if ((n + n_data < 1 && !media_dir) || (!tcti && (!p.cert || !p.key)) ||
+	    !p.voucher_anchors || (tpm_conf && !tcti))
 		return usage();
 	if (cmd_clock_policy(&co, "run", &clock) != 0)
 		return 2;
@@ -294,9 +330,30 @@ int cmd_run(int argc, char **argv)
 		src[n_data + i].origin = "command line";
 	}
 	n += n_data;
-	if (bs_setup_load(&run_setup, &p, &cfg, &e) < 0) {
-		log_err("bootstrap", "%s", e.msg);
-		return 1;
+	/* the identity: the TPM's IDevID, else (as the boot does) the key file */
+	if (tcti && tpm_identity(tcti, tpm_conf, &e) == 0) {
+		if (bs_setup_trust(&run_setup, &p, &cfg, &e) < 0) {
+			log_err("bootstrap", "trust anchors: %s", e.msg);
+			return 1;
+		}
+		cfg.serial = p.serial ? p.serial : run_tid.serial;
+		cfg.device_cert = run_tid.chain.cert[0].data;
+		cfg.device_cert_len = run_tid.chain.cert[0].data_len;
+		cfg.recipient = run_tid.can_decrypt ? &run_tid.recipient : NULL;
+		tls = &run_tid.tls;
+		log_info("bootstrap", "device serial %s (TPM-held IDevID), %zu bootstrap and "
+			 "%zu voucher trust anchor(s)", cfg.serial, run_setup.boot_anchors.n,
+			 run_setup.n_voucher);
+	} else {
+		if (tcti) {
+			log_warn("tpm", "no TPM-held IDevID (%s): using the key file", e.msg);
+			err_clear(&e);
+		}
+		if (bs_setup_load(&run_setup, &p, &cfg, &e) < 0) {
+			log_err("bootstrap", "device identity: %s", e.msg);
+			return 1;
+		}
+		tls = &run_setup.tls;
 	}
 	if (media_dir) {
 		int k = add_media(media_dir, cfg.serial, src, n);
@@ -312,15 +369,17 @@ int cmd_run(int argc, char **argv)
 		run_inst.anchors = cfg.anchors;
 		run_inst.allow_unvalidated = 1;
 		run_inst.clock = &clock;
-		run_inst.client = &run_setup.tls;
+		run_inst.client = tls;
 		run_inst.disk_opts.allow_loop = 1;
 		onboard_ops_install(&run_install, &run_inst);
 		cfg.install = &run_install;
 	}
-	bs_https_init(&run_transport, &ops, &lim, &run_setup.tls);
+	bs_https_init(&run_transport, &ops, &lim, tls);
 	log_info("clock", "%s", clock_describe(&clock, line, sizeof line));
 	rc = bs_run(&run_state, &cfg, &ops, src, n, &e);
 	bs_setup_clear(&run_setup);
+	if (tls == &run_tid.tls)
+		tpm_close(&run_tpm);
 	if (rc < 0) {
 		log_err("bootstrap", "bootstrapping failed: %s", e.msg);
 		return 1;

@@ -30,8 +30,9 @@ body, dropped connection, connection reset, truncated or oversized body);
 see Fault.
 
 Every request is logged as one line on stderr, and, with --record FILE, appended
-to FILE as one JSON object per line (time, client, method, path, status, tls,
-client serial). TLS handshake failures are recorded too ("event": "tls-error").
+to FILE as one JSON object per line (time; t: the same in Unix seconds with
+milliseconds; client, method, path, status, tls, client serial). TLS
+handshake failures are recorded too ("event": "tls-error").
 SIGTERM and SIGINT shut the server down cleanly (exit status 0).
 
 Usage:
@@ -344,7 +345,9 @@ class Recorder:
 
     def event(self, rec):
         rec = dict(rec)
-        rec.setdefault("time", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        now = time.time()
+        rec.setdefault("time", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)))
+        rec.setdefault("t", round(now, 3))
         if rec.get("event") == "request":
             line = "sztp-server: %s %s %s -> %s%s" % (
                 rec.get("client"), rec.get("method"), rec.get("path"),

@@ -177,6 +177,8 @@ class ServerTest(unittest.TestCase):
         self.assertEqual([(r["method"], r["path"], r["status"]) for r in recs],
                          [("GET", "/.well-known/host-meta", 200), ("GET", "/missing", 404)])
         self.assertEqual(recs[0]["client"], "127.0.0.1")
+        self.assertLessEqual(recs[0]["t"], recs[1]["t"])
+        self.assertLess(abs(recs[1]["t"] - time.time()), 60)
         self.assertIn(recs[0]["tls"], ("TLSv1.2", "TLSv1.3"))
         self.assertIn("127.0.0.1 GET /.well-known/host-meta -> 200", srv.logtext())
 

@@ -32,8 +32,9 @@
  *   --timeout SEC        give up after SEC seconds (default: retry forever)
  *   --max-rounds N       give up after N rounds over the sources
  *   --backoff MIN,MAX    delay between rounds in ms (default 1000,60000)
- *   --connect-timeout MS, --response-timeout MS, --idle-timeout MS
- *                        HTTP limits (default 10000, 10000, 30000)
+ *   --connect-timeout MS, --response-timeout MS, --idle-timeout MS,
+ *   --total-timeout MS   HTTP limits of the bootstrap requests (default
+ *                        10000, 10000, 30000, 120000: bs_https.h)
  *   --hw-model S, --os-name S, --os-version S
  *                        sent to trusted servers only
  *   --basic USER:PASS    HTTP Basic credentials (trusted servers only)
@@ -127,7 +128,7 @@ static int usage(void)
 		"         --voucher-ta PATH [--chain FILE] [--data FILE]\n"
 		"         [--serial SN] [--bootstrap-ta PATH] [--target-disk DEV --target-root DIR]\n"
 		"         [--run-dir DIR] [--media-dir DIR] [--no-pivot] [--timeout SEC] [--max-rounds N] [--backoff MIN,MAX]\n"
-		"         [--connect-timeout MS] [--response-timeout MS] [--idle-timeout MS]\n"
+		"         [--connect-timeout MS] [--response-timeout MS] [--idle-timeout MS] [--total-timeout MS]\n"
 		"         [--hw-model S] [--os-name S] [--os-version S] [--basic USER:PASS]\n"
 		"         [--clock auto|rtc|floor] [--floor T] [--nonce-required] [--untrusted-clock]\n"
 		"         [--verbose] [URL...]  (a URL, --data or --media-dir)\n");
@@ -192,6 +193,7 @@ int cmd_run(int argc, char **argv)
 		{ "connect-timeout", required_argument, NULL, '1' },
 		{ "response-timeout", required_argument, NULL, '2' },
 		{ "idle-timeout", required_argument, NULL, '3' },
+		{ "total-timeout", required_argument, NULL, '4' },
 		{ "hw-model", required_argument, NULL, 'H' },
 		{ "os-name", required_argument, NULL, 'N' },
 		{ "os-version", required_argument, NULL, 'V' },
@@ -208,7 +210,7 @@ int cmd_run(int argc, char **argv)
 	struct bs_paths p;
 	struct bs_config cfg;
 	struct bs_ops ops;
-	struct https_limits lim = { 10000, 10000, 30000, 0 };
+	struct https_limits lim = { BS_CONNECT_MS, BS_HEADER_MS, BS_IDLE_MS, BS_TOTAL_MS };
 	struct bs_source src[BS_MAX_SOURCES];
 	struct cmd_clock co = { NULL, NULL, NULL, 0 };
 	static struct clock_policy clock;
@@ -264,15 +266,17 @@ int cmd_run(int argc, char **argv)
 			cfg.backoff_max_ms = (int)hi;
 			break;
 		}
-		case '1': case '2': case '3':
+		case '1': case '2': case '3': case '4':
 			if (num(optarg, 1, 3600000, &v) < 0)
 				return fprintf(stderr, "run: timeouts are 1..3600000 ms\n"), 2;
 			if (c == '1')
 				lim.connect_ms = (int)v;
 			else if (c == '2')
 				lim.header_ms = (int)v;
-			else
+			else if (c == '3')
 				lim.idle_ms = (int)v;
+			else
+				lim.total_ms = (int)v;
 			break;
 		case 'H': cfg.hw_model = optarg; break;
 		case 'N': cfg.os_name = optarg; break;

@@ -254,6 +254,17 @@ class ServerTest(unittest.TestCase):
         with self.assertRaises(http.client.IncompleteRead):
             get(srv, "/.well-known/host-meta")
 
+    def test_fault_trickle(self):
+        srv = self.start(config={"faults": [
+            {"path": "/.well-known/host-meta", "trickle": [20, 0.2]}]})
+        t0 = time.time()
+        st, _, body = get(srv, "/.well-known/host-meta")
+        took = time.time() - t0
+        self.assertEqual(st, 200)
+        self.assertIn(b"rel='restconf'", body)
+        # a pause of 0.2 s after every 20 bytes but the last ones
+        self.assertGreaterEqual(took, 0.2 * ((len(body) - 1) // 20) - 0.05)
+
     def test_gbd_default_is_signed_with_nonce_voucher(self):
         srv = self.start()   # the PKI is found from --cert; every device: signed
         nonce = base64.b64encode(bytes(range(32))).decode()

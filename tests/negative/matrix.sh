@@ -428,6 +428,16 @@ case_server_slower_than_timeouts() {
 	need "gave up, saying so" has "gave up after 4 s \(sztp.timeout\)"
 }
 
+case_server_trickles_reply() {
+	# 50 bytes every 0.5 s: never silent for the 2 s idle limit, done after
+	# about a minute; the whole request may take 3 s
+	srv s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"signed\": true, \"onboarding\": {}}}, \"faults\": [{\"path\": \"$GBD\", \"trickle\": [50, 0.5]}]}"
+	start=$(date +%s)
+	client $trusted --no-pivot --max-rounds 1 --idle-timeout 2000 --total-timeout 3000 "https://127.0.0.1:$p1"
+	took=$(( $(date +%s) - start ))
+	need "let go after the total limit ($took s)" [ "$took" -le 8 ]
+}
+
 # (moved here from tests/client/faults.sh: oversized_json)
 case_oversized_json() {
 	srv s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"onboarding\": {}}}, \"faults\": [{\"path\": \"$GBD\", \"oversize\": 1100000}]}"

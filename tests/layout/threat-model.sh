@@ -8,11 +8,14 @@
 #   `FILE:NAME`     ... holding that test: TEST(NAME) in a C unit test,
 #                   "def NAME(" in a Python test, for tests/negative/matrix.sh
 #                   a case of tests/negative/cases.txt, else NAME in a shell
-#                   suite as a whole name (no letter, digit, _ or - around it);
+#                   suite as a whole name (no letter, digit, _ or - around it)
+#                   on a line that is not a comment;
 #   `FILE:"LABEL"`  ... containing LABEL as it is written there;
 #   `NAME`, `"LABEL"`  the same in the last FILE cited in the cell;
 #   `fuzz_NAME`     the fuzz target tests/fuzz/*/fuzz_NAME.c;
 #   `src/F:SYM`     code: SYM appears in src/F (and a bare `SYM` after it).
+# Every table of the document has that column, and every attacker (a "###"
+# section) has such a table.
 # One FAIL line per broken citation or row without a test, one ok line per
 # table, then "N passed, N failed" (one per row).
 set -u
@@ -61,6 +64,8 @@ def has_test(path, name):
         return re.search(r"^TEST\(%s\)" % re.escape(name), t, re.M) is not None
     if path.endswith(".py"):
         return re.search(r"def %s\(" % re.escape(name), t) is not None
+    # a shell suite: the name on a line that is not a comment
+    t = "\n".join(l for l in t.split("\n") if not l.lstrip().startswith("#"))
     return re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(name), t) is not None
 
 
@@ -127,10 +132,20 @@ def check(cell):
 passed = failed = 0
 lines = open(doc, encoding="utf-8").read().split("\n")
 i, tables = 0, 0
+heading, with_table = None, {}
 while i < len(lines):
+    if lines[i].startswith("#"):
+        heading = lines[i]
+        if heading.startswith("### "):
+            with_table.setdefault(heading, 0)
     head = cells(lines[i]) if lines[i].startswith("|") else []
+    if head and i + 1 < len(lines) and lines[i + 1].startswith("|---") and head[-1] != "evidence":
+        print("FAIL %s:%d: a table without an evidence column (%s)" % (doc, i + 1, " | ".join(head)[:60]))
+        failed += 1
     if head and head[-1] == "evidence" and i + 1 < len(lines) and lines[i + 1].startswith("|---"):
         tables += 1
+        if heading in with_table:
+            with_table[heading] += 1
         bad_rows, j = 0, i + 2
         while j < len(lines) and lines[j].startswith("|"):
             row = cells(lines[j])
@@ -148,6 +163,10 @@ while i < len(lines):
         i = j
     else:
         i += 1
+for h, n in with_table.items():
+    if not n:
+        print("FAIL %s: %s has no table of claims with evidence" % (doc, h))
+        failed += 1
 if tables == 0:
     print("FAIL %s: no table with an evidence column" % doc)
     failed += 1

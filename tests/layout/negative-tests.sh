@@ -3,7 +3,8 @@
 # matrix agree, without running it (no root, no servers: a second or so).
 #  - every line of tests/negative/cases.txt is well formed: six fields, a
 #    unique id, exit status 0 or 1, progress reports that are "none" or
-#    RFC 8572 progress types (those of src/sztp/progress.c), a line;
+#    RFC 8572 progress types (those of src/sztp/progress.c), a line whose
+#    placeholders are those tests/negative/matrix.sh fills in;
 #  - every case of the table has its function case_ID in
 #    tests/negative/matrix.sh, and every function case_ID there is a case;
 #  - the table of docs/negative-tests.md is the one `matrix.sh --doc-table`
@@ -40,6 +41,13 @@ function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
 	if (id !~ /^[a-z0-9_]+$/) printf "%s: id is not [a-z0-9_]+\n", id
 	if (seen[id]++) printf "%s: listed twice\n", id
 	for (i = 2; i <= 6; i++) if (trim($i) == "") printf "%s: field %d is empty\n", id, i
+	line = trim($6)
+	while (match(line, /\{[^}]*\}/)) {
+		ph = substr(line, RSTART, RLENGTH)
+		if (ph !~ /^\{(p1|p2|dead|disk|if|sha|n|hex|time)\}$/)
+			printf "%s: unknown placeholder %s in the line\n", id, ph
+		line = substr(line, RSTART + RLENGTH)
+	}
 	x = trim($4)
 	if (x != "0" && x != "1") printf "%s: exit status \"%s\", want 0 or 1\n", id, x
 	r = trim($5)

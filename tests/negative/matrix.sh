@@ -10,7 +10,9 @@
 #     besides (nothing acted on, nothing bootable left, the correct recovery);
 #   - the progress reports the bootstrap servers received, server by server
 #     in the order the case started them ("none": no server received any);
-#   - the line an operator sees: a fixed string (grep -F) of the agent's log.
+#   - the line an operator sees: one line of the agent's log, whole (its
+#     "[seconds] " prefix aside), with placeholders for what changes from
+#     run to run (see line_matches).
 # The case functions below set the scene and check the extra outcome; they
 # never restate what the table says.
 #
@@ -81,10 +83,26 @@ reports() {
 	echo "${r_all:-none}"
 }
 
-# subst TEXT: {p1} {p2} {dead} {disk} {if} replaced by this run's values
+# subst TEXT: {p1} {p2} {dead} {disk} {if} {sha} replaced by this run's values
 subst() {
 	printf '%s\n' "$1" | sed -e "s|{p1}|$p1|g" -e "s|{p2}|$p2|g" -e "s|{dead}|$dead|g" \
-		-e "s|{disk}|${loop:-}|g" -e "s|{if}|${VC:-}|g"
+		-e "s|{disk}|${loop:-}|g" -e "s|{if}|${VC:-}|g" -e "s|{sha}|$(sha 2>/dev/null)|g"
+}
+
+# line_matches LINE: a line of $out is LINE, whole: the "[seconds] " prefix
+# of the agent's log aside; in LINE, {n} stands for a decimal number, {hex}
+# for lower-case hex digits, {time} for a UTC date and time
+# (2026-01-31T12:00:00Z); everything else is literal
+line_matches() {
+	printf '%s\n' "$out" | python3 -c '
+import re, sys
+pat = re.escape(sys.argv[1])
+for k, v in (("n", "[0-9]+"), ("hex", "[0-9a-f]+"),
+             ("time", "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")):
+    pat = pat.replace(re.escape("{%s}" % k), v)
+pat = re.compile(r"(\[[0-9.]+\] )?" + pat)
+sys.exit(0 if any(pat.fullmatch(l.rstrip("\n")) for l in sys.stdin) else 1)
+' "$1"
 }
 
 # trim TEXT: without leading and trailing blanks
@@ -114,8 +132,8 @@ EOF
 			c_why="exit status $rc, want $c_exit"
 		elif [ "$got_reports" != "$want_reports" ]; then
 			c_why="reports \"$got_reports\", want \"$want_reports\""
-		elif ! printf '%s\n' "$out" | grep -qF -- "$want_line"; then
-			c_why="no log line contains: $want_line"
+		elif ! line_matches "$want_line"; then
+			c_why="no log line is: $want_line"
 		fi
 		if [ -z "$c_why" ]; then ok "$c_id"; else bad "$c_id" "$c_why"; fi
 	fi

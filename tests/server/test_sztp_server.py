@@ -57,7 +57,9 @@ class Running:
             args += ["--config", path]
         self.log = open(os.path.join(self.dir, "server.log"), "w+", encoding="utf-8")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log)
-        for _ in range(100):
+        # up to 30 s: on a loaded machine the interpreter alone can take
+        # seconds to start (5 s was seen to be too short)
+        for _ in range(600):
             if os.path.exists(ready) or self.proc.poll() is not None:
                 break
             time.sleep(0.05)

@@ -167,7 +167,7 @@ PY
 # serve_file NAME PORT RESPONSE: server NAME answering get-bootstrapping-data
 # with the file RESPONSE
 serve_file() {
-	srv "$1" "$2" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"response_file\": \"$3\"}}}"
+	srv "$1" "$2" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"response\": \"$3\"}}}"
 }
 
 fx=$tmp/fx
@@ -452,7 +452,7 @@ case_server_trickles_reply() {
 	# bytes every 0.5 s: never silent for the 5 s idle limit, done after
 	# about 50 s; the whole request may take 10 s
 	signed_response "$tmp/r.json"
-	srv s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"response_file\": \"$tmp/r.json\"}}, \"faults\": [{\"path\": \"$GBD\", \"trickle\": [50, 0.5]}]}"
+	srv s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"*\": {\"response\": \"$tmp/r.json\"}}, \"faults\": [{\"path\": \"$GBD\", \"trickle\": [50, 0.5]}]}"
 	start=$(date +%s)
 	client $trusted --no-pivot --max-rounds 1 --idle-timeout 5000 --total-timeout 10000 "https://127.0.0.1:$p1"
 	took=$(( $(date +%s) - start ))

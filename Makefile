@@ -226,7 +226,8 @@ lint: $(DEPS_STAMP)
 	sh tests/lint/run.sh
 
 # The longer suites (tests/run.sh's qemu-long: UEFI HTTP boot under OVMF and
-# its failure cases; about 25 minutes under TCG). Not part of check.
+# its failure cases, two negative-matrix cases on the real boot path; about
+# 25 minutes under TCG). Not part of check.
 check-long: all
 	SZTP_TESTS="$${SZTP_LONG_TESTS:-qemu-long}" sh tests/run.sh
 

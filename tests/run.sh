@@ -3,17 +3,18 @@
 # up as "N passed, N failed". Each suite is a program whose own last line is
 # "N passed, N failed"; a suite that ends without one counts as one failure.
 #
-#   SZTP_TESTS="layout lint unit fuzz initrd server tls net verify owner client tpm install qemu"
+#   SZTP_TESTS="layout lint unit fuzz initrd server tls net verify owner client tpm install negative qemu"
 #                                   suites to run (default: all of these)
 #   qemu-long                       the longer QEMU suites (firmware network
 #                                   boots under OVMF, their failure cases, the
-#                                   quick start in QEMU): not
-#                                   in the default list; make check-long runs it
+#                                   quick start in QEMU, two negative-matrix
+#                                   cases on the real boot path): not in the
+#                                   default list; make check-long runs it
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 B=$TOP/build
-SUITES=${SZTP_TESTS:-"layout lint unit fuzz initrd server tls net verify owner client tpm install qemu"}
+SUITES=${SZTP_TESTS:-"layout lint unit fuzz initrd server tls net verify owner client tpm install negative qemu"}
 LOGDIR=$B/test-logs
 mkdir -p "$LOGDIR"
 total_pass=0 total_fail=0
@@ -87,6 +88,18 @@ for s in $SUITES; do
 		done
 		# docs/quickstart.md from start to finish in QEMU, its console lines
 		run_suite qemu-long/owner-test sh qemu/owner-test.sh
+		# the negative matrix's tpm_absent and no_disk on the real boot path
+		# (docs/negative-tests.md): the key-file fallback, the automatic disk
+		# choice with no disk
+		run_suite qemu-long/negative-tpm-absent env SZTP_TPM=0 \
+			SZTP_EXPECT_FILE="$TOP/tests/negative/qemu/tpm-absent.expect" \
+			SZTP_EXPECT_RECORD='"event": "progress", "message": "warning: the device key is a file, not held in a TPM", .*"type": "bootstrap-initiated"' \
+			SZTP_OUT=build/qemu/negative-tpm-absent sh qemu/boot-test.sh
+		run_suite qemu-long/negative-no-disk env SZTP_DISK_SIZE= SZTP_APPEND=sztp.timeout=30 \
+			SZTP_SERVER_CONFIG="$TOP/tests/negative/qemu/no-disk.json" \
+			SZTP_EXPECT_FILE="$TOP/tests/negative/qemu/no-disk.expect" \
+			SZTP_EXPECT_RECORD='"event": "progress", "message": "target disk: no disk qualifies for the automatic choice[^"]*", .*"type": "boot-image-error"' \
+			SZTP_OUT=build/qemu/negative-no-disk sh qemu/boot-test.sh
 		;;
 	*)
 		for t in tests/"$s"/*.sh; do

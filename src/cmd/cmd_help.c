@@ -49,15 +49,18 @@ static const struct cmd_help helps[] = {
 	  "sztpboot discover --ifname eth1 --timeout 20 --release",
 	  "0 a source was found; 1 none; 2 usage error" },
 	{ "run",
-	  "sztpboot run --cert FILE --key FILE --voucher-ta PATH [--chain FILE] [--data FILE]\n"
+	  "sztpboot run --cert FILE --key FILE | --tpm TCTI [--tpm-conf FILE]\n"
+	  "       --voucher-ta PATH [--chain FILE] [--data FILE]\n"
 	  "       [--serial SN] [--bootstrap-ta PATH] [--target-disk DEV --target-root DIR]\n"
 	  "       [--run-dir DIR] [--media-dir DIR] [--no-pivot] [--timeout SEC]\n"
 	  "       [--max-rounds N] [--backoff MIN,MAX] [--connect-timeout MS]\n"
-	  "       [--response-timeout MS] [--idle-timeout MS] [--hw-model S] [--os-name S]\n"
+	  "       [--response-timeout MS] [--idle-timeout MS] [--total-timeout MS]\n"
+	  "       [--hw-model S] [--os-name S]\n"
 	  "       [--os-version S] [--basic USER:PASS] [--clock auto|rtc|floor] [--floor T]\n"
 	  "       [--nonce-required] [--untrusted-clock] [--events FILE] [--verbose] [URL...]",
 	  "The whole RFC 8572 client as a process: the URLs (and --data, --media-dir)\n"
-	  "as sources, the device identity from --cert/--key. --target-disk installs\n"
+	  "as sources, the device identity from the TPM (--tpm, as the device: the\n"
+	  "key file when the TPM has none) or from --cert/--key. --target-disk installs\n"
 	  "for real; --events FILE writes the events of docs/events.md.",
 	  "sztpboot run --cert chain.pem --key idevid.key --voucher-ta masa-ca.pem \\\n"
 	  "    --bootstrap-ta server-ca.pem --max-rounds 1 --events run.jsonl \\\n"

@@ -32,8 +32,9 @@
  *   --timeout SEC        give up after SEC seconds (default: retry forever)
  *   --max-rounds N       give up after N rounds over the sources
  *   --backoff MIN,MAX    delay between rounds in ms (default 1000,60000)
- *   --connect-timeout MS, --response-timeout MS, --idle-timeout MS
- *                        HTTP limits (default 10000, 10000, 30000)
+ *   --connect-timeout MS, --response-timeout MS, --idle-timeout MS,
+ *   --total-timeout MS   HTTP limits of the bootstrap requests (default
+ *                        10000, 10000, 30000, 120000: bs_https.h)
  *   --hw-model S, --os-name S, --os-version S
  *                        sent to trusted servers only
  *   --basic USER:PASS    HTTP Basic credentials (trusted servers only)
@@ -49,6 +50,7 @@
  *   --verbose            debug log lines
  *
  * Exit status: 0 onboarding complete, 1 failure, 2 usage error.
+ * --cert, --key and --voucher-ta are required (--cert and --key not with --tpm).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -66,6 +68,9 @@
 #include "net/media.h"
 #include "cmd/commands.h"
 #include "base/log.h"
+#include "tpm/tpm.h"
+#include "tpm/tpm_conf.h"
+#include "tpm/tpm_id.h"
 
 static struct bs_state run_state;
 static struct bs_setup run_setup;
@@ -74,6 +79,31 @@ static struct install_opts run_inst;
 static struct onboard_ops run_install;
 #define RUN_DATA_MAX 2
 static uint8_t run_data[RUN_DATA_MAX][BS_BODY_MAX];
+static struct tpm run_tpm;
+static struct tpm_conf run_tpm_conf;
+static struct tpm_identity run_tid;
+
+/*
+ * --tpm: load the IDevID of the TPM at `tcti` (handles and indices from
+ * `conf` when given, else the tpm.conf defaults) into run_tid. Returns 0, or
+ * -1 with `e` set and the TPM closed.
+ */
+static int tpm_identity(const char *tcti, const char *conf, struct err *e)
+{
+	tpm_conf_defaults(&run_tpm_conf);
+	if (conf && tpm_conf_load(&run_tpm_conf, conf, e) < 0)
+		return -1;
+	snprintf(run_tpm_conf.tcti, sizeof run_tpm_conf.tcti, "%s", tcti);
+	if (tpm_open(&run_tpm, run_tpm_conf.tcti, e) < 0)
+		return -1;
+	if (tpm_identity_load(&run_tid, &run_tpm, &run_tpm_conf, e) < 0) {
+		tpm_close(&run_tpm);
+		return -1;
+	}
+	log_info("tpm", "IDevID %s, serial %s, chain of %zu certificate(s)", run_tid.what,
+		 run_tid.serial, run_tid.chain.n);
+	return 0;
+}
 
 /* Read all of `path` into run_data[i]; returns its length or -1 (printed). */
 static long read_data(const char *path, int i)
@@ -159,6 +189,8 @@ int cmd_run(int argc, char **argv)
 		{ "cert", required_argument, NULL, 'c' },
 		{ "chain", required_argument, NULL, 'C' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "tpm", required_argument, NULL, 'T' },
+		{ "tpm-conf", required_argument, NULL, 'O' },
 		{ "serial", required_argument, NULL, 's' },
 		{ "bootstrap-ta", required_argument, NULL, 'b' },
 		{ "voucher-ta", required_argument, NULL, 'v' },
@@ -173,6 +205,7 @@ int cmd_run(int argc, char **argv)
 		{ "connect-timeout", required_argument, NULL, '1' },
 		{ "response-timeout", required_argument, NULL, '2' },
 		{ "idle-timeout", required_argument, NULL, '3' },
+		{ "total-timeout", required_argument, NULL, '4' },
 		{ "hw-model", required_argument, NULL, 'H' },
 		{ "os-name", required_argument, NULL, 'N' },
 		{ "os-version", required_argument, NULL, 'V' },
@@ -190,12 +223,13 @@ int cmd_run(int argc, char **argv)
 	struct bs_paths p;
 	struct bs_config cfg;
 	struct bs_ops ops;
-	struct https_limits lim = { 10000, 10000, 30000, 0 };
+	struct https_limits lim = { BS_CONNECT_MS, BS_HEADER_MS, BS_IDLE_MS, BS_TOTAL_MS };
 	struct bs_source src[BS_MAX_SOURCES];
 	struct cmd_clock co = { NULL, NULL, NULL, 0 };
 	static struct clock_policy clock;
 	char line[512];
-	const char *media_dir = NULL, *events = NULL;
+	const char *media_dir = NULL, *events = NULL, *tcti = NULL, *tpm_conf = NULL;
+	const struct tls_client_id *tls = NULL;
 	struct err e;
 	const char *data[RUN_DATA_MAX];
 	int c, n, rc, n_data = 0;
@@ -213,6 +247,8 @@ int cmd_run(int argc, char **argv)
 		case 'c': p.cert = optarg; break;
 		case 'C': p.chain = optarg; break;
 		case 'k': p.key = optarg; break;
+		case 'T': tcti = optarg; break;
+		case 'O': tpm_conf = optarg; break;
 		case 's': p.serial = optarg; break;
 		case 'b': p.bootstrap_anchors = optarg; break;
 		case 'v': p.voucher_anchors = optarg; break;
@@ -243,15 +279,17 @@ int cmd_run(int argc, char **argv)
 			cfg.backoff_max_ms = (int)hi;
 			break;
 		}
-		case '1': case '2': case '3':
+		case '1': case '2': case '3': case '4':
 			if (num(optarg, 1, 3600000, &v) < 0)
 				return fprintf(stderr, "run: timeouts are 1..3600000 ms\n"), 2;
 			if (c == '1')
 				lim.connect_ms = (int)v;
 			else if (c == '2')
 				lim.header_ms = (int)v;
-			else
+			else if (c == '3')
 				lim.idle_ms = (int)v;
+			else
+				lim.total_ms = (int)v;
 			break;
 		case 'H': cfg.hw_model = optarg; break;
 		case 'N': cfg.os_name = optarg; break;
@@ -276,7 +314,8 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	n = argc - optind;
-	if ((n + n_data < 1 && !media_dir) || !p.cert || !p.key || !p.voucher_anchors)
+	if ((n + n_data < 1 && !media_dir) || (!tcti && (!p.cert || !p.key)) ||
+	    !p.voucher_anchors || (tpm_conf && !tcti))
 		return usage();
 	if (cmd_clock_policy(&co, "run", &clock) != 0)
 		return 2;
@@ -316,10 +355,32 @@ int cmd_run(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (bs_setup_load(&run_setup, &p, &cfg, &e) < 0) {
-		log_err("bootstrap", "%s", e.msg);
-		result(-1, e.msg);
-		return 1;
+	/* the identity: the TPM's IDevID, else (as the boot does) the key file */
+	if (tcti && tpm_identity(tcti, tpm_conf, &e) == 0) {
+		if (bs_setup_trust(&run_setup, &p, &cfg, &e) < 0) {
+			log_err("bootstrap", "trust anchors: %s", e.msg);
+			result(-1, e.msg);
+			return 1;
+		}
+		cfg.serial = p.serial ? p.serial : run_tid.serial;
+		cfg.device_cert = run_tid.chain.cert[0].data;
+		cfg.device_cert_len = run_tid.chain.cert[0].data_len;
+		cfg.recipient = run_tid.can_decrypt ? &run_tid.recipient : NULL;
+		tls = &run_tid.tls;
+		log_info("bootstrap", "device serial %s (TPM-held IDevID), %zu bootstrap and "
+			 "%zu voucher trust anchor(s)", cfg.serial, run_setup.boot_anchors.n,
+			 run_setup.n_voucher);
+	} else {
+		if (tcti) {
+			log_warn("tpm", "no TPM-held IDevID (%s): using the key file", e.msg);
+			err_clear(&e);
+		}
+		if (bs_setup_load(&run_setup, &p, &cfg, &e) < 0) {
+			log_err("bootstrap", "device identity: %s", e.msg);
+			result(-1, e.msg);
+			return 1;
+		}
+		tls = &run_setup.tls;
 	}
 	events_set_serial(cfg.serial);
 	if (media_dir) {
@@ -338,15 +399,17 @@ int cmd_run(int argc, char **argv)
 		run_inst.anchors = cfg.anchors;
 		run_inst.allow_unvalidated = 1;
 		run_inst.clock = &clock;
-		run_inst.client = &run_setup.tls;
+		run_inst.client = tls;
 		run_inst.disk_opts.allow_loop = 1;
 		onboard_ops_install(&run_install, &run_inst);
 		cfg.install = &run_install;
 	}
-	bs_https_init(&run_transport, &ops, &lim, &run_setup.tls);
+	bs_https_init(&run_transport, &ops, &lim, tls);
 	log_info("clock", "%s", clock_describe(&clock, line, sizeof line));
 	rc = bs_run(&run_state, &cfg, &ops, src, n, &e);
 	bs_setup_clear(&run_setup);
+	if (tls == &run_tid.tls)
+		tpm_close(&run_tpm);
 	if (rc < 0) {
 		log_err("bootstrap", "bootstrapping failed: %s", e.msg);
 		result(-1, e.msg);

@@ -11,6 +11,19 @@
 #include "tls/https.h"
 #include "tls/tls_ccert.h"
 
+/*
+ * The device's limits for the engine's requests (get-bootstrapping-data,
+ * host-meta, report-progress; https.h): TCP connect and each handshake wait,
+ * request sent -> response head, every silence in the body, and the whole
+ * exchange, so that a server that trickles its reply (a byte now and then,
+ * never silent long enough for the idle limit) cannot hold the device: a
+ * 1 MiB reply at 100 kbit/s still fits.
+ */
+#define BS_CONNECT_MS 10000
+#define BS_HEADER_MS  10000
+#define BS_IDLE_MS    30000
+#define BS_TOTAL_MS   120000
+
 struct bs_https {
 	struct https_client hc;
 	const struct tls_client_id *client; /* NULL: no client certificate */

@@ -202,7 +202,7 @@ int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 	struct bs_paths p;
 	struct bs_config bc;
 	struct bs_ops ops;
-	struct https_limits lim = { 10000, 10000, 30000, 0 };
+	struct https_limits lim = { BS_CONNECT_MS, BS_HEADER_MS, BS_IDLE_MS, BS_TOTAL_MS };
 	struct bs_source src[BS_MAX_SOURCES];
 	int n = 0, rc;
 

@@ -343,8 +343,13 @@ static int exchange(struct https_client *hc, const struct https_target *t,
 	else
 		s.limit = HTTPS_DISCARD_MAX;
 	if (read_body(c, http_body_kind(&rs->head, is_head), &rs->head, buf, sizeof buf, have,
-		      &s, &extra, e) < 0)
+		      &s, &extra, e) < 0) {
+		/* a body that keeps coming, but too slowly: say which limit ended it */
+		if (c->io_timeout == 2 && total_dl)
+			return err_wrap(e, "response not complete within %s (the limit of the "
+					"whole request)", tls_fmt_ms(hc->lim.total_ms, t_s, sizeof t_s));
 		return -1;
+	}
 	if (rs->head.close || extra || http_body_kind(&rs->head, is_head) == HTTP_BODY_CLOSE) {
 		if (extra)
 			log_debug("https", "unexpected bytes after the response body; closing");

@@ -2,7 +2,9 @@
 # tests/client/faults.sh: the bootstrap client against a misbehaving
 # bootstrap server (tests/server/sztp_server.py fault injection). Each case
 # asserts the outcome (recovery by retry / next server / next source, or
-# refusal) AND the log line naming the failure.
+# refusal) AND the log line naming the failure. (Oversized JSON, the
+# redirect loop and unsigned data from an untrusted server are cases of the
+# negative matrix, tests/negative/.)
 . "$(dirname "$0")/lib.inc"
 
 GBD=/restconf/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data
@@ -53,16 +55,18 @@ redirect_case() {
 	stop_server lb
 }
 
+# The limits below leave the answering server a few seconds (a loaded
+# machine); the faults exceed them by far.
 # ---- a server slower than the response-head timeout: retried, then works
-fault_case delay_beyond_timeout_retried 0 "{\"path\": \"$GBD\", \"delay\": 3, \"count\": 1}" \
-	"--max-rounds 2 --response-timeout 1000" \
-	has "get-bootstrapping-data: no complete response head within 1 s" \
+fault_case delay_beyond_timeout_retried 0 "{\"path\": \"$GBD\", \"delay\": 20, \"count\": 1}" \
+	"--max-rounds 2 --response-timeout 4000" \
+	has "get-bootstrapping-data: no complete response head within 4 s" \
 	has "round 1 failed; next round in" has "complete via 127.0.0.1:$p1 .*round 2"
 
 # ---- a body that stalls longer than the idle timeout
-fault_case idle_timeout_mid_body 0 "{\"path\": \"$GBD\", \"delay_body\": 3, \"split\": 20, \"count\": 1}" \
-	"--max-rounds 2 --idle-timeout 1000" \
-	has "get-bootstrapping-data: body after 20 of [0-9]+ bytes: read from 127.0.0.1: timed out after 1 s"
+fault_case idle_timeout_mid_body 0 "{\"path\": \"$GBD\", \"delay_body\": 20, \"split\": 20, \"count\": 1}" \
+	"--max-rounds 2 --idle-timeout 4000" \
+	has "get-bootstrapping-data: body after 20 of [0-9]+ bytes: read from 127.0.0.1: timed out after 4 s"
 
 # ---- 5xx N times: each round fails until the server recovers
 fault_case http_5xx_n_times 0 "{\"path\": \"$GBD\", \"status\": 503, \"count\": 2, \"body\": \"{\\\"ietf-restconf:errors\\\":{\\\"error\\\":[{\\\"error-type\\\":\\\"application\\\",\\\"error-tag\\\":\\\"operation-failed\\\",\\\"error-message\\\":\\\"try later\\\"}]}}\"}" \
@@ -96,21 +100,10 @@ fault_case plain_error_reply_logged 1 "{\"path\": \"$GBD\", \"status\": 500, \"c
 	"--max-rounds 1" \
 	has "HTTP 500 \(expected 200\): Internal Server Error; body \"Serial Number not present in HTTP header\"$"
 
-# ---- oversized JSON (beyond the 1 MiB reply limit): refused, never truncated
-fault_case oversized_json 1 "{\"path\": \"$GBD\", \"oversize\": 1100000}" "--max-rounds 1" \
-	has "get-bootstrapping-data: response body of 1100000 bytes larger than the buffer of 1048576 bytes"
-
 # ---- malformed JSON from a trusted server: it is told (bootstrap-initiated, parsing-error)
 fault_case malformed_json 1 "{\"path\": \"$GBD\", \"status\": 200, \"body\": \"{\\\"ietf-sztp-bootstrap-server:output\\\": {\\\"conveyed-information\\\": \"}" \
 	"--max-rounds 1" has "verify: response: " \
 	has "report-progress parsing-error: response: .* -> 204" progress s1 bootstrap-initiated,parsing-error
-
-# ---- redirect loop: A -> B -> A
-redirect_case redirect_loop 1 "{\"address\": \"127.0.0.1\", \"port\": $p2}" \
-	"\"devices\": {\"*\": {\"redirect\": [{\"address\": \"127.0.0.1\", \"port\": $p1}]}}" "$trusted --max-rounds 1" \
-	has "https://127.0.0.1:$p1 \(redirect 2 from 127.0.0.1:$p2\): redirect loop" \
-	has "redirect loop: every redirect target was already contacted" \
-	count la get-bootstrapping-data 1 count lb get-bootstrapping-data 1
 
 # ---- an untrusted redirect to a server that sends unsigned onboarding
 redirect_case redirect_to_unsigned_onboarding_refused 1 \
@@ -146,11 +139,6 @@ run_case next_source_after_refused 0 "$dev" "$trusted --max-rounds 1 https://127
 	has "1\. https://127.0.0.1:$closed \(command line\)" has "2\. https://127.0.0.1:$p1" \
 	has "https://127.0.0.1:$closed \(command line\): connect: connect 127.0.0.1:$closed: Connection refused" \
 	has "source 1/2 https://127.0.0.1:$closed \(command line\) failed" has "complete via 127.0.0.1:$p1"
-
-# ---- a server certificate that does not validate: provisional, signed data only
-run_case untrusted_certificate_goes_provisional 1 "$dev" "--bootstrap-ta $pki/anchors/voucher --max-rounds 1" \
-	has "connect: TLS handshake with 127.0.0.1: certificate not trusted.*continuing provisionally" \
-	has "unsigned onboarding information from an untrusted source" gbd s1 nonce_len 32
 
 # ---- host-meta fallback: the server's RESTCONF root is not /restconf
 run_case host_meta_fallback 0 "\"restconf_root\": \"/api/rc\", $dev" "$trusted --max-rounds 1" \

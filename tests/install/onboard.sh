@@ -9,10 +9,12 @@
 #     the new root holds the configuration, the script's marker and the log;
 #     nothing left mounted (a host run never pivots);
 #   - same os-name/os-version again: the configuration-only path;
-#   - another os-version whose image fails verification: boot-image-mismatch,
-#     boot-image-error, the disk left with no partition table, exit 1;
 #   - factory-fresh (no bootstrap-server anchors): signed data, the image
-#     downloaded unvalidated with one warning, verified by its sha-256.
+#     downloaded unvalidated with one warning, verified by its sha-256;
+#   - abandoned after the image was written (a post-script error): nothing
+#     bootable left, and the next attempt starts clean.
+# An image that fails verification and the power cuts are cases of the
+# negative matrix (tests/negative/).
 # Needs root (loop devices, mount). Prints ok/FAIL lines, ends "N passed, N failed".
 . "$(dirname "$0")/../client/lib.inc"
 IMG=$top/build/install
@@ -108,24 +110,12 @@ else
 fi
 stop_server s1
 
-# ---- another version whose image does not verify: mismatch, error, nothing bootable
-bad_sha=$(sed 's/^\(.\)/\1/; y/0123456789abcdef/123456789abcdef0/' "$IMG/os.img.zst.sha256")
-serve "$bad_sha" 2.0
-install
-want="bootstrap-initiated,parsing-initiated,parsing-complete,informational,boot-image-initiated,boot-image-mismatch,boot-image-error"
-if [ $rc -eq 1 ] && [ "$(progress s1)" = "$want" ] && has "sha-256 of the downloaded image is" &&
-   ! sfdisk -d "$loop" >/dev/null 2>&1 && ! mountpoint -q "$tmp/sysroot"; then
-	ok "image that fails verification: boot-image-error, partition table wiped, exit 1"
-else
-	bad "bad image" "rc=$rc progress=$(progress s1)"
-fi
-stop_server s1
-
 # ---- factory-fresh: no bootstrap-server anchors at all. Signed data from the
 # provisional server, the image from a server no anchor covers: downloaded
 # unvalidated with one warning, the signed sha-256 decides (it used to fail
-# "no trust anchors for 127.0.0.1", six times, then boot-image-error)
-serve "$(cat "$IMG/os.img.zst.sha256")" 1.0
+# "no trust anchors for 127.0.0.1", six times, then boot-image-error); another
+# os-version than the one installed, so that the image is downloaded
+serve "$(cat "$IMG/os.img.zst.sha256")" 1.5
 client --max-rounds 1 --target-disk "$loop" --target-root "$tmp/sysroot" \
 	--run-dir "$tmp/run" "https://127.0.0.1:$p1"
 expect "factory-fresh: no anchors, image downloaded unvalidated, sha-256 verified" 0 \
@@ -150,32 +140,4 @@ expect "the next attempt starts clean: a full install again" 0 \
 	has "boot-image-mismatch" has "image written and verified" has "partition table written: the image is bootable"
 stop_server s1
 
-# ---- power loss after the image was written, before bootstrap-complete:
-# the partition table is held back until then, so nothing is bootable
-printf '#!/bin/sh\necho $$ >"%s/post.pid"\nsleep 60\n' "$tmp" >"$tmp/post-hang.sh"
-serve "$(cat "$IMG/os.img.zst.sha256")" 3.0 "$tmp/post-hang.sh"
-rm -f "$tmp/post.pid"
-"$bin" run --cert "$pki/device/chain.pem" --key "$pki/device/idevid.key" \
-	--voucher-ta "$pki/anchors/voucher" $trusted --max-rounds 1 --target-disk "$loop" \
-	--target-root "$tmp/sysroot" --run-dir "$tmp/run" "https://127.0.0.1:$p1" >"$tmp/cut.log" 2>&1 &
-agent=$!
-t_track "$agent"
-t_wait 60 "$agent" test -s "$tmp/post.pid"
-kill -9 "$agent" 2>/dev/null   # the power cut (our own agent, by PID)
-wait "$agent" 2>/dev/null
-t_untrack "$agent"
-# the post-script the agent left behind (started by it, for this test)
-[ -s "$tmp/post.pid" ] && kill "$(cat "$tmp/post.pid")" 2>/dev/null
-sleep 0.2
-mountpoint -q "$tmp/sysroot" && umount "$tmp/sysroot"
-out=$(cat "$tmp/cut.log") rc=0
-expect "power cut before bootstrap-complete: no partition table on the disk" 0 \
-	has "image written; its partition table is held back" \
-	at_most "partition tables left" "$(sfdisk -d "$loop" >/dev/null 2>&1 && echo 1 || echo 0)" 0
-stop_server s1
-serve "$(cat "$IMG/os.img.zst.sha256")" 3.0
-install
-expect "after the power cut: provisioned from scratch" 0 has "boot-image-mismatch" \
-	has "partition table written: the image is bootable"
-stop_server s1
 t_summary

@@ -30,8 +30,9 @@ body, dropped connection, connection reset, truncated or oversized body);
 see Fault.
 
 Every request is logged as one line on stderr, and, with --record FILE, appended
-to FILE as one JSON object per line (time, client, method, path, status, tls,
-client serial). TLS handshake failures are recorded too ("event": "tls-error").
+to FILE as one JSON object per line (time; t: the same in Unix seconds with
+milliseconds; client, method, path, status, tls, client serial). TLS
+handshake failures are recorded too ("event": "tls-error").
 SIGTERM and SIGINT shut the server down cleanly (exit status 0).
 
 Usage:
@@ -78,7 +79,7 @@ class Fault:
     JSON form: {"method": "POST", "path": "/restconf/...", "match": "text",
     "status": 500, "body": "...", "content_type": "text/html", "delay": 1.5,
     "delay_body": 3, "split": 20, "drop": false, "reset": false,
-    "truncate": 10, "oversize": 2000000, "count": 1}.
+    "truncate": 10, "oversize": 2000000, "trickle": [100, 0.5], "count": 1}.
     method/path select (path matches exactly, or as a prefix when it ends in
     '*'); match selects requests whose body contains that text; count limits
     how many requests the rule hits (default: all).
@@ -87,7 +88,9 @@ class Fault:
     drop closes the connection without answering; delay_body sends the head
     and the first `split` body bytes (default half), then sleeps; reset sends
     the head and `split` bytes, then resets the TCP connection (RST, no TLS
-    close_notify); truncate sends only that many body bytes and closes.
+    close_notify); truncate sends only that many body bytes and closes;
+    trickle [N, S] sends the body N bytes at a time, S seconds apart (never
+    silent for long, never done soon).
     """
 
     def __init__(self, spec):
@@ -105,6 +108,7 @@ class Fault:
         self.split = spec.get("split")
         self.reset = bool(spec.get("reset", False))
         self.oversize = spec.get("oversize")
+        self.trickle = spec.get("trickle")
         self._lock = threading.Lock()
 
     def take(self, method, path, body=b""):
@@ -344,7 +348,9 @@ class Recorder:
 
     def event(self, rec):
         rec = dict(rec)
-        rec.setdefault("time", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        now = time.time()
+        rec.setdefault("time", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)))
+        rec.setdefault("t", round(now, 3))
         if rec.get("event") == "request":
             line = "sztp-server: %s %s %s -> %s%s" % (
                 rec.get("client"), rec.get("method"), rec.get("path"),
@@ -462,7 +468,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         if resp.status not in (204, 304) and not (100 <= resp.status < 200):
             self.send_header("Content-Length", str(len(body)))
         keep = self.server.config.keep_alive and req is not None and not (
-            fault and (fault.truncate is not None or fault.reset or fault.delay_body))
+            fault and (fault.truncate is not None or fault.reset or fault.delay_body
+                       or fault.trickle))
         if not keep:
             self.send_header("Connection", "close")
         self.end_headers()
@@ -481,6 +488,18 @@ class RequestHandler(BaseHTTPRequestHandler):
                 return
             time.sleep(fault.delay_body)
             body = body[split:]
+        if fault and fault.trickle:
+            step, pause = int(fault.trickle[0]), float(fault.trickle[1])
+            try:
+                while len(body) > step:
+                    self.wfile.write(body[:step])
+                    self.wfile.flush()
+                    body = body[step:]
+                    time.sleep(pause)
+            except OSError:
+                self.close_connection = True
+                self._record(self.command, req.path if req else self.path, "gone", peer, fault)
+                return
         try:
             self.wfile.write(body)
             self.wfile.flush()

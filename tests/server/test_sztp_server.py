@@ -57,7 +57,9 @@ class Running:
             args += ["--config", path]
         self.log = open(os.path.join(self.dir, "server.log"), "w+", encoding="utf-8")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log)
-        for _ in range(100):
+        # up to 30 s: on a loaded machine the interpreter alone can take
+        # seconds to start (5 s was seen to be too short)
+        for _ in range(600):
             if os.path.exists(ready) or self.proc.poll() is not None:
                 break
             time.sleep(0.05)
@@ -177,6 +179,8 @@ class ServerTest(unittest.TestCase):
         self.assertEqual([(r["method"], r["path"], r["status"]) for r in recs],
                          [("GET", "/.well-known/host-meta", 200), ("GET", "/missing", 404)])
         self.assertEqual(recs[0]["client"], "127.0.0.1")
+        self.assertLessEqual(recs[0]["t"], recs[1]["t"])
+        self.assertLess(abs(recs[1]["t"] - time.time()), 60)
         self.assertIn(recs[0]["tls"], ("TLSv1.2", "TLSv1.3"))
         self.assertIn("127.0.0.1 GET /.well-known/host-meta -> 200", srv.logtext())
 
@@ -251,6 +255,17 @@ class ServerTest(unittest.TestCase):
             get(srv, "/drop")
         with self.assertRaises(http.client.IncompleteRead):
             get(srv, "/.well-known/host-meta")
+
+    def test_fault_trickle(self):
+        srv = self.start(config={"faults": [
+            {"path": "/.well-known/host-meta", "trickle": [20, 0.2]}]})
+        t0 = time.time()
+        st, _, body = get(srv, "/.well-known/host-meta")
+        took = time.time() - t0
+        self.assertEqual(st, 200)
+        self.assertIn(b"rel='restconf'", body)
+        # a pause of 0.2 s after every 20 bytes but the last ones
+        self.assertGreaterEqual(took, 0.2 * ((len(body) - 1) // 20) - 0.05)
 
     def test_gbd_default_is_signed_with_nonce_voucher(self):
         srv = self.start()   # the PKI is found from --cert; every device: signed

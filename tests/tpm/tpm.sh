@@ -36,32 +36,11 @@ if [ ! -f "$PKI/manufacturer/ca.key" ]; then
 	sh keys/mkpki.sh "$PKI" >/dev/null || { nok "keys/mkpki.sh"; finish; }
 fi
 
-# Two consecutive free loopback ports (command, control).
-PORT=$(python3 - <<'EOF'
-import random, socket
-for _ in range(200):
-    p = random.randrange(20000, 60000, 2)
-    try:
-        ss = [socket.socket() for _ in range(2)]
-        for s, q in zip(ss, (p, p + 1)):
-            s.bind(("127.0.0.1", q))
-        for s in ss: s.close()
-        print(p); break
-    except OSError:
-        for s in ss: s.close()
-EOF
-)
-mkdir -p "$W/state"
-swtpm socket --tpm2 --tpmstate dir="$W/state" \
-	--server type=tcp,port="$PORT",bindaddr=127.0.0.1 \
-	--ctrl type=tcp,port=$((PORT + 1)),bindaddr=127.0.0.1 \
-	--flags not-need-init,startup-clear >"$W/swtpm.log" 2>&1 &
-swtpm_pid=$!
-t_track $swtpm_pid
-export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$PORT"
+. tests/lib/swtpm.sh
+swtpm_up "$W" || { nok "swtpm did not start: $(cat "$W/swtpm.log")"; finish; }
+PORT=$SWTPM_PORT
+export TPM2TOOLS_TCTI="$SWTPM_TCTI"
 export SZTP_TCTI="$TPM2TOOLS_TCTI"
-tpm_answers() { tpm2_getcap properties-fixed >/dev/null 2>&1; }
-t_wait 5 $swtpm_pid tpm_answers || { nok "swtpm did not start: $(cat "$W/swtpm.log")"; finish; }
 
 A="$SZTPBOOT tpm"
 RSA="--idevid-handle 0x81020002 --cert-nv 0x01C90010 --chain-nv 0x01C90011"

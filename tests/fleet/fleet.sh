@@ -31,6 +31,7 @@ t_need ip openssl python3
 t_tmpdir sztp-fleet
 
 sh "$here/gen-fleet.sh" "$fleet" "$n" || t_setup_fail "gen-fleet.sh failed"
+ns=""
 net_ns ns fleet || t_setup_fail "cannot make a network namespace"
 net_up "$ns" lo 192.0.2.1/24 || t_setup_fail "cannot address the namespace's loopback"
 

@@ -26,6 +26,7 @@ sh "$top/keys/mkpki.sh" "$DIR/pki" >/dev/null
 . "$top/keys/lib-ca.sh"
 
 now=$(date -u +%s)
+# shellcheck disable=SC2034 # read by lib-ca.sh: valid from a day ago, as mkpki.sh
 CA_START=$(date -u -d "@$((now - 86400))" +%Y%m%d%H%M%SZ)
 work=$(mktemp -d "$DIR/.mk.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -47,7 +48,7 @@ while [ "$i" -le "$N" ]; do
 		cat "$d/idevid.pem" "$DIR/pki/manufacturer/ca.pem" >"$d/chain.pem"
 		chmod 644 "$d/idevid.pem" "$d/chain.pem"
 		chmod 755 "$d"
-		rm -rf "$DIR/dev/$sn"
+		rm -rf "${DIR:?}/dev/$sn"
 		mv "$d" "$DIR/dev/$sn"
 		made=$((made + 1))
 	fi

@@ -239,7 +239,7 @@ powercut: all
 FLEET_DEVICES ?= 1000
 fleet: agent
 	FLEET_DEVICES=$(FLEET_DEVICES) \
-	FLEET_ARGS="$${FLEET_ARGS:---storm 10 --slow 10,20,2 --reset-every 50 --deadline 120}" \
+	FLEET_ARGS="$${FLEET_ARGS:---storm 30 --slow 30,40,2 --reset-every 50 --deadline 150}" \
 	sh tests/fleet/fleet.sh
 
 # The host tools an owner or operator runs: the agent (its subcommands run

@@ -53,6 +53,7 @@ while IFS= read -r line; do
 	case $line in
 	"ok "*) t_ok "${line#ok }" ;;
 	"FAIL "*) t_fail "${line#FAIL }" ;;
+	"skip "*) printf '%s\n' "$line" ;;  # t_skip: counted as neither
 	*) printf '%s\n' "$line" ;;
 	esac
 done <"$T_TMP/fleet.out"

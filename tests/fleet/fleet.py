@@ -63,6 +63,7 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 SERVER = os.path.join(TOP, "tests", "server", "sztp_server.py")
 MKART = os.path.join(TOP, "keys", "mkartifacts.sh")
 ART = os.path.join(TOP, "keys", "sztp-artifacts")
+MAX_DEVICES = 5000   # processes this program may start at once, at most
 TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 GBD = "/restconf/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data"
 RP = "/restconf/operations/ietf-sztp-bootstrap-server:report-progress"
@@ -512,6 +513,10 @@ def main():
     p.add_argument("--figures")
     a = p.parse_args()
     a.slow = [float(x) for x in a.slow.split(",")] if a.slow else None
+    if not 1 <= a.devices <= MAX_DEVICES:
+        p.error("--devices: 1 to %d" % MAX_DEVICES)
+    if not 1 <= a.deadline <= 3600:
+        p.error("--deadline: 1 to 3600 seconds")
     with open(os.path.join(a.fleet, "serials"), encoding="utf-8") as f:
         serials = [l.strip() for l in f if l.strip()][:a.devices]
     if len(serials) < a.devices:

@@ -30,6 +30,17 @@ bin=${SZTPBOOT:-$top/build/sztpboot}
 t_need ip openssl python3
 t_tmpdir sztp-fleet
 
+case $n in '' | *[!0-9]*) t_setup_fail "FLEET_DEVICES must be a number" ;; esac
+# the server holds a connection per device, the driver a log file per device
+# (ulimit -n is not POSIX, but dash, busybox ash and bash have it)
+# shellcheck disable=SC3045
+want=$((n * 2 + 256))
+have=$(ulimit -n)
+if [ "$have" != unlimited ] && [ "$have" -lt "$want" ]; then
+	# shellcheck disable=SC3045
+	ulimit -n "$want" 2>/dev/null || t_setup_fail "open files limit $have, need $want"
+fi
+
 sh "$here/gen-fleet.sh" "$fleet" "$n" || t_setup_fail "gen-fleet.sh failed"
 ns=""
 net_ns ns fleet || t_setup_fail "cannot make a network namespace"

@@ -33,8 +33,8 @@ t_tmpdir sztp-fleet
 case $n in '' | *[!0-9]*) t_setup_fail "FLEET_DEVICES must be a number" ;; esac
 # the server holds a connection per device, the driver a log file per device
 # (ulimit -n is not POSIX, but dash, busybox ash and bash have it)
-# shellcheck disable=SC3045
 want=$((n * 2 + 256))
+# shellcheck disable=SC3045
 have=$(ulimit -n)
 if [ "$have" != unlimited ] && [ "$have" -lt "$want" ]; then
 	# shellcheck disable=SC3045

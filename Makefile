@@ -253,7 +253,7 @@ install: $(B)/sztpboot
 
 clean:
 	rm -rf $(B)/obj $(B)/sztpboot* $(B)/initrd.img $(B)/unit-tests $(B)/fuzz \
-		$(B)/initrd-root $(B)/pki
+		$(B)/initrd-root $(B)/pki $(B)/fleet $(B)/fleet-figures.json
 
 distclean:
 	rm -rf $(B)

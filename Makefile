@@ -88,7 +88,7 @@ vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 
 DEPS_STAMP := $(B)/stamp/deps
 
-.PHONY: FORCE all deps check check-long demo powercut fuzz fuzz-smoke unit clean distclean pki \
+.PHONY: FORCE all deps check check-long demo powercut fleet fuzz fuzz-smoke unit clean distclean pki \
 	initrd agent bench uki lint man install
 all: agent initrd uki man
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes, sztpboot.efi: %s bytes\n' \
@@ -249,6 +249,16 @@ demo: all
 powercut: all
 	SZTP_POWERCUT_SPLITS="100000 800000 1500000" sh qemu/install-test.sh powercut
 
+# A thousand simulated devices (sztpboot run, each its own identity) booting
+# at once against the test bootstrap server while it fails in scripted ways;
+# checks and figures as in docs/fleet.md. FLEET_DEVICES overrides the count.
+# A 50-device version is the fleet suite of make check. Not part of check.
+FLEET_DEVICES ?= 1000
+fleet: agent
+	FLEET_DEVICES=$(FLEET_DEVICES) \
+	FLEET_ARGS="$${FLEET_ARGS:---storm 30 --slow 30,40,2 --reset-every 50 --deadline 150}" \
+	sh tests/fleet/fleet.sh
+
 # The host tools an owner or operator runs: the agent (its subcommands run
 # the device's own checks on any Linux host), its manual page, and the owner
 # tool.
@@ -262,7 +272,7 @@ install: $(B)/sztpboot $(B)/sztpboot.8
 
 clean:
 	rm -rf $(B)/obj $(B)/sztpboot* $(B)/initrd.img $(B)/unit-tests $(B)/fuzz \
-		$(B)/initrd-root $(B)/pki
+		$(B)/initrd-root $(B)/pki $(B)/fleet $(B)/fleet-figures.json
 
 distclean:
 	rm -rf $(B)

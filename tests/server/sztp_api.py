@@ -25,7 +25,10 @@ maps a serial number (or "*" for any device) to what it gets:
                                keys/sztp-artifacts writes (JSON, or XML:
                                then labelled application/yang-data+xml); the
                                other keys but content_type are then unused,
-                               and no PKI is needed
+                               and no PKI is needed; "{serial}" in the
+                               path is replaced by the device's serial number
+                               (one stored reply per device, e.g. a voucher
+                               each, for a whole fleet under "*")
    what real servers do (each optional):
    "voucher": "nonce",         "nonce": a voucher with the nonce the device sent
                                (without one: expires-on a day ahead); "stored":
@@ -75,6 +78,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import ssl
 import subprocess
 import atexit
@@ -104,6 +108,7 @@ MEDIA_XML = "application/yang-data+xml"
 RECIPE_NS = "urn:ietf:params:xml:ns:yang:ietf-SZTP-bootstrap-server"
 RECIPE_MEDIA = "application/yang.data+xml"
 OP = "/operations/ietf-sztp-bootstrap-server:"
+SERIAL_SAFE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$")
 
 
 class ArtifactError(Exception):
@@ -353,8 +358,14 @@ def register(router, config, handler_base, response_cls, error_fn):
                 "os_version": inp.get("os-version"),
                 "basic": bool(req.headers.get("Authorization"))})
             if spec.get("response"):
+                path = spec["response"]
+                if "{serial}" in path:
+                    if not SERIAL_SAFE.match(serial):
+                        return error_fn(401, "protocol", "access-denied",
+                                        "serial number unfit for a file name")
+                    path = path.replace("{serial}", serial)
                 try:
-                    with open(spec["response"], "rb") as f:
+                    with open(path, "rb") as f:
                         body = f.read()
                 except OSError as e:
                     return error_fn(500, "application", "operation-failed",

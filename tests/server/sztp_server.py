@@ -79,10 +79,14 @@ class Fault:
     JSON form: {"method": "POST", "path": "/restconf/...", "match": "text",
     "status": 500, "body": "...", "content_type": "text/html", "delay": 1.5,
     "delay_body": 3, "split": 20, "drop": false, "reset": false,
-    "truncate": 10, "oversize": 2000000, "trickle": [100, 0.5], "count": 1}.
+    "truncate": 10, "oversize": 2000000, "trickle": [100, 0.5], "count": 1,
+    "after": 0, "until": 10, "every": 1}.
     method/path select (path matches exactly, or as a prefix when it ends in
-    '*'); match selects requests whose body contains that text; count limits
-    how many requests the rule hits (default: all).
+    '*'); match selects requests whose body contains that text; after/until
+    select the requests that arrive in that window (seconds since the server
+    started listening: a scripted outage); every N hits one selected request
+    in N (the Nth, the 2Nth, ...); count limits how many requests the rule
+    hits (default: all).
     status/body/content_type replace the response; oversize replaces the body
     with a JSON document of that many bytes; delay sleeps before answering;
     drop closes the connection without answering; delay_body sends the head
@@ -109,10 +113,17 @@ class Fault:
         self.reset = bool(spec.get("reset", False))
         self.oversize = spec.get("oversize")
         self.trickle = spec.get("trickle")
+        self.after = spec.get("after")
+        self.until = spec.get("until")
+        self.every = int(spec.get("every", 1))
+        if self.every < 1:
+            raise ValueError("fault: every must be at least 1")
+        self._seen = 0
         self._lock = threading.Lock()
 
-    def take(self, method, path, body=b""):
-        """True (and one use consumed) when the rule applies to this request."""
+    def take(self, method, path, body=b"", now=None):
+        """True (and one use consumed) when the rule applies to this request;
+        `now` is the time in seconds since the server started (after/until)."""
         if self.method and self.method != method:
             return False
         if self.match and self.match.encode() not in body:
@@ -123,7 +134,14 @@ class Fault:
                     return False
             elif self.path != path:
                 return False
+        if now is not None and self.after is not None and now < float(self.after):
+            return False
+        if now is not None and self.until is not None and now >= float(self.until):
+            return False
         with self._lock:
+            self._seen += 1
+            if self._seen % self.every:
+                return False
             if self.count is not None:
                 if self.count <= 0:
                     return False
@@ -150,6 +168,7 @@ class Config:
         self.devices = None         # serial -> response spec (sztp_api.py)
         self.keep_alive = True
         self.faults = []
+        self.started = time.monotonic()   # "after"/"until" and records' "t" count from here
 
     @classmethod
     def from_args(cls, argv=None):
@@ -220,8 +239,9 @@ class Config:
         return c
 
     def fault_for(self, method, path, body=b""):
+        now = time.monotonic() - self.started
         for f in self.faults:
-            if f.take(method, path, body):
+            if f.take(method, path, body, now):
                 return f
         return None
 
@@ -340,10 +360,13 @@ class Router:
 # ---------------------------------------------------------------- recording
 
 class Recorder:
-    """One stderr line and, optionally, one JSON line in a file per event."""
+    """One stderr line and, optionally, one JSON line in a file per event.
+    Every record has "time" (UTC, to the second) and "t" (seconds since the
+    server started, to the millisecond: rates over time)."""
 
-    def __init__(self, path):
+    def __init__(self, path, started=None):
         self.path = path
+        self.started = time.monotonic() if started is None else started
         self.lock = threading.Lock()
 
     def event(self, rec):
@@ -537,12 +560,15 @@ class RequestHandler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # listen() backlog: a rack (or tests/fleet) connecting at once must queue,
+    # not see its SYNs dropped (the kernel caps it at net.core.somaxconn)
+    request_queue_size = 1024
 
     def __init__(self, config):
         self.config = config
         self.no_unwrap = set()
         self.router = Router.default(config)
-        self.recorder = Recorder(config.record)
+        self.recorder = Recorder(config.record, config.started)
         if ":" in config.bind:
             self.address_family = socket.AF_INET6
         super().__init__((config.bind, config.port), RequestHandler)
@@ -611,6 +637,8 @@ def main(argv=None):
     print("sztp-server: listening on https://%s:%d" % (
         "[%s]" % config.bind if ":" in config.bind else config.bind, config.port),
         file=sys.stderr, flush=True)
+    config.started = time.monotonic()
+    srv.recorder.started = config.started
     if config.ready:
         with open(config.ready, "w", encoding="utf-8") as f:
             f.write("%d\n" % os.getpid())

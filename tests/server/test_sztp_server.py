@@ -247,6 +247,20 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(st, 200)
         self.assertTrue(srv.records()[0].get("fault"))
 
+    def test_fault_window_and_every(self):
+        """after/until: a scripted outage in time; every N: one request in N."""
+        srv = self.start(config={"faults": [
+            {"path": "/.well-known/host-meta", "until": 1.5, "status": 503},
+            {"path": "/.well-known/host-meta", "after": 1.5, "every": 2, "status": 502}]})
+        st, _, _ = get(srv, "/.well-known/host-meta")
+        self.assertEqual(st, 503)
+        time.sleep(1.6)
+        got = [get(srv, "/.well-known/host-meta")[0] for _ in range(4)]
+        self.assertEqual(got, [200, 502, 200, 502])
+        ts = [r["t"] for r in srv.records() if r.get("event") == "request"]
+        self.assertEqual(len(ts), 5)
+        self.assertGreaterEqual(ts[1] - ts[0], 1.5)
+
     def test_fault_drop_and_truncate(self):
         srv = self.start(config={"faults": [
             {"path": "/drop", "drop": True},
@@ -457,6 +471,21 @@ class ServerTest(unittest.TestCase):
             self.assertEqual((st, body), (200, b"{}"))
             g = [r for r in srv.records() if r["event"] == "get-bootstrapping-data"]
             self.assertEqual(len(g), 2)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+    def test_gbd_stored_response_per_serial(self):
+        """"{serial}" in a "response" path: one stored reply per device."""
+        d = tempfile.mkdtemp(prefix="sztp-server-test.")
+        try:
+            with open(os.path.join(d, "SZTP-DEMO-0001.json"), "wb") as f:
+                f.write(b'{"mine": 1}')
+            with open(os.path.join(d, "OTHER.json"), "wb") as f:
+                f.write(b'{"other": 1}')
+            srv = self.start(config={"devices": {"*": {
+                "response": os.path.join(d, "{serial}.json")}}})
+            st, _, body = post_json(srv, GBD, {})
+            self.assertEqual((st, body), (200, b'{"mine": 1}'))
         finally:
             shutil.rmtree(d, ignore_errors=True)
 

@@ -199,7 +199,8 @@ $(B)/obj/fuzz/%.o: src/%.c $(DEPS_STAMP)
 
 $(B)/fuzz/%: %.c $(FUZZ_OBJS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
+	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -MMD -MP -MF $@.d -fsanitize=fuzzer \
+		-o $@ $< $(FUZZ_OBJS) \
 		-L$(HOST)/lib $(HOST_LIBS)
 
 fuzz-smoke: $(FUZZ_BINS)
@@ -257,3 +258,4 @@ distclean:
 .SECONDARY:
 
 -include $(wildcard $(foreach o,musl host fuzz unit,$(B)/obj/$(o)/*.d $(B)/obj/$(o)/*/*.d))
+-include $(wildcard $(B)/fuzz/*.d)

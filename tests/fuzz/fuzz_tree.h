@@ -1,6 +1,7 @@
 /*
  * fuzz_tree.h: build a directory tree that a fuzz input describes, for
- * targets that read file systems (fuzz_media.c, fuzz_pivot.c). Header-only:
+ * targets that read or write file systems (fuzz_media.c, fuzz_pivot.c,
+ * fuzz_config.c), in /dev/shm. Header-only:
  * each target includes it once.
  *
  * Input: records, each
@@ -16,9 +17,13 @@
 #ifndef FUZZ_TREE_H
 #define FUZZ_TREE_H
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,6 +40,35 @@ static int fuzz_tree_rm_one(const char *p, const struct stat *st, int flag, stru
 static void fuzz_tree_rm(const char *path)
 {
 	nftw(path, fuzz_tree_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * Make this process's working directory /dev/shm/fuzz-<name>.<pid> (mode
+ * 0700) into base[cap], after removing those a crashed run of the same
+ * target left behind (their process is gone). 0 or -1.
+ */
+static int fuzz_tree_base(const char *name, char *base, size_t cap)
+{
+	char prefix[64], stale[128];
+	struct dirent *de;
+	DIR *d = opendir("/dev/shm");
+	int n = snprintf(prefix, sizeof prefix, "fuzz-%s.", name);
+	while (d && (de = readdir(d)) != NULL) {
+		long pid;
+		char *end;
+		if (strncmp(de->d_name, prefix, (size_t)n) != 0)
+			continue;
+		pid = strtol(de->d_name + n, &end, 10);
+		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* not ours, or still running */
+		snprintf(stale, sizeof stale, "/dev/shm/%s", de->d_name);
+		fuzz_tree_rm(stale);
+	}
+	if (d)
+		closedir(d);
+	snprintf(base, cap, "/dev/shm/fuzz-%s.%d", name, (int)getpid());
+	fuzz_tree_rm(base);
+	return mkdir(base, 0700);
 }
 
 /* Create `path` below `dirfd` as `kind` (0 dir, 1 file c[clen], 2 link to

@@ -17,6 +17,8 @@
 #include "base/log.h"
 #include "install/config_apply.h"
 
+#include "fuzz_tree.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -143,11 +145,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ready) {
 		char p[160];
 		log_set_level(LOG_ERR);
-		snprintf(base, sizeof base, "/dev/shm/fuzz-config.%d", (int)getpid());
+		if (fuzz_tree_base("config", base, sizeof base) < 0)
+			abort();
 		snprintf(root, sizeof root, "%s/root", base);
 		snprintf(outside, sizeof outside, "%s/outside", base);
-		nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-		if (mkdir(base, 0700) < 0 || mkdir(outside, 0755) < 0)
+		if (mkdir(outside, 0755) < 0)
 			abort();
 		snprintf(p, sizeof p, "%s/victim", outside);
 		write_file(p, "x\n");

@@ -74,11 +74,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!ready) {
 		static const char *const files[] = { "boot/vmlinuz", "boot/initrd.img", "sbin/init" };
-		snprintf(base, sizeof base, "/dev/shm/fuzz-pivot.%d", (int)getpid());
+		if (fuzz_tree_base("pivot", base, sizeof base) < 0)
+			abort();
 		snprintf(root, sizeof root, "%s/root", base);
 		snprintf(outside, sizeof outside, "%s/outside", base);
-		cleanup();
-		if (mkdir(base, 0700) < 0 || mkdir(outside, 0755) < 0)
+		if (mkdir(outside, 0755) < 0)
 			abort();
 		int fd = open(outside, O_RDONLY | O_DIRECTORY);
 		for (size_t i = 0; i < 3; i++)

@@ -99,11 +99,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!ready) {
 		log_set_level(LOG_ERR);
-		snprintf(base, sizeof base, "/dev/shm/fuzz-media.%d", (int)getpid());
+		if (fuzz_tree_base("media", base, sizeof base) < 0)
+			abort();
 		snprintf(root, sizeof root, "%s/medium", base);
 		snprintf(outside, sizeof outside, "%s/outside", base);
-		cleanup();
-		if (mkdir(base, 0700) < 0 || mkdir(outside, 0755) < 0)
+		if (mkdir(outside, 0755) < 0)
 			abort();
 		outside_layout();
 		atexit(cleanup);

@@ -3,7 +3,7 @@
 #
 # smoke (make check): each fuzzer replays its seed corpus
 #        (tests/fuzz/<folder>/corpus/NAME/, crash regressions included) and
-#        then mutates for FUZZ_SMOKE_SECONDS (default 4) in a throwaway
+#        then mutates for FUZZ_SMOKE_SECONDS (default 3) in a throwaway
 #        directory: fast and the same on every run.
 # long (make fuzz): each fuzzer runs FUZZ_SECONDS (default 300) on its
 #        growing corpus build/fuzz/corpus/NAME (kept between runs, seeded
@@ -23,7 +23,7 @@
 set -u
 mode=${1:-}; shift
 case $mode in
-smoke) secs=${FUZZ_SMOKE_SECONDS:-4} rss=1024 jobs=1 ;;
+smoke) secs=${FUZZ_SMOKE_SECONDS:-3} rss=1024 jobs=1 ;;
 long) secs=${FUZZ_SECONDS:-300} rss=2048 jobs=${FUZZ_JOBS:-1} ;;
 *) echo "usage: $0 smoke|long FUZZER..." >&2; exit 2 ;;
 esac

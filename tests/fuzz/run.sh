@@ -16,8 +16,8 @@
 # Both print one line per target, a table (target, executions, coverage as
 # libFuzzer's cov: edges and ft: features from its last status line, corpus
 # files, crashes) and "N passed, N failed". A target's log is
-# build/fuzz/log/NAME.log, its artifacts build/fuzz/artifacts/NAME/, its
-# table row build/fuzz/rows/MODE/NAME (kept: the table of the last run of
+# build/fuzz/log/MODE/NAME.log, its artifacts build/fuzz/artifacts/MODE/NAME/,
+# its table row build/fuzz/rows/MODE/NAME (kept: the table of the last run of
 # every target is `cat build/fuzz/rows/long/*`).
 # tests/fuzz/<folder>/NAME.dict, when present, is passed as -dict.
 set -u
@@ -30,7 +30,7 @@ esac
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$TOP/build/fuzz
 RES=$OUT/rows/$mode
-mkdir -p "$OUT/log" "$OUT/artifacts" "$RES"
+mkdir -p "$OUT/log/$mode" "$OUT/artifacts/$mode" "$RES"
 trap 'exit 130' INT TERM
 
 # run_one BIN: run one fuzzer, write its table row to $RES/NAME
@@ -47,8 +47,8 @@ run_one() {
 	else
 		work=$OUT/corpus/$name
 	fi
-	art=$OUT/artifacts/$name
-	log=$OUT/log/$name.log
+	art=$OUT/artifacts/$mode/$name
+	log=$OUT/log/$mode/$name.log
 	mkdir -p "$work" "$art"
 	rm -f "$art"/* "$RES/$name"
 	start=$(date +%s)
@@ -77,7 +77,7 @@ run_one() {
 		echo "ok   fuzz_$name (${wall} s, ${execs:-?} runs)"
 	else
 		status=FAIL
-		echo "FAIL fuzz_$name: exit $rc, $crashes artifact(s); see build/fuzz/log/$name.log"
+		echo "FAIL fuzz_$name: exit $rc, $crashes artifact(s); see build/fuzz/log/$mode/$name.log"
 		grep -E 'ERROR: |SUMMARY: |runtime error|Test unit written' "$log" | head -n 8
 	fi
 	printf '%-14s %12s %7s %8s %8s %8s %6s  %s\n' "$name" "${execs:--}" "${cov:--}" \

@@ -35,8 +35,9 @@
  *
  * Checked on every accepted response: unsigned onboarding information is
  * never accepted from an untrusted source, and an unsigned redirect from
- * one keeps no trust anchor; signed data names this device's serial and is
- * fresh (the nonce sent, or an expiry after FUZZ_TIME); what an untrusted
+ * one keeps no trust anchor; signed data names this device's serial, and
+ * its voucher was created by FUZZ_TIME, expires after it if it expires,
+ * and carries the nonce sent if it carries one; what an untrusted
  * source gets accepted a trusted one gets accepted too.
  */
 #include "base/b64.h"
@@ -132,10 +133,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct voucher *v = &work.voucher;
 			if (strcmp(v->serial, SERIAL) != 0)
 				abort(); /* a voucher for another device */
-			if (!(v->has_nonce && v->nonce_len == sizeof nonce &&
-			      memcmp(v->nonce, nonce, sizeof nonce) == 0) &&
-			    !(v->has_expires_on && v->expires_on > FUZZ_TIME))
-				abort(); /* neither the nonce nor a future expiry */
+			/* a nonce must be the one sent, an expiry in the future; a
+			 * long-lived voucher (neither) is acceptable by policy */
+			if ((v->has_nonce && (v->nonce_len != sizeof nonce ||
+					      memcmp(v->nonce, nonce, sizeof nonce) != 0)) ||
+			    (v->has_expires_on && v->expires_on <= FUZZ_TIME) ||
+			    v->created_on > FUZZ_TIME)
+				abort(); /* a stale or replayed voucher */
 		}
 	}
 	if (ok[0] && !ok[1])

@@ -19,7 +19,9 @@
 # build/fuzz/log/MODE/NAME.log, its artifacts build/fuzz/artifacts/MODE/NAME/,
 # its table row build/fuzz/rows/MODE/NAME (kept: the table of the last run of
 # every target is `cat build/fuzz/rows/long/*`).
-# tests/fuzz/<folder>/NAME.dict, when present, is passed as -dict.
+# tests/fuzz/<folder>/NAME.dict, when present, is passed as -dict, and the
+# libFuzzer flags in tests/fuzz/<folder>/NAME.options (lines, # comments)
+# are added.
 set -u
 mode=${1:-}; shift
 case $mode in
@@ -39,8 +41,11 @@ run_one() {
 	name=$(basename "$bin"); name=${name#fuzz_}
 	seeds=
 	for d in "$TOP"/tests/fuzz/*/corpus/"$name"; do [ -d "$d" ] && seeds=$d; done
-	dict=
+	dict= opts=
 	for d in "$TOP"/tests/fuzz/*/"$name".dict; do [ -f "$d" ] && dict=$d; done
+	for d in "$TOP"/tests/fuzz/*/"$name".options; do
+		[ -f "$d" ] && opts=$(sed 's/#.*//' "$d" | tr '\n' ' ')
+	done
 	if [ "$mode" = smoke ]; then
 		work=$OUT/smoke/$name
 		rm -rf "$work"
@@ -54,7 +59,7 @@ run_one() {
 	start=$(date +%s)
 	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb="$rss" -print_final_stats=1 \
-		${dict:+-dict="$dict"} -artifact_prefix="$art/" "$work" ${seeds:+"$seeds"} \
+		${dict:+-dict="$dict"} $opts -artifact_prefix="$art/" "$work" ${seeds:+"$seeds"} \
 		>"$log" 2>&1
 	rc=$?
 	wall=$(( $(date +%s) - start ))

@@ -7,7 +7,7 @@
 #   make demo     a full zero-touch boot in QEMU + swtpm, console on the terminal
 #   make powercut the power-cut loop (QEMU killed during the image write)
 #   make bench    sizes (with a budget), verification cost, image streaming vs curl, SHA-256 rate, RSS, boot time
-#   make fuzz     the fuzz targets, longer (FUZZ_SECONDS each)
+#   make fuzz     the fuzz targets, FUZZ_SECONDS (300) each, and a table
 #   make deps     only the dependencies (Debian packages, static libraries, kernel)
 #   make install  the host tools: build/sztpboot and keys/sztp-artifacts into
 #                 $(DESTDIR)$(PREFIX)/bin, the manual page build/sztpboot.8 into
@@ -84,6 +84,8 @@ FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/*/fuzz_*.c))
 FUZZ_BINS   := $(addprefix $(B)/fuzz/,$(basename $(notdir $(FUZZ_SRCS))))
 FUZZ_OBJS   := $(LIB_SRCS:src/%.c=$(B)/obj/fuzz/%.o)
 FUZZ_SECONDS ?= 300
+FUZZ_JOBS    ?= 1
+FUZZ_TARGETS ?=
 vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 
 DEPS_STAMP := $(B)/stamp/deps
@@ -207,14 +209,18 @@ $(B)/obj/fuzz/%.o: src/%.c $(DEPS_STAMP)
 
 $(B)/fuzz/%: %.c $(FUZZ_OBJS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
+	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -MMD -MP -MF $@.d -fsanitize=fuzzer \
+		-o $@ $< $(FUZZ_OBJS) \
 		-L$(HOST)/lib $(HOST_LIBS)
 
 fuzz-smoke: $(FUZZ_BINS)
 	sh tests/fuzz/run.sh smoke $(FUZZ_BINS)
 
+# make fuzz [FUZZ_SECONDS=300] [FUZZ_JOBS=1] [FUZZ_TARGETS="verify cms"]: each
+# target for FUZZ_SECONDS on its kept corpus, then a table (docs/development.md).
 fuzz: $(FUZZ_BINS)
-	sh tests/fuzz/run.sh long $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh long \
+		$(if $(FUZZ_TARGETS),$(addprefix $(B)/fuzz/fuzz_,$(FUZZ_TARGETS)),$(FUZZ_BINS))
 
 check: all $(B)/unit-tests $(B)/install-driver $(FUZZ_BINS)
 	sh tests/run.sh
@@ -281,3 +287,4 @@ distclean:
 .SECONDARY:
 
 -include $(wildcard $(foreach o,musl host fuzz unit,$(B)/obj/$(o)/*.d $(B)/obj/$(o)/*/*.d))
+-include $(wildcard $(B)/fuzz/*.d)

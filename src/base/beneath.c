@@ -49,6 +49,7 @@ static int by_openat2(int dirfd, const char *rel, int flags)
 
 static int by_walk(int dirfd, const char *rel, int flags)
 {
+	static char dot[] = ".";
 	char buf[BENEATH_PATH_MAX + 1];
 	struct stat top, st;
 	char *p, *next;
@@ -66,6 +67,11 @@ static int by_walk(int dirfd, const char *rel, int flags)
 			*next++ = '\0';
 			while (*next == '/')
 				next++;
+			/* a trailing '/': the component must be a directory (as
+			 * for the kernel), so it is walked through like one and
+			 * "." is opened in it */
+			if (!*next)
+				next = dot;
 		}
 		if (strcmp(p, ".") == 0 && *next) {
 			p = next;

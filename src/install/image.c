@@ -660,7 +660,11 @@ static int one_uri(struct writer *w, const char *uri, struct image_result *r, st
 	for (;;) {
 		uint64_t before = w->in;
 		int rc = o->src->fetch(o->src->ctx, uri, w->in, on_input, w, &w->total, e);
-		if (input_settle(w, e) < 0 || w->fatal || w->fatal_all)
+		/* the worker's failure comes with its error through input_settle;
+		 * the writer's may have come after the worker's last slot: its
+		 * error from the write stage (not w->fatal_all, which the writer
+		 * thread sets without a message here) */
+		if (input_settle(w, e) < 0 || stage_error(&w->out_st, e) < 0 || w->fatal)
 			return -1;
 		if (rc == IMAGE_SRC_OK)
 			return complete(w, r, e);

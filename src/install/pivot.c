@@ -157,7 +157,13 @@ static int find_boot_kernel(const char *root, int rootfd, struct pivot_plan *p)
 	if (!d)
 		return 0;
 	while ((de = readdir(d))) {
+		char rel[sizeof best + 8];
 		if (strncmp(de->d_name, "vmlinuz-", 8) != 0 || strlen(de->d_name) >= sizeof best)
+			continue;
+		/* a directory, a FIFO or a dangling link by that name is no kernel
+		 * and must not hide an older one that is */
+		snprintf(rel, sizeof rel, "boot/%s", de->d_name);
+		if (!has(rootfd, rel, 0, 0))
 			continue;
 		if (!best[0] || strverscmp(de->d_name, best) > 0)
 			memcpy(best, de->d_name, strlen(de->d_name) + 1);

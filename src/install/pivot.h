@@ -10,7 +10,8 @@
  *   2. kexec, when the new root carries a kernel: the last Boot Loader
  *      Specification entry (boot/loader/entries/ *.conf by file name, with
  *      "linux", optional "initrd" and "options", paths relative to boot/), else
- *      boot/vmlinuz (+ boot/initrd.img), else the highest boot/vmlinuz-<v>
+ *      boot/vmlinuz (+ boot/initrd.img), else the highest boot/vmlinuz-<v> that
+ *      is a regular file (inside the root)
  *      (+ boot/initrd.img-<v> or boot/initramfs-<v>.img). The command line is
  *      the entry's "options", else "root=PARTUUID=<root partition> ro" plus the
  *      console= words of the running command line;

@@ -124,6 +124,16 @@ int stage_drain(struct stage *s, struct err *e)
 	return r;
 }
 
+int stage_error(struct stage *s, struct err *e)
+{
+	int r = 0;
+	pthread_mutex_lock(&s->mu);
+	if (s->failed)
+		r = failed(s, e);
+	pthread_mutex_unlock(&s->mu);
+	return r;
+}
+
 void stage_reset(struct stage *s)
 {
 	pthread_mutex_lock(&s->mu);

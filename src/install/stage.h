@@ -77,6 +77,10 @@ int stage_put(struct stage *s, struct err *e);
  * failed (e set to the consumer's error). */
 int stage_drain(struct stage *s, struct err *e);
 
+/* Without waiting: 0 when the consumer has not failed (so far), -1 with `e`
+ * set to its error when it has. */
+int stage_error(struct stage *s, struct err *e);
+
 /* After a failure and a drain: forget the failure, start empty. */
 void stage_reset(struct stage *s);
 

@@ -11,6 +11,15 @@ static int label_char(char c)
 	       c == '-' || c == '_';
 }
 
+/* What a label may hold in text: label_char() and the ':' and '+' of
+ * serial numbers (trust/serial.h). dns_name_encode() accepts exactly these
+ * and dns_name_read() writes them as they are, so that the owner name of an
+ * answer reads back as the name that was asked for. */
+static int text_char(char c)
+{
+	return label_char(c) || c == ':' || c == '+';
+}
+
 int dns_name_encode(const char *name, uint8_t *out, size_t cap, struct err *e)
 {
 	size_t o = 0;
@@ -27,7 +36,7 @@ int dns_name_encode(const char *name, uint8_t *out, size_t cap, struct err *e)
 			return err_set(e, "dns: label of %zu bytes in \"%.64s\" (at most 63)", n,
 				       name);
 		for (size_t i = 0; i < n; i++)
-			if (!label_char(p[i]) && p[i] != ':' && p[i] != '+')
+			if (!text_char(p[i]))
 				return err_set(e, "dns: character 0x%02x not allowed in \"%.64s\"",
 					       (unsigned char)p[i], name);
 		if (o + 1 + n + 1 > cap || o + 1 + n + 1 > DNS_WIRE_NAME)
@@ -115,7 +124,7 @@ int dns_name_read(const uint8_t *msg, size_t len, size_t *off, char *out, size_t
 		}
 		for (size_t i = 0; i < c; i++) {
 			char ch = (char)msg[pos + 1 + i];
-			if (label_char(ch)) {
+			if (text_char(ch)) {
 				if (o + 1 >= cap)
 					return err_set(e, "dns: name too long");
 				out[o++] = ch;

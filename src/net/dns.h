@@ -93,8 +93,11 @@ int dns_build_query(uint8_t *buf, size_t cap, uint16_t id, uint16_t flags, const
 
 /*
  * Read the (possibly compressed) name at msg[*off] into out[cap] as text,
- * advancing *off past it in the original position. Returns 0 or -1 with `e`
- * set (truncated, bad label type, forward or looping pointer, too long).
+ * advancing *off past it in the original position: what dns_name_encode()
+ * accepts in a label (letters, digits, "-_:+") as it is, any other byte as
+ * "\DDD" (decimal), so a name reads back as the text it was encoded from.
+ * Returns 0 or -1 with `e` set (truncated, bad label type, forward or
+ * looping pointer, too long).
  */
 int dns_name_read(const uint8_t *msg, size_t len, size_t *off, char *out, size_t cap,
 		  struct err *e);

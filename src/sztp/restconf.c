@@ -201,7 +201,13 @@ static int aug_json_ok(const char *s)
 		if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
 			return 0;
 	}
-	return 1;
+	/* braces at both ends are not enough ("{}}", "{\"a\":\"}"): it is copied
+	 * into the report as is, so it must be exactly one JSON object */
+	struct err ignored;
+	cJSON *j = json_parse((const uint8_t *)s, n, "augmentation", &ignored);
+	int ok = cJSON_IsObject(j);
+	json_free(j);
+	return ok;
 }
 
 int restconf_report_write(const struct restconf_report *r, char *out, size_t cap,

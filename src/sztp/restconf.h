@@ -80,8 +80,8 @@ struct restconf_report {
  * Refused (-1, `e` set): ssh-host-keys with another type than
  * bootstrap-complete, an empty or non-printable algorithm, key-data that is
  * not base64, an augmentation name that is not "module:name" or a value that
- * is not a {...} object without control characters (other than white
- * space), no room. Returns the length.
+ * is not exactly one JSON object (json_parse()) without control characters
+ * (other than white space), no room. Returns the length.
  */
 int restconf_report_write(const struct restconf_report *r, char *out, size_t cap, struct err *e);
 

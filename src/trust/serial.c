@@ -47,7 +47,10 @@ int device_serial_from(const struct sztp_config *cfg, const char *dmi_path, char
 	f = fopen(dmi_path ? dmi_path : SERIAL_DMI_PATH, "re");
 	if (!f)
 		return -1;
-	if (!fgets(line, sizeof line, f)) {
+	if (!fgets(line, sizeof line, f) ||
+	    (!strchr(line, '\n') && fgetc(f) != EOF)) {
+		/* nothing, or a first line longer than line[]: its start alone
+		 * is not what the firmware says */
 		fclose(f);
 		return -1;
 	}

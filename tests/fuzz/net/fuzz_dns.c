@@ -1,4 +1,7 @@
-/* fuzz_dns.c: the DNS message parser and the SZTP TXT/SRV decoders. */
+/* fuzz_dns.c: the DNS message parser and the SZTP TXT/SRV decoders; and,
+ * with the input's first bytes as a domain name (as DHCP or the command
+ * line gives it), the SZTP query names and the query built for them, which
+ * must parse back to the same name and type. */
 #include "net/dns.h"
 #include "net/dns_sztp.h"
 #include "base/log.h"
@@ -6,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,6 +22,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct err e;
 
 	log_set_level(LOG_ERR);
+	if (size < 300) {
+		char dom[300], name[DNS_NAME_MAX + 64];
+		uint8_t q[512];
+		int n;
+		memcpy(dom, data, size);
+		dom[size] = 0;
+		(void)dns_type_name(size ? data[0] : 0);
+		(void)dns_rcode_name(size ? data[0] & 15 : 0);
+		for (int k = 0; k < 2; k++) {
+			if ((k ? sztp_dns_srv_name(dom, name, sizeof name, &e) :
+				 sztp_dns_txt_name("SZTP-DEMO-0001", dom, name, sizeof name, &e)) < 0)
+				continue;
+			n = dns_build_query(q, sizeof q, 0x1234, 0x0100, name,
+					    k ? DNS_T_SRV : DNS_T_TXT, 0, &e);
+			if (n < 0)
+				abort(); /* a name the builder made must be encodable */
+			if (name[0] && name[strlen(name) - 1] == '.')
+				name[strlen(name) - 1] = 0; /* a final dot is not sent */
+			q[2] |= 0x80; /* as its (empty) answer: dns_parse() reads responses */
+			if (dns_parse(q, (size_t)n, &m, &e) < 0 || m.qdcount != 1 ||
+			    m.qtype != (k ? DNS_T_SRV : DNS_T_TXT) || strcasecmp(m.qname, name) != 0)
+				abort();
+		}
+	}
 	if (dns_parse(data, size, &m, &e) < 0)
 		return 0;
 	if (m.n_rr > DNS_MAX_RR)

@@ -1,4 +1,6 @@
-/* fuzz_ipcfg.c: dracut's ip= and vlan= values. */
+/* fuzz_ipcfg.c: dracut's ip= and vlan= values, and name-server addresses
+ * (nameserver=, DHCP, resolv.conf: dns_server_parse()). */
+#include "net/dns_client.h"
 #include "net/ipcfg.h"
 #include "base/log.h"
 
@@ -33,5 +35,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ipcfg_parse_vlan(s, &v, &e) == 0 && (v.id < 1 || v.id > 4094))
 		abort();
 	ipcfg_parse_addr(s, &a, &e);
+	{
+		struct dns_server d;
+		char b[128];
+		if (dns_server_parse(s, 1, &d, &e) == 0) {
+			if ((d.sa.ss_family != AF_INET && d.sa.ss_family != AF_INET6) ||
+			    d.len == 0 || d.len > sizeof d.sa)
+				abort();
+			dns_server_str(&d, b, sizeof b);
+			if (!memchr(b, 0, sizeof b))
+				abort();
+		}
+	}
 	return 0;
 }

@@ -81,6 +81,14 @@ static void run(int walk)
 	CHECK_EQ_INT(err_of(dfd, "images/../images/os.img", O_RDONLY), EXDEV);
 	CHECK_EQ_INT(err_of(dfd, "/etc/passwd", O_RDONLY), EINVAL);
 	CHECK_EQ_INT(err_of(dfd, "images/os.img/x", O_RDONLY), ENOTDIR);
+	/* a trailing '/' asks for a directory (found by fuzz_beneath: the walk
+	 * opened the file) */
+	CHECK_EQ_INT(err_of(dfd, "images/os.img/", O_RDONLY), ENOTDIR);
+	CHECK_EQ_INT(err_of(dfd, "images/os.img//", O_PATH), ENOTDIR);
+	CHECK_EQ_INT(err_of(dfd, "images/same/", O_RDONLY), ELOOP);
+	CHECK_EQ_INT(err_of(dfd, "linkdir/", O_PATH), ELOOP);
+	CHECK_EQ_INT(err_of(dfd, "images/", O_RDONLY | O_DIRECTORY), 0);
+	CHECK_EQ_INT(err_of(dfd, "images/./", O_RDONLY), 0);
 	/* a FIFO opens without blocking with O_NONBLOCK: callers then refuse it by type */
 	fd = open_beneath(dfd, "fifo", O_RDONLY | O_NONBLOCK);
 	CHECK(fd >= 0);

@@ -4,6 +4,8 @@
 #include "install_fixtures.h"
 
 #include <bearssl.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "install/image.h"
 
@@ -17,6 +19,7 @@ struct memsrc {
 	int fetches;
 	uint64_t froms[16];
 	int no_total;
+	int end_delay_ms; /* wait this long before saying the transfer is complete */
 };
 
 static int mem_fetch(void *ctx, const char *uri, uint64_t from, image_sink_fn sink, void *sc,
@@ -47,6 +50,8 @@ static int mem_fetch(void *ctx, const char *uri, uint64_t from, image_sink_fn si
 	}
 	if (fail)
 		return err_set(e, "connection reset"), IMAGE_SRC_RETRY;
+	if (m->end_delay_ms)
+		usleep((useconds_t)m->end_delay_ms * 1000);
 	return IMAGE_SRC_OK;
 }
 
@@ -102,7 +107,7 @@ static void target_open(struct target *t, int n_uris)
  * fault settings and counters start afresh. */
 static void target_serve(struct target *t, const uint8_t *p, size_t n)
 {
-	t->m = (struct memsrc){ { p, p }, { n, n }, -1, 0, 0, { 0 }, 0 };
+	t->m = (struct memsrc){ { p, p }, { n, n }, -1, 0, 0, { 0 }, 0, 0 };
 	sha(p, n, want[0]);
 }
 
@@ -268,6 +273,32 @@ TEST(image_refuses_qcow2_empty_and_unverifiable)
 	t.o.n_sha256 = 0;
 	CHECK_EQ_INT(target_write(&t), -1);
 	CHECK(strstr(t.e.msg, "unverifiable") != NULL);
+	target_close(&t);
+}
+
+/* The writer thread fails on the image's last write slot, after the worker
+ * has handed over everything and the transfer has ended: the error names
+ * the write, and nothing is left. (fuzz_image, seed zstd-10mib-over-cap:
+ * the message was empty, since only the writer's flag was looked at.) */
+TEST(image_write_error_after_the_last_slot_is_named)
+{
+	struct target t;
+	struct rlimit old, rl;
+	const size_t n = 6 * 1024 * 1024; /* whole input slots: all handed over during fetch */
+	target_open(&t, 1);
+	target_pattern(&t, n);
+	t.m.end_delay_ms = 300; /* the writer fails meanwhile */
+	CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
+	rl = old;
+	rl.rlim_cur = 5 * 1024 * 1024;
+	signal(SIGXFSZ, SIG_IGN);
+	CHECK(setrlimit(RLIMIT_FSIZE, &rl) == 0);
+	int rc = target_write(&t);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, SIG_DFL);
+	CHECK_EQ_INT(rc, -1);
+	CHECK(strstr(t.e.msg, "write at offset 5242880: File too large") != NULL);
+	CHECK_EQ_INT(target_read(&t), 0);
 	target_close(&t);
 }
 

@@ -59,3 +59,25 @@ TEST(pivot_reboot_otherwise)
 	CHECK_EQ_INT(P.kind, PIVOT_REBOOT);
 	fx_sh("rm -rf %s", d);
 }
+
+/* fuzz_pivot crash-19ec9fc8...: the highest boot/vmlinuz-<v> was taken by
+ * name alone, so a directory, a FIFO or a dangling link called
+ * vmlinuz-<higher> hid the real kernel: the plan named something kexec
+ * cannot load, and the device rebooted instead. */
+TEST(pivot_kexec_skips_kernel_names_that_are_not_files)
+{
+	const char *d = fx_tmpdir();
+	CHECK_EQ_INT(fx_sh("cd %s && mkdir -p boot/vmlinuz-6.10/x && touch boot/vmlinuz-6.1 "
+			   "boot/initrd.img-6.1 && mkfifo boot/vmlinuz-6.11 && "
+			   "ln -s vmlinuz-gone boot/vmlinuz-6.12 && ln -s /etc/passwd boot/vmlinuz-6.13",
+			   d), 0);
+	pivot_plan(d, "6.1.0-running", "aaaa-bb", "", &P);
+	CHECK_EQ_INT(P.kind, PIVOT_KEXEC);
+	CHECK_EQ_STR(P.kernel, "boot/vmlinuz-6.1");
+	CHECK_EQ_STR(P.initrd, "boot/initrd.img-6.1");
+	/* a link to a kernel inside the root is fine */
+	CHECK_EQ_INT(fx_sh("cd %s && ln -s vmlinuz-6.1 boot/vmlinuz-6.20", d), 0);
+	pivot_plan(d, "6.1.0-running", "aaaa-bb", "", &P);
+	CHECK_EQ_STR(P.kernel, "boot/vmlinuz-6.20");
+	fx_sh("rm -rf %s", d);
+}

@@ -411,3 +411,37 @@ TEST(dns_sztp_names)
 	CHECK(sztp_dns_txt_name("bad serial", "example.net", n, sizeof n, &e) < 0);
 	CHECK(sztp_dns_txt_name("SN", "example.net", n, 8, &e) < 0);
 }
+
+/* fuzz_dns crash-1b5786a2...: dns_name_encode() accepts ':' and '+' (serial
+ * numbers may hold them) but dns_name_read() wrote them as \058 and \043, so
+ * the answers to "<serial>._sztp.<domain>" for such a serial never matched
+ * the name asked for and DNS discovery found nothing. */
+TEST(dns_names_with_colon_and_plus_read_back_as_asked)
+{
+	static struct mb m;
+	static struct dns_msg d;
+	struct sztp_txt t = txt_buffers();
+	struct err e;
+	char qn[DNS_NAME_MAX];
+	uint8_t q[512];
+	int n;
+
+	CHECK_EQ_INT(sztp_dns_txt_name("SN:1+2", "+exaln.epmet", qn, sizeof qn, &e), 0);
+	CHECK_EQ_STR(qn, "SN:1+2._sztp.+exaln.epmet");
+	n = dns_build_query(q, sizeof q, 7, DNS_F_RD, qn, DNS_T_TXT, 0, &e);
+	CHECK(n > 0);
+	q[2] |= DNS_F_QR >> 8;
+	CHECK_EQ_INT(dns_parse(q, (size_t)n, &d, &e), 0);
+	CHECK_EQ_STR(d.qname, qn);
+	/* an answer at that name is found */
+	response(&m, 1, qn, DNS_T_TXT);
+	rr_ptr(&m, DNS_T_TXT, "\x0b" "ci=MAMCAQc=", 12);
+	CHECK_EQ_INT(dns_parse(m.b, m.n, &d, &e), 0);
+	CHECK_EQ_INT(sztp_txt_assemble(m.b, m.n, &d, qn, &t, &e), 1);
+	CHECK_EQ_INT((int)t.ci_len, 5);
+	/* other bytes are still escaped */
+	response(&m, 0, "a", DNS_T_TXT);
+	m.b[13] = '.';
+	CHECK_EQ_INT(dns_parse(m.b, m.n, &d, &e), 0);
+	CHECK_EQ_STR(d.qname, "\\046");
+}

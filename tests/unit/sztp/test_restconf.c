@@ -263,3 +263,31 @@ TEST(restconf_media_tolerated_and_body_line)
 	restconf_body_line(long_body, 0, out, sizeof out);
 	CHECK_EQ_STR(out, "");
 }
+
+/* fuzz_restconf crash-1c124904...: an augmentation value with braces at both
+ * ends but not one JSON object was copied into the report as is, and the
+ * report was no longer JSON. */
+TEST(restconf_report_write_augmentation_must_be_one_object)
+{
+	static const char *const bad[] = {
+		"{\"ietf-restconf:errors\":{\"error\":[{\"errorty-pdenied\",\"error-message\"g\":"
+		"\"access-denied\",\"error-message\":\"unknown device\"}]}}",
+		"{}}", "{\"a\":\"}", "{} {}", "{\"a\":1,}", "{\"a\":1}\n}",
+	};
+	static char out[1024];
+	struct restconf_report r;
+	struct err e;
+
+	memset(&r, 0, sizeof r);
+	r.type = "bootstrap-complete";
+	r.aug_name = "sztp-initrd:tpm-attestation";
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		r.aug_json = bad[i];
+		CHECK_EQ_INT(restconf_report_write(&r, out, sizeof out, &e), -1);
+		CHECK(strstr(e.msg, "not a JSON object") != NULL);
+		CHECK_EQ_STR(out, "");
+	}
+	r.aug_json = "{\"a\":{\"b\":[1,\"}\"]}}\n";
+	CHECK(restconf_report_write(&r, out, sizeof out, &e) > 0);
+	CHECK(strstr(out, "\"sztp-initrd:tpm-attestation\":{\"a\":{\"b\":[1,\"}\"]}}\n}}") != NULL);
+}

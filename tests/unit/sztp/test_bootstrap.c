@@ -825,3 +825,68 @@ TEST(bootstrap_redirect_anchor_expiry)
 	/* no clock policy: refused */
 	CHECK_EQ_INT(bs_anchors_from_cms(&a, cms, n, NULL, &e), -1);
 }
+
+/*
+ * The redirect list copy: addresses and ports always, trust anchors only
+ * from trusted redirect information (RFC 8572 section 5.3: an untrusted
+ * redirect's anchors are discarded). verify_response() already drops them;
+ * this guard must hold on its own.
+ */
+TEST(bootstrap_list_copy_keeps_anchors_only_when_trusted)
+{
+	static struct conveyed_redirect r;
+	static struct bs_list l;
+	static const uint8_t ta1[] = { 0x30, 0x03, 0x02, 0x01, 0x07 }, ta2[] = { 0x30, 0x00 };
+	struct err e;
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.servers[0].address, sizeof r.servers[0].address, "192.0.2.7");
+	r.servers[0].port = 8443;
+	r.servers[0].trust_anchor.data = ta1;
+	r.servers[0].trust_anchor.len = sizeof ta1;
+	snprintf(r.servers[1].address, sizeof r.servers[1].address, "2001:db8::9");
+	r.servers[1].port = 443;
+	snprintf(r.servers[2].address, sizeof r.servers[2].address, "198.51.100.3");
+	r.servers[2].port = 9443;
+	r.servers[2].trust_anchor.data = ta2;
+	r.servers[2].trust_anchor.len = sizeof ta2;
+	r.n_servers = 3;
+
+	/* untrusted: every anchor dropped, the rest kept */
+	memset(&l, 0xA5, sizeof l);
+	CHECK_EQ_INT(bs_list_copy(&l, &r, 0, &e), 0);
+	CHECK_EQ_INT(l.n, 3);
+	CHECK_EQ_INT(l.trusted, 0);
+	CHECK_EQ_INT(l.used, 0);
+	for (int i = 0; i < 3; i++) {
+		CHECK(l.servers[i].trust_anchor.data == NULL);
+		CHECK_EQ_INT(l.servers[i].trust_anchor.len, 0);
+		CHECK_EQ_STR(l.servers[i].address, r.servers[i].address);
+		CHECK_EQ_INT(l.servers[i].port, r.servers[i].port);
+		CHECK_EQ_STR(l.roots[i], RESTCONF_ROOT);
+	}
+
+	/* trusted: the anchors are copied into the list's own arena */
+	memset(&l, 0xA5, sizeof l);
+	CHECK_EQ_INT(bs_list_copy(&l, &r, 1, &e), 0);
+	CHECK_EQ_INT(l.n, 3);
+	CHECK_EQ_INT(l.trusted, 1);
+	CHECK_EQ_INT(l.used, sizeof ta1 + sizeof ta2);
+	CHECK_EQ_INT(l.servers[0].trust_anchor.len, sizeof ta1);
+	CHECK(l.servers[0].trust_anchor.data == l.arena);
+	CHECK_EQ_MEM(l.servers[0].trust_anchor.data, ta1, sizeof ta1);
+	CHECK(l.servers[1].trust_anchor.data == NULL);
+	CHECK_EQ_INT(l.servers[1].trust_anchor.len, 0);
+	CHECK_EQ_INT(l.servers[2].trust_anchor.len, sizeof ta2);
+	CHECK(l.servers[2].trust_anchor.data == l.arena + sizeof ta1);
+	CHECK_EQ_MEM(l.servers[2].trust_anchor.data, ta2, sizeof ta2);
+
+	/* anchors beyond the arena: refused, not truncated */
+	static uint8_t big[BS_TA_ARENA + 1];
+	r.servers[0].trust_anchor.data = big;
+	r.servers[0].trust_anchor.len = sizeof big;
+	CHECK_EQ_INT(bs_list_copy(&l, &r, 1, &e), -1);
+	CHECK_EQ_STR(e.msg, "redirect-information: trust anchors larger than 65536 bytes");
+	CHECK_EQ_INT(bs_list_copy(&l, &r, 0, &e), 0);
+	CHECK_EQ_INT(l.used, 0);
+}

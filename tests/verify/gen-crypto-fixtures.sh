@@ -18,6 +18,7 @@
 #   longleaf  EC P-256 leaf issued by shortroot, valid for 3650 days (an
 #             anchor that expires before the certificate it issued)
 #   rogue     EC P-256 leaf issued by fakeroot (looks like root's, is not)
+#   byleaf    EC P-256 leaf issued by ec, which is no CA
 # Keys: ec.key is SEC1 "EC PRIVATE KEY", ec384.key PKCS#8 "PRIVATE KEY",
 #       rsa.key PKCS#1 "RSA PRIVATE KEY".
 #
@@ -52,9 +53,10 @@ ca_root self ec:prime256v1 "/O=Fixture/CN=self-leaf" 3650 self
 ca_root shortroot ec:prime256v1 "/O=Fixture/CN=Fixture Short Root" 1
 ca_leaf longleaf shortroot ec:prime256v1 "/O=Fixture/CN=long-leaf" 3650 leaf
 ca_leaf rogue fakeroot ec:prime256v1 "/O=Fixture/CN=rogue-leaf" 3650 leaf
+ca_leaf byleaf ec ec:prime256v1 "/O=Fixture/CN=byleaf" 3650 leaf
 ca_done
 
-for c in root fakeroot inter ec ec384 rsa noku self shortroot longleaf rogue; do
+for c in root fakeroot inter ec ec384 rsa noku self shortroot longleaf rogue byleaf; do
 	ossl x509 -in $c.pem -outform DER -out $c.der
 done
 cat ec.pem inter.pem root.pem > chain-ec.pem

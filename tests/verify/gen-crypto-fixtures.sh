@@ -119,6 +119,9 @@ voucher() { # out pinned-der
 }
 voucher v-voucher.json inter.der
 voucher v-voucher-pin-self.json self.der
+# with the nonce tests/unit/sztp/test_bootstrap.c's fake random makes (bytes 0..31)
+printf '{"ietf-voucher:voucher":{"created-on":"2024-01-01T00:00:00Z","assertion":"verified","serial-number":"SZTP-FIX-0001","pinned-domain-cert":"%s","nonce":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}' \
+	"$(openssl base64 -A -in inter.der)" > v-voucher-nonce.json
 vsign() { # out signer key in econtent-type
 	ossl cms -sign -binary -nodetach -outform DER -md sha256 -in "$4" -signer "$2" \
 		-inkey "$3" -econtent_type "$5" -out "$1"
@@ -128,11 +131,14 @@ vsign v-voucher-pin-self.cms ec384.pem ec384.key v-voucher-pin-self.json $OID_VO
 vsign v-voucher-rogue.cms rogue.pem rogue.key v-voucher.json $OID_VOUCHER
 vsign v-voucher-ect-ci.cms ec384.pem ec384.key v-voucher.json $OID_CI_JSON
 vsign v-voucher-ect-41.cms ec384.pem ec384.key v-voucher.json $OID_41
+vsign v-voucher-nonce.cms ec384.pem ec384.key v-voucher-nonce.json $OID_VOUCHER
 ossl crl2pkcs7 -nocrl -certfile ec.pem -outform DER -out v-owner.cms
 printf '{"ietf-sztp-conveyed-info:onboarding-information":{"configuration-handling":"merge","configuration":"Y2Zn"}}' > v-conveyed.json
 vsign v-ci.cms ec.pem ec.key v-conveyed.json $OID_CI_JSON
 vsign v-ci-ect-voucher.cms ec.pem ec.key v-conveyed.json $OID_VOUCHER
 vsign v-ci-ect-xml.cms ec.pem ec.key v-conveyed.json $OID_CI_XML
 vsign v-ci-by-self.cms self.pem self.key v-conveyed.json $OID_CI_JSON
+printf '{"ietf-sztp-conveyed-info:onboarding-information":{}}' > v-conveyed-empty.json
+vsign v-ci-empty.cms ec.pem ec.key v-conveyed-empty.json $OID_CI_JSON
 
 echo "gen-crypto-fixtures: wrote $(ls | wc -l) files to $out"

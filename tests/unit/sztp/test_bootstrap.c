@@ -35,6 +35,7 @@ struct fsrv {
 	const char *err_body;   /* ... and this text/plain body (0: the data) */
 	int report_status;      /* report-progress status (0: 204) */
 	int initiated_status;   /* status for bootstrap-initiated (0: report_status) */
+	const char *body;       /* a whole get-bootstrapping-data answer instead of ci_json */
 	/* recorded */
 	int gbd_calls;
 	int opens_trusted, opens_provisional;
@@ -157,8 +158,12 @@ static int f_request(void *ctx, const struct bs_target *t, struct bs_http *h, st
 			snprintf(h->reason, sizeof h->reason, "Internal Server Error");
 			return 0;
 		}
-		n = mk_response_enc(s->ci_json, s->level, respbuf, sizeof respbuf, s->xml);
-		answer(h, 200, s->ctype ? s->ctype : "application/yang-data+json", respbuf, n);
+		if (s->body) {
+			answer(h, 200, "application/yang-data+json", s->body, strlen(s->body));
+		} else {
+			n = mk_response_enc(s->ci_json, s->level, respbuf, sizeof respbuf, s->xml);
+			answer(h, 200, s->ctype ? s->ctype : "application/yang-data+json", respbuf, n);
+		}
 		return 0;
 	}
 	if (ends_with(h->path, ":report-progress")) {
@@ -889,4 +894,50 @@ TEST(bootstrap_list_copy_keeps_anchors_only_when_trusted)
 	CHECK_EQ_STR(e.msg, "redirect-information: trust anchors larger than 65536 bytes");
 	CHECK_EQ_INT(bs_list_copy(&l, &r, 0, &e), 0);
 	CHECK_EQ_INT(l.used, 0);
+}
+
+/*
+ * Signed onboarding information from an untrusted (provisional) server is
+ * acted upon, but that server never gets the credentials nor a progress
+ * report: only a trusted server does (RFC 8572 section 5.3 and the
+ * reporting rule of section 5.6). The artifacts are gen-crypto-fixtures.sh's
+ * v-*: the voucher carries the nonce our fake random makes.
+ */
+TEST(bootstrap_signed_from_untrusted_server)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	static const char *const art[3] = { "v-ci-empty.cms", "v-owner.cms", "v-voucher-nonce.cms" };
+	static uint8_t der[3][16384], root[4096];
+	static char b64[3][24576], body[80000];
+	static struct x509_der anchor;
+	struct fsrv *s;
+	struct err e;
+
+	for (int i = 0; i < 3; i++) {
+		size_t n = fx_read(art[i], der[i], sizeof der[i]);
+		CHECK(b64_encode(der[i], n, b64[i], sizeof b64[i]) > 0);
+	}
+	anchor.len = fx_read("root.der", root, sizeof root);
+	anchor.der = root;
+	CHECK(snprintf(body, sizeof body, "{\"ietf-sztp-bootstrap-server:output\":{"
+		       "\"conveyed-information\":\"%s\",\"owner-certificate\":\"%s\","
+		       "\"ownership-voucher\":\"%s\",\"reporting-level\":\"verbose\"}}",
+		       b64[0], b64[1], b64[2]) < (int)sizeof body);
+	setup(0);
+	cfg.serial = "SZTP-FIX-0001";
+	cfg.voucher_anchors = &anchor;
+	cfg.n_voucher_anchors = 1;
+	cfg.hw_model = "M1";
+	cfg.basic = "dev:secret";
+	s = srv("192.0.2.1:443", NULL);
+	s->body = body;
+	if (run(uris, 1, &e) < 0)
+		unit_fail(__FILE__, __LINE__, "signed onboarding refused: %s / %s", e.msg, st.last);
+	CHECK_EQ_INT(st.res.signed_data, 1);
+	CHECK_EQ_STR(st.done_server, "192.0.2.1:443");
+	CHECK_EQ_INT(s->opens_provisional, 1);
+	CHECK_EQ_INT(s->opens_trusted, 0);
+	CHECK(strstr(s->last_gbd, "hw-model") == NULL);
+	CHECK(s->last_basic == NULL);
+	CHECK_EQ_INT(fk.n_reports, 0);
 }

@@ -348,8 +348,19 @@ for kind in traversal abs symlink-escape device fifo setuid hardlink through-lin
 	python3 "$TOP/tests/install/badtar.py" "$kind" "$tmp/bad.tar"
 	conveyed --uri "file://$IMG/os.img.zst" --sha256 "$(cat "$IMG/os.img.zst.sha256")" \
 		--os-name "SZTP Demo OS" --os-version 1.0 --handling merge --config "$tmp/bad.tar"
+	case $kind in # the reason each must be refused for
+	traversal) why='"etc/../../escaped": ".." component refused' ;;
+	abs) why='"/etc/escaped": absolute path refused' ;;
+	symlink-escape) why='"etc/esc": symbolic link to "../../../etc/shadow" leads out of the root' ;;
+	device) why='"dev/sdz": device node refused' ;;
+	fifo) why='"run/fifo": FIFO refused' ;;
+	setuid) why='"usr/bin/rootme": set-user-ID bit refused' ;;
+	hardlink) why='"etc/hard": hard link refused' ;;
+	through-link) why='"etc/via/owned" would be written through the symbolic link' ;;
+	esac
 	if in_root "$dc" snap "$tmp/before" && ! onboard "$dc" &&
 		[ "$(progress_seq)" = "boot-image-initiated boot-image-complete config-initiated config-error " ] &&
+		grep -qF -- "$why" "$tmp/ob.out" &&
 		in_root "$dc" snap "$tmp/after" && cmp -s "$tmp/before" "$tmp/after"; then
 		t_ok "configuration with $kind refused, nothing applied ($(sed -n 's/^progress: config-error //p' "$tmp/ob.out" | cut -c1-80))"
 	else

@@ -190,7 +190,10 @@ fi
 # the agent has read every byte and waits for more, it is killed. The first
 # MiB (the image's partition table) goes to disk only after the hash verifies,
 # and the target's old table is zeroed before any image byte is written: the
-# first MiB must be all zero and no partition table found.
+# first MiB must be all zero and no partition table found. The image path is
+# threaded (image.c): the worker that hashes and holds back the head, and the
+# disk writer, must be idle too (waiting on their queues), else the kill could
+# come before the worker has seen the first MiB.
 agent_waiting() { # PID PORT: blocked in poll/read, nothing queued on the connection
 	sc=$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null) || return 1
 	case $(uname -m):$sc in
@@ -198,6 +201,14 @@ agent_waiting() { # PID PORT: blocked in poll/read, nothing queued on the connec
 	aarch64:63|aarch64:72|aarch64:73|aarch64:207) ;;
 	*) return 1 ;;
 	esac
+	for t in /proc/"$1"/task/*; do
+		[ "${t##*/}" = "$1" ] && continue
+		sc=$(cut -d' ' -f1 "$t/syscall" 2>/dev/null) || return 1
+		case $(uname -m):$sc in
+		x86_64:202|aarch64:98) ;; # futex: waiting for a slot
+		*) return 1 ;;
+		esac
+	done
 	q=$(ss -tnH state established "( sport = :$2 or dport = :$2 )" |
 		awk '{ n++; s += $1 + $2 } END { print n ? s : -1 }')
 	[ "$q" = 0 ]

@@ -92,10 +92,9 @@ flock -n 9 || die "another run holds $W/lock"
 
 # ------------------------------------------------------------------ cleanup
 applied=""    # the mutant now in the scratch tree, or ""
-job="" dog="" # the running suite's and the watchdog's process groups
+job=""        # the running suite's process group
 revert_bad=0
 stop_job() {
-	[ -n "$dog" ] && { kill -TERM -"$dog" 2>/dev/null; wait "$dog" 2>/dev/null; dog=""; }
 	[ -n "$job" ] && { kill -TERM -"$job" 2>/dev/null; wait "$job" 2>/dev/null; job=""; }
 }
 revert() {
@@ -177,19 +176,19 @@ targets_of() {
 # status 0, and every closing line says "N passed, 0 failed" with N > 0
 passes() {
 	rm -f "$W/timed-out"
-	# a session (and process group) of its own: the watchdog and Ctrl-C stop
-	# the suite and everything it started together, by its id
-	setsid sh "$TOP/tests/mutate/run.sh" --suite "$1" >"$2" 2>&1 </dev/null 9>&- &
+	# a session (and process group) of its own, bounded by timeout(1), which
+	# stops the whole group when the limit is reached (and is gone with it:
+	# nothing outlives the suite, even when this script is killed); Ctrl-C
+	# stops the group by its id
+	setsid timeout -k 10 "$LIMIT" sh "$TOP/tests/mutate/run.sh" --suite "$1" \
+		>"$2" 2>&1 </dev/null 9>&- &
 	job=$!
-	setsid sh -c "sleep $LIMIT; touch \"$W/timed-out\"; kill -TERM -$job; sleep 10; kill -KILL -$job" \
-		>/dev/null 2>&1 </dev/null 9>&- &
-	dog=$!
 	wait "$job"
 	rc=$?
 	job=""
-	kill -TERM -"$dog" 2>/dev/null; wait "$dog" 2>/dev/null; dog=""
-	if [ -e "$W/timed-out" ]; then
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 		echo "(stopped after $LIMIT s)" >>"$2"
+		: >"$W/timed-out"
 		return 1
 	fi
 	[ $rc -eq 0 ] || return 1

@@ -23,7 +23,9 @@
 #
 # Environment: SZTP_MUTATE_LIMIT seconds per suite run (default 900; a suite
 # stopped by the limit counts as failed, noted "timeout"), SZTP_MUTANTS (the
-# list file), SZTP_FIXTURES (made fresh when unset), SZTP_VECTORS.
+# list file), SZTP_MUTATE_DIR (the scratch directory, default build/mutate:
+# two runs at once need two), SZTP_FIXTURES (made fresh when unset),
+# SZTP_VECTORS.
 # Prints "ok NAME" / "FAIL NAME: why" per mutant, a table, and
 # "N passed, N failed". Exit 0 when every mutant was killed.
 set -u
@@ -31,7 +33,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 LIST=${SZTP_MUTANTS:-$TOP/tests/mutate/mutants.txt}
 LIMIT=${SZTP_MUTATE_LIMIT:-900}
-W=$TOP/build/mutate
+W=${SZTP_MUTATE_DIR:-$TOP/build/mutate}
 TREE=$W/tree
 LOGS=$W/logs
 PY="python3 $TOP/tests/mutate/mutate.py"
@@ -85,6 +87,12 @@ if [ $listonly = 1 ]; then
 	exit 0
 fi
 [ -s "$W/selected" ] || die "no mutant selected"
+# a stale mutant (its text no longer in its file) stops the run at once,
+# before an hour of suites: the list must be updated with the code
+if ! $PY check "$LIST" "$TOP" >"$W/check.out" 2>&1; then
+	grep '^stale' "$W/check.out" | sed 's/^/FAIL /'
+	die "$(tail -n 1 "$W/check.out"): update tests/mutate/mutants.txt"
+fi
 
 # one run at a time per tree
 exec 9>"$W/lock"

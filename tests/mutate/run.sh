@@ -79,13 +79,20 @@ done
 die() { echo "FAIL mutate: $*"; echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p "$W" "$LOGS" || die "cannot create $W"
+# one run at a time per scratch directory, taken before anything in it is
+# written (a second run must not rewrite the list the first one reads)
+if [ $listonly = 0 ]; then
+	exec 9>"$W/lock"
+	flock -n 9 || die "another run holds $W/lock (SZTP_MUTATE_DIR gives a run its own)"
+fi
 if [ $quick = 1 ]; then q=--quick; else q=; fi
-# shellcheck disable=SC2086 # $q and $names are word lists
-$PY list "$LIST" $q $names >"$W/selected" 2>"$W/list.err" || die "$(cat "$W/list.err")"
 if [ $listonly = 1 ]; then
-	awk -F '\t' '{ printf "%-38s %-28s %s\n", $1, $3, $4 }' "$W/selected"
+	# shellcheck disable=SC2086 # $q and $names are word lists
+	$PY list "$LIST" $q $names | awk -F '\t' '{ printf "%-38s %-28s %s\n", $1, $3, $4 }'
 	exit 0
 fi
+# shellcheck disable=SC2086 # $q and $names are word lists
+$PY list "$LIST" $q $names >"$W/selected" 2>"$W/list.err" || die "$(cat "$W/list.err")"
 [ -s "$W/selected" ] || die "no mutant selected"
 # a stale mutant (its text no longer in its file) stops the run at once,
 # before an hour of suites: the list must be updated with the code
@@ -93,10 +100,6 @@ if ! $PY check "$LIST" "$TOP" >"$W/check.out" 2>&1; then
 	grep '^stale' "$W/check.out" | sed 's/^/FAIL /'
 	die "$(tail -n 1 "$W/check.out"): update tests/mutate/mutants.txt"
 fi
-
-# one run at a time per tree
-exec 9>"$W/lock"
-flock -n 9 || die "another run holds $W/lock"
 
 # ------------------------------------------------------------------ cleanup
 applied=""    # the mutant now in the scratch tree, or ""
@@ -137,7 +140,14 @@ state_before=$(git_state | sha256sum)
 	die "the dependencies are not built (run make in $TOP first)"
 mkdir -p "$TREE/build/stamp" || die "cannot create $TREE"
 $PY sync "$TOP" "$TREE" || die "cannot copy the tree to $TREE"
-for d in musl host kernel pki install; do
+# build/install (the test OS images) is copied: the suites regenerate it
+# when the agent is newer (qemu/media-test.sh), and a mutated agent always
+# is; a link would have them rewrite the working tree's images.
+[ -L "$TREE/build/install" ] && rm -f "$TREE/build/install"
+if [ -d "$TOP/build/install" ] && [ ! -e "$TREE/build/install" ]; then
+	cp -a "$TOP/build/install" "$TREE/build/install" || die "cannot copy build/install"
+fi
+for d in musl host kernel pki; do
 	if [ -e "$TOP/build/$d" ] && [ ! -e "$TREE/build/$d" ]; then
 		ln -s "$TOP/build/$d" "$TREE/build/$d" || die "cannot link build/$d"
 	fi

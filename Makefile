@@ -7,6 +7,8 @@
 #   make demo     a full zero-touch boot in QEMU + swtpm, console on the terminal
 #   make powercut the power-cut loop (QEMU killed during the image write)
 #   make bench    sizes (with a budget), verification cost, image streaming vs curl, SHA-256 rate, RSS, boot time
+#   make mutate   mutation testing: every mutant of tests/mutate/mutants.txt must be
+#                 caught by its suites (MUTANTS="a b" runs some)
 #   make fuzz     the fuzz targets, FUZZ_SECONDS (300) each, and a table
 #   make deps     only the dependencies (Debian packages, static libraries, kernel)
 #   make install  the host tools: build/sztpboot and keys/sztp-artifacts into
@@ -91,7 +93,7 @@ vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 DEPS_STAMP := $(B)/stamp/deps
 
 .PHONY: FORCE all deps check check-long demo powercut fleet fuzz fuzz-smoke unit clean distclean pki \
-	initrd agent bench uki lint man install
+	initrd agent bench uki lint man install mutate
 all: agent initrd uki man
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes, sztpboot.efi: %s bytes\n' \
 		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img) \
@@ -246,6 +248,13 @@ bench: all $(B)/sha256-rate
 # The agent's SHA-256 (the same musl object) hashing in memory, for make bench.
 $(B)/sha256-rate: tests/bench/sha256_rate.c $(B)/obj/musl/base/sha256.o
 	$(MUSL_CC) $(CPPFLAGS) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $^ -lbearssl -lnettle
+
+# Mutation testing (docs/development.md): each mutant applied to a scratch
+# copy of the tree (build/mutate/tree), its suites run, reverted; a table at
+# the end; exit 1 if one survives. make check runs the quick subset.
+MUTANTS ?=
+mutate: $(B)/unit-tests $(B)/sztpboot $(B)/install-driver
+	sh tests/mutate/run.sh $(MUTANTS)
 
 demo: all
 	sh qemu/demo-install.sh

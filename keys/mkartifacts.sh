@@ -10,10 +10,11 @@
 #           [--created RFC3339] [--assertion verified|logged|proximity|...]
 #           [--pinned CERT] [--signer-cert CERT --signer-key KEY]
 #           [--revocation-checks true|false] [--idevid-issuer B64]
-#           [--id-data] [--text] [--last-renewal RFC3339] [--json FILE]
-#                                                           > voucher.cms
+#           [--id-data | --econtent-type TYPE] [--text] [--last-renewal RFC3339]
+#           [--json FILE]                                   > voucher.cms
 #       JSON voucher (RFC 8366) signed by masa/signer (eContentType
-#       id-ct-animaJSONVoucher, or id-data with --id-data), signer certificate
+#       id-ct-animaJSONVoucher, or id-data with --id-data, or TYPE as for
+#       conveyed: a wrong type for negative tests), signer certificate
 #       included. --json signs FILE as is instead of building the voucher.
 #       --text signs without -binary, as some vendors' tools do: openssl then
 #       signs the MIME canonical form, with CRLF line ends.
@@ -30,14 +31,15 @@
 #       --with-ca. --signed: a non-degenerate one (empty content signed by the
 #       owner key) as some servers send.
 #   mkartifacts.sh conveyed --pki DIR --json FILE [--unsigned]
-#           [--econtent-type json|data|xml] [--signer-cert CERT --signer-key KEY]
+#           [--econtent-type json|data|xml|voucher] [--signer-cert CERT --signer-key KEY]
 #           [--nocerts] [--text] [--encrypt-to CERT]        > ci.cms
 #       Conveyed information (FILE: the JSON or XML document): SignedData by
 #       the owner certificate (default), or an unsigned ContentInfo with [0]
 #       EXPLICIT OCTET STRING (--unsigned); then, with --encrypt-to,
 #       EnvelopedData (AES-256-CBC) to CERT. eContentType defaults to
-#       id-ct-sztpConveyedInfoJSON (.43). --text as for voucher (unsigned
-#       too: CRLF line ends).
+#       id-ct-sztpConveyedInfoJSON (.43); voucher (.40) makes a wrong type
+#       for negative tests. --text as for voucher (unsigned too: CRLF line
+#       ends).
 #   mkartifacts.sh response --ci FILE [--oc FILE --ov FILE]
 #           [--reporting-level minimal|verbose] [--wrap N] [--extra]
 #           [--xml [--xml-ns URI]]                          > response.json
@@ -55,7 +57,7 @@ set -eu
 ART=$(dirname "$0")/sztp-artifacts
 
 die() { echo "mkartifacts: $*" >&2; exit 1; }
-usage() { sed -n '2,52p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,54p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 CMD=$1
@@ -63,7 +65,7 @@ shift
 
 PKI='' SERIAL='' NONCE='' EXPIRES='' CREATED='' ASSERTION=verified PINNED=''
 SIGNER_CERT='' SIGNER_KEY='' REVO=false IDEVID_ISSUER='' ID_DATA=0 JSON=''
-CERT='' KEY='' WITH_CA=0 SIGNED=0 UNSIGNED=0 ECT=json NOCERTS=0 ENCRYPT_TO=''
+CERT='' KEY='' WITH_CA=0 SIGNED=0 UNSIGNED=0 ECT='' NOCERTS=0 ENCRYPT_TO=''
 CI='' OC='' OV='' LEVEL='' WRAP=0 EXTRA=0 TEXT=0 RENEWAL='' XML=0 XMLNS=''
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -162,6 +164,16 @@ sign() {
 	art sign "$@"
 }
 
+# ect_type json|xml|data|voucher: the sztp-artifacts sign --type
+ect_type() {
+	case $1 in
+	json) echo conveyed-json ;;
+	xml) echo conveyed-xml ;;
+	data|voucher) echo "$1" ;;
+	*) die "--econtent-type must be json, xml, data or voucher" ;;
+	esac
+}
+
 case $CMD in
 voucher-json)
 	voucher_json
@@ -175,7 +187,7 @@ voucher)
 	need_pki
 	[ -n "$SIGNER_CERT" ] || SIGNER_CERT=$PKI/masa/signer.pem
 	[ -n "$SIGNER_KEY" ] || SIGNER_KEY=$PKI/masa/signer.key
-	if [ "$ID_DATA" = 1 ]; then t=data; else t=voucher; fi
+	if [ "$ID_DATA" = 1 ]; then t=data; else t=$(ect_type "${ECT:-voucher}"); fi
 	sign "$TMP/v.json" "$SIGNER_CERT" "$SIGNER_KEY" "$t"
 	;;
 owner-cert)
@@ -199,12 +211,7 @@ owner-cert)
 conveyed)
 	need_pki
 	[ -n "$JSON" ] && [ -r "$JSON" ] || die "--json FILE is required"
-	case $ECT in
-	json) t=conveyed-json ;;
-	xml) t=conveyed-xml ;;
-	data) t=data ;;
-	*) die "--econtent-type must be json, xml or data" ;;
-	esac
+	t=$(ect_type "${ECT:-json}")
 	if [ "$UNSIGNED" = 1 ]; then
 		if [ "$TEXT" = 1 ]; then
 			art unsigned --in "$JSON" --type "$t" --text --out "$TMP/ci.der"

@@ -3,7 +3,7 @@
 # up as "N passed, N failed". Each suite is a program whose own last line is
 # "N passed, N failed"; a suite that ends without one counts as one failure.
 #
-#   SZTP_TESTS="layout lint unit fuzz initrd server tls net verify owner client fleet tpm install negative qemu"
+#   SZTP_TESTS="layout lint unit fuzz initrd server tls net verify owner mutate client fleet tpm install negative qemu"
 #                                   suites to run (default: all of these)
 #   qemu-long                       the longer QEMU suites (firmware network
 #                                   boots under OVMF, their failure cases, the
@@ -14,7 +14,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 B=$TOP/build
-SUITES=${SZTP_TESTS:-"layout lint unit fuzz initrd server tls net verify owner client fleet tpm install negative qemu"}
+SUITES=${SZTP_TESTS:-"layout lint unit fuzz initrd server tls net verify owner mutate client fleet tpm install negative qemu"}
 LOGDIR=$B/test-logs
 mkdir -p "$LOGDIR"
 total_pass=0 total_fail=0
@@ -59,6 +59,8 @@ for s in $SUITES; do
 	unit) run_suite unit "$B/unit-tests" ;;
 	fuzz) run_suite fuzz sh tests/fuzz/run.sh smoke "$B"/fuzz/fuzz_* ;;
 	server) run_suite server python3 tests/server/test_sztp_server.py ;;
+	# the quick mutation subset (make mutate runs the whole list)
+	mutate) run_suite mutate sh tests/mutate/run.sh --quick ;;
 	qemu)
 		run_suite qemu/net-selftest sh qemu/net-selftest.sh
 		run_suite qemu/boot-test sh qemu/boot-test.sh

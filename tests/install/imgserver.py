@@ -3,6 +3,7 @@
 
   imgserver.py --cert PEM --key PEM --dir DIR --port-file F [--log F]
                [--cut-once N] [--ignore-range] [--status-once CODE]
+               [--stall-after N]
 
 Serves DIR over HTTPS on 127.0.0.1 (a free port, written to --port-file),
 HTTP/1.1 with keep-alive and "Range: bytes=N-" (206 + Content-Range).
@@ -11,9 +12,12 @@ Fault injection, each once per file:
                      closes the connection (Content-Length says the full size)
   --ignore-range     answer Range requests with 200 and the whole file
   --status-once CODE the first request for a file gets CODE with a short body
+  --stall-after N    every 200 response sends N body bytes, logs "stalled after
+                     N", then sends nothing more and keeps the connection
+                     open (until the client goes away or the server is killed)
 Each request is logged as one line: "GET /path range=N-|none -> STATUS".
 """
-import argparse, http.server, os, re, ssl, sys, threading
+import argparse, http.server, os, re, ssl, sys, threading, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--cert", required=True)
@@ -24,6 +28,7 @@ ap.add_argument("--log")
 ap.add_argument("--cut-once", type=int, default=-1)
 ap.add_argument("--ignore-range", action="store_true")
 ap.add_argument("--status-once", type=int, default=0)
+ap.add_argument("--stall-after", type=int, default=-1)
 args = ap.parse_args()
 done_cut, done_status = set(), set()
 lock = threading.Lock()
@@ -85,6 +90,15 @@ class H(http.server.BaseHTTPRequestHandler):
             if cut:
                 done_cut.add(path)
         self.note(rng, code)
+        if args.stall_after >= 0 and code == 200:
+            self.wfile.write(body[:args.stall_after])
+            self.wfile.flush()
+            logf.write("stalled after %d\n" % args.stall_after)
+            # hold the connection open, sending nothing, for at most 10 minutes
+            for _ in range(600):
+                time.sleep(1)
+            self.close_connection = True
+            return
         if cut:
             self.wfile.write(body[:args.cut_once])
             self.wfile.flush()

@@ -3,8 +3,9 @@
 # devices: `sztpboot fetch` (the device's download-verify-write path) for raw,
 # gzip, xz and zstd images over file:// and https:// (resume with Range after a
 # cut connection, a server that ignores Range, a 503, a 404), a hash mismatch
-# (nothing bootable left), a disk too small (refused before writing), qcow2
-# (refused); and the onboarding steps through tests/install/driver.c (the
+# (nothing bootable left), the agent killed mid-download (no partition table
+# on disk while the hash is unverified), a disk too small (refused before
+# writing), qcow2 (refused); and the onboarding steps through tests/install/driver.c (the
 # install.h API): image + scripts + configuration, the os-name/os-version skip,
 # merge vs replace, script warning vs error, refused configuration archives.
 # Needs root (loop devices, mount). Prints ok/FAIL lines, ends "N passed, N failed".
@@ -201,6 +202,67 @@ if unshare -m sh -c 'mount -t tmpfs none /etc && mkdir /etc/sztp' 2>/dev/null; t
 else
 	t_skip "fetch on a device with no anchors" "no mount namespaces"
 fi
+
+# the held-back head, seen from the host while the image downloads: the server
+# stalls once the raw image's first MiB (and a little more) has been sent; when
+# the agent has read every byte and waits for more, it is killed. The first
+# MiB (the image's partition table) goes to disk only after the hash verifies,
+# and the target's old table is zeroed before any image byte is written: the
+# first MiB must be all zero and no partition table found. The image path is
+# threaded (image.c): the worker that hashes and holds back the head, and the
+# disk writer, must be idle too (waiting on their queues), else the kill could
+# come before the worker has seen the first MiB.
+agent_waiting() { # PID PORT: blocked in poll/read, nothing queued on the connection
+	sc=$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null) || return 1
+	case $(uname -m):$sc in
+	x86_64:0|x86_64:7|x86_64:23|x86_64:45|x86_64:270|x86_64:271) ;;
+	aarch64:63|aarch64:72|aarch64:73|aarch64:207) ;;
+	*) return 1 ;;
+	esac
+	for t in /proc/"$1"/task/*; do
+		[ "${t##*/}" = "$1" ] && continue
+		sc=$(cut -d' ' -f1 "$t/syscall" 2>/dev/null) || return 1
+		case $(uname -m):$sc in
+		x86_64:202|aarch64:98) ;; # futex: waiting for a slot
+		*) return 1 ;;
+		esac
+	done
+	q=$(ss -tnH state established "( sport = :$2 or dport = :$2 )" |
+		awk '{ n++; s += $1 + $2 } END { print n ? s : -1 }')
+	[ "$q" = 0 ]
+}
+newloop 80M; d=$LOOP
+dd if="$IMG/os.img" of="$d" bs=1M status=none conv=fsync
+blockdev --rereadpt "$d" 2>/dev/null
+if sfdisk -d "$d" >/dev/null 2>&1; then
+	start_server --stall-after $((1024 * 1024 + 65536))
+	"$SZ" fetch "https://127.0.0.1:$port/os.img" --sha256 "$(cat "$IMG/os.img.sha256")" \
+		--ca "$PKI/server/ca.pem" --out "$d" >"$tmp/stall.out" 2>&1 &
+	agent=$!
+	t_track $agent
+	i=0 calm=0
+	while [ $i -lt 300 ] && [ $calm -lt 3 ]; do
+		if grep -q "stalled after" "$tmp/server.log" 2>/dev/null && agent_waiting "$agent" "$port"; then
+			calm=$((calm + 1))
+		else
+			calm=0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL "$agent" 2>/dev/null; wait "$agent" 2>/dev/null; t_untrack $agent
+	nz=$(dd if="$d" bs=1M count=1 status=none | tr -d '\0' | wc -c)
+	pt=$(blkid -p -o value -s PTTYPE "$d" 2>/dev/null)
+	if [ $calm -lt 3 ]; then
+		t_fail "killed mid-download" "the agent never sat waiting for the stalled server: $(tail -n 2 "$tmp/stall.out" | tr '\n' ' ')"
+	elif [ "$nz" -eq 0 ] && [ -z "$pt" ] && ! sfdisk -d "$d" >/dev/null 2>&1; then
+		t_ok "killed mid-download (first MiB received): first MiB all zero, no partition table"
+	else
+		t_fail "killed mid-download" "$nz non-zero bytes in the first MiB, blkid PTTYPE \"$pt\""
+	fi
+else
+	t_fail "killed mid-download" "the good image wrote no readable partition table first"
+fi
 t_stop "$srvpid"; srvpid=""
 
 # ---------------------------------------------------------------- onboarding steps
@@ -293,20 +355,50 @@ else
 fi
 check "pre-script error: configuration not applied" in_root "$d" test ! -e "$tmp/sysroot/etc/sztp-demo/message"
 
-# refused configuration archives: nothing applied
+# refused configuration archives: nothing applied. Each case starts from its
+# own fresh copy of this disk (and its own snapshot), so one archive wrongly
+# accepted cannot make the cases after it fail (or pass) too. The disk is
+# detached meanwhile: never two disks with the same partition GUIDs at once.
 snap() { (cd "$tmp/sysroot" && find . -printf '%p %y %m %s\n' | sort) > "$1"; }
-in_root "$d" snap "$tmp/before"
+attach() { # FILE: sets $LOOP (recorded in $loops for cleanup)
+	LOOP=$(losetup -f --show -P "$1") || t_setup_fail "losetup failed"
+	loops="$loops $LOOP"
+}
+detach() { # DEV: detached and forgotten (its number may soon be someone else's)
+	losetup -d "$1"
+	loops=$(for l in $loops; do [ "$l" = "$1" ] || printf ' %s' "$l"; done)
+}
+sync
+pristine=$(losetup -nO BACK-FILE "$d")
+detach "$d"
 for kind in traversal abs symlink-escape device fifo setuid hardlink through-link; do
+	cp --sparse=always "$pristine" "$tmp/case.img"
+	attach "$tmp/case.img"; dc=$LOOP
 	python3 "$TOP/tests/install/badtar.py" "$kind" "$tmp/bad.tar"
 	conveyed --uri "file://$IMG/os.img.zst" --sha256 "$(cat "$IMG/os.img.zst.sha256")" \
 		--os-name "SZTP Demo OS" --os-version 1.0 --handling merge --config "$tmp/bad.tar"
-	if ! onboard "$d" && [ "$(progress_seq)" = "boot-image-initiated boot-image-complete config-initiated config-error " ] &&
-		in_root "$d" snap "$tmp/after" && cmp -s "$tmp/before" "$tmp/after"; then
+	case $kind in # the reason each must be refused for
+	traversal) why='"etc/../../escaped": ".." component refused' ;;
+	abs) why='"/etc/escaped": absolute path refused' ;;
+	symlink-escape) why='"etc/esc": symbolic link to "../../../etc/shadow" leads out of the root' ;;
+	device) why='"dev/sdz": device node refused' ;;
+	fifo) why='"run/fifo": FIFO refused' ;;
+	setuid) why='"usr/bin/rootme": set-user-ID bit refused' ;;
+	hardlink) why='"etc/hard": hard link refused' ;;
+	through-link) why='"etc/via/owned" would be written through the symbolic link' ;;
+	esac
+	if in_root "$dc" snap "$tmp/before" && ! onboard "$dc" &&
+		[ "$(progress_seq)" = "boot-image-initiated boot-image-complete config-initiated config-error " ] &&
+		grep -qF -- "$why" "$tmp/ob.out" &&
+		in_root "$dc" snap "$tmp/after" && cmp -s "$tmp/before" "$tmp/after"; then
 		t_ok "configuration with $kind refused, nothing applied ($(sed -n 's/^progress: config-error //p' "$tmp/ob.out" | cut -c1-80))"
 	else
-		t_fail "configuration with $kind" "$(progress_seq) / $(sed -n 's/^progress: config-error //p' "$tmp/ob.out")"
+		t_fail "configuration with $kind" "$(progress_seq) / $(sed -n 's/^progress: config-error //p' "$tmp/ob.out") / $(diff "$tmp/before" "$tmp/after" 2>&1 | head -n 4 | tr '\n' ' ')"
 	fi
+	detach "$dc"
+	rm -f "$tmp/case.img"
 done
+attach "$pristine"; d=$LOOP
 
 # the pivot decision for this root: its modules index matches build/kernel
 kver=$(cat "$TOP/build/kernel/version" 2>/dev/null)

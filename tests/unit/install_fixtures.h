@@ -79,7 +79,8 @@ static inline void fx_tar_add(struct fx_tar *t, const char *name, char type, uns
 	fx_oct((char *)h + 100, 8, mode);
 	fx_oct((char *)h + 108, 8, 0);
 	fx_oct((char *)h + 116, 8, 0);
-	fx_oct((char *)h + 124, 12, type == '0' ? n : 0);
+	int has_data = type == '0' || type == 'x' || type == 'g' || type == 'L' || type == 'K';
+	fx_oct((char *)h + 124, 12, has_data ? n : 0);
 	fx_oct((char *)h + 136, 12, 1700000000);
 	h[156] = (uint8_t)type;
 	if (link)
@@ -91,7 +92,7 @@ static inline void fx_tar_add(struct fx_tar *t, const char *name, char type, uns
 		sum += h[i];
 	snprintf((char *)h + 148, 8, "%06o", sum);
 	t->len += 512;
-	if (type == '0' && n) {
+	if (has_data && n) {
 		memset(t->buf + t->len, 0, (n + 511) / 512 * 512);
 		memcpy(t->buf + t->len, data, n);
 		t->len += (n + 511) / 512 * 512;

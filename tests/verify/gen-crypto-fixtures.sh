@@ -17,8 +17,15 @@
 #   shortroot EC P-256 self-signed CA valid for 1 day "CN=Fixture Short Root"
 #   longleaf  EC P-256 leaf issued by shortroot, valid for 3650 days (an
 #             anchor that expires before the certificate it issued)
+#   rogue     EC P-256 leaf issued by fakeroot (looks like root's, is not)
+#   byleaf    EC P-256 leaf issued by ec, which is no CA
 # Keys: ec.key is SEC1 "EC PRIVATE KEY", ec384.key PKCS#8 "PRIVATE KEY",
 #       rsa.key PKCS#1 "RSA PRIVATE KEY".
+#
+# Signed bootstrapping data (v-*, for tests/unit/trust/test_verify_signed.c):
+# voucher anchor root, voucher signer ec384, serial SZTP-FIX-0001, owner
+# certificate ec, pinned-domain-cert inter. Each negative artifact is signed
+# by the right key but differs in one thing (its name says which).
 set -eu
 
 out=${1:?usage: gen-crypto-fixtures.sh OUTDIR}
@@ -45,9 +52,11 @@ ca_leaf noku inter ec:prime256v1 "/O=Fixture/CN=noku-leaf" 3650 noku
 ca_root self ec:prime256v1 "/O=Fixture/CN=self-leaf" 3650 self
 ca_root shortroot ec:prime256v1 "/O=Fixture/CN=Fixture Short Root" 1
 ca_leaf longleaf shortroot ec:prime256v1 "/O=Fixture/CN=long-leaf" 3650 leaf
+ca_leaf rogue fakeroot ec:prime256v1 "/O=Fixture/CN=rogue-leaf" 3650 leaf
+ca_leaf byleaf ec ec:prime256v1 "/O=Fixture/CN=byleaf" 3650 leaf
 ca_done
 
-for c in root fakeroot inter ec ec384 rsa noku self shortroot longleaf; do
+for c in root fakeroot inter ec ec384 rsa noku self shortroot longleaf rogue byleaf; do
 	ossl x509 -in $c.pem -outform DER -out $c.der
 done
 cat ec.pem inter.pem root.pem > chain-ec.pem
@@ -97,5 +106,39 @@ enc enc-other.cms ec384.pem -aes-128-cbc   # not for ec.pem
 # signed, then encrypted to ec
 ossl cms -encrypt -binary -outform DER -in signed-ec.cms -recip ec.pem -aes-256-cbc \
 	-out enc-signed-ec.cms
+
+# ---- signed bootstrapping data (RFC 8572 section 5.4): voucher, owner
+# certificate, conveyed information
+OID_VOUCHER=1.2.840.113549.1.9.16.1.40
+OID_41=1.2.840.113549.1.9.16.1.41      # same length as .40, for the contentType patch
+OID_CI_XML=1.2.840.113549.1.9.16.1.42  # same length as .43, for the contentType patch
+OID_CI_JSON=1.2.840.113549.1.9.16.1.43
+voucher() { # out pinned-der
+	printf '{"ietf-voucher:voucher":{"created-on":"2024-01-01T00:00:00Z","assertion":"verified","serial-number":"SZTP-FIX-0001","pinned-domain-cert":"%s"}}' \
+		"$(openssl base64 -A -in "$2")" > "$1"
+}
+voucher v-voucher.json inter.der
+voucher v-voucher-pin-self.json self.der
+# with the nonce tests/unit/sztp/test_bootstrap.c's fake random makes (bytes 0..31)
+printf '{"ietf-voucher:voucher":{"created-on":"2024-01-01T00:00:00Z","assertion":"verified","serial-number":"SZTP-FIX-0001","pinned-domain-cert":"%s","nonce":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}' \
+	"$(openssl base64 -A -in inter.der)" > v-voucher-nonce.json
+vsign() { # out signer key in econtent-type
+	ossl cms -sign -binary -nodetach -outform DER -md sha256 -in "$4" -signer "$2" \
+		-inkey "$3" -econtent_type "$5" -out "$1"
+}
+vsign v-voucher.cms ec384.pem ec384.key v-voucher.json $OID_VOUCHER
+vsign v-voucher-pin-self.cms ec384.pem ec384.key v-voucher-pin-self.json $OID_VOUCHER
+vsign v-voucher-rogue.cms rogue.pem rogue.key v-voucher.json $OID_VOUCHER
+vsign v-voucher-ect-ci.cms ec384.pem ec384.key v-voucher.json $OID_CI_JSON
+vsign v-voucher-ect-41.cms ec384.pem ec384.key v-voucher.json $OID_41
+vsign v-voucher-nonce.cms ec384.pem ec384.key v-voucher-nonce.json $OID_VOUCHER
+ossl crl2pkcs7 -nocrl -certfile ec.pem -outform DER -out v-owner.cms
+printf '{"ietf-sztp-conveyed-info:onboarding-information":{"configuration-handling":"merge","configuration":"Y2Zn"}}' > v-conveyed.json
+vsign v-ci.cms ec.pem ec.key v-conveyed.json $OID_CI_JSON
+vsign v-ci-ect-voucher.cms ec.pem ec.key v-conveyed.json $OID_VOUCHER
+vsign v-ci-ect-xml.cms ec.pem ec.key v-conveyed.json $OID_CI_XML
+vsign v-ci-by-self.cms self.pem self.key v-conveyed.json $OID_CI_JSON
+printf '{"ietf-sztp-conveyed-info:onboarding-information":{}}' > v-conveyed-empty.json
+vsign v-ci-empty.cms ec.pem ec.key v-conveyed-empty.json $OID_CI_JSON
 
 echo "gen-crypto-fixtures: wrote $(ls | wc -l) files to $out"

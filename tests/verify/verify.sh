@@ -109,7 +109,8 @@ ca_done
 # ------------------------------------------------------------------ helpers
 # check NAME WANT_RC WANT_MSG [verify args...]
 #   WANT_MSG: substring the single stderr line must contain ("" for rc 0:
-#   stderr must be empty; non-empty for rc 0: a note on stderr). With WANT_OUT set, stdout must equal that file.
+#   stderr must be empty; non-empty for rc 0: a note on stderr). With WANT_OUT set, stdout must equal that file;
+#   with EXACT=1 set, stderr must be exactly the line WANT_MSG.
 check() {
 	name=$1 want_rc=$2 want_msg=$3
 	shift 3
@@ -123,12 +124,14 @@ check() {
 		bad "$name" "stderr is not one line: $(head -c 300 "$T/err")"
 	elif [ -n "$want_msg" ] && ! grep -qF -- "$want_msg" "$T/err"; then
 		bad "$name" "message \"$(head -c 300 "$T/err")\" lacks \"$want_msg\""
+	elif [ -n "${EXACT:-}" ] && [ "$(cat "$T/err")" != "$want_msg" ]; then
+		bad "$name" "message \"$(head -c 300 "$T/err")\" is not exactly \"$want_msg\""
 	elif [ -n "${WANT_OUT:-}" ] && ! cmp -s "$T/out" "$WANT_OUT"; then
 		bad "$name" "stdout differs from $WANT_OUT"
 	else
 		ok "$name"
 	fi
-	WANT_OUT=
+	WANT_OUT= EXACT=
 }
 
 # python3 one-liners that edit binary files
@@ -507,6 +510,26 @@ check voucher-signer-expired 1 "ownership-voucher: signer not trusted: x509: cer
 resp ocfut "$A/ci-future.cms" "$A/oc-future.cms" "$A/ov.cms"
 check owner-cert-not-yet-valid-rtc 1 "x509: certificate 0 (O=SZTP Demo Owner, CN=SZTP Demo Owner Future) is not yet valid (notBefore" $DEV "$A/ocfut.json"
 WANT_OUT=$A/onb.json check owner-cert-not-yet-valid-untrusted-rtc 0 "" $DEV --clock floor "$A/ocfut.json"
+
+# eContentType: each artifact signed by the right key, but typed as the other
+mk mkart conveyed --pki "$P" --json "$A/onb.json" --econtent-type voucher >"$A/ci-ect-voucher.cms"
+resp ectci "$A/ci-ect-voucher.cms" "$A/oc.cms" "$A/ov.cms"
+EXACT=1 check conveyed-econtent-type-voucher 1 "conveyed-information: eContentType id-ct-animaJSONVoucher is not id-ct-sztpConveyedInfoJSON, id-ct-sztpConveyedInfoXML or id-data" $DEV "$A/ectci.json"
+mk mkart voucher --pki "$P" --nonce "$NONCE" --econtent-type json >"$A/ov-ect-ci.cms"
+resp ectov "$A/ci.cms" "$A/oc.cms" "$A/ov-ect-ci.cms"
+EXACT=1 check voucher-econtent-type-conveyed 1 "ownership-voucher: eContentType id-ct-sztpConveyedInfoJSON is not id-ct-animaJSONVoucher or id-data" $DEV "$A/ectov.json"
+# eContentType rewritten after signing: signed as .42 (XML), then the first
+# occurrence of that OID (the eContentType; the signed contentType attribute
+# comes later) patched to .43 (JSON). Signature and messageDigest still hold.
+mk mkart conveyed --pki "$P" --json "$A/onb.json" --econtent-type xml >"$A/ci-ect-xml.cms"
+python3 -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+xml = bytes.fromhex("060b2a864886f70d010910012a")
+i = d.index(xml)
+open(sys.argv[2], "wb").write(d[:i] + bytes.fromhex("060b2a864886f70d010910012b") + d[i + len(xml):])' "$A/ci-ect-xml.cms" "$A/ci-ct-mismatch.cms"
+resp ctmismatch "$A/ci-ct-mismatch.cms" "$A/oc.cms" "$A/ov.cms"
+EXACT=1 check content-type-attribute-mismatch 1 "conveyed-information: signature by the owner certificate: cms: contentType attribute does not match eContentType" $DEV "$A/ctmismatch.json"
 
 # DER damage
 head -c $(($(wc -c <"$A/ov.cms") - 10)) "$A/ov.cms" >"$A/ov-trunc.cms"

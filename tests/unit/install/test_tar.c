@@ -114,6 +114,28 @@ TEST(tar_refuses_bad_headers)
 	CHECK_EQ_INT(all(&e), -1);
 }
 
+/* Sizes an extended header gives are bounded too. */
+TEST(tar_refuses_oversized_entries)
+{
+	static char big[TAR_EXT_MAX + 1];
+	struct err e;
+	/* a pax size beyond the end of the archive */
+	T.len = 0;
+	fx_tar_add(&T, "pax", 'x', 0644, NULL, "18 size=100000000\n", 18);
+	fx_tar_file(&T, "a", "x");
+	fx_tar_end(&T);
+	CHECK_EQ_INT(all(&e), -1);
+	CHECK_EQ_STR(e.msg, "tar entry \"a\": size beyond the archive");
+	/* an extended header larger than TAR_EXT_MAX */
+	memset(big, 'a', sizeof big);
+	T.len = 0;
+	fx_tar_add(&T, "pax", 'x', 0644, NULL, big, sizeof big);
+	fx_tar_file(&T, "a", "x");
+	fx_tar_end(&T);
+	CHECK_EQ_INT(all(&e), -1);
+	CHECK_EQ_STR(e.msg, "tar: extended header at offset 0 larger than 65536 bytes");
+}
+
 TEST(tar_reads_gnu_and_pax_long_names_from_real_tar)
 {
 	const char *d = fx_tmpdir();

@@ -38,6 +38,7 @@ struct fsrv {
 	const char *err_body;   /* ... and this text/plain body (0: the data) */
 	int report_status;      /* report-progress status (0: 204) */
 	int initiated_status;   /* status for bootstrap-initiated (0: report_status) */
+	const char *body;       /* a whole get-bootstrapping-data answer instead of ci_json */
 	/* recorded */
 	int gbd_calls;
 	int opens_trusted, opens_provisional;
@@ -160,8 +161,12 @@ static int f_request(void *ctx, const struct bs_target *t, struct bs_http *h, st
 			snprintf(h->reason, sizeof h->reason, "Internal Server Error");
 			return 0;
 		}
-		n = mk_response_enc(s->ci_json, s->level, respbuf, sizeof respbuf, s->xml);
-		answer(h, 200, s->ctype ? s->ctype : "application/yang-data+json", respbuf, n);
+		if (s->body) {
+			answer(h, 200, "application/yang-data+json", s->body, strlen(s->body));
+		} else {
+			n = mk_response_enc(s->ci_json, s->level, respbuf, sizeof respbuf, s->xml);
+			answer(h, 200, s->ctype ? s->ctype : "application/yang-data+json", respbuf, n);
+		}
 		return 0;
 	}
 	if (ends_with(h->path, ":report-progress")) {
@@ -880,4 +885,115 @@ TEST(bootstrap_events_and_server_status)
 	CHECK(strncmp(st.seen[1].status, "ok: unsigned (trusted server) onboarding-information",
 		      52) == 0);
 	CHECK_EQ_INT(st.seen[1].round, 1);
+}
+
+/*
+ * The redirect list copy: addresses and ports always, trust anchors only
+ * from trusted redirect information (RFC 8572 section 5.3: an untrusted
+ * redirect's anchors are discarded). verify_response() already drops them;
+ * this guard must hold on its own.
+ */
+TEST(bootstrap_list_copy_keeps_anchors_only_when_trusted)
+{
+	static struct conveyed_redirect r;
+	static struct bs_list l;
+	static const uint8_t ta1[] = { 0x30, 0x03, 0x02, 0x01, 0x07 }, ta2[] = { 0x30, 0x00 };
+	struct err e;
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.servers[0].address, sizeof r.servers[0].address, "192.0.2.7");
+	r.servers[0].port = 8443;
+	r.servers[0].trust_anchor.data = ta1;
+	r.servers[0].trust_anchor.len = sizeof ta1;
+	snprintf(r.servers[1].address, sizeof r.servers[1].address, "2001:db8::9");
+	r.servers[1].port = 443;
+	snprintf(r.servers[2].address, sizeof r.servers[2].address, "198.51.100.3");
+	r.servers[2].port = 9443;
+	r.servers[2].trust_anchor.data = ta2;
+	r.servers[2].trust_anchor.len = sizeof ta2;
+	r.n_servers = 3;
+
+	/* untrusted: every anchor dropped, the rest kept */
+	memset(&l, 0xA5, sizeof l);
+	CHECK_EQ_INT(bs_list_copy(&l, &r, 0, &e), 0);
+	CHECK_EQ_INT(l.n, 3);
+	CHECK_EQ_INT(l.trusted, 0);
+	CHECK_EQ_INT(l.used, 0);
+	for (int i = 0; i < 3; i++) {
+		CHECK(l.servers[i].trust_anchor.data == NULL);
+		CHECK_EQ_INT(l.servers[i].trust_anchor.len, 0);
+		CHECK_EQ_STR(l.servers[i].address, r.servers[i].address);
+		CHECK_EQ_INT(l.servers[i].port, r.servers[i].port);
+		CHECK_EQ_STR(l.roots[i], RESTCONF_ROOT);
+	}
+
+	/* trusted: the anchors are copied into the list's own arena */
+	memset(&l, 0xA5, sizeof l);
+	CHECK_EQ_INT(bs_list_copy(&l, &r, 1, &e), 0);
+	CHECK_EQ_INT(l.n, 3);
+	CHECK_EQ_INT(l.trusted, 1);
+	CHECK_EQ_INT(l.used, sizeof ta1 + sizeof ta2);
+	CHECK_EQ_INT(l.servers[0].trust_anchor.len, sizeof ta1);
+	CHECK(l.servers[0].trust_anchor.data == l.arena);
+	CHECK_EQ_MEM(l.servers[0].trust_anchor.data, ta1, sizeof ta1);
+	CHECK(l.servers[1].trust_anchor.data == NULL);
+	CHECK_EQ_INT(l.servers[1].trust_anchor.len, 0);
+	CHECK_EQ_INT(l.servers[2].trust_anchor.len, sizeof ta2);
+	CHECK(l.servers[2].trust_anchor.data == l.arena + sizeof ta1);
+	CHECK_EQ_MEM(l.servers[2].trust_anchor.data, ta2, sizeof ta2);
+
+	/* anchors beyond the arena: refused, not truncated */
+	static uint8_t big[BS_TA_ARENA + 1];
+	r.servers[0].trust_anchor.data = big;
+	r.servers[0].trust_anchor.len = sizeof big;
+	CHECK_EQ_INT(bs_list_copy(&l, &r, 1, &e), -1);
+	CHECK_EQ_STR(e.msg, "redirect-information: trust anchors larger than 65536 bytes");
+	CHECK_EQ_INT(bs_list_copy(&l, &r, 0, &e), 0);
+	CHECK_EQ_INT(l.used, 0);
+}
+
+/*
+ * Signed onboarding information from an untrusted (provisional) server is
+ * acted upon, but that server never gets the credentials nor a progress
+ * report: only a trusted server does (RFC 8572 section 5.3 and the
+ * reporting rule of section 5.6). The artifacts are gen-crypto-fixtures.sh's
+ * v-*: the voucher carries the nonce our fake random makes.
+ */
+TEST(bootstrap_signed_from_untrusted_server)
+{
+	static const char *const uris[] = { "https://192.0.2.1" };
+	static const char *const art[3] = { "v-ci-empty.cms", "v-owner.cms", "v-voucher-nonce.cms" };
+	static uint8_t der[3][16384], root[4096];
+	static char b64[3][24576], body[80000];
+	static struct x509_der anchor;
+	struct fsrv *s;
+	struct err e;
+
+	for (int i = 0; i < 3; i++) {
+		size_t n = fx_read(art[i], der[i], sizeof der[i]);
+		CHECK(b64_encode(der[i], n, b64[i], sizeof b64[i]) > 0);
+	}
+	anchor.len = fx_read("root.der", root, sizeof root);
+	anchor.der = root;
+	CHECK(snprintf(body, sizeof body, "{\"ietf-sztp-bootstrap-server:output\":{"
+		       "\"conveyed-information\":\"%s\",\"owner-certificate\":\"%s\","
+		       "\"ownership-voucher\":\"%s\",\"reporting-level\":\"verbose\"}}",
+		       b64[0], b64[1], b64[2]) < (int)sizeof body);
+	setup(0);
+	cfg.serial = "SZTP-FIX-0001";
+	cfg.voucher_anchors = &anchor;
+	cfg.n_voucher_anchors = 1;
+	cfg.hw_model = "M1";
+	cfg.basic = "dev:secret";
+	s = srv("192.0.2.1:443", NULL);
+	s->body = body;
+	if (run(uris, 1, &e) < 0)
+		unit_fail(__FILE__, __LINE__, "signed onboarding refused: %s / %s", e.msg, st.last);
+	CHECK_EQ_INT(st.res.signed_data, 1);
+	CHECK_EQ_STR(st.done_server, "192.0.2.1:443");
+	CHECK_EQ_INT(s->opens_provisional, 1);
+	CHECK_EQ_INT(s->opens_trusted, 0);
+	CHECK(strstr(s->last_gbd, "hw-model") == NULL);
+	CHECK(s->last_basic == NULL);
+	CHECK_EQ_INT(fk.n_reports, 0);
 }

@@ -126,6 +126,26 @@ TEST(cms_tampered_signed_attrs)
 	CHECK(strstr(e.msg, "does not verify") || strstr(e.msg, "messageDigest does not match"));
 }
 
+/* eContentType rewritten after signing: the signature and the messageDigest
+ * still hold, only the signed contentType attribute tells. */
+TEST(cms_content_type_attribute_must_match)
+{
+	static const uint8_t id_data[] = { 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D,
+		0x01, 0x07, 0x01 };
+	struct err e;
+	size_t i;
+	load("signed-ec.cms", "ec.der");
+	/* the first id-data OID is the eContentType (the attribute comes later):
+	 * make it id-encryptedData (1.2.840.113549.1.7.6), same length */
+	for (i = 0; i + sizeof id_data <= msg_len; i++)
+		if (memcmp(msg + i, id_data, sizeof id_data) == 0)
+			break;
+	CHECK(i + sizeof id_data <= msg_len);
+	msg[i + sizeof id_data - 1] = 0x06;
+	CHECK_EQ_INT(verify_msg(&e), -1);
+	CHECK_EQ_STR(e.msg, "cms: contentType attribute does not match eContentType");
+}
+
 TEST(cms_degenerate_bundle)
 {
 	struct err e;

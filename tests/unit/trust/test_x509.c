@@ -14,10 +14,10 @@
 #include "crypto_fixtures.h"
 #include "trust/x509.h"
 
-enum { ROOT, FAKEROOT, INTER, EC, EC384, RSA, NOKU, SELF, SHORTROOT, LONGLEAF, NCERTS };
+enum { ROOT, FAKEROOT, INTER, EC, EC384, RSA, NOKU, SELF, SHORTROOT, LONGLEAF, BYLEAF, NCERTS };
 static const char *const names[NCERTS] = {
 	"root.der", "fakeroot.der", "inter.der", "ec.der", "ec384.der", "rsa.der",
-	"noku.der", "self.der", "shortroot.der", "longleaf.der",
+	"noku.der", "self.der", "shortroot.der", "longleaf.der", "byleaf.der",
 };
 static uint8_t bufs[NCERTS][4096];
 static struct x509_der c[NCERTS];
@@ -398,4 +398,16 @@ TEST(x509_vectors_cisco_sudi)
 	CHECK_EQ_INT(path.anchor, 0);
 	CHECK_EQ_INT(x509_validate(pool[1].der, pool[1].len, pool, 4, &anchors[1], 1, BOUND(0),
 		0, &path, &e), -1);
+}
+
+/* byleaf is signed by ec, a leaf (CA:false, no keyCertSign): the names, key
+ * identifiers and signatures chain up to root, but only a CA may issue. */
+TEST(x509_issuer_must_be_a_ca)
+{
+	struct x509_path path;
+	struct err e;
+	load_all();
+	CHECK_EQ_INT(validate(BYLEAF, (int[]){ EC, INTER }, 2, (int[]){ ROOT }, 1, AT(time(NULL)), 0,
+		&path, &e), -1);
+	CHECK_EQ_STR(e.msg, "x509: chain validation failed: issuer is not a CA (BearSSL error 58)");
 }

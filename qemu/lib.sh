@@ -10,6 +10,8 @@
 #     DNS bootstrap.example -> 192.0.2.1 / 2001:db8:1::1, and the SZTP redirect
 #     (DHCPv4 option 143, DHCPv6 option 136) built from SZTP_URI
 #   - tests/server/sztp_server.py on 192.0.2.1:8443 with the test PKI
+#   - with SZTP_MIRROR, a second one serving only images (mirror.example:8444,
+#     a self-signed certificate)
 #   - swtpm (TPM 2.0, EK and platform certificates from a throw-away local CA)
 #   - a blank virtio disk, and QEMU (q35, KVM when usable, else TCG)
 #
@@ -37,6 +39,14 @@
 #   SZTP_SERVER_CONFIG=""   JSON config file for sztp_server.py (--config)
 #   SZTP_SERVER_ARGS=""     extra sztp_server.py arguments
 #   SZTP_SERVER_PORT=8443
+#   SZTP_MIRROR=""          a directory of boot images: served by a second
+#                           sztp_server.py (--images) on 192.0.2.1 and
+#                           2001:db8:1::1 port SZTP_MIRROR_PORT, named
+#                           mirror.example in DNS, with
+#                           a throw-away self-signed certificate that no trust
+#                           anchor covers (an unauthenticated mirror); its
+#                           record is $SZTP_TMP/mirror.jsonl
+#   SZTP_MIRROR_PORT=8444
 #   SZTP_TPM=1              0 boots without a TPM
 #   SZTP_TPM_ENROLL=ecc     enroll an IDevID (ecc or rsa) and an IAK into the
 #                           fresh swtpm with keys/enroll-tpm.sh, as a factory
@@ -61,12 +71,14 @@
 #   $SZTP_TMP/console.log   the serial console (raw, CRLF)
 #   $SZTP_TMP/server.log    server stderr;  $SZTP_TMP/record.jsonl  its record
 #   $SZTP_TMP/dnsmasq.log   dnsmasq log (with --log-dhcp)
+#   $SZTP_TMP/mirror.log    the mirror's stderr; $SZTP_TMP/mirror.jsonl  its record
 #   SZTP_BOOT_RESULT        "poweroff" (QEMU exited by itself) or "timeout"
 #   SZTP_BOOT_STATUS        QEMU's exit status
 #   SZTP_BOOT_TIME          seconds from QEMU start to exit, one decimal
 #
 # Public functions: sztp_setup NAME, sztp_boot [live], sztp_cleanup,
 # sztp_hex_uris URI..., sztp_console (the console with CRs removed),
+# sztp_expect NAME REGEX... (console lines in order: t_ok or t_fail NAME),
 # sztp_say MESSAGE, sztp_die MESSAGE, sztp_track NAME PID (stopped at exit);
 # and those of tests/lib/common.sh (t_ok, t_fail, t_summary, ...).
 
@@ -87,6 +99,8 @@ SZTP_SERVER=${SZTP_SERVER:-1}
 SZTP_SERVER_CONFIG=${SZTP_SERVER_CONFIG:-}
 SZTP_SERVER_ARGS=${SZTP_SERVER_ARGS:-}
 SZTP_SERVER_PORT=${SZTP_SERVER_PORT:-8443}
+SZTP_MIRROR=${SZTP_MIRROR:-}
+SZTP_MIRROR_PORT=${SZTP_MIRROR_PORT:-8444}
 SZTP_TPM=${SZTP_TPM:-1}
 SZTP_TPM_ENROLL=${SZTP_TPM_ENROLL:-ecc}
 SZTP_DISK_SIZE=${SZTP_DISK_SIZE-2G}
@@ -133,6 +147,29 @@ sztp_hex_uris() { net_uri_hex "$@" || sztp_die "cannot encode $*"; }
 # sztp_console: the console log without carriage returns.
 sztp_console() { tr -d '\r' <"$SZTP_TMP/console.log" 2>/dev/null; }
 
+# sztp_expect NAME REGEX...: each extended REGEX matches a console line after
+# the line the previous one matched; then t_ok NAME, else t_fail NAME saying
+# which one did not (and whether it appeared earlier, out of order).
+sztp_expect() {
+	xname=$1
+	shift
+	sztp_console >"$SZTP_TMP/console.txt"
+	xafter=0
+	for xre in "$@"; do
+		xn=$(tail -n +$((xafter + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$xre" | cut -d: -f1)
+		if [ -z "$xn" ]; then
+			if grep -q -E -- "$xre" "$SZTP_TMP/console.txt"; then
+				t_fail "$xname" "/$xre/ appears only before console line $xafter (out of order)"
+			else
+				t_fail "$xname" "no console line matches /$xre/"
+			fi
+			return 0
+		fi
+		xafter=$((xafter + xn))
+	done
+	t_ok "$xname"
+}
+
 # sztp_track NAME PID: PID is stopped at exit (NAME is for the reader).
 sztp_track() { t_track "$2"; }
 
@@ -145,7 +182,7 @@ sztp_cleanup() { t_cleanup; }
 sztp_save_logs() {
 	[ -n "${SZTP_OUT:-}" ] && [ -n "$SZTP_TMP" ] && [ -d "$SZTP_TMP" ] || return 0
 	mkdir -p "$SZTP_OUT" 2>/dev/null || return 0
-	for f in console.log server.log record.jsonl dnsmasq.log \
+	for f in console.log server.log record.jsonl dnsmasq.log mirror.log mirror.jsonl \
 		swtpm.log swtpm-setup.log qemu.log; do
 		[ -f "$SZTP_TMP/$f" ] && cp "$SZTP_TMP/$f" "$SZTP_OUT/"
 	done
@@ -204,6 +241,8 @@ sztp_dnsmasq_up() {
 	set -- --interface=tap0 \
 		--address=/bootstrap.example/$SZTP_HOST4 \
 		--address=/bootstrap.example/$SZTP_HOST6
+	[ -n "$SZTP_MIRROR" ] && set -- "$@" --address=/mirror.example/$SZTP_HOST4 \
+		--address=/mirror.example/$SZTP_HOST6
 	if [ "$SZTP_DHCP4" = 1 ]; then
 		set -- "$@" --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
 			--dhcp-option=option:router,$SZTP_HOST4 \
@@ -238,6 +277,33 @@ sztp_server_up() {
 		{ cat "$SZTP_TMP/server.log" >&2; sztp_die "bootstrap server did not start"; }
 	: >>"$SZTP_TMP/record.jsonl"
 	sztp_say "bootstrap server up on https://$SZTP_HOST4:$SZTP_SERVER_PORT (pid $pid)"
+}
+
+# sztp_mirror_up: SZTP_MIRROR's images over HTTPS from a server whose
+# certificate is self-signed, made here, and trusted by nothing.
+sztp_mirror_up() {
+	[ -n "$SZTP_MIRROR" ] || return 0
+	[ -d "$SZTP_MIRROR" ] || sztp_die "SZTP_MIRROR: $SZTP_MIRROR is not a directory"
+	m=$SZTP_TMP/mirror
+	mkdir -p "$m"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj /CN=mirror.example -addext subjectAltName=DNS:mirror.example \
+		-keyout "$m/mirror.key" -out "$m/mirror.pem" >"$m/openssl.log" 2>&1 ||
+		{ cat "$m/openssl.log" >&2; sztp_die "cannot make the mirror's certificate"; }
+	# "devices": {} and no PKI: the image endpoint only, no client certificate
+	# asked; on both address families, as mirror.example has both in DNS
+	# (the agent's resolver, musl's, fails a name whose AAAA query is refused)
+	printf '{"devices": {}}\n' >"$m/config.json"
+	ip netns exec "$SZTP_NS" "$PYTHON" "$SZTP_ROOT/tests/server/sztp_server.py" \
+		--bind :: --port "$SZTP_MIRROR_PORT" --config "$m/config.json" \
+		--cert "$m/mirror.pem" --key "$m/mirror.key" --images "$SZTP_MIRROR" \
+		--record "$SZTP_TMP/mirror.jsonl" --ready "$m/ready" >"$SZTP_TMP/mirror.log" 2>&1 &
+	pid=$!
+	sztp_track mirror $pid
+	t_wait 15 $pid test -e "$m/ready" ||
+		{ cat "$SZTP_TMP/mirror.log" >&2; sztp_die "the image mirror did not start"; }
+	: >>"$SZTP_TMP/mirror.jsonl"
+	sztp_say "image mirror up on https://mirror.example:$SZTP_MIRROR_PORT (self-signed, pid $pid)"
 }
 
 sztp_tpm_up() {
@@ -360,6 +426,7 @@ sztp_setup() {
 	sztp_net_up
 	sztp_dnsmasq_up
 	sztp_server_up
+	sztp_mirror_up
 	sztp_tpm_up
 	if [ -n "$SZTP_DISK_SIZE" ]; then
 		truncate -s "$SZTP_DISK_SIZE" "$SZTP_TMP/disk.img" ||

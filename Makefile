@@ -172,6 +172,28 @@ $(B)/sztpboot.efi: $(B)/initrd.img $(B)/sztpboot.cmdline initrd/mkuki.sh $(DEPS_
 		--initrd $(B)/initrd.img --cmdline "$$(cat $(B)/sztpboot.cmdline)" \
 		--version $(VERSION) --out $@
 
+# ---------------------------------------------------------------- factory-fresh initramfs
+# The factory-fresh initramfs of qemu/factory-test.sh: the same agent, hooks
+# and device identity with NO bootstrap-server anchor (the voucher anchors of
+# ANCHORS kept), as a device leaves the factory, HTTP Basic credentials
+# (/etc/sztp/device/http-basic) that must never reach an untrusted server, and
+# a built-in bootstrap server (/etc/sztp/servers) that comes last in the order.
+# In its own directory: mkinitrd.sh assembles the tree beside --out.
+FACTORY := $(B)/factory
+$(FACTORY)/initrd.img: $(B)/initrd.img
+	rm -rf $(FACTORY)/anchors $(FACTORY)/overlay
+	mkdir -p $(FACTORY)/anchors/bootstrap $(FACTORY)/anchors/voucher $(FACTORY)/overlay
+	cp $(ANCHORS)/voucher/* $(FACTORY)/anchors/voucher/
+	$(if $(OVERLAY),cp -R $(OVERLAY)/. $(FACTORY)/overlay/)
+	mkdir -p $(FACTORY)/overlay/etc/sztp/device
+	printf 'factory:never-sent-to-an-untrusted-server\n' >$(FACTORY)/overlay/etc/sztp/device/http-basic
+	printf '# the well-known server of the factory test\nhttps://builtin.example:8443\n' \
+		>$(FACTORY)/overlay/etc/sztp/servers
+	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --kernel $(B)/kernel \
+		--anchors $(FACTORY)/anchors --modules initrd/modules.list \
+		$(if $(EXTRA_MODULES),--extra-modules "$(EXTRA_MODULES)") \
+		$(if $(DEVICE),--device $(DEVICE)) --overlay $(FACTORY)/overlay --out $@
+
 # ---------------------------------------------------------------- tests
 $(B)/obj/host/%.o: src/%.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -206,7 +228,7 @@ fuzz-smoke: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	sh tests/fuzz/run.sh long $(FUZZ_BINS)
 
-check: all $(B)/unit-tests $(B)/install-driver $(FUZZ_BINS)
+check: all $(FACTORY)/initrd.img $(B)/unit-tests $(B)/install-driver $(FUZZ_BINS)
 	sh tests/run.sh
 
 # The longer suites (tests/run.sh's qemu-long: UEFI HTTP boot under OVMF and
@@ -243,7 +265,7 @@ install: $(B)/sztpboot
 
 clean:
 	rm -rf $(B)/obj $(B)/sztpboot* $(B)/initrd.img $(B)/unit-tests $(B)/fuzz \
-		$(B)/initrd-root $(B)/pki
+		$(B)/initrd-root $(B)/pki $(B)/factory
 
 distclean:
 	rm -rf $(B)

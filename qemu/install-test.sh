@@ -12,6 +12,9 @@
 #     its os-release and the applied configuration and powers off;
 #   boot 2, same disk, same os-version: the configuration-only path (no
 #     download), then the new OS again.
+#   boot 3, same disk, sztp=0 on the kernel command line (RFC 8572 section
+#     5.1, the enable flag): no network, no bootstrap source contacted, the
+#     installed OS entered.
 # powercut:
 #   boot 1: the image transfer stalls in the middle (server fault) and QEMU
 #     is killed while the image is being written: the disk must hold no
@@ -202,6 +205,26 @@ else
 	*boot-image-complete*bootstrap-complete*) t_ok "boot 2: boot-image-complete without mismatch, bootstrap-complete" ;;
 	*) t_fail "boot 2: progress" "$(types "$rec")" ;;
 	esac
+	[ $T_FAILED -gt 0 ] && dump
+	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
+	leases=$(grep -c "DHCPDISCOVER" "$SZTP_TMP/dnsmasq.log" || true)
+	tpm_again
+	append=$SZTP_APPEND
+	SZTP_APPEND="$SZTP_APPEND sztp=0"
+	sztp_boot
+	SZTP_APPEND=$append
+	sztp_console >"$SZTP_TMP/console.txt"
+	expect "boot 3: sztp=0: SZTP disabled, the installed OS entered" \
+		"sztp=0: SZTP is disabled \(RFC 8572 section 5\.1\): no bootstrap source is contacted" \
+		"pivot: switch_root" "SZTP-DEMO-OS: hello from the provisioned OS" "SZTP-DEMO-OS: powering off"
+	if grep -q -E "^\[ *[0-9.]+\] (dhcp4|dhcp6|bootstrap|image):" "$SZTP_TMP/console.txt"; then
+		t_fail "boot 3: nothing contacted" "$(grep -m1 -E "^\[ *[0-9.]+\] (dhcp4|dhcp6|bootstrap|image):" "$SZTP_TMP/console.txt")"
+	elif [ "$(tail -n +"$rec" "$SZTP_TMP/record.jsonl" | wc -l)" -ne 0 ] ||
+	     [ "$(grep -c "DHCPDISCOVER" "$SZTP_TMP/dnsmasq.log" || true)" != "$leases" ]; then
+		t_fail "boot 3: nothing contacted" "the server or dnsmasq saw the guest"
+	else
+		t_ok "boot 3: no DHCP, no bootstrap server, no image download"
+	fi
 fi
 [ $T_FAILED -gt 0 ] && dump
 t_summary

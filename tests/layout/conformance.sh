@@ -8,8 +8,9 @@
 #                    or a path such as qemu/factory-test.sh) that exists
 #                    under tests/ or qemu/, exactly once;
 #      `FILE:NAME`   ... holding that test: TEST(NAME) in a C unit test,
-#                    "def NAME(" in a Python test, the text NAME in a shell
-#                    suite (its case name or the label it prints);
+#                    "def NAME(" in a Python test, NAME in a shell suite (its
+#                    case name or the label it prints; a whole name: no
+#                    letter, digit, _ or - around it);
 #      `NAME`        a NAME of the last FILE cited in the same cell;
 #      `fuzz_NAME`   the fuzz target tests/fuzz/*/fuzz_NAME.c;
 #  - names code that exists. In the "where implemented" cell, `src/F:FUNC`
@@ -61,7 +62,8 @@ def has_test(path, name):
         return re.search(r"^TEST\(%s\)" % re.escape(name), t, re.M) is not None
     if path.endswith(".py"):
         return re.search(r"def %s\(" % re.escape(name), t) is not None
-    return name in t
+    # a whole name: xml-unsigned is not conveyed-xml-unsigned-trusted
+    return re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(name), t) is not None
 
 
 def cells(line):

@@ -5,7 +5,8 @@
 #   make check    everything above, then all tests (unit, fuzz smoke, QEMU boot)
 #   make check-long  the longer suites: UEFI HTTP boot under OVMF, its failures
 #   make demo     a full zero-touch boot in QEMU + swtpm, console on the terminal
-#   make powercut the power-cut loop (QEMU killed during the image write)
+#   make powercut the power-cut loop (QEMU killed during the image write, and
+#                 after it before bootstrap-complete is acknowledged)
 #   make bench    sizes (with a budget), verification cost, image streaming vs curl, SHA-256 rate, RSS, boot time
 #   make fuzz     the fuzz targets, longer (FUZZ_SECONDS each)
 #   make deps     only the dependencies (Debian packages, static libraries, kernel)
@@ -249,8 +250,10 @@ $(B)/sha256-rate: tests/bench/sha256_rate.c $(B)/obj/musl/base/sha256.o
 demo: all
 	sh qemu/demo-install.sh
 
-# The power-cut loop: QEMU killed at three points of the image write, then a
-# good boot; the device must re-provision and never boot a partial image.
+# The power-cut loop: QEMU killed at three points of the image write, then
+# once after the image was written while bootstrap-complete is unanswered,
+# then a good boot; the device must re-provision and never boot an image
+# whose onboarding did not complete.
 powercut: all
 	SZTP_POWERCUT_SPLITS="100000 800000 1500000" sh qemu/install-test.sh powercut
 

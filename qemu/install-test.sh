@@ -22,7 +22,11 @@
 #   boot 2: the device provisions again from scratch and boots the new OS.
 #   SZTP_POWERCUT_SPLITS="100000 800000 1500000" cuts once per value (the
 #   compressed bytes sent before the stall; default 800000), each on the disk
-#   the previous cut left, before the final boot (about 20 s per cut).
+#   the previous cut left, before the final boot (about 20 s per cut);
+#   then one more cut after the whole image was written and verified, its
+#   partition table held back, while the server holds back its answer to
+#   bootstrap-complete: the disk must still hold no partition table
+#   (RFC 8572 section 5.6: nothing active before bootstrapping is complete).
 # The progress reports the server recorded are printed and checked.
 # Prints ok/FAIL lines and "N passed, N failed"; exit 0 only when all passed.
 set -eu
@@ -39,9 +43,13 @@ WORK=$TOP/build/qemu-install
 # ---------------------------------------------------------------- the onboarding information
 SPLITS=${SZTP_POWERCUT_SPLITS:-800000}
 if [ "$mode" = powercut ]; then
-	fault=$(for s in $SPLITS; do
+	fault=$( (for s in $SPLITS; do
 		printf '{"method": "GET", "path": "/images/*", "delay_body": 600, "split": %d, "count": 1}\n' "$s"
-	done | python3 -c 'import json, sys; print(json.dumps([json.loads(l) for l in sys.stdin]))')
+	done
+	# (the match is the report's own type: an informational message names
+	# bootstrap-complete too)
+	printf '{"method": "POST", "path": "/restconf/operations/ietf-sztp-bootstrap-server:report-progress", "match": "\\"progress-type\\":\\"bootstrap-complete\\"", "delay": 600, "count": 1}\n') |
+		python3 -c 'import json, sys; print(json.dumps([json.loads(l) for l in sys.stdin]))')
 else
 	fault='{"method": "GET", "path": "/images/*", "reset": true, "split": 700000, "count": 1}'
 fi
@@ -83,13 +91,13 @@ dump() {
 }
 types() { progress "$1" | cut -d' ' -f1 | tr '\n' ' '; }
 
-# Kill QEMU (found by this run's console path in its command line: by PID)
-# once the image is being written.
+# powercut_watch TEXT SECONDS: kill QEMU (found by this run's console path
+# in its command line: by PID) SECONDS after TEXT appears on the console.
 powercut_watch() {
 	i=0
 	while [ $i -lt 1500 ]; do
-		if grep -q "image: downloading" "$SZTP_TMP/console.log" 2>/dev/null; then
-			sleep 4
+		if grep -q -- "$1" "$SZTP_TMP/console.log" 2>/dev/null; then
+			sleep "$2"
 			for p in /proc/[0-9]*; do
 				if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q -- "path=$SZTP_TMP/console.log"; then
 					echo "[install-test] power cut: killing QEMU (pid ${p#/proc/})" >&2
@@ -126,7 +134,7 @@ if [ "$mode" = powercut ]; then
 		cut=$((cut + 1))
 		[ $cut -gt 1 ] && tpm_again
 		: >"$SZTP_TMP/console.log" # the watcher must not see the previous boot
-		powercut_watch &
+		powercut_watch "image: downloading" 4 &
 		watch=$!
 		t_track "$watch"
 		sztp_boot
@@ -147,6 +155,35 @@ if [ "$mode" = powercut ]; then
 			t_ok "cut $cut: the half-written disk has no partition table"
 		fi
 	done
+	# the last cut: the image written and verified, its partition table held
+	# back; bootstrap-complete sent, and the server does not answer it yet
+	cut=$((cut + 1))
+	tpm_again
+	: >"$SZTP_TMP/console.log"
+	powercut_watch "TPM attestation evidence for bootstrap-complete" 3 &
+	watch=$!
+	t_track "$watch"
+	sztp_boot
+	t_untrack "$watch"
+	wait "$watch" 2>/dev/null || true
+	sztp_console >"$SZTP_TMP/console.txt"
+	expect "cut $cut: the image written and verified, its partition table held back, then scripts and configuration" \
+		"partition table is held back until bootstrapping is complete" "image written and verified" \
+		"post-script: post-configuration script: configured by SZTP" \
+		"TPM attestation evidence for bootstrap-complete"
+	if grep -q -E "SZTP-DEMO-OS|partition table written|partition table wiped|bootstrap-error" "$SZTP_TMP/console.txt"; then
+		t_fail "cut $cut: killed while bootstrap-complete was unanswered" \
+			"$(grep -m1 -E "SZTP-DEMO-OS|partition table written|partition table wiped|bootstrap-error" "$SZTP_TMP/console.txt")"
+	elif [ "$SZTP_BOOT_RESULT" != poweroff ] || [ "$SZTP_BOOT_STATUS" -ne 137 ]; then
+		t_fail "cut $cut: killed while bootstrap-complete was unanswered" "QEMU was not killed by the watcher ($SZTP_BOOT_RESULT)"
+	else
+		t_ok "cut $cut: QEMU killed while bootstrap-complete was unanswered"
+	fi
+	if sfdisk -d "$SZTP_TMP/disk.img" >/dev/null 2>&1; then
+		t_fail "cut $cut: nothing bootable" "the fully written image has a partition table"
+	else
+		t_ok "cut $cut: the fully written image has no partition table: nothing bootable"
+	fi
 	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
 	tpm_again
 	sztp_boot

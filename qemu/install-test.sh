@@ -91,40 +91,6 @@ dump() {
 }
 types() { progress "$1" | cut -d' ' -f1 | tr '\n' ' '; }
 
-# powercut_watch TEXT SECONDS: kill QEMU (found by this run's console path
-# in its command line: by PID) SECONDS after TEXT appears on the console.
-powercut_watch() {
-	i=0
-	while [ $i -lt 1500 ]; do
-		if grep -q -- "$1" "$SZTP_TMP/console.log" 2>/dev/null; then
-			sleep "$2"
-			for p in /proc/[0-9]*; do
-				if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q -- "path=$SZTP_TMP/console.log"; then
-					echo "[install-test] power cut: killing QEMU (pid ${p#/proc/})" >&2
-					kill -9 "${p#/proc/}" 2>/dev/null
-				fi
-			done
-			return 0
-		fi
-		sleep 0.2
-		i=$((i + 1))
-	done
-}
-
-# swtpm (started with --terminate by lib.sh) exits when QEMU does: start it
-# again on the same state (same EK) before the next boot.
-# TODO(qemu/lib.sh): a public "second boot" helper would replace this.
-tpm_again() {
-	[ "$SZTP_TPM" = 1 ] || return 0
-	t=$SZTP_TMP/tpm
-	[ -S "$t/swtpm.sock" ] && return 0
-	swtpm socket --tpm2 --tpmstate dir="$t/state" --ctrl type=unixio,path="$t/swtpm.sock" \
-		--log file="$SZTP_TMP/swtpm.log",level=1 --terminate >>"$SZTP_TMP/swtpm.out" 2>&1 &
-	sztp_track swtpm $!
-	i=0
-	while [ ! -S "$t/swtpm.sock" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
-}
-
 sztp_setup "install-$mode"
 FULL_SEQ=$INSTALL_FULL_SEQ
 
@@ -132,14 +98,10 @@ if [ "$mode" = powercut ]; then
 	cut=0
 	for split in $SPLITS; do
 		cut=$((cut + 1))
-		[ $cut -gt 1 ] && tpm_again
-		: >"$SZTP_TMP/console.log" # the watcher must not see the previous boot
-		powercut_watch "image: downloading" 4 &
-		watch=$!
-		t_track "$watch"
+		sztp_tpm_again
+		sztp_cut_at "image: downloading" 4
 		sztp_boot
-		t_untrack "$watch"
-		wait "$watch" 2>/dev/null || true
+		sztp_cut_wait
 		sztp_console >"$SZTP_TMP/console.txt"
 		expect "cut $cut: the image download started" "image: downloading https://bootstrap\.example"
 		if grep -q "SZTP-DEMO-OS" "$SZTP_TMP/console.txt"; then
@@ -158,14 +120,10 @@ if [ "$mode" = powercut ]; then
 	# the last cut: the image written and verified, its partition table held
 	# back; bootstrap-complete sent, and the server does not answer it yet
 	cut=$((cut + 1))
-	tpm_again
-	: >"$SZTP_TMP/console.log"
-	powercut_watch "TPM attestation evidence for bootstrap-complete" 3 &
-	watch=$!
-	t_track "$watch"
+	sztp_tpm_again
+	sztp_cut_at "TPM attestation evidence for bootstrap-complete" 3
 	sztp_boot
-	t_untrack "$watch"
-	wait "$watch" 2>/dev/null || true
+	sztp_cut_wait
 	sztp_console >"$SZTP_TMP/console.txt"
 	expect "cut $cut: the image written and verified, its partition table held back, then scripts and configuration" \
 		"partition table is held back until bootstrapping is complete" "image written and verified" \
@@ -185,7 +143,7 @@ if [ "$mode" = powercut ]; then
 		t_ok "cut $cut: the fully written image has no partition table: nothing bootable"
 	fi
 	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
-	tpm_again
+	sztp_tpm_again
 	sztp_boot
 	sztp_console >"$SZTP_TMP/console.txt"
 	expect "boot 2: provisioned again from scratch and the new OS ran" \
@@ -226,7 +184,7 @@ else
 		t_fail "boot 1: progress sequence" "$(types 1)"
 	[ $T_FAILED -gt 0 ] && dump
 	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
-	tpm_again
+	sztp_tpm_again
 	sztp_boot
 	sztp_console >"$SZTP_TMP/console.txt"
 	if grep -q "image: downloading" "$SZTP_TMP/console.txt"; then
@@ -245,7 +203,7 @@ else
 	[ $T_FAILED -gt 0 ] && dump
 	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
 	leases=$(grep -c "DHCPDISCOVER" "$SZTP_TMP/dnsmasq.log" || true)
-	tpm_again
+	sztp_tpm_again
 	append=$SZTP_APPEND
 	SZTP_APPEND="$SZTP_APPEND sztp=0"
 	sztp_boot

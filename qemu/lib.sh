@@ -75,8 +75,11 @@
 #   SZTP_BOOT_RESULT        "poweroff" (QEMU exited by itself) or "timeout"
 #   SZTP_BOOT_STATUS        QEMU's exit status
 #   SZTP_BOOT_TIME          seconds from QEMU start to exit, one decimal
+#   $SZTP_TMP/qemu.pid      QEMU's PID while it runs (for sztp_cut_at)
 #
 # Public functions: sztp_setup NAME, sztp_boot [live], sztp_cleanup,
+# sztp_tpm_again (before a second boot), sztp_cut_at REGEX SECONDS and
+# sztp_cut_wait (a power cut: QEMU killed by its PID),
 # sztp_hex_uris URI..., sztp_console (the console with CRs removed),
 # sztp_expect NAME REGEX... (console lines in order: t_ok or t_fail NAME),
 # sztp_say MESSAGE, sztp_die MESSAGE, sztp_track NAME PID (stopped at exit);
@@ -124,6 +127,7 @@ SZTP_NS_CLIENT=""
 SZTP_TMP=""
 SZTP_QEMU_PID=""
 SZTP_TAIL_PID=""
+SZTP_CUT_PID=""
 SZTP_BOOT_RESULT=""
 SZTP_BOOT_STATUS=""
 SZTP_BOOT_TIME=""
@@ -471,6 +475,7 @@ sztp_boot() {
 		</dev/null >"$SZTP_TMP/qemu.log" 2>&1 &
 	SZTP_QEMU_PID=$!
 	t_track "$SZTP_QEMU_PID"
+	echo "$SZTP_QEMU_PID" >"$SZTP_TMP/qemu.pid"
 	if [ $live = 1 ]; then
 		# tail ends by itself once QEMU has exited (--pid).
 		tail -n +1 -f --pid="$SZTP_QEMU_PID" "$SZTP_TMP/console.log" &
@@ -491,6 +496,7 @@ sztp_boot() {
 		SZTP_BOOT_STATUS=124
 	fi
 	SZTP_QEMU_PID=""
+	rm -f "$SZTP_TMP/qemu.pid"
 	if [ -n "$SZTP_TAIL_PID" ]; then
 		t_wait_gone 3 "$SZTP_TAIL_PID" || true
 		t_stop "$SZTP_TAIL_PID"
@@ -502,4 +508,61 @@ sztp_boot() {
 			sed 's/^/[qemu] /' >&2 || true
 	fi
 	sztp_say "guest $SZTP_BOOT_RESULT after $SZTP_BOOT_TIME s (qemu status $SZTP_BOOT_STATUS)"
+}
+
+# sztp_tpm_again: swtpm (started with --terminate) exits when QEMU does;
+# start it again on the same state (same EK, same IDevID, same NV) before
+# the next sztp_boot. Nothing to do when it still runs or without a TPM.
+sztp_tpm_again() {
+	[ "$SZTP_TPM" = 1 ] || return 0
+	t=$SZTP_TMP/tpm
+	[ -S "$t/swtpm.sock" ] && return 0
+	swtpm socket --tpm2 --tpmstate dir="$t/state" --ctrl type=unixio,path="$t/swtpm.sock" \
+		--log file="$SZTP_TMP/swtpm.log",level=1 --terminate >>"$SZTP_TMP/swtpm.out" 2>&1 &
+	sztp_track swtpm $!
+	t_wait 10 - test -S "$t/swtpm.sock" || sztp_die "swtpm did not start again"
+}
+
+# sztp_cut_at REGEX SECONDS: a power cut in the next sztp_boot. In the
+# background: once a console line matches the extended REGEX, SECONDS later
+# (a fraction is fine) QEMU is killed with SIGKILL, by the PID sztp_boot
+# wrote to $SZTP_TMP/qemu.pid (checked against its command line first). Call
+# it just before sztp_boot and sztp_cut_wait just after; a killed guest ends
+# sztp_boot with SZTP_BOOT_STATUS 137. $SZTP_TMP/cut.log says whether and
+# when the cut struck (absent: QEMU ended before it).
+sztp_cut_at() {
+	rm -f "$SZTP_TMP/qemu.pid" "$SZTP_TMP/cut.log"
+	sztp_cut_watch "$1" "$2" &
+	SZTP_CUT_PID=$!
+	t_track "$SZTP_CUT_PID"
+}
+
+# sztp_cut_wait: the watcher of sztp_cut_at has ended (it does once QEMU has).
+sztp_cut_wait() {
+	t_wait_gone 5 "$SZTP_CUT_PID" || true
+	t_stop "$SZTP_CUT_PID"
+	SZTP_CUT_PID=""
+}
+
+sztp_cut_watch() {
+	cw_i=0
+	while [ ! -s "$SZTP_TMP/qemu.pid" ]; do
+		cw_i=$((cw_i + 1))
+		[ $cw_i -lt 1200 ] || return 0
+		sleep 0.05
+	done
+	cw_pid=$(cat "$SZTP_TMP/qemu.pid")
+	while [ -d "/proc/$cw_pid" ]; do
+		if tr -d '\r' <"$SZTP_TMP/console.log" | grep -q -E -- "$1"; then
+			sleep "$2"
+			if tr '\0' ' ' <"/proc/$cw_pid/cmdline" 2>/dev/null |
+				grep -q -F -- "path=$SZTP_TMP/console.log" &&
+				kill -KILL "$cw_pid" 2>/dev/null; then
+				echo "QEMU (pid $cw_pid) killed $2 s after /$1/" >"$SZTP_TMP/cut.log"
+				sztp_say "power cut: QEMU (pid $cw_pid) killed $2 s after /$1/"
+			fi
+			return 0
+		fi
+		sleep 0.05
+	done
 }

@@ -77,12 +77,12 @@ closes() {
 
 # landed: the window the cut of the last boot fell in, from its console
 landed() {
-	c=$SZTP_TMP/console.txt
-	if grep -q -E "$L_DONE" "$c"; then echo after-commit
-	elif grep -q -E "$L_CONF" "$c"; then echo configure
-	elif grep -q -E "$L_HEAD" "$c"; then echo head
-	elif grep -q -E "$L_HELD" "$c"; then echo held
-	elif grep -q -E "$L_WRITE" "$c"; then echo write
+	ld_c=$SZTP_TMP/console.txt
+	if grep -q -E "$L_DONE" "$ld_c"; then echo after-commit
+	elif grep -q -E "$L_CONF" "$ld_c"; then echo configure
+	elif grep -q -E "$L_HEAD" "$ld_c"; then echo head
+	elif grep -q -E "$L_HELD" "$ld_c"; then echo held
+	elif grep -q -E "$L_WRITE" "$ld_c"; then echo write
 	else echo before-write
 	fi
 }
@@ -95,10 +95,10 @@ stamp() {
 # window lengths (seconds) measured in the last clean boot; first guesses
 W_write=2.5 W_held=1.6 W_head=1.8 W_configure=0.8
 measure() {
-	for p in write held head configure; do
-		a=$(stamp "$(opens $p)") b=$(stamp "$(closes $p)")
-		[ -n "$a" ] && [ -n "$b" ] || continue
-		eval "W_$p=$(awk -v a="$a" -v b="$b" 'BEGIN { d = b - a; printf "%.2f", d > 0.05 ? d : 0.05 }')"
+	for ms_p in write held head configure; do
+		ms_a=$(stamp "$(opens $ms_p)") ms_b=$(stamp "$(closes $ms_p)")
+		[ -n "$ms_a" ] && [ -n "$ms_b" ] || continue
+		eval "W_$ms_p=$(awk -v a="$ms_a" -v b="$ms_b" 'BEGIN { d = b - a; printf "%.2f", (d > 0.05 ? d : 0.05) }')"
 	done
 }
 
@@ -120,11 +120,11 @@ for l in sys.stdin:
 
 # in_order REGEX...: each matches a console line after the previous match
 in_order() {
-	after=0
-	for re in "$@"; do
-		n=$(tail -n +$((after + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$re" | cut -d: -f1)
-		[ -n "$n" ] || { echo "/$re/"; return 1; }
-		after=$((after + n))
+	io_after=0
+	for io_re in "$@"; do
+		io_n=$(tail -n +$((io_after + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$io_re" | cut -d: -f1)
+		[ -n "$io_n" ] || { echo "/$io_re/"; return 1; }
+		io_after=$((io_after + io_n))
 	done
 }
 
@@ -145,26 +145,27 @@ has_table() { sfdisk -d "$SZTP_TMP/disk.img" >/dev/null 2>&1; }
 sztp_setup powercut
 mkdir -p "$OUT"
 printf 'cut\taimed\tdelay_s\twindow_s\tlanded\tdisk_after_cut\tnext_boot\tpartial\n' >"$OUT/cuts.tsv"
-for p in $POINTS; do eval "N_$p=0 C_$p=0 P_$p=0 A_$p=0"; done
+# (names of the loop: pc_*, as qemu/lib.sh's functions set plain ones)
+for pc_p in $POINTS; do eval "N_$pc_p=0 C_$pc_p=0 P_$pc_p=0 A_$pc_p=0"; done
 MISSED=0 PARTIAL_OTHER=0
-start=$(date +%s)
+PC_T0=$(date +%s)
 n=0
 while :; do
 	# the next point: the one with the fewest cuts still short of CUTS
-	aim="" best=$CUTS
-	for p in $POINTS; do
-		eval "c=\$N_$p a=\$A_$p"
+	aim="" pc_best=$CUTS
+	for pc_p in $POINTS; do
+		eval "pc_c=\$N_$pc_p pc_a=\$A_$pc_p"
 		# a point whose cuts keep landing elsewhere stops after 2*CUTS tries
-		if [ "$c" -lt "$best" ] && [ "$a" -lt $((CUTS * 2)) ]; then aim=$p best=$c; fi
+		if [ "$pc_c" -lt "$pc_best" ] && [ "$pc_a" -lt $((CUTS * 2)) ]; then aim=$pc_p pc_best=$pc_c; fi
 	done
 	[ -n "$aim" ] || break
-	if [ $(($(date +%s) - start)) -ge "$BUDGET" ]; then
+	if [ $(($(date +%s) - PC_T0)) -ge "$BUDGET" ]; then
 		sztp_say "budget of $BUDGET s spent: no new cut"
 		break
 	fi
 	n=$((n + 1))
-	eval "A_$aim=\$((A_$aim + 1)); w=\$W_$aim"
-	delay=$(random_delay "$w")
+	eval "A_$aim=\$((A_$aim + 1)); pc_w=\$W_$aim"
+	delay=$(random_delay "$pc_w")
 
 	# the cut
 	blank_disk
@@ -202,12 +203,15 @@ while :; do
 		;;
 	esac
 
-	# the following boot, on the disk the cut left
-	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
+	# the following boot, on the disk the cut left; its progress reports
+	# start after the last of the cut boot's (the server records a report
+	# once answered: boot-image-complete 1.5 s late)
+	sleep 2
+	pc_rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
 	sztp_tpm_again
 	sztp_boot
 	sztp_console >"$SZTP_TMP/console.txt"
-	seq=$(types "$rec")
+	seq=$(types "$pc_rec")
 	next=clean
 	if os_ran_unprovisioned; then
 		partial=1 next=partial
@@ -232,7 +236,7 @@ while :; do
 		t_ok "cut $n: the next boot re-provisioned from scratch, every progress report, the OS entered"
 		measure
 	fi
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$aim" "$delay" "$w" "$where" "$disk" "$next" "$partial" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$aim" "$delay" "$pc_w" "$where" "$disk" "$next" "$partial" \
 		>>"$OUT/cuts.tsv"
 	case $where in
 	write | held | head | configure)
@@ -243,27 +247,27 @@ while :; do
 	*) [ $partial = 1 ] && PARTIAL_OTHER=$((PARTIAL_OTHER + 1)) ;;
 	esac
 done
-elapsed=$(($(date +%s) - start))
+elapsed=$(($(date +%s) - PC_T0))
 
 {
 	echo "power cuts ($(date -u +%Y-%m-%dT%H:%MZ), $n boots cut + $n following boots, ${elapsed} s, accelerator: $(sztp_accel))"
 	printf '%-10s %6s %5s %18s %14s\n' point aimed cuts "clean re-provisions" "partial boots"
-	for p in $POINTS; do
-		eval "printf '%-10s %6s %5s %18s %14s\n' $p \$A_$p \$N_$p \$C_$p \$P_$p"
+	for pc_p in $POINTS; do
+		eval "printf '%-10s %6s %5s %18s %14s\n' $pc_p \$A_$pc_p \$N_$pc_p \$C_$pc_p \$P_$pc_p"
 	done
 	echo "cuts that landed outside every window (counted for no point): $MISSED; partial boots among them: $PARTIAL_OTHER"
 	echo "aimed: cuts aimed at the point; cuts: cuts that landed in its window (read from the console)"
 } >"$OUT/table.txt"
 cat "$OUT/table.txt"
 
-for p in $POINTS; do
-	eval "c=\$N_$p cl=\$C_$p pa=\$P_$p"
-	if [ "$c" -lt "$CUTS" ]; then
-		t_fail "point $p: $CUTS cuts" "only $c within the budget ($BUDGET s) and tries"
-	elif [ "$cl" -ne "$c" ] || [ "$pa" -ne 0 ]; then
-		t_fail "point $p: every cut re-provisioned cleanly, none partial" "$cl clean of $c, $pa partial"
+for pc_p in $POINTS; do
+	eval "pc_c=\$N_$pc_p pc_cl=\$C_$pc_p pc_pa=\$P_$pc_p"
+	if [ "$pc_c" -lt "$CUTS" ]; then
+		t_fail "point $pc_p: $CUTS cuts" "only $pc_c within the budget ($BUDGET s) and tries"
+	elif [ "$pc_cl" -ne "$pc_c" ] || [ "$pc_pa" -ne 0 ]; then
+		t_fail "point $pc_p: every cut re-provisioned cleanly, none partial" "$pc_cl clean of $pc_c, $pc_pa partial"
 	else
-		t_ok "point $p: $c cuts, $cl clean re-provisions, no partial boot"
+		t_ok "point $pc_p: $pc_c cuts, $pc_cl clean re-provisions, no partial boot"
 	fi
 done
 [ "$PARTIAL_OTHER" -eq 0 ] || t_fail "cuts outside the windows" "$PARTIAL_OTHER partial boot(s)"

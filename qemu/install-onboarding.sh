@@ -14,6 +14,12 @@
 # it. WORK/server.json, the test server's --config, serves that stored reply
 # to the device and the images from IMGDIR, with the fault rule FAULT_JSON
 # (an object, or a list of them) when given. Exports SZTP_SERVER_CONFIG.
+#   SZTP_IMAGE_URI    the image's download-uri instead (e.g. a mirror's)
+#   SZTP_DEVICE_SPEC  instead of the owner tool's stored reply, the test
+#                     server's per-request answers (tests/server/sztp_api.py)
+#                     with this JSON object merged into the device's spec
+#                     (e.g. '{"voucher": "stored", "owner_cert": "signed"}':
+#                     what real servers do that the owner tool does not)
 # INSTALL_FULL_SEQ: the progress reports the server records, in order, for a
 # first boot of this onboarding information on a blank disk.
 INSTALL_FULL_SEQ="bootstrap-initiated parsing-initiated parsing-complete informational boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
@@ -42,6 +48,11 @@ S
 #!/bin/sh
 echo "post-configuration script: $(cat "$SZTP_ROOT/etc/sztp-demo/message")"
 S
+	iuri=${SZTP_IMAGE_URI:-https://bootstrap.example:$SZTP_SERVER_PORT/images/os.img.zst}
+	if [ -n "${SZTP_DEVICE_SPEC:-}" ]; then
+		install_spec "$iw" "$ii" "$ifault" "$iuri"
+		return
+	fi
 	isn=$(cat "$SZTP_PKI/device/serial.txt")
 	sh "$SZTP_ROOT/keys/mkartifacts.sh" voucher --pki "$SZTP_PKI" --serial "$isn" \
 		--expires "$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)" >"$iw/voucher.cms" ||
@@ -49,7 +60,7 @@ S
 	python3 "$SZTP_ROOT/keys/sztp-artifacts" onboarding \
 		--owner-cert "$SZTP_PKI/owner/owner.pem" --owner-key "$SZTP_PKI/owner/owner.key" \
 		--voucher "$iw/voucher.cms" --serial "$isn" --voucher-ta "$SZTP_PKI/masa/ca.pem" \
-		--image "$ii/os.img.zst" --url "https://bootstrap.example:$SZTP_SERVER_PORT/images/os.img.zst" \
+		--image "$ii/os.img.zst" --url "$iuri" \
 		--os-name "SZTP Demo OS" --os-version 1.0 \
 		--config-dir "$iw/cfg" --config-handling merge \
 		--pre-script "$iw/pre.sh" --post-script "$iw/post.sh" \
@@ -67,4 +78,28 @@ print(json.dumps({
               if sys.argv[4] else []}, indent=1))
 PY
 	export SZTP_SERVER_CONFIG="$iw/server.json"
+}
+
+# install_spec WORK IMGDIR FAULT URI: the same onboarding information as
+# sztp_api.py's spec for any device (signed per request), SZTP_DEVICE_SPEC
+# merged into it.
+install_spec() {
+	tar --owner=0 --group=0 --mtime=@1700000000 -C "$1/cfg" -cf "$1/config.tar" .
+	python3 "$SZTP_ROOT/tests/install/mkconveyed.py" \
+		--uri "$4" --sha256 "$(cat "$2/os.img.zst.sha256")" --os-name "SZTP Demo OS" --os-version 1.0 \
+		--handling merge --pre "$1/pre.sh" --config "$1/config.tar" --post "$1/post.sh" \
+		>"$1/conveyed.json"
+	python3 - "$1/conveyed.json" "$2" "$3" "$SZTP_DEVICE_SPEC" >"$1/server.json" <<'PY'
+import json, sys
+ci = json.load(open(sys.argv[1]))
+spec = {"signed": True, "reporting_level": "verbose",
+        "onboarding": ci["ietf-sztp-conveyed-info:onboarding-information"]}
+spec.update(json.loads(sys.argv[4]))
+print(json.dumps({
+    "images": sys.argv[2],
+    "devices": {"*": spec},
+    "faults": (lambda f: f if isinstance(f, list) else [f])(json.loads(sys.argv[3]))
+              if sys.argv[3] else []}, indent=1))
+PY
+	export SZTP_SERVER_CONFIG="$1/server.json"
 }

@@ -12,6 +12,9 @@
 #     its os-release and the applied configuration and powers off;
 #   boot 2, same disk, same os-version: the configuration-only path (no
 #     download), then the new OS again.
+#   boot 3, same disk, sztp=0 on the kernel command line (RFC 8572 section
+#     5.1, the enable flag): no network, no bootstrap source contacted, the
+#     installed OS entered.
 # powercut:
 #   boot 1: the image transfer stalls in the middle (server fault) and QEMU
 #     is killed while the image is being written: the disk must hold no
@@ -19,7 +22,11 @@
 #   boot 2: the device provisions again from scratch and boots the new OS.
 #   SZTP_POWERCUT_SPLITS="100000 800000 1500000" cuts once per value (the
 #   compressed bytes sent before the stall; default 800000), each on the disk
-#   the previous cut left, before the final boot (about 20 s per cut).
+#   the previous cut left, before the final boot (about 20 s per cut);
+#   then one more cut after the whole image was written and verified, its
+#   partition table held back, while the server holds back its answer to
+#   bootstrap-complete: the disk must still hold no partition table
+#   (RFC 8572 section 5.6: nothing active before bootstrapping is complete).
 # The progress reports the server recorded are printed and checked.
 # Prints ok/FAIL lines and "N passed, N failed"; exit 0 only when all passed.
 set -eu
@@ -36,9 +43,13 @@ WORK=$TOP/build/qemu-install
 # ---------------------------------------------------------------- the onboarding information
 SPLITS=${SZTP_POWERCUT_SPLITS:-800000}
 if [ "$mode" = powercut ]; then
-	fault=$(for s in $SPLITS; do
+	fault=$( (for s in $SPLITS; do
 		printf '{"method": "GET", "path": "/images/*", "delay_body": 600, "split": %d, "count": 1}\n' "$s"
-	done | python3 -c 'import json, sys; print(json.dumps([json.loads(l) for l in sys.stdin]))')
+	done
+	# (the match is the report's own type: an informational message names
+	# bootstrap-complete too)
+	printf '{"method": "POST", "path": "/restconf/operations/ietf-sztp-bootstrap-server:report-progress", "match": "\\"progress-type\\":\\"bootstrap-complete\\"", "delay": 600, "count": 1}\n') |
+		python3 -c 'import json, sys; print(json.dumps([json.loads(l) for l in sys.stdin]))')
 else
 	fault='{"method": "GET", "path": "/images/*", "reset": true, "split": 700000, "count": 1}'
 fi
@@ -80,40 +91,6 @@ dump() {
 }
 types() { progress "$1" | cut -d' ' -f1 | tr '\n' ' '; }
 
-# Kill QEMU (found by this run's console path in its command line: by PID)
-# once the image is being written.
-powercut_watch() {
-	i=0
-	while [ $i -lt 1500 ]; do
-		if grep -q "image: downloading" "$SZTP_TMP/console.log" 2>/dev/null; then
-			sleep 4
-			for p in /proc/[0-9]*; do
-				if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q -- "path=$SZTP_TMP/console.log"; then
-					echo "[install-test] power cut: killing QEMU (pid ${p#/proc/})" >&2
-					kill -9 "${p#/proc/}" 2>/dev/null
-				fi
-			done
-			return 0
-		fi
-		sleep 0.2
-		i=$((i + 1))
-	done
-}
-
-# swtpm (started with --terminate by lib.sh) exits when QEMU does: start it
-# again on the same state (same EK) before the next boot.
-# TODO(qemu/lib.sh): a public "second boot" helper would replace this.
-tpm_again() {
-	[ "$SZTP_TPM" = 1 ] || return 0
-	t=$SZTP_TMP/tpm
-	[ -S "$t/swtpm.sock" ] && return 0
-	swtpm socket --tpm2 --tpmstate dir="$t/state" --ctrl type=unixio,path="$t/swtpm.sock" \
-		--log file="$SZTP_TMP/swtpm.log",level=1 --terminate >>"$SZTP_TMP/swtpm.out" 2>&1 &
-	sztp_track swtpm $!
-	i=0
-	while [ ! -S "$t/swtpm.sock" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
-}
-
 sztp_setup "install-$mode"
 FULL_SEQ=$INSTALL_FULL_SEQ
 
@@ -121,14 +98,10 @@ if [ "$mode" = powercut ]; then
 	cut=0
 	for split in $SPLITS; do
 		cut=$((cut + 1))
-		[ $cut -gt 1 ] && tpm_again
-		: >"$SZTP_TMP/console.log" # the watcher must not see the previous boot
-		powercut_watch &
-		watch=$!
-		t_track "$watch"
+		sztp_tpm_again
+		sztp_cut_at "image: downloading" 4
 		sztp_boot
-		t_untrack "$watch"
-		wait "$watch" 2>/dev/null || true
+		sztp_cut_wait
 		sztp_console >"$SZTP_TMP/console.txt"
 		expect "cut $cut: the image download started" "image: downloading https://bootstrap\.example"
 		if grep -q "SZTP-DEMO-OS" "$SZTP_TMP/console.txt"; then
@@ -144,8 +117,33 @@ if [ "$mode" = powercut ]; then
 			t_ok "cut $cut: the half-written disk has no partition table"
 		fi
 	done
+	# the last cut: the image written and verified, its partition table held
+	# back; bootstrap-complete sent, and the server does not answer it yet
+	cut=$((cut + 1))
+	sztp_tpm_again
+	sztp_cut_at "TPM attestation evidence for bootstrap-complete" 3
+	sztp_boot
+	sztp_cut_wait
+	sztp_console >"$SZTP_TMP/console.txt"
+	expect "cut $cut: the image written and verified, its partition table held back, then scripts and configuration" \
+		"partition table is held back until bootstrapping is complete" "image written and verified" \
+		"post-script: post-configuration script: configured by SZTP" \
+		"TPM attestation evidence for bootstrap-complete"
+	if grep -q -E "SZTP-DEMO-OS|partition table written|partition table wiped|bootstrap-error" "$SZTP_TMP/console.txt"; then
+		t_fail "cut $cut: killed while bootstrap-complete was unanswered" \
+			"$(grep -m1 -E "SZTP-DEMO-OS|partition table written|partition table wiped|bootstrap-error" "$SZTP_TMP/console.txt")"
+	elif [ "$SZTP_BOOT_RESULT" != poweroff ] || [ "$SZTP_BOOT_STATUS" -ne 137 ]; then
+		t_fail "cut $cut: killed while bootstrap-complete was unanswered" "QEMU was not killed by the watcher ($SZTP_BOOT_RESULT)"
+	else
+		t_ok "cut $cut: QEMU killed while bootstrap-complete was unanswered"
+	fi
+	if sfdisk -d "$SZTP_TMP/disk.img" >/dev/null 2>&1; then
+		t_fail "cut $cut: nothing bootable" "the fully written image has a partition table"
+	else
+		t_ok "cut $cut: the fully written image has no partition table: nothing bootable"
+	fi
 	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
-	tpm_again
+	sztp_tpm_again
 	sztp_boot
 	sztp_console >"$SZTP_TMP/console.txt"
 	expect "boot 2: provisioned again from scratch and the new OS ran" \
@@ -209,7 +207,7 @@ else
 		t_fail "boot 1: progress sequence" "$(types 1)"
 	[ $T_FAILED -gt 0 ] && dump
 	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
-	tpm_again
+	sztp_tpm_again
 	sztp_boot
 	sztp_console >"$SZTP_TMP/console.txt"
 	if grep -q "image: downloading" "$SZTP_TMP/console.txt"; then
@@ -225,6 +223,26 @@ else
 	*boot-image-complete*bootstrap-complete*) t_ok "boot 2: boot-image-complete without mismatch, bootstrap-complete" ;;
 	*) t_fail "boot 2: progress" "$(types "$rec")" ;;
 	esac
+	[ $T_FAILED -gt 0 ] && dump
+	rec=$(($(wc -l <"$SZTP_TMP/record.jsonl") + 1))
+	leases=$(grep -c "DHCPDISCOVER" "$SZTP_TMP/dnsmasq.log" || true)
+	sztp_tpm_again
+	append=$SZTP_APPEND
+	SZTP_APPEND="$SZTP_APPEND sztp=0"
+	sztp_boot
+	SZTP_APPEND=$append
+	sztp_console >"$SZTP_TMP/console.txt"
+	expect "boot 3: sztp=0: SZTP disabled, the installed OS entered" \
+		"sztp=0: SZTP is disabled \(RFC 8572 section 5\.1\): no bootstrap source is contacted" \
+		"pivot: switch_root" "SZTP-DEMO-OS: hello from the provisioned OS" "SZTP-DEMO-OS: powering off"
+	if grep -q -E "^\[ *[0-9.]+\] (dhcp4|dhcp6|bootstrap|image):" "$SZTP_TMP/console.txt"; then
+		t_fail "boot 3: nothing contacted" "$(grep -m1 -E "^\[ *[0-9.]+\] (dhcp4|dhcp6|bootstrap|image):" "$SZTP_TMP/console.txt")"
+	elif [ "$(tail -n +"$rec" "$SZTP_TMP/record.jsonl" | wc -l)" -ne 0 ] ||
+	     [ "$(grep -c "DHCPDISCOVER" "$SZTP_TMP/dnsmasq.log" || true)" != "$leases" ]; then
+		t_fail "boot 3: nothing contacted" "the server or dnsmasq saw the guest"
+	else
+		t_ok "boot 3: no DHCP, no bootstrap server, no image download"
+	fi
 fi
 [ $T_FAILED -gt 0 ] && dump
 t_summary

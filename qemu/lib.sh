@@ -10,6 +10,8 @@
 #     DNS bootstrap.example -> 192.0.2.1 / 2001:db8:1::1, and the SZTP redirect
 #     (DHCPv4 option 143, DHCPv6 option 136) built from SZTP_URI
 #   - tests/server/sztp_server.py on 192.0.2.1:8443 with the test PKI
+#   - with SZTP_MIRROR, a second one serving only images (mirror.example:8444,
+#     a self-signed certificate)
 #   - swtpm (TPM 2.0, EK and platform certificates from a throw-away local CA)
 #   - a blank virtio disk, and QEMU (q35, KVM when usable, else TCG)
 #
@@ -37,6 +39,14 @@
 #   SZTP_SERVER_CONFIG=""   JSON config file for sztp_server.py (--config)
 #   SZTP_SERVER_ARGS=""     extra sztp_server.py arguments
 #   SZTP_SERVER_PORT=8443
+#   SZTP_MIRROR=""          a directory of boot images: served by a second
+#                           sztp_server.py (--images) on 192.0.2.1 and
+#                           2001:db8:1::1 port SZTP_MIRROR_PORT, named
+#                           mirror.example in DNS, with
+#                           a throw-away self-signed certificate that no trust
+#                           anchor covers (an unauthenticated mirror); its
+#                           record is $SZTP_TMP/mirror.jsonl
+#   SZTP_MIRROR_PORT=8444
 #   SZTP_TPM=1              0 boots without a TPM
 #   SZTP_TPM_ENROLL=ecc     enroll an IDevID (ecc or rsa) and an IAK into the
 #                           fresh swtpm with keys/enroll-tpm.sh, as a factory
@@ -65,14 +75,19 @@
 #   $SZTP_TMP/console.log   the serial console (raw, CRLF)
 #   $SZTP_TMP/server.log    server stderr;  $SZTP_TMP/record.jsonl  its record
 #   $SZTP_TMP/dnsmasq.log   dnsmasq log (with --log-dhcp)
+#   $SZTP_TMP/mirror.log    the mirror's stderr; $SZTP_TMP/mirror.jsonl  its record
 #   SZTP_BOOT_RESULT        "poweroff" (QEMU exited by itself) or "timeout"
 #   SZTP_BOOT_STATUS        QEMU's exit status
 #   SZTP_BOOT_TIME          seconds from QEMU start to exit, one decimal
+#   $SZTP_TMP/qemu.pid      QEMU's PID while it runs (for sztp_cut_at)
 #
 # Public functions: sztp_setup NAME, sztp_boot [live], sztp_cleanup,
+# sztp_tpm_again (before a second boot), sztp_cut_at REGEX SECONDS and
+# sztp_cut_wait (a power cut: QEMU killed by its PID),
 # sztp_hex_uris URI..., sztp_console (the console with CRs removed),
 # sztp_type_when REGEX TEXT (SZTP_CONSOLE_IN=1: once a console line matches
 # REGEX, type TEXT; call it before sztp_boot),
+# sztp_expect NAME REGEX... (console lines in order: t_ok or t_fail NAME),
 # sztp_say MESSAGE, sztp_die MESSAGE, sztp_track NAME PID (stopped at exit);
 # and those of tests/lib/common.sh (t_ok, t_fail, t_summary, ...).
 
@@ -93,6 +108,8 @@ SZTP_SERVER=${SZTP_SERVER:-1}
 SZTP_SERVER_CONFIG=${SZTP_SERVER_CONFIG:-}
 SZTP_SERVER_ARGS=${SZTP_SERVER_ARGS:-}
 SZTP_SERVER_PORT=${SZTP_SERVER_PORT:-8443}
+SZTP_MIRROR=${SZTP_MIRROR:-}
+SZTP_MIRROR_PORT=${SZTP_MIRROR_PORT:-8444}
 SZTP_TPM=${SZTP_TPM:-1}
 SZTP_TPM_ENROLL=${SZTP_TPM_ENROLL:-ecc}
 SZTP_DISK_SIZE=${SZTP_DISK_SIZE-2G}
@@ -117,6 +134,7 @@ SZTP_TMP=""
 SZTP_QEMU_PID=""
 SZTP_TAIL_PID=""
 SZTP_CONSOLE_IN=${SZTP_CONSOLE_IN:-0}
+SZTP_CUT_PID=""
 SZTP_BOOT_RESULT=""
 SZTP_BOOT_STATUS=""
 SZTP_BOOT_TIME=""
@@ -160,6 +178,29 @@ sztp_type_when() {
 	t_track $!
 }
 
+# sztp_expect NAME REGEX...: each extended REGEX matches a console line after
+# the line the previous one matched; then t_ok NAME, else t_fail NAME saying
+# which one did not (and whether it appeared earlier, out of order).
+sztp_expect() {
+	xname=$1
+	shift
+	sztp_console >"$SZTP_TMP/console.txt"
+	xafter=0
+	for xre in "$@"; do
+		xn=$(tail -n +$((xafter + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$xre" | cut -d: -f1)
+		if [ -z "$xn" ]; then
+			if grep -q -E -- "$xre" "$SZTP_TMP/console.txt"; then
+				t_fail "$xname" "/$xre/ appears only before console line $xafter (out of order)"
+			else
+				t_fail "$xname" "no console line matches /$xre/"
+			fi
+			return 0
+		fi
+		xafter=$((xafter + xn))
+	done
+	t_ok "$xname"
+}
+
 # sztp_track NAME PID: PID is stopped at exit (NAME is for the reader).
 sztp_track() { t_track "$2"; }
 
@@ -172,7 +213,7 @@ sztp_cleanup() { t_cleanup; }
 sztp_save_logs() {
 	[ -n "${SZTP_OUT:-}" ] && [ -n "$SZTP_TMP" ] && [ -d "$SZTP_TMP" ] || return 0
 	mkdir -p "$SZTP_OUT" 2>/dev/null || return 0
-	for f in console.log server.log record.jsonl dnsmasq.log \
+	for f in console.log server.log record.jsonl dnsmasq.log mirror.log mirror.jsonl \
 		swtpm.log swtpm-setup.log qemu.log; do
 		[ -f "$SZTP_TMP/$f" ] && cp "$SZTP_TMP/$f" "$SZTP_OUT/"
 	done
@@ -231,6 +272,8 @@ sztp_dnsmasq_up() {
 	set -- --interface=tap0 \
 		--address=/bootstrap.example/$SZTP_HOST4 \
 		--address=/bootstrap.example/$SZTP_HOST6
+	[ -n "$SZTP_MIRROR" ] && set -- "$@" --address=/mirror.example/$SZTP_HOST4 \
+		--address=/mirror.example/$SZTP_HOST6
 	if [ "$SZTP_DHCP4" = 1 ]; then
 		set -- "$@" --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
 			--dhcp-option=option:router,$SZTP_HOST4 \
@@ -265,6 +308,33 @@ sztp_server_up() {
 		{ cat "$SZTP_TMP/server.log" >&2; sztp_die "bootstrap server did not start"; }
 	: >>"$SZTP_TMP/record.jsonl"
 	sztp_say "bootstrap server up on https://$SZTP_HOST4:$SZTP_SERVER_PORT (pid $pid)"
+}
+
+# sztp_mirror_up: SZTP_MIRROR's images over HTTPS from a server whose
+# certificate is self-signed, made here, and trusted by nothing.
+sztp_mirror_up() {
+	[ -n "$SZTP_MIRROR" ] || return 0
+	[ -d "$SZTP_MIRROR" ] || sztp_die "SZTP_MIRROR: $SZTP_MIRROR is not a directory"
+	m=$SZTP_TMP/mirror
+	mkdir -p "$m"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj /CN=mirror.example -addext subjectAltName=DNS:mirror.example \
+		-keyout "$m/mirror.key" -out "$m/mirror.pem" >"$m/openssl.log" 2>&1 ||
+		{ cat "$m/openssl.log" >&2; sztp_die "cannot make the mirror's certificate"; }
+	# "devices": {} and no PKI: the image endpoint only, no client certificate
+	# asked; on both address families, as mirror.example has both in DNS
+	# (the agent's resolver, musl's, fails a name whose AAAA query is refused)
+	printf '{"devices": {}}\n' >"$m/config.json"
+	ip netns exec "$SZTP_NS" "$PYTHON" "$SZTP_ROOT/tests/server/sztp_server.py" \
+		--bind :: --port "$SZTP_MIRROR_PORT" --config "$m/config.json" \
+		--cert "$m/mirror.pem" --key "$m/mirror.key" --images "$SZTP_MIRROR" \
+		--record "$SZTP_TMP/mirror.jsonl" --ready "$m/ready" >"$SZTP_TMP/mirror.log" 2>&1 &
+	pid=$!
+	sztp_track mirror $pid
+	t_wait 15 $pid test -e "$m/ready" ||
+		{ cat "$SZTP_TMP/mirror.log" >&2; sztp_die "the image mirror did not start"; }
+	: >>"$SZTP_TMP/mirror.jsonl"
+	sztp_say "image mirror up on https://mirror.example:$SZTP_MIRROR_PORT (self-signed, pid $pid)"
 }
 
 sztp_tpm_up() {
@@ -387,6 +457,7 @@ sztp_setup() {
 	sztp_net_up
 	sztp_dnsmasq_up
 	sztp_server_up
+	sztp_mirror_up
 	sztp_tpm_up
 	if [ -n "$SZTP_DISK_SIZE" ]; then
 		truncate -s "$SZTP_DISK_SIZE" "$SZTP_TMP/disk.img" ||
@@ -443,6 +514,7 @@ sztp_boot() {
 		</dev/null >"$SZTP_TMP/qemu.log" 2>&1 &
 	SZTP_QEMU_PID=$!
 	t_track "$SZTP_QEMU_PID"
+	echo "$SZTP_QEMU_PID" >"$SZTP_TMP/qemu.pid"
 	if [ $live = 1 ]; then
 		# tail ends by itself once QEMU has exited (--pid).
 		tail -n +1 -f --pid="$SZTP_QEMU_PID" "$SZTP_TMP/console.log" &
@@ -469,6 +541,7 @@ sztp_boot() {
 		t_stop "$SZTP_CAT_PID"
 		SZTP_CAT_PID=""
 	fi
+	rm -f "$SZTP_TMP/qemu.pid"
 	if [ -n "$SZTP_TAIL_PID" ]; then
 		t_wait_gone 3 "$SZTP_TAIL_PID" || true
 		t_stop "$SZTP_TAIL_PID"
@@ -480,4 +553,61 @@ sztp_boot() {
 			sed 's/^/[qemu] /' >&2 || true
 	fi
 	sztp_say "guest $SZTP_BOOT_RESULT after $SZTP_BOOT_TIME s (qemu status $SZTP_BOOT_STATUS)"
+}
+
+# sztp_tpm_again: swtpm (started with --terminate) exits when QEMU does;
+# start it again on the same state (same EK, same IDevID, same NV) before
+# the next sztp_boot. Nothing to do when it still runs or without a TPM.
+sztp_tpm_again() {
+	[ "$SZTP_TPM" = 1 ] || return 0
+	t=$SZTP_TMP/tpm
+	[ -S "$t/swtpm.sock" ] && return 0
+	swtpm socket --tpm2 --tpmstate dir="$t/state" --ctrl type=unixio,path="$t/swtpm.sock" \
+		--log file="$SZTP_TMP/swtpm.log",level=1 --terminate >>"$SZTP_TMP/swtpm.out" 2>&1 &
+	sztp_track swtpm $!
+	t_wait 10 - test -S "$t/swtpm.sock" || sztp_die "swtpm did not start again"
+}
+
+# sztp_cut_at REGEX SECONDS: a power cut in the next sztp_boot. In the
+# background: once a console line matches the extended REGEX, SECONDS later
+# (a fraction is fine) QEMU is killed with SIGKILL, by the PID sztp_boot
+# wrote to $SZTP_TMP/qemu.pid (checked against its command line first). Call
+# it just before sztp_boot and sztp_cut_wait just after; a killed guest ends
+# sztp_boot with SZTP_BOOT_STATUS 137. $SZTP_TMP/cut.log says whether and
+# when the cut struck (absent: QEMU ended before it).
+sztp_cut_at() {
+	rm -f "$SZTP_TMP/qemu.pid" "$SZTP_TMP/cut.log"
+	sztp_cut_watch "$1" "$2" &
+	SZTP_CUT_PID=$!
+	t_track "$SZTP_CUT_PID"
+}
+
+# sztp_cut_wait: the watcher of sztp_cut_at has ended (it does once QEMU has).
+sztp_cut_wait() {
+	t_wait_gone 5 "$SZTP_CUT_PID" || true
+	t_stop "$SZTP_CUT_PID"
+	SZTP_CUT_PID=""
+}
+
+sztp_cut_watch() {
+	cw_i=0
+	while [ ! -s "$SZTP_TMP/qemu.pid" ]; do
+		cw_i=$((cw_i + 1))
+		[ $cw_i -lt 1200 ] || return 0
+		sleep 0.05
+	done
+	cw_pid=$(cat "$SZTP_TMP/qemu.pid")
+	while [ -d "/proc/$cw_pid" ]; do
+		if tr -d '\r' <"$SZTP_TMP/console.log" | grep -q -E -- "$1"; then
+			sleep "$2"
+			if tr '\0' ' ' <"/proc/$cw_pid/cmdline" 2>/dev/null |
+				grep -q -F -- "path=$SZTP_TMP/console.log" &&
+				kill -KILL "$cw_pid" 2>/dev/null; then
+				echo "QEMU (pid $cw_pid) killed $2 s after /$1/" >"$SZTP_TMP/cut.log"
+				sztp_say "power cut: QEMU (pid $cw_pid) killed $2 s after /$1/"
+			fi
+			return 0
+		fi
+		sleep 0.05
+	done
 }

@@ -75,6 +75,9 @@ for s in $SUITES; do
 		run_suite qemu/failure-test-shell sh qemu/failure-test.sh shell
 		# the install runs onboard with the owner tool's reply (keys/sztp-artifacts)
 		run_suite qemu/install-test sh qemu/install-test.sh full
+		# factory-fresh: no bootstrap anchor, a stored voucher, the image
+		# from an unauthenticated mirror (build/factory/initrd.img)
+		run_suite qemu/factory-test sh qemu/factory-test.sh
 		run_suite qemu/install-powercut sh qemu/install-test.sh powercut
 		# firmware network boot: SeaBIOS + iPXE loads kernel + initramfs over
 		# HTTP (docs/netboot.md), and a site archive appended to the initramfs

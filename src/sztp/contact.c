@@ -246,10 +246,13 @@ int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 	/* HTTP Basic credentials, "user:password" on one line; the engine
 	 * sends them to trusted servers only (RFC 8572 section 9.6) */
 	if (read_line(CONTACT_BASIC, basic, sizeof basic) == 0) {
-		if (strchr(basic, ':'))
+		if (strchr(basic, ':')) {
 			bc.basic = basic;
-		else
+			log_info("bootstrap", "HTTP Basic credentials from %s: sent to trusted "
+				 "bootstrap servers only", CONTACT_BASIC);
+		} else {
 			log_warn("bootstrap", "%s: not \"user:password\", ignored", CONTACT_BASIC);
+		}
 	}
 	bc.target_root = cfg->root[0] ? cfg->root : NULL;
 	bc.target_disk = cfg->disk[0] ? cfg->disk : NULL;

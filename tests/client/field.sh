@@ -2,7 +2,8 @@
 # tests/client/field.sh: the bootstrap client against servers as they are in
 # the field (tests/server/sztp_api.py behaviours): a factory-fresh device (no
 # bootstrap-server anchor) onboarding from stored vouchers that ignore the
-# nonce, non-degenerate owner-certificate CMS, id-data conveyed information
+# nonce (with expires-on, or long-lived: refused with --nonce-required),
+# non-degenerate owner-certificate CMS, id-data conveyed information
 # and unlabelled replies; RFC 8572 Appendix B (a signed redirect back to the
 # same server, which the device must follow, now authenticated) while a real
 # loop is still caught; a trust anchor in a signed redirect that binds its
@@ -39,6 +40,18 @@ field_case factory_fresh_stored_voucher 0 \
 	has "connecting provisionally" has "Content-Type \"text/plain\" instead of" \
 	has "verified onboarding-information \(signed\)" has "complete via 127.0.0.1:$p1" \
 	gbd s1 nonce_len 32 progress s1 ""
+
+# ---- a stored long-lived voucher (neither nonce nor expires-on, the nonce
+# ignored): accepted and said so; refused when the operator requires nonces
+field_case factory_fresh_long_lived_voucher 0 \
+	"\"devices\": {\"*\": {$signed_ob, \"voucher\": \"long-lived\"}}" "" \
+	has "connecting provisionally" \
+	has "ownership voucher accepted: long-lived \(neither nonce nor expires-on\); no nonce although one was sent" \
+	has "complete via 127.0.0.1:$p1" gbd s1 nonce_len 32
+field_case long_lived_voucher_nonce_required 1 \
+	"\"devices\": {\"*\": {$signed_ob, \"voucher\": \"long-lived\"}}" "--nonce-required" \
+	has "voucher: has no nonce, and sztp.voucher=nonce-required \(the server did not echo the nonce sent\)" \
+	progress s1 ""
 
 # ---- Appendix B: the untrusted device gets a signed redirect back to the
 # same server with the anchor of its certificate; it reconnects, now

@@ -2,7 +2,8 @@
 # tests/client/onboarding.sh: full RFC 8572 onboarding with `sztpboot run`
 # against the test bootstrap server on loopback: signed data via an
 # untrusted server, unsigned data via a trusted one, a 3-hop redirect chain
-# with trust anchors, and the exact progress-report sequences.
+# with trust anchors, the exact progress-report sequences, and the client
+# certificate sent with its intermediate CA.
 . "$(dirname "$0")/lib.inc"
 
 OB_EMPTY='{}'
@@ -205,6 +206,40 @@ if [ $rc -eq 0 ] && has "https: connected to localhost \(127.0.0.1:$p1\)" &&
 else
 	bad dns_name_every_address "rc=$rc"
 fi
+stop_server s1
+
+# ---- the client certificate's chain (RFC 8572 section 5.1 item 2): a device
+# certificate issued by an intermediate CA, the server trusting only the
+# root. The intermediate goes with the certificate, or the server cannot
+# identify the device: the control has the device certificate alone.
+ic=$tmp/ichain
+mkdir -p "$ic"
+printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n' >"$ic/ca.ext"
+printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid:always\n' >"$ic/ee.ext"
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+	-subj "/CN=Chain Test Root CA" -addext basicConstraints=critical,CA:TRUE \
+	-addext keyUsage=critical,keyCertSign,cRLSign -keyout "$ic/root.key" -out "$ic/root.pem" &&
+   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-subj "/CN=Chain Test Intermediate CA" -keyout "$ic/int.key" -out "$ic/int.csr" &&
+   openssl x509 -req -in "$ic/int.csr" -CA "$ic/root.pem" -CAkey "$ic/root.key" -set_serial 2 \
+	-days 30 -extfile "$ic/ca.ext" -out "$ic/int.pem" &&
+   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-subj "/CN=SZTP-CHAIN-0001/serialNumber=SZTP-CHAIN-0001" -keyout "$ic/dev.key" -out "$ic/dev.csr" &&
+   openssl x509 -req -in "$ic/dev.csr" -CA "$ic/int.pem" -CAkey "$ic/int.key" -set_serial 3 \
+	-days 30 -extfile "$ic/ee.ext" -out "$ic/dev.pem"; then
+	cat "$ic/dev.pem" "$ic/int.pem" >"$ic/chain.pem"
+else
+	t_setup_fail "openssl could not make the intermediate-CA device certificate"
+fi >"$ic/openssl.log" 2>&1
+client_ca=$ic/root.pem start_server s1 "$p1" "{\"pki\": \"$pki\", \"devices\": {\"SZTP-CHAIN-0001\": {\"onboarding\": {}}}}"
+out=$("$bin" run --cert "$ic/chain.pem" --key "$ic/dev.key" --voucher-ta "$pki/anchors/voucher" $trusted \
+	--backoff 50,100 --no-pivot --max-rounds 1 "https://127.0.0.1:$p1" 2>&1) && rc=0 || rc=$?
+expect client_chain_intermediate_sent 0 has "complete via 127.0.0.1:$p1" \
+	gbd s1 client_serial '"SZTP-CHAIN-0001"' progress s1 bootstrap-initiated,bootstrap-complete
+out=$("$bin" run --cert "$ic/dev.pem" --key "$ic/dev.key" --voucher-ta "$pki/anchors/voucher" $trusted \
+	--backoff 50,100 --no-pivot --max-rounds 1 "https://127.0.0.1:$p1" 2>&1) && rc=0 || rc=$?
+expect client_chain_without_intermediate_refused 1 count s1 get-bootstrapping-data 1 \
+	has "TLS handshake with 127.0.0.1"
 stop_server s1
 
 t_summary

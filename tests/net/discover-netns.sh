@@ -250,6 +250,28 @@ case_static_dns() {
 	t_ok $name
 }
 
+# RFC 8572 section 4.2: multicast DNS before unicast DNS, and the
+# device-specific TXT records (both) before the device-independent SRV ones
+case_mdns_then_dns() {
+	name=mdns-before-unicast-dns-txt-before-srv
+	mdns_up "$SA" --srv _sztp._tcp.local 10 0 8443 mdns-server.example \
+		--txt "$SERIAL._sztp.local" ci="$A/ci.cms" oc="$A/oc.cms" ov="$A/ov.cms" ";" ||
+		{ fail $name "mdns responder"; return; }
+	dnsmasq_up --interface="$SA" --port=53 --listen-address=192.0.2.1 \
+		--txt-record="$SERIAL._sztp.example.net,ci=$(b64 "$A/redirect.cms")" \
+		--srv-host=_sztp._tcp.example.net,unicast.example.net,8443,10,0 ||
+		{ fail $name "dnsmasq"; return; }
+	discover --ip "192.0.2.10::192.0.2.1:255.255.255.0:device1.example.net:$CA:none:192.0.2.1" \
+		--ifname "$CA" --timeout 5 --no-dhcp6 --serial $SERIAL --apply --resolv "$T/resolv.conf"
+	t_stop_all
+	[ "$RC" = 0 ] || { fail $name "exit $RC"; return; }
+	want_out "artifacts:$SERIAL._sztp.local mdns" "artifacts:$SERIAL._sztp.example.net dns" \
+		"https://mdns-server.example:8443 mdns" "https://unicast.example.net:8443 dns" ||
+		{ fail $name "wrong source list: $(tr '\n' ' ' <"$T/out")"; return; }
+	ip -n "$CLI" addr flush dev "$CA"
+	t_ok $name
+}
+
 case_static6_dns() {
 	name=static-ipv6-dns-over-ipv6
 	dnsmasq_up --interface="$SA" --port=53 --listen-address=2001:db8:1::1 \
@@ -352,7 +374,7 @@ case_doc_snippet() {
 # SZTP_CASES="two_nics vlan" runs only those cases (the function names
 # without "case_")
 for c in ${SZTP_CASES:-dhcp4_dhcp6 doc_snippet dhcp6_stateless plain_and_invalid none two_nics \
-	silent_then_mdns static_dns static6_dns vlan media_dir}; do
+	silent_then_mdns static_dns mdns_then_dns static6_dns vlan media_dir}; do
 	"case_$c"
 done
 

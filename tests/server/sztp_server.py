@@ -31,8 +31,9 @@ see Fault.
 
 Every request is logged as one line on stderr, and, with --record FILE, appended
 to FILE as one JSON object per line (time; t: the same in Unix seconds with
-milliseconds; client, method, path, status, tls, client serial). TLS
-handshake failures are recorded too ("event": "tls-error").
+milliseconds; client, method, path, status, tls, client serial;
+"authorization": the scheme, when the request carried an Authorization
+header). TLS handshake failures are recorded too ("event": "tls-error").
 SIGTERM and SIGINT shut the server down cleanly (exit status 0).
 
 Usage:
@@ -550,6 +551,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         if peer:
             rec["client_serial"] = peer.serial_number
             rec["client_cn"] = peer.common_name
+        hdrs = getattr(self, "headers", None)
+        auth = hdrs.get("Authorization") if hdrs else None
+        if auth:
+            # the scheme only ("Basic"): never the credentials
+            rec["authorization"] = auth.split(" ", 1)[0][:20]
         if fault:
             rec["fault"] = True
         self.server.recorder.event(rec)

@@ -528,6 +528,22 @@ class ServerTest(unittest.TestCase):
         c.close()
         self.assertEqual(get(srv, "/images/../secret")[0], 404)
 
+    def test_image_mirror_records_authorization_scheme_only(self):
+        # the mirror of qemu/lib.sh (SZTP_MIRROR): "devices": {} serves images
+        # and no RPC; a request's Authorization is recorded as its scheme only
+        d = tempfile.mkdtemp(prefix="sztp-images.")
+        self.addCleanup(shutil.rmtree, d, True)
+        with open(os.path.join(d, "os.img"), "wb") as f:
+            f.write(b"image")
+        srv = self.start("--images", d, config={"devices": {}})
+        self.assertEqual(get(srv, "/images/os.img")[:3:2], (200, b"image"))
+        st, _, _ = post_json(srv, GBD, {}, headers={"Authorization": "Basic dXNlcjpwYXNz"})
+        self.assertEqual(st, 401)
+        recs = [r for r in srv.records() if r["event"] == "request"]
+        self.assertNotIn("authorization", recs[0])
+        self.assertEqual(recs[1]["authorization"], "Basic")
+        self.assertNotIn("dXNlcjpwYXNz", json.dumps(srv.records()))
+
     def test_fault_content_type_oversize_match_reset(self):
         srv = self.start(config={"faults": [
             {"path": "/.well-known/host-meta", "content_type": "text/html", "count": 1},

@@ -101,6 +101,7 @@ start wrong https wrongname.pem wrongname.key www; p_wrong=$port
 start rsa https rsa.pem rsa.key www; p_rsa=$port
 start expired https expired.pem expired.key www; p_exp=$port
 start tls13 https good.pem good.key www tls13; p_13=$port
+start tls11 https good.pem good.key www tls11; p_11=$port
 start silent silent; p_silent=$port
 # IPv6 loopback may be disabled (containers): then the IPv6 case is skipped
 if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
@@ -213,6 +214,9 @@ expect_fail rsa_untrusted "BR_ERR_X509_NOT_TRUSTED" \
 	"https://localhost:$p_rsa/" --ca ca.pem --timeout 5
 expect_fail tls13_only "server sent fatal alert 70 protocol_version" \
 	"https://127.0.0.1:$p_13/" --ca ca.pem --timeout 5
+# TLS 1.2 is the least the client speaks (RFC 8040 section 2.1)
+expect_fail tls11_only_refused "TLS handshake with 127\.0\.0\.1: .*(BR_ERR_UNSUPPORTED_VERSION|protocol_version|handshake_failure)" \
+	"https://127.0.0.1:$p_11/" --ca ca.pem --timeout 5
 expect_fail refused "^sztpboot get: https: connect 127\.0\.0\.1:$p_closed: Connection refused$" \
 	"https://127.0.0.1:$p_closed/" --ca ca.pem --timeout 5
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Loopback test servers for tests/tls/https.sh.
 
-  server.py https CERT KEY DOCROOT [tls13|ipv6]  HTTPS file server (plus /chunked,
+  server.py https CERT KEY DOCROOT [tls13|tls11|ipv6]  HTTPS file server (plus /chunked,
                                             /close, /truncated, /conn; files
                                             honour "Range: bytes=N-");
-                                            tls13: TLS 1.3 only; ipv6: on [::1]
+                                            tls13: TLS 1.3 only; tls11: TLS 1.0
+                                            and 1.1 only; ipv6: on [::1]
   server.py silent                          accepts TCP connections, never answers
   server.py closed                          prints a port nobody listens on
 
@@ -96,6 +97,14 @@ def https(cert, key, root, flag=""):
     ctx.load_cert_chain(cert, key)
     if flag == "tls13":
         ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    elif flag == "tls11":
+        # an old server: TLS 1.0 and 1.1 only (OpenSSL's security level
+        # lowered so that it still speaks them)
+        import warnings
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_1
 
     class Server(http.server.ThreadingHTTPServer):
         address_family = socket.AF_INET6 if flag == "ipv6" else socket.AF_INET

@@ -160,6 +160,13 @@ $(B)/pki/.done: keys/mkpki.sh keys/lib-ca.sh $(DEPS_STAMP)
 	sh keys/mkpki.sh $(B)/pki
 	@touch $@
 
+# busybox with the applets of initrd/busybox.applets (built by deps.sh; its
+# own rule, so that a changed list rebuilds busybox, not the agent)
+BUSYBOX := $(MUSL)/bin/busybox
+$(BUSYBOX): initrd/busybox.applets $(DEPS_STAMP)
+	sh initrd/deps.sh busybox
+	@touch $@
+
 initrd: $(B)/initrd.img
 # The knobs' values are a prerequisite (the stamp changes only when they do),
 # and so are the files they name: `make ANCHORS=other initrd` rebuilds.
@@ -168,11 +175,11 @@ $(B)/stamp/initrd-knobs: FORCE
 	@mkdir -p $(@D)
 	@echo '$(INITRD_KNOBS)' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
-$(B)/initrd.img: $(B)/sztpboot initrd/mkinitrd.sh initrd/modules.list \
+$(B)/initrd.img: $(B)/sztpboot $(BUSYBOX) initrd/mkinitrd.sh initrd/modules.list \
 		$(shell find initrd/rootfs hooks -type f 2>/dev/null) $(B)/pki/.done \
 		$(B)/stamp/initrd-knobs \
 		$(shell find $(ANCHORS) $(DEVICE) $(OVERLAY) -type f 2>/dev/null)
-	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --kernel $(B)/kernel \
+	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --busybox $(BUSYBOX) --kernel $(B)/kernel \
 		--anchors $(ANCHORS) --modules initrd/modules.list \
 		$(if $(EXTRA_MODULES),--extra-modules "$(EXTRA_MODULES)") \
 		$(if $(DEVICE),--device $(DEVICE)) $(if $(OVERLAY),--overlay $(OVERLAY)) --out $@

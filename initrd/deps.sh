@@ -3,7 +3,9 @@
 #
 #   deps.sh packages   install the Debian binary packages the build and tests use
 #   deps.sh libs       fetch the pinned Debian source packages (initrd/deps.lock)
-#                      and build static musl libraries into build/musl/
+#                      and build static musl libraries into build/musl/, and
+#                      build/musl/bin/busybox for the initramfs
+#   deps.sh busybox    only build/musl/bin/busybox (initrd/busybox.applets)
 #   deps.sh kernel     take a Debian bookworm kernel and its modules into build/kernel/
 #   deps.sh all        all of the above (idempotent: stamps in build/stamp/)
 #
@@ -441,7 +443,39 @@ build_nettle() {
 	mark nettle
 }
 
-libs() { build_bearssl; build_kmod; build_tss; build_cjson; build_zlib; build_lzma; build_zstd; build_expat; build_nettle; }
+# busybox for the initramfs: static musl, only the applets of
+# initrd/busybox.applets (Debian's busybox-static has all of them: 1.98 MB).
+build_busybox() {
+	conf=$(grep -v '^#' "$TOP/initrd/busybox.applets" | tr -s ' \t\n' ' ')
+	built busybox "$conf" && return 0
+	fetch busybox
+	kheaders
+	o=$B/obj/busybox
+	rm -rf "$o"; cp -a "$B/src/busybox" "$o"
+	say "building busybox with the applets of initrd/busybox.applets (musl static)"
+	(
+		cd "$o"
+		make allnoconfig >make.log 2>&1
+		for w in $conf; do
+			k=${w%%=*} v=y
+			case $w in *=*) v=${w#*=} ;; esac
+			sed -i "/^# CONFIG_$k is not set\$/d; /^CONFIG_$k=/d" .config
+			echo "CONFIG_$k=$v" >>.config
+		done
+		yes "" | make oldconfig >>make.log 2>&1
+		for w in $conf; do
+			grep -q "^CONFIG_${w%%=*}=" .config || { echo "option ${w%%=*} unknown" >>make.log; exit 1; }
+		done
+		make -j"$JOBS" CC="$MUSLCC" HOSTCC=cc \
+			EXTRA_CFLAGS="-isystem $PREFIX/include -fno-asynchronous-unwind-tables" \
+			busybox >>make.log 2>&1
+	) || die "busybox build failed: see $o/make.log"
+	mkdir -p "$PREFIX/bin"
+	strip -o "$PREFIX/bin/busybox" "$o/busybox_unstripped" 2>/dev/null || cp "$o/busybox" "$PREFIX/bin/busybox"
+	mark busybox "$conf"
+}
+
+libs() { build_bearssl; build_kmod; build_tss; build_cjson; build_zlib; build_lzma; build_zstd; build_expat; build_nettle; build_busybox; }
 
 # ---------------------------------------------------------------- kernel
 kernel() {
@@ -467,7 +501,8 @@ kernel() {
 case "${1:-all}" in
 packages) packages ;;
 libs) libs ;;
+busybox) build_busybox ;;
 kernel) kernel ;;
 all) packages; libs; kernel ;;
-*) die "usage: deps.sh packages|libs|kernel|all" ;;
+*) die "usage: deps.sh packages|libs|busybox|kernel|all" ;;
 esac

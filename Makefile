@@ -8,6 +8,7 @@
 #   make powercut power cuts at random moments of four provisioning windows
 #                 (image write, head held back, head in use, configuration),
 #                 ten each, every one followed by a clean re-provision (~1 h)
+#   make sizes    the agent by library and object, sizes against their budgets
 #   make bench    sizes (with a budget), verification cost, image streaming vs curl, SHA-256 rate, RSS, boot time
 #   make mutate   mutation testing: every mutant of tests/mutate/mutants.txt must be
 #                 caught by its suites (MUTANTS="a b" runs some)
@@ -48,12 +49,27 @@ HARDEN   := -fstack-protector-strong -fstack-clash-protection -fcf-protection \
             -D_FORTIFY_SOURCE=2
 CPPFLAGS := -D_GNU_SOURCE -DSZTP_VERSION=\"$(VERSION)\" -Isrc
 
-# The agent: static musl, size-optimised, unused sections dropped.
+# The agent: static musl, size-optimised, unused sections dropped, no unwind
+# tables (C without exceptions or backtraces: 45 KB of .eh_frame otherwise).
 MUSL_CC      := musl-gcc
 MUSL_CFLAGS  := $(WARN) $(HARDEN) -Os -ffunction-sections -fdata-sections \
+                -fno-asynchronous-unwind-tables -fno-unwind-tables \
                 -isystem $(MUSL)/include
 MUSL_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,relro,-z,now,-z,noexecstack \
                 -L$(MUSL)/lib
+# The agent itself is a static PIE (issue 14: ASLR for PID 1, which parses
+# network input): musl's rcrt1.o relocates it at start. musl-gcc's specs
+# cannot link one (they always name a dynamic linker), so the link is the
+# plain compiler driver with musl's start files and libc named explicitly.
+# It costs about 37 KB (the relative relocations of pointer tables, 3.8%).
+MUSL_SYSLIB  := $(or $(patsubst %/,%,$(dir $(shell sed -n 's/.*-specs "*\([^" ]*\)"*.*/\1/p' \
+                $$(command -v $(MUSL_CC)) 2>/dev/null))),/usr/lib/x86_64-linux-musl)
+PIE_LD       := $(or $(REALGCC),cc)
+PIE_LDFLAGS  := -static-pie -nostdlib -Wl,--gc-sections -Wl,-z,relro,-z,now,-z,noexecstack \
+                -L$(MUSL)/lib -L$(MUSL_SYSLIB)
+PIE_START    := $(MUSL_SYSLIB)/rcrt1.o $(MUSL_SYSLIB)/crti.o $(shell $(PIE_LD) -print-file-name=crtbeginS.o)
+PIE_END      := -lc $(shell $(PIE_LD) -print-libgcc-file-name) \
+                $(shell $(PIE_LD) -print-file-name=crtendS.o) $(MUSL_SYSLIB)/crtn.o
 MUSL_LIBS    := -lcjson -lexpat -lbearssl -lnettle -lz -llzma -lzstd -lkmod -ltss2-sys -ltss2-mu -ltss2-tcti-device -ltss2-tcti-swtpm -ltss2-tcti-mssim
 
 # Host builds of the same sources for unit tests: glibc, ASan + UBSan.
@@ -95,7 +111,7 @@ vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 DEPS_STAMP := $(B)/stamp/deps
 
 .PHONY: FORCE all deps check check-long demo powercut fleet fuzz fuzz-smoke unit clean distclean pki \
-	initrd agent bench uki lint man install mutate
+	initrd agent bench uki lint man install mutate sizes
 all: agent initrd uki man
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes, sztpboot.efi: %s bytes\n' \
 		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img) \
@@ -135,12 +151,15 @@ $(B)/obj/musl/%.o: src/%.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(CPPFLAGS) $(MUSL_CFLAGS) -MMD -MP -c $< -o $@
 
+# build/sztpboot.map: the linker map, for what each library costs
+# (tests/bench/sizes.sh).
 $(B)/sztpboot.unstripped: $(MUSL_OBJS)
-	$(MUSL_CC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) -o $@ $(MUSL_OBJS) $(MUSL_LIBS)
+	$(PIE_LD) $(PIE_LDFLAGS) -Wl,-Map=$(B)/sztpboot.map -o $@ $(PIE_START) $(MUSL_OBJS) \
+		$(MUSL_LIBS) $(PIE_END)
 
 $(B)/sztpboot: $(B)/sztpboot.unstripped
 	strip --strip-all -R .comment -o $@ $<
-	@file $@ | grep -q 'statically linked' || { echo "$@ is not statically linked" >&2; exit 1; }
+	@file $@ | grep -q 'static-pie linked' || { echo "$@ is not a static PIE" >&2; exit 1; }
 
 # ---------------------------------------------------------------- manual page
 # build/sztpboot.8: docs/sztpboot.8 (plain roff) with the version filled in;
@@ -157,6 +176,13 @@ $(B)/pki/.done: keys/mkpki.sh keys/lib-ca.sh $(DEPS_STAMP)
 	sh keys/mkpki.sh $(B)/pki
 	@touch $@
 
+# busybox with the applets of initrd/busybox.applets (built by deps.sh; its
+# own rule, so that a changed list rebuilds busybox, not the agent)
+BUSYBOX := $(MUSL)/bin/busybox
+$(BUSYBOX): initrd/busybox.applets $(DEPS_STAMP)
+	sh initrd/deps.sh busybox
+	@touch $@
+
 initrd: $(B)/initrd.img
 # The knobs' values are a prerequisite (the stamp changes only when they do),
 # and so are the files they name: `make ANCHORS=other initrd` rebuilds.
@@ -165,11 +191,11 @@ $(B)/stamp/initrd-knobs: FORCE
 	@mkdir -p $(@D)
 	@echo '$(INITRD_KNOBS)' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
-$(B)/initrd.img: $(B)/sztpboot initrd/mkinitrd.sh initrd/modules.list \
+$(B)/initrd.img: $(B)/sztpboot $(BUSYBOX) initrd/mkinitrd.sh initrd/modules.list \
 		$(shell find initrd/rootfs hooks -type f 2>/dev/null) $(B)/pki/.done \
 		$(B)/stamp/initrd-knobs \
 		$(shell find $(ANCHORS) $(DEVICE) $(OVERLAY) -type f 2>/dev/null)
-	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --kernel $(B)/kernel \
+	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --busybox $(BUSYBOX) --kernel $(B)/kernel \
 		--anchors $(ANCHORS) --modules initrd/modules.list \
 		$(if $(EXTRA_MODULES),--extra-modules "$(EXTRA_MODULES)") \
 		$(if $(DEVICE),--device $(DEVICE)) $(if $(OVERLAY),--overlay $(OVERLAY)) --out $@
@@ -249,6 +275,7 @@ fuzz: $(FUZZ_BINS)
 		$(if $(FUZZ_TARGETS),$(addprefix $(B)/fuzz/fuzz_,$(FUZZ_TARGETS)),$(FUZZ_BINS))
 
 check: all $(FACTORY)/initrd.img $(B)/unit-tests $(B)/install-driver $(FUZZ_BINS)
+	sh tests/bench/sizes.sh --check
 	sh tests/run.sh
 
 # Static checks over src/: cppcheck and clang-tidy (.clang-tidy names the
@@ -256,6 +283,11 @@ check: all $(FACTORY)/initrd.img $(B)/unit-tests $(B)/install-driver $(FUZZ_BINS
 # "lint" suite of tests/run.sh). Needs the Debian-built headers of the deps.
 lint: $(DEPS_STAMP)
 	sh tests/lint/run.sh
+
+# What the agent is made of (by library and object) and the size budgets
+# (tests/bench/budget.txt); make check runs the budget lines.
+sizes: all
+	sh tests/bench/sizes.sh
 
 # The longer suites (tests/run.sh's qemu-long: UEFI HTTP boot under OVMF and
 # its failure cases, two negative-matrix cases on the real boot path; about

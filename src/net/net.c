@@ -432,7 +432,7 @@ static int run_links(struct nl *nl, struct link_run *lr, int n, const struct net
 				g = lr[win].lease_ms + SLAAC_WAIT_MS;
 			if (g < end)
 				end = g;
-			if (!busy(&lr[win]))
+			if (!busy(&lr[win]) || opts->first_uri)
 				return win;
 		} else if (first) {
 			/* a lease without redirect: wait a little for one with it, and
@@ -914,21 +914,18 @@ int net_run(const struct sztp_config *cfg, const struct net_opts *opts,
 			log_warn("net", "%s", re.msg);
 	}
 
-	/* 5. DNS */
+	/* 5. DNS: now, or only if the sources found so far fail (dns_lazy) */
 	if (!opts->no_dns) {
-		struct dnsdisc_params p;
-		memset(&p, 0, sizeof p);
-		p.serial = out->serial;
-		p.ifindex = out->ifindex;
-		p.mdns_family = (out->have_lease || (lr[win].is_static && lr[win].ip &&
-						     lr[win].ip->addr.family == AF_INET))
-					? AF_INET : AF_INET6;
-		p.servers = out->name_servers;
-		p.n_servers = out->n_name_servers;
-		p.domains = out->domains;
-		p.n_domains = out->n_domains;
-		p.timeout_ms = opts->dns_timeout_ms > 0 ? opts->dns_timeout_ms : 2000;
-		dnsdisc_run(&p, out);
+		out->dns_mdns_family = (out->have_lease || (lr[win].is_static && lr[win].ip &&
+							    lr[win].ip->addr.family == AF_INET))
+					       ? AF_INET : AF_INET6;
+		out->dns_timeout_ms = opts->dns_timeout_ms > 0 ? opts->dns_timeout_ms : 2000;
+		out->dns_deferred = 1;
+		if (opts->dns_lazy && out->n_order > 0)
+			log_info("net", "DNS/mDNS discovery deferred: tried only if the %d "
+				 "source(s) found so far fail", out->n_order);
+		else
+			net_discover_deferred(out);
 	}
 
 done:
@@ -941,6 +938,27 @@ done:
 	return err_set(e, "%s", why);
 }
 
+int net_discover_deferred(struct net_result *out)
+{
+	struct dnsdisc_params p;
+	int before = out->n_order;
+
+	if (!out->dns_deferred)
+		return 0;
+	out->dns_deferred = 0;
+	memset(&p, 0, sizeof p);
+	p.serial = out->serial;
+	p.ifindex = out->ifindex;
+	p.mdns_family = out->dns_mdns_family;
+	p.servers = out->name_servers;
+	p.n_servers = out->n_name_servers;
+	p.domains = out->domains;
+	p.n_domains = out->n_domains;
+	p.timeout_ms = out->dns_timeout_ms;
+	dnsdisc_run(&p, out);
+	return out->n_order - before;
+}
+
 int stage_network(const struct sztp_config *cfg, int (*load_module)(const char *, struct err *),
 		  struct net_result *out, struct err *e)
 {
@@ -948,6 +966,8 @@ int stage_network(const struct sztp_config *cfg, int (*load_module)(const char *
 	memset(&o, 0, sizeof o);
 	o.apply = 1;
 	o.load_module = load_module;
+	o.first_uri = 1;
+	o.dns_lazy = 1;
 	return net_run(cfg, &o, out, e);
 }
 

@@ -16,7 +16,9 @@
  *     retransmission); the losers' DHCPv4
  *     leases are released. The winner's lease(s) are applied (with
  *     opts->apply) and resolv.conf written;
- *  4. DNS (§4.2) with the serial (serial.h): mDNS then unicast TXT
+ *  4. DNS (§4.2) with the serial (serial.h), unless opts->dns_lazy and an
+ *     earlier step already found a source (then net_discover_deferred()
+ *     runs it, when those sources failed): mDNS then unicast TXT
  *     "<serial>._sztp.<domain>" (artifact sources "mdns" / "dns"), then mDNS
  *     and unicast SRV "_sztp._tcp.<domain>" (URI sources "mdns" / "dns"),
  *     unicast to the DHCP/cmdline name servers, for the DHCP domain and
@@ -119,6 +121,10 @@ struct net_result {
 	int n_artifacts;
 	struct net_source order[NET_MAX_URIS + NET_MAX_ARTIFACTS];
 	int n_order;
+	/* --- since issue 13 --- */
+	int dns_deferred;            /* DNS/mDNS discovery left for later (opts->dns_lazy) */
+	int dns_mdns_family;         /* its mDNS family (AF_INET or AF_INET6) */
+	int dns_timeout_ms;          /* its per-query timeout */
 };
 
 struct net_opts {
@@ -134,7 +140,22 @@ struct net_opts {
 	/* load a kernel module (8021q for vlan=, file systems for media):
 	 * coldplug_load() on the device; NULL: modules are the host's business */
 	int (*load_module)(const char *name, struct err *e);
+	/* --- since issue 13 (boot time) --- */
+	int first_uri;           /* a link whose lease carries an SZTP redirect
+				  * wins at once: no wait for the other family's
+				  * reply (the boot; discover waits GRACE_MS) */
+	int dns_lazy;            /* when DHCP, media or the command line gave a
+				  * source, DNS/mDNS discovery is not run but left
+				  * to net_discover_deferred() (the boot) */
 };
+
+/*
+ * DNS/mDNS discovery that net_run() deferred (out->dns_deferred): run it now,
+ * on the link and name servers the stage configured, and append what it
+ * finds to out's sources (uris, artifacts, order). Returns the number of
+ * order entries added; 0 when nothing was deferred (or is found). Runs once.
+ */
+int net_discover_deferred(struct net_result *out);
 
 /*
  * Run the stage. Honors cfg->ifnames, cfg->bootif, cfg->ip/nameservers/vlan,

@@ -864,11 +864,33 @@ static int try_source(struct bs_state *st, const struct bs_source *src, struct e
 
 /* ------------------------------------------------------------ the loop */
 
-int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops *ops,
-	   const struct bs_source *src, int n, struct err *e)
+/* Insert the fallback sources at cfg->fallback_at (once, in round 1). */
+static int add_fallback(const struct bs_config *cfg, struct bs_source *src, int n)
 {
+	static struct bs_source more[BS_MAX_SOURCES];
+	int at = cfg->fallback_at < 0 ? 0 : cfg->fallback_at > n ? n : cfg->fallback_at;
+	int k = cfg->fallback(cfg->fallback_ctx, more, BS_MAX_SOURCES - n);
+
+	if (k <= 0) {
+		log_info("bootstrap", "no further source from the deferred discovery");
+		return n;
+	}
+	if (k > BS_MAX_SOURCES - n)
+		k = BS_MAX_SOURCES - n;
+	memmove(&src[at + k], &src[at], (size_t)(n - at) * sizeof src[0]);
+	memcpy(&src[at], more, (size_t)k * sizeof src[0]);
+	for (int i = at; i < at + k; i++)
+		log_info("bootstrap", "  %d. %s (%s) (found now)", i + 1, src[i].uri, src[i].origin);
+	return n + k;
+}
+
+int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops *ops,
+	   const struct bs_source *given, int n, struct err *e)
+{
+	static struct bs_source src[BS_MAX_SOURCES];
 	struct backoff bo;
 	int64_t deadline = 0;
+	int fallback = cfg->fallback != NULL;
 
 	st->cfg = cfg;
 	st->ops = ops;
@@ -882,6 +904,7 @@ int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops
 		return err_set(e, "no bootstrap source (no sztp.url=, DHCP option or built-in server)");
 	if (n > BS_MAX_SOURCES)
 		n = BS_MAX_SOURCES;
+	memcpy(src, given, (size_t)n * sizeof src[0]);
 	backoff_init(&bo, cfg->backoff_min_ms > 0 ? cfg->backoff_min_ms : 1000,
 		     cfg->backoff_max_ms > 0 ? cfg->backoff_max_ms : 60000);
 	if (cfg->timeout_s > 0)
@@ -902,8 +925,16 @@ int bs_run(struct bs_state *st, const struct bs_config *cfg, const struct bs_ops
 		log_info("bootstrap", "round %d%s", st->round,
 			 cfg->timeout_s || cfg->max_rounds ? "" :
 			 " (retrying forever; sztp.timeout= bounds it)");
-		for (int i = 0; i < n; i++) {
+		for (int i = 0;; i++) {
 			struct err se;
+			if (fallback && i == cfg->fallback_at) {
+				fallback = 0;
+				log_info("bootstrap", "the sources found at boot failed: "
+					 "running the deferred discovery");
+				n = add_fallback(cfg, src, n);
+			}
+			if (i >= n)
+				break;
 			err_clear(&se);
 			log_info("bootstrap", "source %d/%d: %s (%s)", i + 1, n, src[i].uri,
 				 src[i].origin);

@@ -178,6 +178,15 @@ struct bs_config {
 	const char *target_root;                /* cmd_run's --target-root / --target-disk */
 	const char *target_disk;
 	const struct onboard_ops *install;      /* how onboarding installs (NULL: it cannot) */
+	/* Sources found only when needed (DNS/mDNS discovery the network stage
+	 * deferred because it already had a source): called at most once, in
+	 * round 1, when every source before index fallback_at has failed; the
+	 * sources it writes to src (at most max) are tried next, before the
+	 * ones from fallback_at on (the built-in servers). Returns how many.
+	 * NULL: none. */
+	int (*fallback)(void *ctx, struct bs_source *src, int max);
+	void *fallback_ctx;
+	int fallback_at;
 };
 
 /* A copied redirect list (the verifier's buffers are reused per response). */

@@ -157,12 +157,13 @@ struct install_result *contact_new_root(void)
 	return state.ow.ready && state.ow.r.mounted ? &state.ow.r : NULL;
 }
 
-int contact_sources(const struct net_result *net, struct bs_source *src, int max)
+/* The sources of net->order[first..] into src[0..max). */
+static int sources_from(const struct net_result *net, int first, struct bs_source *src, int max)
 {
 	int n = 0;
 
 	/* The network stage's order: media, cmdline, DHCP, DNS (net.h). */
-	for (int i = 0; i < net->n_order && n < max; i++) {
+	for (int i = first; i < net->n_order && n < max; i++) {
 		const struct net_source *o = &net->order[i];
 		if (o->kind == NET_SRC_URI && o->index >= 0 && o->index < net->n_uris) {
 			src[n].uri = net->uris[o->index].uri;
@@ -185,6 +186,13 @@ int contact_sources(const struct net_result *net, struct bs_source *src, int max
 			n++;
 		}
 	}
+	return n;
+}
+
+int contact_sources(const struct net_result *net, struct bs_source *src, int max)
+{
+	int n = sources_from(net, 0, src, max);
+
 	/* A network stage that left no order: its URIs as listed. */
 	if (net->n_order == 0)
 		for (int i = 0; i < net->n_uris && n < max; i++) {
@@ -195,7 +203,17 @@ int contact_sources(const struct net_result *net, struct bs_source *src, int max
 	return n;
 }
 
-int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
+/* bs_config.fallback: the DNS/mDNS discovery the network stage deferred. */
+static int deferred_sources(void *ctx, struct bs_source *src, int max)
+{
+	struct net_result *net = ctx;
+	int first = net->n_order;
+	if (net_discover_deferred(net) <= 0)
+		return 0;
+	return sources_from(net, first, src, max);
+}
+
+int stage_contact(const struct sztp_config *cfg, struct net_result *net,
 		  const struct contact_identity *id, const struct clock_floor *floor,
 		  struct install_opts *inst, struct err *e)
 {
@@ -237,6 +255,11 @@ int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
 
 	memset(src, 0, sizeof src);
 	n = contact_sources(net, src, BS_MAX_SOURCES);
+	if (net->dns_deferred) {
+		bc.fallback = deferred_sources;
+		bc.fallback_ctx = net;
+		bc.fallback_at = n;
+	}
 	add_builtin(src, &n);
 
 	bc.clock = &clock_pol;

@@ -61,9 +61,12 @@ int contact_sources(const struct net_result *net, struct bs_source *src, int max
  * clock and image-server anchors are filled in here; NULL: nothing can be
  * installed). `floor` is the TPM's clock floor (NULL: no TPM, no floor).
  * Returns 0 when onboarding completed, -1 with `e` set when it did not (the
- * timeout ran out, or there was no source or no identity).
+ * timeout ran out, or there was no source or no identity). DNS/mDNS
+ * discovery the network stage deferred (net->dns_deferred) runs when the
+ * sources of `net` have all failed once, and what it finds is tried before
+ * the built-in list (net.h's order).
  */
-int stage_contact(const struct sztp_config *cfg, const struct net_result *net,
+int stage_contact(const struct sztp_config *cfg, struct net_result *net,
 		  const struct contact_identity *id, const struct clock_floor *floor,
 		  struct install_opts *inst, struct err *e);
 

@@ -25,6 +25,40 @@ static const uint16_t suites[] = {
 	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 };
 
+/*
+ * br_ssl_client_init_full() without what the suites above never use: TLS
+ * 1.0/1.1 (its MD5+SHA-1 PRF), RSA and static ECDH key exchange, AES-CBC,
+ * AES-CCM and 3DES. The full profile links all of them (about 22 KB of the
+ * static binary) because it names them, whatever suites are set afterwards.
+ * MD5 goes too; SHA-1 stays for the X.509 engine (certificates it may meet)
+ * and the TLS 1.2 signature hashes.
+ */
+static void client_init(br_ssl_client_context *cc, br_x509_minimal_context *xc,
+			const br_x509_trust_anchor *anchors, size_t n_anchors)
+{
+	static const br_hash_class *const hashes[] = {
+		&br_sha1_vtable, &br_sha224_vtable, &br_sha256_vtable,
+		&br_sha384_vtable, &br_sha512_vtable,
+	};
+
+	br_ssl_client_zero(cc);
+	br_x509_minimal_init(xc, &br_sha256_vtable, anchors, n_anchors);
+	br_ssl_engine_set_default_rsavrfy(&cc->eng);
+	br_ssl_engine_set_default_ecdsa(&cc->eng);
+	br_x509_minimal_set_rsa(xc, br_ssl_engine_get_rsavrfy(&cc->eng));
+	br_x509_minimal_set_ecdsa(xc, br_ssl_engine_get_ec(&cc->eng),
+				  br_ssl_engine_get_ecdsa(&cc->eng));
+	for (size_t i = 0; i < sizeof hashes / sizeof hashes[0]; i++) {
+		int id = (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK);
+		br_ssl_engine_set_hash(&cc->eng, id, hashes[i]);
+		br_x509_minimal_set_hash(xc, id, hashes[i]);
+	}
+	br_ssl_engine_set_prf_sha256(&cc->eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(&cc->eng, &br_tls12_sha384_prf);
+	br_ssl_engine_set_default_aes_gcm(&cc->eng);
+	br_ssl_engine_set_default_chapol(&cc->eng);
+}
+
 const char *tls_suite_name(unsigned suite)
 {
 	switch (suite) {
@@ -206,7 +240,7 @@ int tls_connect(struct tls_conn *c, const struct url *u, const struct anchors *t
 	    u->host_type != URL_HOST_IPV6)
 		return err_set(e, "bad host type");
 
-	br_ssl_client_init_full(&c->cc, &c->x509.minimal, ta ? ta->ta : NULL, ta ? ta->n : 0);
+	client_init(&c->cc, &c->x509.minimal, ta ? ta->ta : NULL, ta ? ta->n : 0);
 	/* the handshake hash and certificate signature hashes: SHA-NI when the
 	 * CPU has it (BearSSL's PRF keeps its own SHA-256) */
 	br_ssl_engine_set_hash(&c->cc.eng, br_sha256_ID, sha256_class());

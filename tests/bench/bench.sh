@@ -136,10 +136,32 @@ if wants size; then
 	else
 		s=$(stat -c %s "$SZ")
 	fi
-	record sztpboot_bytes "$s" bytes "stat -c %s of the stripped static musl binary"
+	record sztpboot_bytes "$s" bytes "stat -c %s of the stripped static-pie musl binary"
+	# what it is made of: bytes each library brings to the loaded sections
+	# (tests/bench/sizes.sh, from the linker map build/sztpboot.map)
+	if SZTPBOOT=$B/sztpboot.unstripped SZTP_SIZE_TOP=15 sh "$TOP/tests/bench/sizes.sh" >"$T/sizes.txt" 2>&1 ||
+		grep -q 'OVER BUDGET' "$T/sizes.txt"; then
+		awk '/^build\/sztpboot by input/ { on = 1; next } /^largest objects/ { on = 0 } on && NF == 3 { print $1, $2 }' \
+			"$T/sizes.txt" | while read -r lib bytes; do
+			record "size_lib_$(printf '%s' "$lib" | tr -c 'A-Za-z0-9_\n' '_')" "$bytes" bytes \
+				"bytes $lib brings to sztpboot's loaded sections (linker map)"
+		done
+		sed -n '/^largest objects/,/^sztpboot_bytes/p' "$T/sizes.txt" | sed '$d'
+	else
+		error size_lib "tests/bench/sizes.sh failed: $(tail -n 1 "$T/sizes.txt")"
+	fi
 	img=$B/initrd.img
 	if [ -f "$img" ]; then
 		record initrd_bytes "$(stat -c %s "$img")" bytes "stat -c %s of build/initrd.img (compressed cpio)"
+		# the same archive without lib/modules: what the modules cost
+		root=$B/initrd-root
+		if [ -d "$root" ]; then
+			(cd "$root" && find . -path ./lib/modules -prune -o -print0 | LC_ALL=C sort -z |
+				cpio --quiet -o -0 -H newc --reproducible --owner=0:0 |
+				xz --check=crc32 --lzma2=preset=9e -T1 -c) >"$T/nomod.img" &&
+				record initrd_nomod_bytes "$(stat -c %s "$T/nomod.img")" bytes \
+					"build/initrd-root without lib/modules, cpio | xz -9e as mkinitrd.sh does"
+		fi
 		case $(file -b "$img") in
 		Zstandard*) dec="zstd -dc" ;;
 		gzip*) dec="gzip -dc" ;;
@@ -383,6 +405,14 @@ if wants boot; then
 	s=$(sed -n 's/^boot-time: \([0-9.]*\) s$/\1/p' "$T/boot.log" | tail -n 1)
 	if [ $rc -eq 0 ] && [ -n "$s" ]; then
 		record boot_seconds "$s" s "qemu/boot-test.sh boot-time (QEMU start to power-off, full onboarding), accel $accel"
+		# the agent's phases, from its own console timestamps
+		if sh "$TOP/tests/bench/phases.sh" "$OUT/boot-test/console.log" >"$T/phases.txt" 2>/dev/null; then
+			while read -r ph sec; do
+				record "boot_${ph}_s" "$sec" s "agent phase $ph (tests/bench/phases.sh on the boot-test console), accel $accel"
+			done <"$T/phases.txt"
+		else
+			error boot_phases "no agent timestamps in ${OUT#"$TOP"/}/boot-test/console.log"
+		fi
 	else
 		error boot_seconds "qemu/boot-test.sh failed (exit $rc), see ${OUT#"$TOP"/}/boot-test.log"
 	fi

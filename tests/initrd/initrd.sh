@@ -13,7 +13,7 @@ no() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 
 build() {
 	mkdir -p "$tmp/$1"
-	sh "$TOP/initrd/mkinitrd.sh" --agent "$B/sztpboot" --kernel "$B/kernel" \
+	sh "$TOP/initrd/mkinitrd.sh" --agent "$B/sztpboot" --busybox "$B/musl/bin/busybox" --kernel "$B/kernel" \
 		--anchors "$B/pki/anchors" --modules "$TOP/initrd/modules.list" \
 		${2:+--extra-modules "$2"} --out "$tmp/$1/initrd.img" 2>"$tmp/$1.log"
 }
@@ -29,14 +29,25 @@ else
 fi
 
 list=$tmp/list
-zstd -dc "$tmp/a/initrd.img" | cpio -t --quiet >"$list" 2>/dev/null
-zstd -dc "$tmp/a/initrd.img" | cpio -tv --quiet >"$list.v" 2>/dev/null
+xz -dc "$tmp/a/initrd.img" | cpio -t --quiet >"$list" 2>/dev/null
+xz -dc "$tmp/a/initrd.img" | cpio -tv --quiet >"$list.v" 2>/dev/null
 kver=$(cat "$B/kernel/version")
 
 grep -q '^-rwxr-xr-x .* init$' "$list.v" && ok init-regular-file ||
 	no init-regular-file "/init is not a regular executable file"
 grep -qx 'bin/busybox' "$list" && grep -qx 'bin/sh' "$list" && grep -qx 'sbin/switch_root' "$list" &&
 	ok busybox-applets || no busybox-applets "busybox, sh or switch_root missing"
+# only the configured applets (initrd/busybox.applets), and the hook's tools among them
+missing=""
+for a in sbin/ip bin/cat usr/bin/cut usr/bin/tr usr/bin/tee bin/date bin/mount bin/dmesg usr/sbin/chroot; do
+	grep -qx "$a" "$list" || missing="$missing $a"
+done
+n=$(grep -c -- '-> .*busybox$' "$list.v")
+if [ -z "$missing" ] && [ "$n" -gt 50 ] && [ "$n" -lt 250 ]; then
+	ok busybox-minimal
+else
+	no busybox-minimal "$n applet links, missing:$missing"
+fi
 grep -qx "lib/modules/$kver/modules.dep.bin" "$list" && grep -qx "lib/modules/$kver/modules.alias.bin" "$list" &&
 	ok depmod-indexes || no depmod-indexes "modules.dep.bin / modules.alias.bin missing"
 missing=""
@@ -58,7 +69,7 @@ fi
 
 # EXTRA_MODULES adds a module (and its dependencies); an unknown name is skipped with a message.
 if build c "qede no_such_module_xyz"; then
-	zstd -dc "$tmp/c/initrd.img" | cpio -t --quiet 2>/dev/null | grep -q '/qede\.ko' &&
+	xz -dc "$tmp/c/initrd.img" | cpio -t --quiet 2>/dev/null | grep -q '/qede\.ko' &&
 		grep -q 'no_such_module_xyz: not in kernel' "$tmp/c.log" && ok extra-modules ||
 		no extra-modules "qede not added or unknown module not reported"
 else

@@ -997,3 +997,73 @@ TEST(bootstrap_signed_from_untrusted_server)
 	CHECK(s->last_basic == NULL);
 	CHECK_EQ_INT(fk.n_reports, 0);
 }
+
+/* Deferred discovery (bs_config.fallback): not run while a source found at
+ * boot succeeds; run once, when those have failed, and its sources tried
+ * before the built-in ones. */
+static int fb_calls;
+static int fb_more(void *ctx, struct bs_source *src, int max)
+{
+	(void)ctx;
+	fb_calls++;
+	if (max < 1)
+		return 0;
+	src[0].uri = "https://192.0.2.3";
+	src[0].origin = "dns";
+	return 1;
+}
+
+TEST(bootstrap_deferred_discovery_unused_when_a_source_works)
+{
+	static const char *const uris[] = { "https://192.0.2.1", "https://192.0.2.2" };
+	struct fsrv *a, *b, *c;
+	struct err e;
+
+	setup(1);
+	a = srv("192.0.2.1:443", OB_EMPTY);
+	b = srv("192.0.2.2:443", OB_EMPTY);
+	c = srv("192.0.2.3:443", OB_EMPTY);
+	fb_calls = 0;
+	cfg.fallback = fb_more;
+	cfg.fallback_at = 1;
+	CHECK_EQ_INT(run(uris, 2, &e), 0);
+	CHECK_EQ_INT(fb_calls, 0);
+	CHECK_EQ_INT(a->gbd_calls, 1);
+	CHECK_EQ_INT(b->gbd_calls + c->gbd_calls, 0);
+}
+
+TEST(bootstrap_deferred_discovery_before_builtin)
+{
+	static const char *const uris[] = { "https://192.0.2.1", "https://192.0.2.2" };
+	struct fsrv *a, *b, *c;
+	struct err e;
+
+	setup(1);
+	a = srv("192.0.2.1:443", OB_EMPTY);
+	a->down = 1;
+	b = srv("192.0.2.2:443", OB_EMPTY); /* "built-in": after the deferred ones */
+	c = srv("192.0.2.3:443", OB_EMPTY);
+	fb_calls = 0;
+	cfg.fallback = fb_more;
+	cfg.fallback_at = 1;
+	CHECK_EQ_INT(run(uris, 2, &e), 0);
+	CHECK_EQ_INT(fb_calls, 1);
+	CHECK_EQ_INT(c->gbd_calls, 1);
+	CHECK_EQ_INT(b->gbd_calls, 0);
+	CHECK_EQ_STR(st.done_server, "192.0.2.3:443");
+
+	/* all fail: called once in all, every source tried once per round */
+	setup(1);
+	a = srv("192.0.2.1:443", OB_EMPTY);
+	a->down = 1;
+	b = srv("192.0.2.2:443", OB_EMPTY);
+	b->down = 1;
+	c = srv("192.0.2.3:443", OB_EMPTY);
+	c->down = 1;
+	fb_calls = 0;
+	cfg.fallback = fb_more;
+	cfg.fallback_at = 1;
+	cfg.max_rounds = 2;
+	CHECK_EQ_INT(run(uris, 2, &e), -1);
+	CHECK_EQ_INT(fb_calls, 1);
+}

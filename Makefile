@@ -11,6 +11,7 @@
 #   make deps     only the dependencies (Debian packages, static libraries, kernel)
 #   make install  the host tools: sztpboot and keys/sztp-artifacts into
 #                 $(DESTDIR)$(PREFIX)/bin (PREFIX=/usr/local)
+#   make debian-image  the Debian 12 disk image make demo provisions (build/debian/)
 #
 # Operator knobs (see docs/initrd.md):
 #   ANCHORS=DIR         trust anchors (DIR/bootstrap/*.pem, DIR/voucher/*.pem)
@@ -88,7 +89,7 @@ vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 DEPS_STAMP := $(B)/stamp/deps
 
 .PHONY: FORCE all deps check check-long demo powercut fuzz fuzz-smoke unit clean distclean pki \
-	initrd agent bench uki install
+	initrd agent bench uki install debian-image
 all: agent initrd uki
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes, sztpboot.efi: %s bytes\n' \
 		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img) \
@@ -171,6 +172,15 @@ $(B)/sztpboot.efi: $(B)/initrd.img $(B)/sztpboot.cmdline initrd/mkuki.sh $(DEPS_
 	sh initrd/mkuki.sh --stub $(UKI_STUB) --kernel $(B)/kernel/vmlinuz \
 		--initrd $(B)/initrd.img --cmdline "$$(cat $(B)/sztpboot.cmdline)" \
 		--version $(VERSION) --out $@
+
+# ---------------------------------------------------------------- the Debian image
+# A minimal Debian 12 disk image (GPT: ESP with systemd-boot, DPS root) for
+# SZTP to install, one per IMAGE_VERSION (docs/debian-image.md). The script
+# keeps its own cache keyed on the recipe's hash (images/debian/): a few
+# minutes the first time, nothing afterwards.
+DEBIAN_IMAGE_VERSIONS ?= 1 2
+debian-image: $(DEPS_STAMP)
+	sh images/debian/mkdebian.sh $(B)/debian $(foreach v,$(DEBIAN_IMAGE_VERSIONS),--image-version $(v))
 
 # ---------------------------------------------------------------- tests
 $(B)/obj/host/%.o: src/%.c $(DEPS_STAMP)

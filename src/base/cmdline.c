@@ -29,6 +29,7 @@ void config_defaults(struct sztp_config *cfg)
 	cfg->emergency = EMERGENCY_REBOOT;
 	cfg->panic_s = 10;
 	strcpy(cfg->done, "pivot");
+	strcpy(cfg->pivot, "auto");
 }
 
 static int copy_value(char *dst, size_t cap, const char *key, const char *v)
@@ -182,6 +183,15 @@ static int handle(struct sztp_config *c, const char *k, const char *v)
 			return -1;
 		}
 		return 0;
+	}
+	if (strcmp(k, "sztp.pivot") == 0 && v) {
+		if (strcmp(v, "auto") && strcmp(v, "switch_root") && strcmp(v, "kexec") &&
+		    strcmp(v, "reboot")) {
+			log_warn("cmdline", "sztp.pivot=\"%s\": want auto, switch_root, kexec or "
+				 "reboot", v);
+			return -1;
+		}
+		return copy_value(c->pivot, sizeof c->pivot, k, v);
 	}
 	if ((strcmp(k, "sztp.ifname") == 0 || strcmp(k, "ifname") == 0) && v)
 		return push(c->ifnames, &c->n_ifnames, CFG_MAX_IF, k, v);

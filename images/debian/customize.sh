@@ -28,7 +28,7 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\tdebian\n::1\t\tlocalhost ip6-localhost 
 	>"$root/etc/hosts"
 cat >"$root/etc/fstab" <<EOF
 # images/debian: both partitions by GPT partition UUID
-PARTUUID=$SZTP_ROOT_UUID  /          ext4  errors=remount-ro  0 1
+PARTUUID=$SZTP_ROOT_UUID  /          ext4  errors=remount-ro,x-systemd.growfs  0 1
 PARTUUID=$SZTP_ESP_UUID  /boot/efi  vfat  umask=0077         0 2
 EOF
 echo "root=PARTUUID=$SZTP_ROOT_UUID ro console=tty0 console=ttyS0,115200n8" \

@@ -15,7 +15,8 @@
 # (FAT32, 128 MiB: systemd-boot, loader/entries/debian-KVER.conf, the kernel
 # and its initramfs), partition 2 the root (ext4, of the Discoverable
 # Partitions Specification x86-64 root type 4f68bce3-e8cd-4db1-96e7-
-# fbcaf984b709, its used size plus 512 MiB). Debian's linux-image-amd64,
+# fbcaf984b709, its used size plus 10 % and 256 MiB, grown to the disk at
+# the first boot by systemd-repart). Debian's linux-image-amd64,
 # initramfs-tools (MODULES=most, zstd), systemd, systemd-networkd (DHCP on
 # every wired interface), systemd-boot, OpenSSH server, efibootmgr; no
 # documentation, manual pages or translations. os-release is Debian's plus
@@ -43,7 +44,7 @@ ROOT_UUID=32bd2e10-41b7-46e7-b442-f2436d5a4a1a
 FS_UUID=b364c7d3-9581-4c58-bc2e-db061d190556
 ESP_VOLID=5A7E0001
 ESP_MIB=128
-ROOT_SLACK_MIB=512
+ROOT_SLACK_MIB=256
 PACKAGES="systemd-sysv,udev,netbase,linux-image-amd64,initramfs-tools,zstd,systemd-boot,\
 openssh-server,iproute2,efibootmgr"
 
@@ -132,7 +133,7 @@ for v in $versions; do
 	MTOOLS_SKIP_CHECK=1 mcopy -s -p -m -i "$w/esp.fs" "$out/esp"/* ::/
 	# the root: ext4 from the tree
 	used=$(du -sm "$out/rootfs" | cut -f1)
-	rmib=$((used + used / 4 + ROOT_SLACK_MIB))
+	rmib=$((used + used / 10 + ROOT_SLACK_MIB))
 	E2FSPROGS_FAKE_TIME=1700000000 mkfs.ext4 -q -F -L root -U "$FS_UUID" \
 		-E hash_seed="$FS_UUID" -d "$out/rootfs" "$w/root.fs" "${rmib}M"
 	e2fsck -fn "$w/root.fs" >/dev/null 2>&1 || die "e2fsck found errors in the new root file system"

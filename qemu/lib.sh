@@ -55,20 +55,38 @@
 #   SZTP_LINK=tap           "veth": no QEMU; the guest side is the namespace
 #                           $SZTP_NS_CLIENT (sztp-c-$$) with eth0 (used by
 #                           net-selftest.sh)
+#   SZTP_FIRMWARE=bios      "ovmf": UEFI (OVMF_CODE_4M.fd read-only, a
+#                           per-run copy of OVMF_VARS_4M.fd that lasts for
+#                           every boot of the run: $SZTP_TMP/ovmf-vars.fd)
+#   SZTP_DISK_BOOTINDEX=""  the disk's place in the firmware's boot order
+#   SZTP_REBOOT=0           1: a guest reboot restarts the machine (no -no-reboot)
+#   SZTP_UNTIL=""           an extended regular expression: sztp_boot returns
+#                           as soon as a console line matches it (a partial
+#                           last line too, as a login prompt), with QEMU still
+#                           running (SZTP_BOOT_RESULT=matched; a live console
+#                           stops there): then sztp_wait_exit or sztp_qemu_stop
+#   SZTP_SSH_KEY, SZTP_SSH_KNOWN_HOSTS   for sztp_ssh
 #   PYTHON=python3
 #
 # After sztp_boot:
 #   $SZTP_TMP/console.log   the serial console (raw, CRLF)
+#   $SZTP_TMP/console.stamps  each console line as "SECONDS<TAB>LINE", SECONDS
+#                           from QEMU's start to when the line was seen
+#                           (qemu/console-watch.py; for phase timings)
 #   $SZTP_TMP/server.log    server stderr;  $SZTP_TMP/record.jsonl  its record
 #   $SZTP_TMP/dnsmasq.log   dnsmasq log (with --log-dhcp)
-#   SZTP_BOOT_RESULT        "poweroff" (QEMU exited by itself) or "timeout"
+#   SZTP_BOOT_RESULT        "poweroff" (QEMU exited by itself), "timeout",
+#                           or "matched" (SZTP_UNTIL)
 #   SZTP_BOOT_STATUS        QEMU's exit status
 #   SZTP_BOOT_TIME          seconds from QEMU start to exit, one decimal
 #
 # Public functions: sztp_setup NAME, sztp_boot [live], sztp_cleanup,
 # sztp_hex_uris URI..., sztp_console (the console with CRs removed),
-# sztp_say MESSAGE, sztp_die MESSAGE, sztp_track NAME PID (stopped at exit);
-# and those of tests/lib/common.sh (t_ok, t_fail, t_summary, ...).
+# sztp_say MESSAGE, sztp_die MESSAGE, sztp_track NAME PID (stopped at exit),
+# sztp_tpm_again (swtpm again on the same state, for the next boot of a
+# run), sztp_wait_exit SECONDS, sztp_qemu_stop, sztp_server_restart (the
+# server with a new SZTP_SERVER_CONFIG), sztp_ssh ARGS... (ssh from the test
+# namespace); and those of tests/lib/common.sh (t_ok, t_fail, t_summary, ...).
 
 SZTP_ROOT=${SZTP_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 SZTP_TIMEOUT=${SZTP_TIMEOUT:-300}
@@ -98,6 +116,14 @@ SZTP_QUIET=${SZTP_QUIET:-0}
 SZTP_LINK=${SZTP_LINK:-tap}
 SZTP_BOOT=${SZTP_BOOT:-kernel}
 SZTP_NIC_OPTS=${SZTP_NIC_OPTS:-}
+SZTP_FIRMWARE=${SZTP_FIRMWARE:-bios}
+SZTP_OVMF_CODE=${SZTP_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+SZTP_OVMF_VARS=${SZTP_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+SZTP_DISK_BOOTINDEX=${SZTP_DISK_BOOTINDEX:-}
+SZTP_REBOOT=${SZTP_REBOOT:-0}
+SZTP_UNTIL=${SZTP_UNTIL:-}
+SZTP_SSH_KEY=${SZTP_SSH_KEY:-}
+SZTP_SSH_KNOWN_HOSTS=${SZTP_SSH_KNOWN_HOSTS:-}
 PYTHON=${PYTHON:-python3}
 # shellcheck disable=SC2034 # read by tests/lib/common.sh at exit
 [ "$SZTP_KEEP" = 1 ] && KEEP_TMP=1
@@ -110,6 +136,7 @@ SZTP_NS_CLIENT=""
 SZTP_TMP=""
 SZTP_QEMU_PID=""
 SZTP_TAIL_PID=""
+SZTP_WATCH_PID=""
 SZTP_BOOT_RESULT=""
 SZTP_BOOT_STATUS=""
 SZTP_BOOT_TIME=""
@@ -145,7 +172,7 @@ sztp_cleanup() { t_cleanup; }
 sztp_save_logs() {
 	[ -n "${SZTP_OUT:-}" ] && [ -n "$SZTP_TMP" ] && [ -d "$SZTP_TMP" ] || return 0
 	mkdir -p "$SZTP_OUT" 2>/dev/null || return 0
-	for f in console.log server.log record.jsonl dnsmasq.log \
+	for f in console.log console.stamps server.log record.jsonl dnsmasq.log \
 		swtpm.log swtpm-setup.log qemu.log; do
 		[ -f "$SZTP_TMP/$f" ] && cp "$SZTP_TMP/$f" "$SZTP_OUT/"
 	done
@@ -165,6 +192,10 @@ sztp_check_prereqs() {
 	if [ "$SZTP_LINK" != veth ] && [ "$SZTP_BOOT" = kernel ]; then
 		[ -r "$SZTP_KERNEL" ] || sztp_die "no kernel at $SZTP_KERNEL (make deps)"
 		[ -r "$SZTP_INITRD" ] || sztp_die "no initramfs at $SZTP_INITRD (make initrd)"
+	fi
+	if [ "$SZTP_FIRMWARE" = ovmf ]; then
+		[ -r "$SZTP_OVMF_CODE" ] && [ -r "$SZTP_OVMF_VARS" ] ||
+			sztp_die "no OVMF at $SZTP_OVMF_CODE (package ovmf; make deps installs it)"
 	fi
 	if [ ! -f "$SZTP_PKI/.complete" ]; then
 		sztp_say "making the test PKI in $SZTP_PKI"
@@ -231,8 +262,9 @@ sztp_server_up() {
 	[ -n "$SZTP_SERVER_CONFIG" ] && set -- "$@" --config "$SZTP_SERVER_CONFIG"
 	# shellcheck disable=SC2086
 	ip netns exec "$SZTP_NS" "$PYTHON" "$SZTP_ROOT/tests/server/sztp_server.py" \
-		"$@" $SZTP_SERVER_ARGS >"$SZTP_TMP/server.log" 2>&1 &
+		"$@" $SZTP_SERVER_ARGS >>"$SZTP_TMP/server.log" 2>&1 &
 	pid=$!
+	SZTP_SERVER_PID=$pid
 	sztp_track server $pid
 	t_wait 15 $pid test -e "$SZTP_TMP/server.ready" ||
 		{ cat "$SZTP_TMP/server.log" >&2; sztp_die "bootstrap server did not start"; }
@@ -365,10 +397,14 @@ sztp_setup() {
 		truncate -s "$SZTP_DISK_SIZE" "$SZTP_TMP/disk.img" ||
 			sztp_die "cannot create the disk image"
 	fi
+	if [ "$SZTP_FIRMWARE" = ovmf ]; then
+		cp "$SZTP_OVMF_VARS" "$SZTP_TMP/ovmf-vars.fd" || sztp_die "cannot copy $SZTP_OVMF_VARS"
+	fi
 }
 
-# sztp_boot [live]: run QEMU until it exits or SZTP_TIMEOUT passes. With
-# "live", the console is also streamed to stdout as it is written.
+# sztp_boot [live]: run QEMU until it exits, SZTP_UNTIL matches (QEMU left
+# running) or SZTP_TIMEOUT passes. With "live", the console is also
+# streamed to stdout as it is written.
 sztp_boot() {
 	live=0
 	{ [ "${1:-}" = live ] || [ "${SZTP_LIVE:-0}" = 1 ]; } && live=1
@@ -377,26 +413,36 @@ sztp_boot() {
 	accel=$(sztp_accel)
 	# shellcheck disable=SC2086
 	set -- -machine q35 $accel -cpu max -m "$SZTP_MEM" -smp "$SZTP_SMP" \
-		-display none -monitor none -no-reboot \
+		-display none -monitor none \
 		-chardev file,id=con0,path="$SZTP_TMP/console.log" -serial chardev:con0 \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
 		-device virtio-net-pci,netdev=n0,mac=$SZTP_MAC$SZTP_NIC_OPTS \
 		-device virtio-rng-pci
+	[ "$SZTP_REBOOT" = 1 ] || set -- "$@" -no-reboot
 	if [ "$SZTP_BOOT" = kernel ]; then
 		set -- "$@" -kernel "$SZTP_KERNEL" -initrd "$SZTP_INITRD" -append "$append"
+	fi
+	if [ "$SZTP_FIRMWARE" = ovmf ]; then
+		set -- "$@" -drive if=pflash,format=raw,unit=0,readonly=on,file="$SZTP_OVMF_CODE" \
+			-drive if=pflash,format=raw,unit=1,file="$SZTP_TMP/ovmf-vars.fd"
 	fi
 	if [ "$SZTP_TPM" = 1 ]; then
 		set -- "$@" -chardev socket,id=chrtpm,path="$SZTP_TMP/tpm/swtpm.sock" \
 			-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0
 	fi
-	if [ -n "$SZTP_DISK_SIZE" ]; then
+	if [ -n "$SZTP_DISK_SIZE" ] && [ -n "$SZTP_DISK_BOOTINDEX" ]; then
+		set -- "$@" -drive file="$SZTP_TMP/disk.img",format=raw,if=none,id=disk0 \
+			-device virtio-blk-pci,drive=disk0,bootindex="$SZTP_DISK_BOOTINDEX"
+	elif [ -n "$SZTP_DISK_SIZE" ]; then
 		set -- "$@" -drive file="$SZTP_TMP/disk.img",format=raw,if=virtio
 	fi
 	: >"$SZTP_TMP/console.log"
+	rm -f "$SZTP_TMP/console.matched"
+	printf '# boot t0=%s\n' "$(sztp_now)" >>"$SZTP_TMP/console.stamps"
 	if [ "$SZTP_BOOT" = kernel ]; then
-		sztp_say "booting $(basename "$SZTP_KERNEL") + $(basename "$SZTP_INITRD"), timeout ${SZTP_TIMEOUT}s"
+		sztp_say "booting $(basename "$SZTP_KERNEL") + $(basename "$SZTP_INITRD") ($SZTP_FIRMWARE), timeout ${SZTP_TIMEOUT}s"
 	else
-		sztp_say "booting the firmware, timeout ${SZTP_TIMEOUT}s"
+		sztp_say "booting the firmware ($SZTP_FIRMWARE), timeout ${SZTP_TIMEOUT}s"
 	fi
 	start=$(sztp_now)
 	# shellcheck disable=SC2086
@@ -404,6 +450,13 @@ sztp_boot() {
 		</dev/null >"$SZTP_TMP/qemu.log" 2>&1 &
 	SZTP_QEMU_PID=$!
 	t_track "$SZTP_QEMU_PID"
+	[ -n "$SZTP_WATCH_PID" ] && t_stop "$SZTP_WATCH_PID"
+	set -- "$SZTP_TMP/console.log" "$SZTP_TMP/console.stamps" --t0 "$start" \
+		--pid "$SZTP_QEMU_PID"
+	[ -n "$SZTP_UNTIL" ] && set -- "$@" --until "$SZTP_UNTIL" --matched "$SZTP_TMP/console.matched"
+	"$PYTHON" "$SZTP_ROOT/qemu/console-watch.py" "$@" 2>>"$SZTP_TMP/qemu.log" &
+	SZTP_WATCH_PID=$!
+	t_track "$SZTP_WATCH_PID"
 	if [ $live = 1 ]; then
 		# tail ends by itself once QEMU has exited (--pid).
 		tail -n +1 -f --pid="$SZTP_QEMU_PID" "$SZTP_TMP/console.log" &
@@ -413,26 +466,123 @@ sztp_boot() {
 	# No command substitution in this loop: a Ctrl-C that lands in a subshell
 	# would run the INT trap there instead of here.
 	SZTP_BOOT_RESULT=timeout
-	t_wait_gone "$SZTP_TIMEOUT" "$SZTP_QEMU_PID" && SZTP_BOOT_RESULT=poweroff
+	ticks=$((SZTP_TIMEOUT * 5))
+	while [ $ticks -gt 0 ]; do
+		if t_gone "$SZTP_QEMU_PID"; then
+			SZTP_BOOT_RESULT=poweroff
+			break
+		fi
+		if [ -e "$SZTP_TMP/console.matched" ]; then
+			SZTP_BOOT_RESULT=matched
+			break
+		fi
+		sleep 0.2
+		ticks=$((ticks - 1))
+	done
 	end=$(sztp_now)
-	if [ $SZTP_BOOT_RESULT = poweroff ]; then
+	case $SZTP_BOOT_RESULT in
+	poweroff)
 		SZTP_BOOT_STATUS=0
 		t_untrack "$SZTP_QEMU_PID"
 		wait "$SZTP_QEMU_PID" || SZTP_BOOT_STATUS=$?
-	else
+		SZTP_QEMU_PID=""
+		;;
+	timeout)
 		t_stop "$SZTP_QEMU_PID"
 		SZTP_BOOT_STATUS=124
-	fi
-	SZTP_QEMU_PID=""
-	if [ -n "$SZTP_TAIL_PID" ]; then
+		SZTP_QEMU_PID=""
+		;;
+	*) SZTP_BOOT_STATUS="" ;;
+	esac
+	if [ -n "$SZTP_TAIL_PID" ] && [ $SZTP_BOOT_RESULT = matched ]; then
+		# the live console ends at the matching line; the file goes on
+		sleep 0.3
+		t_stop "$SZTP_TAIL_PID"
+		SZTP_TAIL_PID=""
+		echo
+	elif [ -n "$SZTP_TAIL_PID" ]; then
 		t_wait_gone 3 "$SZTP_TAIL_PID" || true
 		t_stop "$SZTP_TAIL_PID"
 		SZTP_TAIL_PID=""
+	fi
+	if [ $SZTP_BOOT_RESULT != matched ]; then
+		t_wait_gone 3 "$SZTP_WATCH_PID" || true
+		t_stop "$SZTP_WATCH_PID"
+		SZTP_WATCH_PID=""
 	fi
 	SZTP_BOOT_TIME=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 	if [ -s "$SZTP_TMP/qemu.log" ]; then
 		grep -v 'host doesn.t support requested feature' "$SZTP_TMP/qemu.log" |
 			sed 's/^/[qemu] /' >&2 || true
 	fi
-	sztp_say "guest $SZTP_BOOT_RESULT after $SZTP_BOOT_TIME s (qemu status $SZTP_BOOT_STATUS)"
+	if [ $SZTP_BOOT_RESULT = matched ]; then
+		sztp_say "console matched /$SZTP_UNTIL/ after $SZTP_BOOT_TIME s; the guest runs on"
+	else
+		sztp_say "guest $SZTP_BOOT_RESULT after $SZTP_BOOT_TIME s (qemu status $SZTP_BOOT_STATUS)"
+	fi
+}
+
+# sztp_wait_exit SECONDS: after a "matched" boot, wait for QEMU to exit by
+# itself (the guest powered off). 0 when it did (then as sztp_qemu_stop),
+# 1 when it still runs.
+sztp_wait_exit() {
+	if [ -n "$SZTP_QEMU_PID" ]; then
+		t_wait_gone "$1" "$SZTP_QEMU_PID" || return 1
+		t_untrack "$SZTP_QEMU_PID"
+		wait "$SZTP_QEMU_PID" 2>/dev/null || true
+		SZTP_QEMU_PID=""
+	fi
+	sztp_qemu_stop
+	return 0
+}
+
+# sztp_qemu_stop: stop this run's QEMU (when it still runs) and the console
+# watcher and tail of its boot.
+sztp_qemu_stop() {
+	[ -n "$SZTP_QEMU_PID" ] && t_stop "$SZTP_QEMU_PID"
+	SZTP_QEMU_PID=""
+	[ -n "$SZTP_TAIL_PID" ] && t_stop "$SZTP_TAIL_PID"
+	SZTP_TAIL_PID=""
+	if [ -n "$SZTP_WATCH_PID" ]; then
+		# it ends by itself once QEMU is gone, after the last line
+		t_wait_gone 2 "$SZTP_WATCH_PID" || true
+		t_stop "$SZTP_WATCH_PID"
+		SZTP_WATCH_PID=""
+	fi
+	return 0
+}
+
+# sztp_tpm_again: swtpm (started with --terminate) ends with QEMU; start it
+# again on the same state (same EK, same enrolled IDevID) for the next boot.
+sztp_tpm_again() {
+	[ "$SZTP_TPM" = 1 ] || return 0
+	t=$SZTP_TMP/tpm
+	t_wait 5 - sh -c "! test -S '$t/swtpm.sock'" || true
+	[ -S "$t/swtpm.sock" ] && return 0
+	swtpm socket --tpm2 --tpmstate dir="$t/state" --ctrl type=unixio,path="$t/swtpm.sock" \
+		--log file="$SZTP_TMP/swtpm.log",level=1 --terminate >>"$SZTP_TMP/swtpm.out" 2>&1 &
+	pid=$!
+	sztp_track swtpm $pid
+	t_wait 10 $pid test -S "$t/swtpm.sock" || sztp_die "swtpm did not start again"
+}
+
+# sztp_server_restart: the bootstrap server again, with the SZTP_SERVER_CONFIG
+# now set (another onboarding for the next round); its record goes on in the
+# same record.jsonl, its log in the same server.log.
+sztp_server_restart() {
+	[ -n "${SZTP_SERVER_PID:-}" ] && t_stop "$SZTP_SERVER_PID"
+	rm -f "$SZTP_TMP/server.ready"
+	sztp_server_up
+}
+
+# sztp_ssh ARGS...: ssh from the test namespace with SZTP_SSH_KEY, checking
+# the host key against SZTP_SSH_KNOWN_HOSTS (strict when that is set).
+sztp_ssh() {
+	if [ -n "$SZTP_SSH_KNOWN_HOSTS" ]; then
+		set -- -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$SZTP_SSH_KNOWN_HOSTS" "$@"
+	else
+		set -- -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "$@"
+	fi
+	ip netns exec "$SZTP_NS" ssh -F /dev/null -i "$SZTP_SSH_KEY" -o BatchMode=yes \
+		-o ConnectTimeout=20 -o LogLevel=ERROR "$@"
 }

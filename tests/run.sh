@@ -9,6 +9,9 @@
 #                                   boots under OVMF, their failure cases, the
 #                                   quick start in QEMU): not
 #                                   in the default list; make check-long runs it
+#   debian                          a real Debian provisioned and booted (kexec,
+#                                   reboot, recovery: minutes each): not in the
+#                                   default list; make check-long runs it
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
@@ -83,6 +86,11 @@ for s in $SUITES; do
 		done
 		# docs/quickstart.md from start to finish in QEMU, its console lines
 		run_suite qemu-long/owner-test sh qemu/owner-test.sh
+		;;
+	debian)
+		# a real Debian provisioned and booted (make check-long; minutes each)
+		run_suite debian/kexec sh qemu/debian-test.sh kexec
+		run_suite debian/reboot sh qemu/debian-test.sh reboot
 		;;
 	*)
 		for t in tests/"$s"/*.sh; do

@@ -88,7 +88,7 @@ echo "attested: $(grep -o '"attestation": "[^"]*"' "$SZTP_TMP/record.jsonl" 2>/d
 	head -n1 | cut -d'"' -f4 | cut -c1-160) (server's check of the TPM quote)"
 echo "pivot:    $(line 'pivot: (kexec: the OS|switch_root|reboot)' || true)"
 echo "new OS:   $(line 'Linux version [^ ]+' | grep -o 'Linux version [^ ]*' || true) ($(line 'Welcome to' | tr -d '\033' | sed 's/\[[0-9;]*m//g' || true))"
-echo "prompt:   $(printf '%s\n' "$con" | grep -a -m1 -E "^$DEBIAN_HOSTNAME login:" || echo "none within ${SZTP_TIMEOUT}s")"
+echo "prompt:   $(printf '%s\n' "$con" | grep -a -m1 -o -E "^$DEBIAN_HOSTNAME login:" || echo "none within ${SZTP_TIMEOUT}s")"
 echo "ssh:      $ssh_ok"
 echo "phases:"
 "$PYTHON" "$SZTP_ROOT/qemu/phases.py" "$SZTP_TMP/console.stamps" --login "^$DEBIAN_HOSTNAME login:" || true

@@ -76,7 +76,7 @@ for l in sys.stdin:
         print(r["type"] + ("  " + r["message"][:100] if r.get("message") else ""))'
 }
 types() { progress "$1" | cut -d' ' -f1 | tr '\n' ' '; }
-FULL_SEQ="bootstrap-initiated parsing-initiated parsing-complete boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
+FULL_SEQ="bootstrap-initiated parsing-initiated parsing-complete informational boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
 
 mkdir -p "$WORK"
 debian_onboarding "$WORK" "$VERSION"

@@ -13,7 +13,10 @@
 #                          sztp-issue.service, which writes at every boot what
 #                          SZTP applied (hostname, the authorized key, the
 #                          provisioning log in /var/log/sztp/) into /etc/issue,
-#                          shown above the login prompt
+#                          shown above the login prompt; /usr/sbin/sztp-reprovision
+#                          (tools/, docs/recovery.md) with
+#                          /etc/sztp/reprovision.conf naming the agent's
+#                          command line ($DEBIAN_RECOVERY_CMDLINE)
 #   pre.sh, post.sh        the scripts; post.sh makes the machine's SSH host
 #                          key (chroot ssh-keygen), so that bootstrap-complete
 #                          reports it
@@ -26,6 +29,8 @@
 # and exports SZTP_SERVER_CONFIG, SZTP_SSH_KEY and DEBIAN_HOSTNAME.
 # The image must exist (make debian-image).
 DEBIAN_HOSTNAME=sztp-demo-01
+# the agent's command line when sztp-reprovision boots it from the ESP
+DEBIAN_RECOVERY_CMDLINE=${DEBIAN_RECOVERY_CMDLINE:-console=ttyS0,115200 panic=10 rd.emergency=reboot}
 DEBIAN_IMAGES=${DEBIAN_IMAGES:-$SZTP_ROOT/build/debian}
 
 debian_onboarding() {
@@ -86,6 +91,15 @@ WantedBy=multi-user.target
 S
 	ln -sf /etc/systemd/system/sztp-issue.service \
 		"$c/etc/systemd/system/multi-user.target.wants/sztp-issue.service"
+	# the re-provisioning tool (docs/recovery.md) and the agent's command line
+	# for its recovery entry
+	mkdir -p "$c/usr/sbin" "$c/etc/sztp"
+	cp "$SZTP_ROOT/tools/sztp-reprovision" "$c/usr/sbin/sztp-reprovision"
+	chmod 755 "$c/usr/sbin/sztp-reprovision"
+	{
+		echo "# sztp-reprovision (docs/recovery.md): the agent's kernel command line"
+		echo "SZTP_CMDLINE=\"$DEBIAN_RECOVERY_CMDLINE\""
+	} >"$c/etc/sztp/reprovision.conf"
 	tar --owner=0 --group=0 --mtime=@1700000000 -C "$c" -cf "$dw/config.tar" .
 	cat >"$dw/pre.sh" <<'S'
 #!/bin/sh

@@ -26,10 +26,13 @@ cp -R "$R/overlay/." "$root/"
 echo debian >"$root/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tdebian\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' \
 	>"$root/etc/hosts"
+# The ESP is nofail with a long device timeout: a slow boot (a loaded host,
+# a machine that probes many disks) must not end in emergency mode for the
+# one file system the running system hardly needs.
 cat >"$root/etc/fstab" <<EOF
 # images/debian: both partitions by GPT partition UUID
 PARTUUID=$SZTP_ROOT_UUID  /          ext4  errors=remount-ro,x-systemd.growfs  0 1
-PARTUUID=$SZTP_ESP_UUID  /boot/efi  vfat  umask=0077         0 2
+PARTUUID=$SZTP_ESP_UUID  /boot/efi  vfat  umask=0077,nofail,x-systemd.device-timeout=10min  0 2
 EOF
 echo "root=PARTUUID=$SZTP_ROOT_UUID ro console=tty0 console=ttyS0,115200n8" \
 	>"$root/etc/kernel/cmdline"

@@ -83,7 +83,8 @@
 # Public functions: sztp_setup NAME, sztp_boot [live], sztp_cleanup,
 # sztp_hex_uris URI..., sztp_console (the console with CRs removed),
 # sztp_say MESSAGE, sztp_die MESSAGE, sztp_track NAME PID (stopped at exit),
-# sztp_tpm_again (swtpm again on the same state, for the next boot of a
+# sztp_console_mark, sztp_console_since MARK, sztp_wait_console MARK REGEX
+# SECONDS (a guest that runs on: what it printed since MARK), sztp_tpm_again (swtpm again on the same state, for the next boot of a
 # run), sztp_wait_exit SECONDS, sztp_qemu_stop, sztp_server_restart (the
 # server with a new SZTP_SERVER_CONFIG), sztp_ssh ARGS... (ssh from the test
 # namespace); and those of tests/lib/common.sh (t_ok, t_fail, t_summary, ...).
@@ -149,6 +150,13 @@ SZTP_MAC=52:54:00:12:34:56
 
 sztp_say() { [ "$SZTP_QUIET" = 1 ] || printf '[harness] %s\n' "$*" >&2; }
 sztp_die() { printf '[harness] error: %s\n' "$*" >&2; exit 1; }
+
+# sztp_uptime: SZTP_UP = whole seconds since the host booted, read without a
+# subshell (loops that a Ctrl-C may interrupt run no command substitution)
+sztp_uptime() {
+	read -r SZTP_UP _ </proc/uptime
+	SZTP_UP=${SZTP_UP%.*}
+}
 
 # sztp_now: seconds since the epoch with a fraction (GNU date; else whole seconds).
 sztp_now() { date +%s.%N 2>/dev/null | sed 's/\.N$//; s/\(\.[0-9][0-9]\)[0-9]*$/\1/'; }
@@ -466,8 +474,9 @@ sztp_boot() {
 	# No command substitution in this loop: a Ctrl-C that lands in a subshell
 	# would run the INT trap there instead of here.
 	SZTP_BOOT_RESULT=timeout
-	ticks=$((SZTP_TIMEOUT * 5))
-	while [ $ticks -gt 0 ]; do
+	sztp_uptime
+	deadline=$((SZTP_UP + SZTP_TIMEOUT))
+	while sztp_uptime && [ "$SZTP_UP" -lt $deadline ]; do
 		if t_gone "$SZTP_QEMU_PID"; then
 			SZTP_BOOT_RESULT=poweroff
 			break
@@ -477,7 +486,6 @@ sztp_boot() {
 			break
 		fi
 		sleep 0.2
-		ticks=$((ticks - 1))
 	done
 	end=$(sztp_now)
 	case $SZTP_BOOT_RESULT in
@@ -550,6 +558,32 @@ sztp_qemu_stop() {
 		SZTP_WATCH_PID=""
 	fi
 	return 0
+}
+
+# sztp_console_mark: how far the console of the running QEMU has come (a
+# byte offset), for sztp_wait_console and sztp_console_since.
+sztp_console_mark() { wc -c <"$SZTP_TMP/console.log" | tr -d ' '; }
+
+# sztp_console_since MARK: the console after MARK, CRs removed.
+sztp_console_since() { tail -c +$(($1 + 1)) "$SZTP_TMP/console.log" | tr -d '\r'; }
+
+sztp_console_has() { sztp_console_since "$1" | grep -a -q -E -- "$2"; }
+
+# sztp_wait_console MARK REGEX SECONDS: wait, while QEMU runs, until a line
+# of the console after MARK matches REGEX (a partial last line too). 0 when
+# it did; 1 when QEMU ended or SECONDS passed.
+sztp_wait_console() {
+	[ -n "$SZTP_QEMU_PID" ] || return 1
+	# by the clock, once a second: the console grows to megabytes, and on a
+	# loaded host a count of polls is no measure of time
+	sztp_uptime
+	swc_end=$((SZTP_UP + $3))
+	while ! sztp_console_has "$1" "$2"; do
+		t_mine "$SZTP_QEMU_PID" || return 1
+		sztp_uptime
+		[ "$SZTP_UP" -lt "$swc_end" ] || return 1
+		sleep 1
+	done
 }
 
 # sztp_tpm_again: swtpm (started with --terminate) ends with QEMU; start it

@@ -91,6 +91,7 @@ for s in $SUITES; do
 		# a real Debian provisioned and booted (make check-long; minutes each)
 		run_suite debian/kexec sh qemu/debian-test.sh kexec
 		run_suite debian/reboot sh qemu/debian-test.sh reboot
+		run_suite debian/recovery sh qemu/recovery-test.sh
 		;;
 	*)
 		for t in tests/"$s"/*.sh; do

@@ -154,7 +154,7 @@ $(B)/stamp/initrd-knobs: FORCE
 	@echo '$(INITRD_KNOBS)' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 $(B)/initrd.img: $(B)/sztpboot initrd/mkinitrd.sh initrd/modules.list \
-		$(shell find initrd/rootfs hooks -type f 2>/dev/null) $(B)/pki/.done \
+		$(shell find initrd/rootfs hooks -path hooks/os -prune -o -type f -print 2>/dev/null) $(B)/pki/.done \
 		$(B)/stamp/initrd-knobs \
 		$(shell find $(ANCHORS) $(DEVICE) $(OVERLAY) -type f 2>/dev/null)
 	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --kernel $(B)/kernel \
@@ -179,11 +179,11 @@ $(B)/sztpboot.efi: $(B)/initrd.img $(B)/sztpboot.cmdline initrd/mkuki.sh $(DEPS_
 # ---------------------------------------------------------------- the Debian image
 # A minimal Debian 12 disk image (GPT: ESP with systemd-boot, DPS root) for
 # SZTP to install, one per IMAGE_VERSION (docs/debian-image.md). The script
-# keeps its own cache keyed on the recipe's hash (images/debian/): a few
+# keeps its own cache keyed on the recipe's hash (qemu/debian-image/): a few
 # minutes the first time, nothing afterwards.
 DEBIAN_IMAGE_VERSIONS ?= 1 2
 debian-image: $(DEPS_STAMP)
-	sh images/debian/mkdebian.sh $(B)/debian $(foreach v,$(DEBIAN_IMAGE_VERSIONS),--image-version $(v))
+	sh qemu/debian-image/mkdebian.sh $(B)/debian $(foreach v,$(DEBIAN_IMAGE_VERSIONS),--image-version $(v))
 
 # ---------------------------------------------------------------- tests
 $(B)/obj/host/%.o: src/%.c $(DEPS_STAMP)

@@ -8,7 +8,7 @@
 #   deps.sh all        all of the above (idempotent: stamps in build/stamp/)
 #   deps.sh sources    print the one-line apt sources of this machine's bookworm,
 #                      bookworm-updates and bookworm-security entries (main), for
-#                      the Debian disk image (images/debian/mkdebian.sh)
+#                      the Debian disk image (qemu/debian-image/mkdebian.sh)
 #
 # Nothing is downloaded from anywhere but the Debian mirror this machine's own
 # apt configuration names; the source lists used here live in build/apt/, never

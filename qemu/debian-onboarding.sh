@@ -14,7 +14,7 @@
 #                          SZTP applied (hostname, the authorized key, the
 #                          provisioning log in /var/log/sztp/) into /etc/issue,
 #                          shown above the login prompt; /usr/sbin/sztp-reprovision
-#                          (tools/, docs/recovery.md) with
+#                          (hooks/os/, docs/recovery.md) with
 #                          /etc/sztp/reprovision.conf naming the agent's
 #                          command line ($DEBIAN_RECOVERY_CMDLINE)
 #   pre.sh, post.sh        the scripts; post.sh makes the machine's SSH host
@@ -94,7 +94,7 @@ S
 	# the re-provisioning tool (docs/recovery.md) and the agent's command line
 	# for its recovery entry
 	mkdir -p "$c/usr/sbin" "$c/etc/sztp"
-	cp "$SZTP_ROOT/tools/sztp-reprovision" "$c/usr/sbin/sztp-reprovision"
+	cp "$SZTP_ROOT/hooks/os/sztp-reprovision" "$c/usr/sbin/sztp-reprovision"
 	chmod 755 "$c/usr/sbin/sztp-reprovision"
 	{
 		echo "# sztp-reprovision (docs/recovery.md): the agent's kernel command line"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# images/debian/customize.sh ROOT: mmdebstrap's customize hook for the Debian
-# disk image (images/debian/mkdebian.sh runs it; mmdebstrap has mounted
+# qemu/debian-image/customize.sh ROOT: mmdebstrap's customize hook for the Debian
+# disk image (qemu/debian-image/mkdebian.sh runs it; mmdebstrap has mounted
 # /proc, /sys and /dev in ROOT). Environment: SZTP_RECIPE (this folder),
 # SZTP_ROOT_UUID / SZTP_ESP_UUID (the GPT partition UUIDs the image gets).
 #
@@ -30,7 +30,7 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\tdebian\n::1\t\tlocalhost ip6-localhost 
 # a machine that probes many disks) must not end in emergency mode for the
 # one file system the running system hardly needs.
 cat >"$root/etc/fstab" <<EOF
-# images/debian: both partitions by GPT partition UUID
+# qemu/debian-image: both partitions by GPT partition UUID
 PARTUUID=$SZTP_ROOT_UUID  /          ext4  errors=remount-ro,x-systemd.growfs  0 1
 PARTUUID=$SZTP_ESP_UUID  /boot/efi  vfat  umask=0077,nofail,x-systemd.device-timeout=10min  0 2
 EOF

@@ -1,5 +1,5 @@
 #!/bin/sh
-# images/debian/mkdebian.sh OUTDIR [--image-version V]... [--force]
+# qemu/debian-image/mkdebian.sh OUTDIR [--image-version V]... [--force]
 #
 # A minimal Debian 12 (bookworm) disk image for SZTP to install: what
 # `make demo` provisions and the Debian QEMU tests boot (docs/debian-image.md).

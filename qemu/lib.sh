@@ -56,8 +56,10 @@
 #                           $SZTP_NS_CLIENT (sztp-c-$$) with eth0 (used by
 #                           net-selftest.sh)
 #   SZTP_FIRMWARE=bios      "ovmf": UEFI (OVMF_CODE_4M.fd read-only, a
-#                           per-run copy of OVMF_VARS_4M.fd that lasts for
-#                           every boot of the run: $SZTP_TMP/ovmf-vars.fd)
+#                           per-run copy of OVMF_VARS_4M.fd made at the first
+#                           boot and kept for every later boot of the run:
+#                           $SZTP_TMP/ovmf-vars.fd); may be set after
+#                           sztp_setup
 #   SZTP_DISK_BOOTINDEX=""  the disk's place in the firmware's boot order
 #   SZTP_REBOOT=0           1: a guest reboot restarts the machine (no -no-reboot)
 #   SZTP_UNTIL=""           an extended regular expression: sztp_boot returns
@@ -350,8 +352,10 @@ sztp_tpm_enroll() {
 
 # sztp_accel: the -accel arguments. /dev/kvm can exist and still be useless
 # (nested virtualisation where KVM_RUN spins, or an MSR QEMU cannot set), so
-# "auto" boots the kernel under KVM for a few seconds and uses KVM only if the
-# kernel printed its banner. The answer is cached per host boot.
+# "auto" boots what this run boots under KVM for a few seconds and uses KVM
+# only if it got going: the kernel's banner, or with SZTP_FIRMWARE=ovmf
+# OVMF's boot manager (KVM that cannot run OVMF stops with "KVM internal
+# error"). The answer is cached per host boot, one for each firmware.
 sztp_accel() {
 	case $SZTP_ACCEL in
 	kvm) echo "-accel kvm"; return ;;
@@ -362,6 +366,7 @@ sztp_accel() {
 		return
 	fi
 	cache=$SZTP_ROOT/build/qemu/.accel
+	[ "$SZTP_FIRMWARE" = ovmf ] && cache=$cache-ovmf
 	bootid=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
 	if [ -f "$cache" ] && [ "$(sed -n 1p "$cache")" = "$bootid" ]; then
 		sed -n 2p "$cache"
@@ -369,20 +374,29 @@ sztp_accel() {
 	fi
 	probe=$SZTP_TMP/kvm-probe.log
 	: >"$probe"
+	if [ "$SZTP_FIRMWARE" = ovmf ]; then
+		cp "$SZTP_OVMF_VARS" "$SZTP_TMP/probe-vars.fd"
+		set -- -drive if=pflash,format=raw,unit=0,readonly=on,file="$SZTP_OVMF_CODE" \
+			-drive if=pflash,format=raw,unit=1,file="$SZTP_TMP/probe-vars.fd"
+		want='BdsDxe|Shell>'
+	else
+		set -- -kernel "$SZTP_KERNEL" -append "console=ttyS0 panic=-1 no_timer_check"
+		want='Linux version'
+	fi
 	qemu-system-x86_64 -machine q35 -accel kvm -cpu max -m 256 -display none \
-		-monitor none -no-reboot -nodefaults -serial file:"$probe" \
-		-kernel "$SZTP_KERNEL" -append "console=ttyS0 panic=-1 no_timer_check" \
-		</dev/null >/dev/null 2>&1 &
+		-monitor none -no-reboot -nodefaults -serial file:"$probe" "$@" \
+		</dev/null >"$probe.out" 2>&1 &
 	ppid=$!
-	t_wait 5 $ppid grep -q 'Linux version' "$probe" || true
-	if grep -q 'Linux version' "$probe"; then
-		a="-accel kvm -accel tcg"
+	t_wait 8 $ppid grep -q -E "$want" "$probe" || true
+	if grep -q -E "$want" "$probe" && ! grep -q 'KVM internal error' "$probe.out"; then
+		a="-accel kvm"
+		[ "$SZTP_FIRMWARE" = ovmf ] || a="-accel kvm -accel tcg"
 	else
 		a="-accel tcg"
 	fi
 	t_stop $ppid
 	mkdir -p "${cache%/*}" && printf '%s\n%s\n' "$bootid" "$a" >"$cache"
-	sztp_say "accelerator probe: $a"
+	sztp_say "accelerator probe ($SZTP_FIRMWARE): $a"
 	echo "$a"
 }
 
@@ -404,9 +418,6 @@ sztp_setup() {
 	if [ -n "$SZTP_DISK_SIZE" ]; then
 		truncate -s "$SZTP_DISK_SIZE" "$SZTP_TMP/disk.img" ||
 			sztp_die "cannot create the disk image"
-	fi
-	if [ "$SZTP_FIRMWARE" = ovmf ]; then
-		cp "$SZTP_OVMF_VARS" "$SZTP_TMP/ovmf-vars.fd" || sztp_die "cannot copy $SZTP_OVMF_VARS"
 	fi
 }
 
@@ -431,6 +442,9 @@ sztp_boot() {
 		set -- "$@" -kernel "$SZTP_KERNEL" -initrd "$SZTP_INITRD" -append "$append"
 	fi
 	if [ "$SZTP_FIRMWARE" = ovmf ]; then
+		# the run's variable store: made at its first boot, kept for the others
+		[ -f "$SZTP_TMP/ovmf-vars.fd" ] || cp "$SZTP_OVMF_VARS" "$SZTP_TMP/ovmf-vars.fd" ||
+			sztp_die "no OVMF variable store at $SZTP_OVMF_VARS (package ovmf)"
 		set -- "$@" -drive if=pflash,format=raw,unit=0,readonly=on,file="$SZTP_OVMF_CODE" \
 			-drive if=pflash,format=raw,unit=1,file="$SZTP_TMP/ovmf-vars.fd"
 	fi

@@ -157,3 +157,27 @@ if key:
 PY
 	[ -s "$1" ]
 }
+
+# debian_progress FROM: the progress reports the server recorded from line
+# FROM of record.jsonl on, one a line: the type, then its message (cut)
+debian_progress() {
+	tail -n +"$1" "$SZTP_TMP/record.jsonl" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    r = json.loads(l)
+    if r.get("event") == "progress":
+        print(r["type"] + ("  " + r["message"][:110] if r.get("message") else ""))'
+}
+# debian_types FROM: only the types, on one line, each followed by a blank
+debian_types() { debian_progress "$1" | cut -d' ' -f1 | tr '\n' ' '; }
+# the sequences of a full install and of a configuration-only onboarding
+DEBIAN_FULL_SEQ="bootstrap-initiated parsing-initiated parsing-complete informational boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
+DEBIAN_CONF_SEQ="bootstrap-initiated parsing-initiated parsing-complete informational boot-image-initiated boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
+
+# debian_stick IMG: the QEMU arguments of a USB stick (IMG, a disk that
+# qemu/mkbootdisk.sh made) second in the firmware's boot order, after the
+# target disk (SZTP_DISK_BOOTINDEX=1)
+debian_stick() {
+	echo "-device qemu-xhci,id=xhci -drive file=$1,format=raw,if=none,id=stick \
+-device usb-storage,bus=xhci.0,drive=stick,removable=on,bootindex=2"
+}

@@ -50,34 +50,10 @@ reboot)
 *) echo "usage: debian-test.sh [kexec|reboot]" >&2; exit 2 ;;
 esac
 
-passed=0 failed=0
-ok() { printf 'ok %s\n' "$1"; passed=$((passed + 1)); }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; failed=$((failed + 1)); }
+ok() { t_ok "$1"; }
+fail() { t_fail "$1" "$2"; }
 # expect NAME REGEX...: each regex must match a console line after the previous one
-expect() {
-	name=$1; shift
-	after=0
-	for re in "$@"; do
-		n=$(tail -n +$((after + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$re" | cut -d: -f1)
-		if [ -z "$n" ]; then
-			fail "$name" "no console line matches /$re/ (after line $after)"
-			return
-		fi
-		after=$((after + n))
-	done
-	ok "$name"
-}
-progress() {
-	tail -n +"$1" "$SZTP_TMP/record.jsonl" | python3 -c '
-import json, sys
-for l in sys.stdin:
-    r = json.loads(l)
-    if r.get("event") == "progress":
-        print(r["type"] + ("  " + r["message"][:100] if r.get("message") else ""))'
-}
-types() { progress "$1" | cut -d' ' -f1 | tr '\n' ' '; }
-FULL_SEQ="bootstrap-initiated parsing-initiated parsing-complete informational boot-image-initiated boot-image-mismatch boot-image-complete pre-script-initiated pre-script-complete config-initiated config-complete post-script-initiated post-script-complete bootstrap-complete "
-
+expect() { e_name=$1; shift; t_expect "$e_name" "$SZTP_TMP/console.txt" "$@"; }
 mkdir -p "$WORK"
 debian_onboarding "$WORK" "$VERSION"
 [ -n "$KVER" ] || sztp_die "no build/debian/kver (make debian-image)"
@@ -86,9 +62,7 @@ if [ "$mode" = reboot ]; then
 	sh "$TOP/qemu/mkbootdisk.sh" "$SZTP_TMP/bootdisk.img" --kernel "$SZTP_KERNEL" \
 		--initrd "$SZTP_INITRD" --cmdline "console=ttyS0 panic=-1 rd.emergency=poweroff \
 sztp.done=pivot sztp.pivot=reboot $SZTP_APPEND"
-	export SZTP_QEMU_ARGS="${SZTP_QEMU_ARGS:-} -device qemu-xhci,id=xhci \
--drive file=$SZTP_TMP/bootdisk.img,format=raw,if=none,id=stick \
--device usb-storage,bus=xhci.0,drive=stick,removable=on,bootindex=2"
+	export SZTP_QEMU_ARGS="${SZTP_QEMU_ARGS:-} $(debian_stick "$SZTP_TMP/bootdisk.img")"
 fi
 
 sztp_boot
@@ -132,9 +106,9 @@ expect "Debian's login prompt with the configuration" \
 	fail "login prompt" "$SZTP_BOOT_RESULT after $SZTP_BOOT_TIME s"
 
 echo "---- progress reports the server received"
-progress 1 | sed 's/^/  /'
-[ "$(types 1)" = "$FULL_SEQ" ] && ok "one onboarding, the full progress sequence, in order" ||
-	fail "progress sequence" "$(types 1)"
+debian_progress 1 | sed 's/^/  /'
+[ "$(debian_types 1)" = "$DEBIAN_FULL_SEQ" ] && ok "one onboarding, the full progress sequence, in order" ||
+	fail "progress sequence" "$(debian_types 1)"
 
 if [ "$mode" = kexec ] && [ "$SZTP_BOOT_RESULT" = matched ]; then
 	if debian_known_hosts "$WORK/known_hosts"; then
@@ -156,9 +130,8 @@ if [ "$mode" = kexec ] && [ "$SZTP_BOOT_RESULT" = matched ]; then
 fi
 sztp_qemu_stop
 sztp_console >"$SZTP_TMP/console.txt"
-if [ $failed -gt 0 ]; then
+if [ "$T_FAILED" -gt 0 ]; then
 	echo "---- last 40 console lines"
 	tail -n 40 "$SZTP_TMP/console.txt"
 fi
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+t_summary

@@ -79,20 +79,7 @@ snippet_to() {
 
 # expect NAME FILE REGEX...: each regex matches a line of FILE after the
 # line the previous one matched
-expect() {
-	name=$1 file=$2
-	shift 2
-	after=0
-	for re in "$@"; do
-		n=$(tail -n +$((after + 1)) "$file" | grep -n -m1 -E -- "$re" | cut -d: -f1)
-		if [ -z "$n" ]; then
-			fail "$name" "no line matches /$re/ (after line $after)"
-			return
-		fi
-		after=$((after + n))
-	done
-	ok "$name"
-}
+expect() { t_expect "$@"; }
 
 # progress types the server recorded, in order
 types() {

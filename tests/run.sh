@@ -6,12 +6,12 @@
 #   SZTP_TESTS="layout unit fuzz initrd server tls net verify owner client tpm install qemu"
 #                                   suites to run (default: all of these)
 #   qemu-long                       the longer QEMU suites (firmware network
-#                                   boots under OVMF, their failure cases, the
-#                                   quick start in QEMU): not
-#                                   in the default list; make check-long runs it
-#   debian                          a real Debian provisioned and booted (kexec,
-#                                   reboot, recovery: minutes each): not in the
+#                                   boots under OVMF and their failure cases,
+#                                   the quick start in QEMU; a
+#                                   real Debian provisioned and booted: kexec,
+#                                   reboot, the recovery round trip): not in the
 #                                   default list; make check-long runs it
+#   debian                          only the Debian cases of qemu-long
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
@@ -77,21 +77,21 @@ for s in $SUITES; do
 		run_suite qemu/netboot-pxe sh qemu/netboot-test.sh pxe
 		run_suite qemu/netboot-site sh qemu/netboot-test.sh site
 		;;
-	qemu-long)
+	qemu-long | debian)
 		# OVMF UEFI HTTP boot of build/sztpboot.efi (dnsmasq, Kea, a site
 		# UKI), and what OVMF and iPXE do with no DHCP, no boot file, a 404
-		for c in http http-kea uki-site uki-cmdline pxe-uefi http-nodhcp http-nofile \
-			http-404 pxe-nodhcp pxe-404; do
-			run_suite qemu-long/netboot-$c sh qemu/netboot-test.sh $c
-		done
+		[ "$s" = debian ] ||
+			for c in http http-kea uki-site uki-cmdline pxe-uefi http-nodhcp http-nofile \
+				http-404 pxe-nodhcp pxe-404; do
+				run_suite qemu-long/netboot-$c sh qemu/netboot-test.sh $c
+			done
 		# docs/quickstart.md from start to finish in QEMU, its console lines
-		run_suite qemu-long/owner-test sh qemu/owner-test.sh
-		;;
-	debian)
-		# a real Debian provisioned and booted (make check-long; minutes each)
-		run_suite debian/kexec sh qemu/debian-test.sh kexec
-		run_suite debian/reboot sh qemu/debian-test.sh reboot
-		run_suite debian/recovery sh qemu/recovery-test.sh
+		[ "$s" = debian ] || run_suite qemu-long/owner-test sh qemu/owner-test.sh
+		# a real Debian provisioned and booted (minutes each; the recovery
+		# round trip about an hour)
+		run_suite qemu-long/debian-kexec sh qemu/debian-test.sh kexec
+		run_suite qemu-long/debian-reboot sh qemu/debian-test.sh reboot
+		run_suite qemu-long/debian-recovery sh qemu/recovery-test.sh
 		;;
 	*)
 		for t in tests/"$s"/*.sh; do

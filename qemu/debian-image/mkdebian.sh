@@ -85,7 +85,16 @@ flock 9
 # ---------------------------------------------------------------- the tree
 if [ $force = 1 ] || [ "$(cat "$out/rootfs.stamp" 2>/dev/null)" != "$recipe" ]; then
 	say "building the Debian bookworm tree with mmdebstrap (a few minutes)"
-	rm -rf "$out/rootfs" "$out/esp" "$out/rootfs.stamp"
+	# an interrupted mmdebstrap leaves its mounts (proc, sys, dev/pts,
+	# dev/shm) in the tree: unmount them first, deepest first, and never let
+	# rm cross into another file system
+	tree=$(cd "$out" && pwd)/rootfs
+	awk -v t="$tree/" 'index($2, t) == 1 { print $2 }' /proc/mounts | sort -r |
+		while read -r m; do umount "$m" || umount -l "$m"; done
+	if awk -v t="$tree/" 'index($2, t) == 1 { f = 1 } END { exit !f }' /proc/mounts; then
+		die "file systems still mounted under $tree"
+	fi
+	rm -rf --one-file-system "$out/rootfs" "$out/esp" "$out/rootfs.stamp"
 	set --
 	while read -r line; do
 		[ -n "$line" ] && set -- "$@" "$line"

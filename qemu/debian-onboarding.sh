@@ -16,7 +16,8 @@
 #                          shown above the login prompt; /usr/sbin/sztp-reprovision
 #                          (hooks/os/, docs/recovery.md) with
 #                          /etc/sztp/reprovision.conf naming the agent's
-#                          command line ($DEBIAN_RECOVERY_CMDLINE)
+#                          command line ($DEBIAN_RECOVERY_CMDLINE; for
+#                          the UKI $DEBIAN_RECOVERY_EFI_CMDLINE)
 #   pre.sh, post.sh        the scripts; post.sh makes the machine's SSH host
 #                          key (chroot ssh-keygen), so that bootstrap-complete
 #                          reports it
@@ -29,8 +30,12 @@
 # and exports SZTP_SERVER_CONFIG, SZTP_SSH_KEY and DEBIAN_HOSTNAME.
 # The image must exist (make debian-image).
 DEBIAN_HOSTNAME=sztp-demo-01
-# the agent's command line when sztp-reprovision boots it from the ESP
-DEBIAN_RECOVERY_CMDLINE=${DEBIAN_RECOVERY_CMDLINE:-console=ttyS0,115200 panic=10 rd.emergency=reboot}
+# the agent's command line when sztp-reprovision boots it from the ESP: a
+# kernel and initramfs, and the UKI's load options (its baked line, plus
+# no_timer_check as every test kernel has: under TCG on a loaded host the
+# IO-APIC timer check can panic)
+DEBIAN_RECOVERY_CMDLINE=${DEBIAN_RECOVERY_CMDLINE:-console=ttyS0,115200 panic=10 rd.emergency=reboot no_timer_check}
+DEBIAN_RECOVERY_EFI_CMDLINE=${DEBIAN_RECOVERY_EFI_CMDLINE:-$(cat "$SZTP_ROOT/build/sztpboot.cmdline" 2>/dev/null) no_timer_check}
 DEBIAN_IMAGES=${DEBIAN_IMAGES:-$SZTP_ROOT/build/debian}
 
 debian_onboarding() {
@@ -97,8 +102,10 @@ S
 	cp "$SZTP_ROOT/hooks/os/sztp-reprovision" "$c/usr/sbin/sztp-reprovision"
 	chmod 755 "$c/usr/sbin/sztp-reprovision"
 	{
-		echo "# sztp-reprovision (docs/recovery.md): the agent's kernel command line"
+		echo "# sztp-reprovision (docs/recovery.md): the agent's kernel command line,"
+		echo "# and the load options that replace the UKI's baked line"
 		echo "SZTP_CMDLINE=\"$DEBIAN_RECOVERY_CMDLINE\""
+		echo "SZTP_EFI_CMDLINE=\"$DEBIAN_RECOVERY_EFI_CMDLINE\""
 	} >"$c/etc/sztp/reprovision.conf"
 	tar --owner=0 --group=0 --mtime=@1700000000 -C "$c" -cf "$dw/config.tar" .
 	cat >"$dw/pre.sh" <<'S'

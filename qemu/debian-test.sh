@@ -60,7 +60,7 @@ debian_onboarding "$WORK" "$VERSION"
 sztp_setup "debian-$mode"
 if [ "$mode" = reboot ]; then
 	sh "$TOP/qemu/mkbootdisk.sh" "$SZTP_TMP/bootdisk.img" --kernel "$SZTP_KERNEL" \
-		--initrd "$SZTP_INITRD" --cmdline "console=ttyS0 panic=-1 rd.emergency=poweroff \
+		--initrd "$SZTP_INITRD" --cmdline "console=ttyS0 panic=-1 no_timer_check rd.emergency=poweroff \
 sztp.done=pivot sztp.pivot=reboot $SZTP_APPEND"
 	export SZTP_QEMU_ARGS="${SZTP_QEMU_ARGS:-} $(debian_stick "$SZTP_TMP/bootdisk.img")"
 fi
@@ -78,7 +78,7 @@ if [ "$mode" = kexec ]; then
 		"pivot: kexec: the OS's own kernel from boot loader entry /run/sztp/esp/loader/entries/debian-$KVER\.conf \(loader\.conf default\)" \
 		"pivot: kexec: loaded /run/sztp/esp/debian/$KVER/linux with debian/$KVER/initrd\.img-$KVER"
 	expect "the second kernel is the image's, with the entry's command line" \
-		"Linux version $KVER " "Command line: root=PARTUUID=32bd2e10-41b7-46e7-b442-f2436d5a4a1a ro console=tty0 console=ttyS0,115200n8"
+		"Linux version $KVER " "Command line: root=PARTUUID=32bd2e10-41b7-46e7-b442-f2436d5a4a1a ro console=tty0 console=ttyS0,115200n8 no_timer_check"
 	if [ "$KVER" != "$TEST_KVER" ]; then
 		ok "the image's kernel ($KVER) is not the agent's ($TEST_KVER)"
 	else

@@ -13,7 +13,9 @@
 #                          sztp-issue.service, which writes at every boot what
 #                          SZTP applied (hostname, the authorized key, the
 #                          provisioning log in /var/log/sztp/) into /etc/issue,
-#                          shown above the login prompt; /usr/sbin/sztp-reprovision
+#                          shown above the login prompt; a 15-minute job
+#                          timeout for dev-ttyS0.device (slow boots keep
+#                          their serial login prompt); /usr/sbin/sztp-reprovision
 #                          (hooks/os/, docs/recovery.md) with
 #                          /etc/sztp/reprovision.conf naming the agent's
 #                          command line ($DEBIAN_RECOVERY_CMDLINE; for
@@ -96,6 +98,12 @@ WantedBy=multi-user.target
 S
 	ln -sf /etc/systemd/system/sztp-issue.service \
 		"$c/etc/systemd/system/multi-user.target.wants/sztp-issue.service"
+	# the serial console's device may take minutes to appear on a slow boot
+	# (QEMU under TCG on a loaded host): past systemd's 90 s the job fails
+	# and serial-getty@ttyS0 never starts, so there is no login prompt
+	mkdir -p "$c/etc/systemd/system/dev-ttyS0.device.d"
+	printf '[Unit]\nJobRunningTimeoutSec=15min\n' \
+		>"$c/etc/systemd/system/dev-ttyS0.device.d/sztp-slow-boot.conf"
 	# the re-provisioning tool (docs/recovery.md) and the agent's command line
 	# for its recovery entry
 	mkdir -p "$c/usr/sbin" "$c/etc/sztp"

@@ -27,7 +27,7 @@
 set -eu
 mode=${1:-kexec}
 export SZTP_DISK_SIZE=${SZTP_DISK_SIZE:-2G}
-export SZTP_TIMEOUT=${SZTP_TIMEOUT:-900}
+export SZTP_TIMEOUT=${SZTP_TIMEOUT:-1800}
 export SZTP_MEM=${SZTP_MEM:-1536}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/debian-onboarding.sh"

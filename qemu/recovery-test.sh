@@ -42,7 +42,7 @@
 # Prints ok/FAIL lines and "N passed, N failed". About an hour under TCG.
 set -eu
 export SZTP_DISK_SIZE=${SZTP_DISK_SIZE:-2G}
-export SZTP_TIMEOUT=${SZTP_TIMEOUT:-1500}
+export SZTP_TIMEOUT=${SZTP_TIMEOUT:-2400}
 export SZTP_MEM=${SZTP_MEM:-1536}
 export SZTP_FIRMWARE=ovmf SZTP_BOOT=firmware SZTP_REBOOT=1 SZTP_DISK_BOOTINDEX=1
 . "$(dirname "$0")/lib.sh"
@@ -169,7 +169,7 @@ has '^sztp-reprovision: armed: EFI boot entry Boot[0-9A-F]{4} "SZTP recovery"' &
 	has '^exit 0$' || fail "3: arming" "$(printf '%s' "$out" | tail -n 2)"
 m=$(sztp_console_mark)
 login systemctl reboot >/dev/null 2>&1 || true
-if reboot_to "$m" 900 && [ "$(count_since "$m" "$AGENT")" = 0 ] &&
+if reboot_to "$m" 1500 && [ "$(count_since "$m" "$AGENT")" = 0 ] &&
 	since_has "$m" 'failed to load Boot[0-9A-F]{4} "SZTP recovery"' &&
 	since_has "$m" "Provisioned by SZTP \(RFC 8572\): sztp-debian 1"; then
 	ok "3: the firmware could not load the entry and went on with its boot order: Debian 1, no agent"
@@ -189,7 +189,7 @@ has '^sztp-reprovision: armed: systemd-boot entry sztp-recovery.conf' && has '^e
 	fail "4: arming" "$(printf '%s' "$out" | tail -n 2)"
 m=$(sztp_console_mark)
 login systemctl reboot >/dev/null 2>&1 || true
-if reboot_to "$m" 900 && [ "$(count_since "$m" "$AGENT")" = 0 ] &&
+if reboot_to "$m" 1500 && [ "$(count_since "$m" "$AGENT")" = 0 ] &&
 	since_has "$m" "Provisioned by SZTP \(RFC 8572\): sztp-debian 1"; then
 	ok "4: the entry's kernel is missing: systemd-boot boots Debian 1 again, no agent"
 else
@@ -209,7 +209,7 @@ echo "==== 5. recipe recovery-kernel, the server still on sztp-debian 1: configu
 r5=$(rec_mark)
 m=$(sztp_console_mark)
 recipe recovery-kernel
-if reboot_to "$m" 1200 && since_has "$m" "$AGENT" &&
+if reboot_to "$m" 2000 && since_has "$m" "$AGENT" &&
 	since_has "$m" "sztp-debian 1 is already installed on /dev/vda: not writing the image" &&
 	! since_has "$m" "image: downloading" &&
 	since_has "$m" "pivot: kexec: the OS's own kernel from boot loader entry .*debian-$KVER\.conf" &&
@@ -240,7 +240,7 @@ m=$(sztp_console_mark)
 recipe recovery-uki
 has '^sztp-reprovision: armed: systemd-boot entry sztp-recovery.conf \(/sztp/sztpboot\.efi on /boot/efi\), one-time boot' ||
 	fail "6: arming" "$(printf '%s' "$out" | tail -n 2)"
-if reboot_to "$m" 1500 && since_has "$m" "$AGENT" &&
+if reboot_to "$m" 2400 && since_has "$m" "$AGENT" &&
 	since_has "$m" "Provisioned by SZTP \(RFC 8572\): sztp-debian 2"; then
 	ok "6: the agent ran from the recovery entry and the machine came up in Debian 2"
 else
@@ -271,7 +271,7 @@ wait_ssh && login ". /etc/os-release; test \"\$IMAGE_VERSION\" = 2 &&
 echo "==== 7. a reboot of Debian 2"
 m=$(sztp_console_mark)
 login systemctl reboot >/dev/null 2>&1 || true
-if reboot_to "$m" 900 && [ "$(count_since "$m" "$AGENT")" = 0 ] &&
+if reboot_to "$m" 1500 && [ "$(count_since "$m" "$AGENT")" = 0 ] &&
 	! since_has "$m" '"SZTP recovery"' &&
 	since_has "$m" "Provisioned by SZTP \(RFC 8572\): sztp-debian 2"; then
 	ok "7: the next boot is Debian 2, not the recovery entry"

@@ -82,7 +82,12 @@ login() { # refresh known_hosts from the last bootstrap-complete, then ssh
 	debian_known_hosts "$WORK/known_hosts" && SZTP_SSH_KNOWN_HOSTS=$WORK/known_hosts
 	sztp_ssh "root@$DEBIAN_IP" "$@"
 }
-wait_ssh() { t_wait 180 - login true 2>/dev/null; }
+# wait_ssh: SSH answers and the boot has finished with the ESP mounted (on a
+# slow boot sshd answers minutes before /boot/efi's device shows up, and
+# sztp-reprovision needs the ESP)
+wait_ssh() {
+	t_wait 900 - login 'timeout 600 systemctl is-system-running --wait >/dev/null 2>&1; mountpoint -q /boot/efi' 2>/dev/null
+}
 # run CMD...: run in the guest over SSH; its output (indented) and exit
 # status in $out ("exit N" on the last line)
 run() {

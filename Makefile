@@ -3,8 +3,11 @@
 #   make          dependencies, build/sztpboot (static musl), build/initrd.img and
 #                 build/sztpboot.efi (a UKI: kernel + initramfs + command line)
 #   make check    everything above, then all tests (unit, fuzz smoke, QEMU boot)
-#   make check-long  the longer suites: UEFI HTTP boot under OVMF, its failures
-#   make demo     a full zero-touch boot in QEMU + swtpm, console on the terminal
+#   make check-long  the longer suites: UEFI HTTP boot under OVMF and its failures,
+#                 Debian provisioned and booted (kexec, reboot, recovery)
+#   make demo     zero-touch provisioning of Debian in QEMU + swtpm, from a blank
+#                 disk to its login prompt, console on the terminal (make demo-tiny:
+#                 the tiny test OS, a minute)
 #   make powercut power cuts at random moments of four provisioning windows
 #                 (image write, head held back, head in use, configuration),
 #                 ten each, every one followed by a clean re-provision (~1 h)
@@ -17,6 +20,7 @@
 #   make install  the host tools: build/sztpboot and keys/sztp-artifacts into
 #                 $(DESTDIR)$(PREFIX)/bin, the manual page build/sztpboot.8 into
 #                 $(DESTDIR)$(PREFIX)/share/man/man8 (PREFIX=/usr/local)
+#   make debian-image  the Debian 12 disk image make demo provisions (build/debian/)
 #
 # Operator knobs (see docs/initrd.md):
 #   ANCHORS=DIR         trust anchors (DIR/bootstrap/*.pem, DIR/voucher/*.pem)
@@ -111,7 +115,7 @@ vpath fuzz_%.c $(sort $(dir $(FUZZ_SRCS)))
 DEPS_STAMP := $(B)/stamp/deps
 
 .PHONY: FORCE all deps check check-long demo powercut fleet fuzz fuzz-smoke unit clean distclean pki \
-	initrd agent bench uki lint man install mutate sizes
+	initrd agent bench uki lint man install mutate sizes debian-image demo-tiny
 all: agent initrd uki man
 	@printf 'sztpboot: %s bytes (stripped), initrd.img: %s bytes, sztpboot.efi: %s bytes\n' \
 		$$(stat -c %s $(B)/sztpboot) $$(stat -c %s $(B)/initrd.img) \
@@ -192,7 +196,7 @@ $(B)/stamp/initrd-knobs: FORCE
 	@echo '$(INITRD_KNOBS)' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 $(B)/initrd.img: $(B)/sztpboot $(BUSYBOX) initrd/mkinitrd.sh initrd/modules.list \
-		$(shell find initrd/rootfs hooks -type f 2>/dev/null) $(B)/pki/.done \
+		$(shell find initrd/rootfs hooks -path hooks/os -prune -o -type f -print 2>/dev/null) $(B)/pki/.done \
 		$(B)/stamp/initrd-knobs \
 		$(shell find $(ANCHORS) $(DEVICE) $(OVERLAY) -type f 2>/dev/null)
 	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --busybox $(BUSYBOX) --kernel $(B)/kernel \
@@ -231,10 +235,19 @@ $(FACTORY)/initrd.img: $(B)/initrd.img
 	printf 'factory:never-sent-to-an-untrusted-server\n' >$(FACTORY)/overlay/etc/sztp/device/http-basic
 	printf '# the well-known server of the factory test\nhttps://builtin.example:8443\n' \
 		>$(FACTORY)/overlay/etc/sztp/servers
-	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --kernel $(B)/kernel \
+	sh initrd/mkinitrd.sh --agent $(B)/sztpboot --busybox $(BUSYBOX) --kernel $(B)/kernel \
 		--anchors $(FACTORY)/anchors --modules initrd/modules.list \
 		$(if $(EXTRA_MODULES),--extra-modules "$(EXTRA_MODULES)") \
 		$(if $(DEVICE),--device $(DEVICE)) --overlay $(FACTORY)/overlay --out $@
+
+# ---------------------------------------------------------------- the Debian image
+# A minimal Debian 12 disk image (GPT: ESP with systemd-boot, DPS root) for
+# SZTP to install, one per IMAGE_VERSION (docs/debian-image.md). The script
+# keeps its own cache keyed on the recipe's hash (qemu/debian-image/): a few
+# minutes the first time, nothing afterwards.
+DEBIAN_IMAGE_VERSIONS ?= 1 2
+debian-image: $(DEPS_STAMP)
+	sh qemu/debian-image/mkdebian.sh $(B)/debian $(foreach v,$(DEBIAN_IMAGE_VERSIONS),--image-version $(v))
 
 # ---------------------------------------------------------------- tests
 $(B)/obj/host/%.o: src/%.c $(DEPS_STAMP)
@@ -289,10 +302,13 @@ lint: $(DEPS_STAMP)
 sizes: all
 	sh tests/bench/sizes.sh
 
-# The longer suites (tests/run.sh's qemu-long: UEFI HTTP boot under OVMF and
-# its failure cases, two negative-matrix cases on the real boot path; about
-# 25 minutes under TCG). Not part of check.
-check-long: all
+# The longer suites, not part of check: tests/run.sh's qemu-long: UEFI HTTP
+# boot under OVMF and its failure cases, two negative-matrix cases on the real
+# boot path (about 25 minutes under TCG), and a real Debian provisioned and
+# booted: kexec, the reboot fallback, re-provisioning by a reboot into
+# recovery (about 80 minutes under TCG; SZTP_LONG_TESTS=debian runs only
+# these). SZTP_LONG_TESTS picks suites as SZTP_TESTS does.
+check-long: all $(B)/unit-tests $(B)/install-driver debian-image
 	SZTP_TESTS="$${SZTP_LONG_TESTS:-qemu-long}" sh tests/run.sh
 
 # Measurements, not tests (sizes, verify cost, image throughput, boot time):
@@ -312,7 +328,12 @@ MUTANTS ?=
 mutate: $(B)/unit-tests $(B)/sztpboot $(B)/install-driver
 	sh tests/mutate/run.sh $(MUTANTS)
 
-demo: all
+demo: all debian-image
+	sh qemu/demo-debian.sh
+
+# The same provisioning with the tiny test OS (tests/install/mkimage.sh), in
+# about a minute: switch_root into it, which prints what was applied.
+demo-tiny: all
 	sh qemu/demo-install.sh
 
 # Power cuts (qemu/powercut-test.sh; not in make check): QEMU killed at a

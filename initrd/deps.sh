@@ -8,6 +8,9 @@
 #   deps.sh busybox    only build/musl/bin/busybox (initrd/busybox.applets)
 #   deps.sh kernel     take a Debian bookworm kernel and its modules into build/kernel/
 #   deps.sh all        all of the above (idempotent: stamps in build/stamp/)
+#   deps.sh sources    print the one-line apt sources of this machine's bookworm,
+#                      bookworm-updates and bookworm-security entries (main), for
+#                      the Debian disk image (qemu/debian-image/mkdebian.sh)
 #
 # Nothing is downloaded from anywhere but the Debian mirror this machine's own
 # apt configuration names; the source lists used here live in build/apt/, never
@@ -38,7 +41,7 @@ libtool libltdl-dev autoconf-archive pkg-config clang llvm libclang-rt-14-dev cl
 kea-dhcp4-server kea-dhcp6-server isc-dhcp-server \
 ca-certificates procps time valgrind libtss2-dev libkmod-dev \
 binutils systemd-boot-efi ovmf ipxe-qemu \
-nginx curl linux-perf groff-base man-db"
+nginx curl linux-perf groff-base man-db mmdebstrap openssh-client"
 
 packages() {
 	missing=""
@@ -103,6 +106,47 @@ mirror() {
 	fi
 	[ -n "$m" ] || die "no Debian mirror found in /etc/apt (need a bookworm entry)"
 	printf '%s\n' "$m"
+}
+
+# sources: "deb URI SUITE main" for each bookworm, bookworm-updates and
+# bookworm-security entry of the machine's apt configuration (deb822 and
+# one-line files), in the order found; the Debian disk image is built from
+# these, so its kernel carries the security updates the machine's mirror has.
+sources() {
+	out=$(
+		{
+			for f in /etc/apt/sources.list.d/*.sources; do
+				[ -f "$f" ] || continue
+				awk '
+					function flush() {
+						if (enabled && types ~ /(^| )deb( |$)/ && uri != "")
+							for (i = 1; i <= ns; i++)
+								if (s[i] ~ /^bookworm(-updates|-security)?$/)
+									print "deb " uri " " s[i] " main"
+						uri = ""; types = ""; ns = 0; enabled = 1
+					}
+					BEGIN { enabled = 1 }
+					/^[ \t]*$/ { flush(); next }
+					/^Types:/ { types = $0 }
+					/^URIs:/ { uri = $2 }
+					/^Suites:/ { ns = 0; for (i = 2; i <= NF; i++) s[++ns] = $i }
+					/^Enabled:/ { if ($2 == "no") enabled = 0 }
+					END { flush() }' "$f"
+			done
+			for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+				[ -f "$f" ] || continue
+				awk '$1 == "deb" {
+					i = 2
+					if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+					if ($(i + 1) ~ /^bookworm(-updates|-security)?$/)
+						print "deb " $i " " $(i + 1) " main"
+				}' "$f"
+			done
+		} | awk '!seen[$0]++'
+	)
+	printf '%s\n' "$out" | grep -q ' bookworm main$' ||
+		die "no Debian bookworm entry in /etc/apt (the Debian image needs one)"
+	printf '%s\n' "$out"
 }
 
 APTDIR=$B/apt
@@ -503,6 +547,7 @@ packages) packages ;;
 libs) libs ;;
 busybox) build_busybox ;;
 kernel) kernel ;;
+sources) sources ;;
 all) packages; libs; kernel ;;
-*) die "usage: deps.sh packages|libs|busybox|kernel|all" ;;
+*) die "usage: deps.sh packages|libs|busybox|kernel|sources|all" ;;
 esac

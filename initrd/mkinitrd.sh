@@ -19,7 +19,7 @@
 #                                idevid.pem, idevid.key): for machines without
 #                                a TPM-held IDevID; never for a fleet image
 #   initrd/rootfs/               static files (defaults)
-#   hooks/                       hook points -> /etc/sztp/hooks/
+#   hooks/                       hook points -> /etc/sztp/hooks/ (not hooks/os/)
 #   --overlay DIR                the operator's own files, copied last
 set -eu
 
@@ -122,8 +122,9 @@ if [ -n "$device" ]; then
 	chmod 0700 etc/sztp/device
 fi
 cp -R "$TOP/initrd/rootfs/." .
+# hooks/<point>/ only: hooks/os/ holds tools for the provisioned OS
 [ -d "$TOP/hooks" ] && cp -R "$TOP/hooks/." etc/sztp/hooks/
-rm -f etc/sztp/hooks/README.md
+rm -rf etc/sztp/hooks/README.md etc/sztp/hooks/os
 [ -n "$overlay" ] && cp -R "$overlay/." .
 
 # /dev/console lets the kernel give /init a console before devtmpfs is mounted.

@@ -57,19 +57,7 @@ fi
 install_onboarding "$WORK" "$IMG" "$fault"
 
 # expect NAME REGEX...: each regex must match a console line after the previous one
-expect() {
-	name=$1; shift
-	after=0
-	for re in "$@"; do
-		n=$(tail -n +$((after + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$re" | cut -d: -f1)
-		if [ -z "$n" ]; then
-			t_fail "$name" "no console line matches /$re/ (after line $after)"
-			return
-		fi
-		after=$((after + n))
-	done
-	t_ok "$name"
-}
+expect() { e_name=$1; shift; t_expect "$e_name" "$SZTP_TMP/console.txt" "$@"; }
 # progress types the server recorded, in order, from record line $1 on
 progress() {
 	tail -n +"$1" "$SZTP_TMP/record.jsonl" | python3 -c '

@@ -69,14 +69,31 @@
 #   SZTP_LINK=tap           "veth": no QEMU; the guest side is the namespace
 #                           $SZTP_NS_CLIENT (sztp-c-$$) with eth0 (used by
 #                           net-selftest.sh)
+#   SZTP_FIRMWARE=bios      "ovmf": UEFI (OVMF_CODE_4M.fd read-only, a
+#                           per-run copy of OVMF_VARS_4M.fd made at the first
+#                           boot and kept for every later boot of the run:
+#                           $SZTP_TMP/ovmf-vars.fd); may be set after
+#                           sztp_setup
+#   SZTP_DISK_BOOTINDEX=""  the disk's place in the firmware's boot order
+#   SZTP_REBOOT=0           1: a guest reboot restarts the machine (no -no-reboot)
+#   SZTP_UNTIL=""           an extended regular expression: sztp_boot returns
+#                           as soon as a console line matches it (a partial
+#                           last line too, as a login prompt), with QEMU still
+#                           running (SZTP_BOOT_RESULT=matched; a live console
+#                           stops there): then sztp_wait_exit or sztp_qemu_stop
+#   SZTP_SSH_KEY, SZTP_SSH_KNOWN_HOSTS   for sztp_ssh
 #   PYTHON=python3
 #
 # After sztp_boot:
 #   $SZTP_TMP/console.log   the serial console (raw, CRLF)
+#   $SZTP_TMP/console.stamps  each console line as "SECONDS<TAB>LINE", SECONDS
+#                           from QEMU's start to when the line was seen
+#                           (qemu/console-watch.py; for phase timings)
 #   $SZTP_TMP/server.log    server stderr;  $SZTP_TMP/record.jsonl  its record
 #   $SZTP_TMP/dnsmasq.log   dnsmasq log (with --log-dhcp)
 #   $SZTP_TMP/mirror.log    the mirror's stderr; $SZTP_TMP/mirror.jsonl  its record
-#   SZTP_BOOT_RESULT        "poweroff" (QEMU exited by itself) or "timeout"
+#   SZTP_BOOT_RESULT        "poweroff" (QEMU exited by itself), "timeout",
+#                           or "matched" (SZTP_UNTIL)
 #   SZTP_BOOT_STATUS        QEMU's exit status
 #   SZTP_BOOT_TIME          seconds from QEMU start to exit, one decimal
 #   $SZTP_TMP/qemu.pid      QEMU's PID while it runs (for sztp_cut_at)
@@ -88,8 +105,12 @@
 # sztp_type_when REGEX TEXT (SZTP_CONSOLE_IN=1: once a console line matches
 # REGEX, type TEXT; call it before sztp_boot),
 # sztp_expect NAME REGEX... (console lines in order: t_ok or t_fail NAME),
-# sztp_say MESSAGE, sztp_die MESSAGE, sztp_track NAME PID (stopped at exit);
-# and those of tests/lib/common.sh (t_ok, t_fail, t_summary, ...).
+# sztp_say MESSAGE, sztp_die MESSAGE, sztp_track NAME PID (stopped at exit),
+# sztp_console_mark, sztp_console_since MARK, sztp_wait_console MARK REGEX
+# SECONDS (a guest that runs on: what it printed since MARK), sztp_wait_exit
+# SECONDS, sztp_qemu_stop, sztp_server_restart (the server with a new
+# SZTP_SERVER_CONFIG), sztp_ssh ARGS... (ssh from the test namespace); and
+# those of tests/lib/common.sh (t_ok, t_fail, t_summary, ...).
 
 SZTP_ROOT=${SZTP_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 SZTP_TIMEOUT=${SZTP_TIMEOUT:-300}
@@ -121,6 +142,14 @@ SZTP_QUIET=${SZTP_QUIET:-0}
 SZTP_LINK=${SZTP_LINK:-tap}
 SZTP_BOOT=${SZTP_BOOT:-kernel}
 SZTP_NIC_OPTS=${SZTP_NIC_OPTS:-}
+SZTP_FIRMWARE=${SZTP_FIRMWARE:-bios}
+SZTP_OVMF_CODE=${SZTP_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+SZTP_OVMF_VARS=${SZTP_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+SZTP_DISK_BOOTINDEX=${SZTP_DISK_BOOTINDEX:-}
+SZTP_REBOOT=${SZTP_REBOOT:-0}
+SZTP_UNTIL=${SZTP_UNTIL:-}
+SZTP_SSH_KEY=${SZTP_SSH_KEY:-}
+SZTP_SSH_KNOWN_HOSTS=${SZTP_SSH_KNOWN_HOSTS:-}
 PYTHON=${PYTHON:-python3}
 # shellcheck disable=SC2034 # read by tests/lib/common.sh at exit
 [ "$SZTP_KEEP" = 1 ] && KEEP_TMP=1
@@ -135,6 +164,7 @@ SZTP_QEMU_PID=""
 SZTP_TAIL_PID=""
 SZTP_CONSOLE_IN=${SZTP_CONSOLE_IN:-0}
 SZTP_CUT_PID=""
+SZTP_WATCH_PID=""
 SZTP_BOOT_RESULT=""
 SZTP_BOOT_STATUS=""
 SZTP_BOOT_TIME=""
@@ -147,6 +177,13 @@ SZTP_MAC=52:54:00:12:34:56
 
 sztp_say() { [ "$SZTP_QUIET" = 1 ] || printf '[harness] %s\n' "$*" >&2; }
 sztp_die() { printf '[harness] error: %s\n' "$*" >&2; exit 1; }
+
+# sztp_uptime: SZTP_UP = whole seconds since the host booted, read without a
+# subshell (loops that a Ctrl-C may interrupt run no command substitution)
+sztp_uptime() {
+	read -r SZTP_UP _ </proc/uptime
+	SZTP_UP=${SZTP_UP%.*}
+}
 
 # sztp_now: seconds since the epoch with a fraction (GNU date; else whole seconds).
 sztp_now() { date +%s.%N 2>/dev/null | sed 's/\.N$//; s/\(\.[0-9][0-9]\)[0-9]*$/\1/'; }
@@ -213,7 +250,7 @@ sztp_cleanup() { t_cleanup; }
 sztp_save_logs() {
 	[ -n "${SZTP_OUT:-}" ] && [ -n "$SZTP_TMP" ] && [ -d "$SZTP_TMP" ] || return 0
 	mkdir -p "$SZTP_OUT" 2>/dev/null || return 0
-	for f in console.log server.log record.jsonl dnsmasq.log mirror.log mirror.jsonl \
+	for f in console.log console.stamps server.log record.jsonl dnsmasq.log mirror.log mirror.jsonl \
 		swtpm.log swtpm-setup.log qemu.log; do
 		[ -f "$SZTP_TMP/$f" ] && cp "$SZTP_TMP/$f" "$SZTP_OUT/"
 	done
@@ -233,6 +270,10 @@ sztp_check_prereqs() {
 	if [ "$SZTP_LINK" != veth ] && [ "$SZTP_BOOT" = kernel ]; then
 		[ -r "$SZTP_KERNEL" ] || sztp_die "no kernel at $SZTP_KERNEL (make deps)"
 		[ -r "$SZTP_INITRD" ] || sztp_die "no initramfs at $SZTP_INITRD (make initrd)"
+	fi
+	if [ "$SZTP_FIRMWARE" = ovmf ]; then
+		[ -r "$SZTP_OVMF_CODE" ] && [ -r "$SZTP_OVMF_VARS" ] ||
+			sztp_die "no OVMF at $SZTP_OVMF_CODE (package ovmf; make deps installs it)"
 	fi
 	if [ ! -f "$SZTP_PKI/.complete" ]; then
 		sztp_say "making the test PKI in $SZTP_PKI"
@@ -301,8 +342,9 @@ sztp_server_up() {
 	[ -n "$SZTP_SERVER_CONFIG" ] && set -- "$@" --config "$SZTP_SERVER_CONFIG"
 	# shellcheck disable=SC2086
 	ip netns exec "$SZTP_NS" "$PYTHON" "$SZTP_ROOT/tests/server/sztp_server.py" \
-		"$@" $SZTP_SERVER_ARGS >"$SZTP_TMP/server.log" 2>&1 &
+		"$@" $SZTP_SERVER_ARGS >>"$SZTP_TMP/server.log" 2>&1 &
 	pid=$!
+	SZTP_SERVER_PID=$pid
 	sztp_track server $pid
 	t_wait 15 $pid test -e "$SZTP_TMP/server.ready" ||
 		{ cat "$SZTP_TMP/server.log" >&2; sztp_die "bootstrap server did not start"; }
@@ -407,8 +449,10 @@ sztp_tpm_enroll() {
 
 # sztp_accel: the -accel arguments. /dev/kvm can exist and still be useless
 # (nested virtualisation where KVM_RUN spins, or an MSR QEMU cannot set), so
-# "auto" boots the kernel under KVM for a few seconds and uses KVM only if the
-# kernel printed its banner. The answer is cached per host boot.
+# "auto" boots what this run boots under KVM for a few seconds and uses KVM
+# only if it got going: the kernel's banner, or with SZTP_FIRMWARE=ovmf
+# OVMF's boot manager (KVM that cannot run OVMF stops with "KVM internal
+# error"). The answer is cached per host boot, one for each firmware.
 sztp_accel() {
 	case $SZTP_ACCEL in
 	kvm) echo "-accel kvm"; return ;;
@@ -419,6 +463,7 @@ sztp_accel() {
 		return
 	fi
 	cache=$SZTP_ROOT/build/qemu/.accel
+	[ "$SZTP_FIRMWARE" = ovmf ] && cache=$cache-ovmf
 	bootid=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
 	if [ -f "$cache" ] && [ "$(sed -n 1p "$cache")" = "$bootid" ]; then
 		sed -n 2p "$cache"
@@ -426,20 +471,29 @@ sztp_accel() {
 	fi
 	probe=$SZTP_TMP/kvm-probe.log
 	: >"$probe"
+	if [ "$SZTP_FIRMWARE" = ovmf ]; then
+		cp "$SZTP_OVMF_VARS" "$SZTP_TMP/probe-vars.fd"
+		set -- -drive if=pflash,format=raw,unit=0,readonly=on,file="$SZTP_OVMF_CODE" \
+			-drive if=pflash,format=raw,unit=1,file="$SZTP_TMP/probe-vars.fd"
+		want='BdsDxe|Shell>'
+	else
+		set -- -kernel "$SZTP_KERNEL" -append "console=ttyS0 panic=-1 no_timer_check"
+		want='Linux version'
+	fi
 	qemu-system-x86_64 -machine q35 -accel kvm -cpu max -m 256 -display none \
-		-monitor none -no-reboot -nodefaults -serial file:"$probe" \
-		-kernel "$SZTP_KERNEL" -append "console=ttyS0 panic=-1 no_timer_check" \
-		</dev/null >/dev/null 2>&1 &
+		-monitor none -no-reboot -nodefaults -serial file:"$probe" "$@" \
+		</dev/null >"$probe.out" 2>&1 &
 	ppid=$!
-	t_wait 5 $ppid grep -q 'Linux version' "$probe" || true
-	if grep -q 'Linux version' "$probe"; then
-		a="-accel kvm -accel tcg"
+	t_wait 8 $ppid grep -q -E "$want" "$probe" || true
+	if grep -q -E "$want" "$probe" && ! grep -q 'KVM internal error' "$probe.out"; then
+		a="-accel kvm"
+		[ "$SZTP_FIRMWARE" = ovmf ] || a="-accel kvm -accel tcg"
 	else
 		a="-accel tcg"
 	fi
 	t_stop $ppid
 	mkdir -p "${cache%/*}" && printf '%s\n%s\n' "$bootid" "$a" >"$cache"
-	sztp_say "accelerator probe: $a"
+	sztp_say "accelerator probe ($SZTP_FIRMWARE): $a"
 	echo "$a"
 }
 
@@ -465,8 +519,9 @@ sztp_setup() {
 	fi
 }
 
-# sztp_boot [live]: run QEMU until it exits or SZTP_TIMEOUT passes. With
-# "live", the console is also streamed to stdout as it is written.
+# sztp_boot [live]: run QEMU until it exits, SZTP_UNTIL matches (QEMU left
+# running) or SZTP_TIMEOUT passes. With "live", the console is also
+# streamed to stdout as it is written.
 sztp_boot() {
 	live=0
 	{ [ "${1:-}" = live ] || [ "${SZTP_LIVE:-0}" = 1 ]; } && live=1
@@ -488,25 +543,38 @@ sztp_boot() {
 	fi
 	# shellcheck disable=SC2086
 	set -- -machine q35 $accel -cpu max -m "$SZTP_MEM" -smp "$SZTP_SMP" \
-		-display none -monitor none -no-reboot \
+		-display none -monitor none \
 		-chardev "$chardev" -serial chardev:con0 \
 		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
 		-device virtio-net-pci,netdev=n0,mac=$SZTP_MAC$SZTP_NIC_OPTS \
 		-device virtio-rng-pci
+	[ "$SZTP_REBOOT" = 1 ] || set -- "$@" -no-reboot
 	if [ "$SZTP_BOOT" = kernel ]; then
 		set -- "$@" -kernel "$SZTP_KERNEL" -initrd "$SZTP_INITRD" -append "$append"
+	fi
+	if [ "$SZTP_FIRMWARE" = ovmf ]; then
+		# the run's variable store: made at its first boot, kept for the others
+		[ -f "$SZTP_TMP/ovmf-vars.fd" ] || cp "$SZTP_OVMF_VARS" "$SZTP_TMP/ovmf-vars.fd" ||
+			sztp_die "no OVMF variable store at $SZTP_OVMF_VARS (package ovmf)"
+		set -- "$@" -drive if=pflash,format=raw,unit=0,readonly=on,file="$SZTP_OVMF_CODE" \
+			-drive if=pflash,format=raw,unit=1,file="$SZTP_TMP/ovmf-vars.fd"
 	fi
 	if [ "$SZTP_TPM" = 1 ]; then
 		set -- "$@" -chardev socket,id=chrtpm,path="$SZTP_TMP/tpm/swtpm.sock" \
 			-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0
 	fi
-	if [ -n "$SZTP_DISK_SIZE" ]; then
+	if [ -n "$SZTP_DISK_SIZE" ] && [ -n "$SZTP_DISK_BOOTINDEX" ]; then
+		set -- "$@" -drive file="$SZTP_TMP/disk.img",format=raw,if=none,id=disk0 \
+			-device virtio-blk-pci,drive=disk0,bootindex="$SZTP_DISK_BOOTINDEX"
+	elif [ -n "$SZTP_DISK_SIZE" ]; then
 		set -- "$@" -drive file="$SZTP_TMP/disk.img",format=raw,if=virtio
 	fi
+	rm -f "$SZTP_TMP/console.matched"
+	printf '# boot t0=%s\n' "$(sztp_now)" >>"$SZTP_TMP/console.stamps"
 	if [ "$SZTP_BOOT" = kernel ]; then
-		sztp_say "booting $(basename "$SZTP_KERNEL") + $(basename "$SZTP_INITRD"), timeout ${SZTP_TIMEOUT}s"
+		sztp_say "booting $(basename "$SZTP_KERNEL") + $(basename "$SZTP_INITRD") ($SZTP_FIRMWARE), timeout ${SZTP_TIMEOUT}s"
 	else
-		sztp_say "booting the firmware, timeout ${SZTP_TIMEOUT}s"
+		sztp_say "booting the firmware ($SZTP_FIRMWARE), timeout ${SZTP_TIMEOUT}s"
 	fi
 	start=$(sztp_now)
 	# shellcheck disable=SC2086
@@ -515,6 +583,13 @@ sztp_boot() {
 	SZTP_QEMU_PID=$!
 	t_track "$SZTP_QEMU_PID"
 	echo "$SZTP_QEMU_PID" >"$SZTP_TMP/qemu.pid"
+	[ -n "$SZTP_WATCH_PID" ] && t_stop "$SZTP_WATCH_PID"
+	set -- "$SZTP_TMP/console.log" "$SZTP_TMP/console.stamps" --t0 "$start" \
+		--pid "$SZTP_QEMU_PID"
+	[ -n "$SZTP_UNTIL" ] && set -- "$@" --until "$SZTP_UNTIL" --matched "$SZTP_TMP/console.matched"
+	"$PYTHON" "$SZTP_ROOT/qemu/console-watch.py" "$@" 2>>"$SZTP_TMP/qemu.log" &
+	SZTP_WATCH_PID=$!
+	t_track "$SZTP_WATCH_PID"
 	if [ $live = 1 ]; then
 		# tail ends by itself once QEMU has exited (--pid).
 		tail -n +1 -f --pid="$SZTP_QEMU_PID" "$SZTP_TMP/console.log" &
@@ -524,48 +599,160 @@ sztp_boot() {
 	# No command substitution in this loop: a Ctrl-C that lands in a subshell
 	# would run the INT trap there instead of here.
 	SZTP_BOOT_RESULT=timeout
-	t_wait_gone "$SZTP_TIMEOUT" "$SZTP_QEMU_PID" && SZTP_BOOT_RESULT=poweroff
+	sztp_uptime
+	deadline=$((SZTP_UP + SZTP_TIMEOUT))
+	while sztp_uptime && [ "$SZTP_UP" -lt $deadline ]; do
+		if t_gone "$SZTP_QEMU_PID"; then
+			SZTP_BOOT_RESULT=poweroff
+			break
+		fi
+		if [ -e "$SZTP_TMP/console.matched" ]; then
+			SZTP_BOOT_RESULT=matched
+			break
+		fi
+		sleep 0.2
+	done
 	end=$(sztp_now)
-	if [ $SZTP_BOOT_RESULT = poweroff ]; then
+	case $SZTP_BOOT_RESULT in
+	poweroff)
 		SZTP_BOOT_STATUS=0
 		t_untrack "$SZTP_QEMU_PID"
 		wait "$SZTP_QEMU_PID" || SZTP_BOOT_STATUS=$?
-	else
+		SZTP_QEMU_PID=""
+		;;
+	timeout)
 		t_stop "$SZTP_QEMU_PID"
 		SZTP_BOOT_STATUS=124
+		SZTP_QEMU_PID=""
+		;;
+	*) SZTP_BOOT_STATUS="" ;;
+	esac
+	if [ -z "$SZTP_QEMU_PID" ]; then
+		if [ -n "${SZTP_CAT_PID:-}" ]; then
+			# QEMU is gone: cat reads the rest of the FIFO and ends
+			t_wait_gone 3 "$SZTP_CAT_PID" || true
+			t_stop "$SZTP_CAT_PID"
+			SZTP_CAT_PID=""
+		fi
+		rm -f "$SZTP_TMP/qemu.pid"
 	fi
-	SZTP_QEMU_PID=""
-	if [ -n "${SZTP_CAT_PID:-}" ]; then
-		# QEMU is gone: cat reads the rest of the FIFO and ends
-		t_wait_gone 3 "$SZTP_CAT_PID" || true
-		t_stop "$SZTP_CAT_PID"
-		SZTP_CAT_PID=""
-	fi
-	rm -f "$SZTP_TMP/qemu.pid"
-	if [ -n "$SZTP_TAIL_PID" ]; then
+	if [ -n "$SZTP_TAIL_PID" ] && [ $SZTP_BOOT_RESULT = matched ]; then
+		# the live console ends at the matching line; the file goes on
+		sleep 0.3
+		t_stop "$SZTP_TAIL_PID"
+		SZTP_TAIL_PID=""
+		echo
+	elif [ -n "$SZTP_TAIL_PID" ]; then
 		t_wait_gone 3 "$SZTP_TAIL_PID" || true
 		t_stop "$SZTP_TAIL_PID"
 		SZTP_TAIL_PID=""
+	fi
+	if [ $SZTP_BOOT_RESULT != matched ]; then
+		t_wait_gone 3 "$SZTP_WATCH_PID" || true
+		t_stop "$SZTP_WATCH_PID"
+		SZTP_WATCH_PID=""
 	fi
 	SZTP_BOOT_TIME=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 	if [ -s "$SZTP_TMP/qemu.log" ]; then
 		grep -v 'host doesn.t support requested feature' "$SZTP_TMP/qemu.log" |
 			sed 's/^/[qemu] /' >&2 || true
 	fi
-	sztp_say "guest $SZTP_BOOT_RESULT after $SZTP_BOOT_TIME s (qemu status $SZTP_BOOT_STATUS)"
+	if [ $SZTP_BOOT_RESULT = matched ]; then
+		sztp_say "console matched /$SZTP_UNTIL/ after $SZTP_BOOT_TIME s; the guest runs on"
+	else
+		sztp_say "guest $SZTP_BOOT_RESULT after $SZTP_BOOT_TIME s (qemu status $SZTP_BOOT_STATUS)"
+	fi
 }
 
-# sztp_tpm_again: swtpm (started with --terminate) exits when QEMU does;
-# start it again on the same state (same EK, same IDevID, same NV) before
-# the next sztp_boot. Nothing to do when it still runs or without a TPM.
+# sztp_wait_exit SECONDS: after a "matched" boot, wait for QEMU to exit by
+# itself (the guest powered off). 0 when it did (then as sztp_qemu_stop),
+# 1 when it still runs.
+sztp_wait_exit() {
+	if [ -n "$SZTP_QEMU_PID" ]; then
+		t_wait_gone "$1" "$SZTP_QEMU_PID" || return 1
+		t_untrack "$SZTP_QEMU_PID"
+		wait "$SZTP_QEMU_PID" 2>/dev/null || true
+		SZTP_QEMU_PID=""
+	fi
+	sztp_qemu_stop
+	return 0
+}
+
+# sztp_qemu_stop: stop this run's QEMU (when it still runs) and the console
+# watcher and tail of its boot.
+sztp_qemu_stop() {
+	[ -n "$SZTP_QEMU_PID" ] && t_stop "$SZTP_QEMU_PID"
+	SZTP_QEMU_PID=""
+	[ -n "$SZTP_TAIL_PID" ] && t_stop "$SZTP_TAIL_PID"
+	SZTP_TAIL_PID=""
+	if [ -n "$SZTP_WATCH_PID" ]; then
+		# it ends by itself once QEMU is gone, after the last line
+		t_wait_gone 2 "$SZTP_WATCH_PID" || true
+		t_stop "$SZTP_WATCH_PID"
+		SZTP_WATCH_PID=""
+	fi
+	return 0
+}
+
+# sztp_console_mark: how far the console of the running QEMU has come (a
+# byte offset), for sztp_wait_console and sztp_console_since.
+sztp_console_mark() { wc -c <"$SZTP_TMP/console.log" | tr -d ' '; }
+
+# sztp_console_since MARK: the console after MARK, CRs removed.
+sztp_console_since() { tail -c +$(($1 + 1)) "$SZTP_TMP/console.log" | tr -d '\r'; }
+
+sztp_console_has() { sztp_console_since "$1" | grep -a -q -E -- "$2"; }
+
+# sztp_wait_console MARK REGEX SECONDS: wait, while QEMU runs, until a line
+# of the console after MARK matches REGEX (a partial last line too). 0 when
+# it did; 1 when QEMU ended or SECONDS passed.
+sztp_wait_console() {
+	[ -n "$SZTP_QEMU_PID" ] || return 1
+	# by the clock, once a second: the console grows to megabytes, and on a
+	# loaded host a count of polls is no measure of time
+	sztp_uptime
+	swc_end=$((SZTP_UP + $3))
+	while ! sztp_console_has "$1" "$2"; do
+		t_mine "$SZTP_QEMU_PID" || return 1
+		sztp_uptime
+		[ "$SZTP_UP" -lt "$swc_end" ] || return 1
+		sleep 1
+	done
+}
+
+# sztp_tpm_again: swtpm (started with --terminate) ends with QEMU; start it
+# again on the same state (same EK, same enrolled IDevID) for the next boot.
 sztp_tpm_again() {
 	[ "$SZTP_TPM" = 1 ] || return 0
 	t=$SZTP_TMP/tpm
+	t_wait 5 - sh -c "! test -S '$t/swtpm.sock'" || true
 	[ -S "$t/swtpm.sock" ] && return 0
 	swtpm socket --tpm2 --tpmstate dir="$t/state" --ctrl type=unixio,path="$t/swtpm.sock" \
 		--log file="$SZTP_TMP/swtpm.log",level=1 --terminate >>"$SZTP_TMP/swtpm.out" 2>&1 &
-	sztp_track swtpm $!
-	t_wait 10 - test -S "$t/swtpm.sock" || sztp_die "swtpm did not start again"
+	pid=$!
+	sztp_track swtpm $pid
+	t_wait 10 $pid test -S "$t/swtpm.sock" || sztp_die "swtpm did not start again"
+}
+
+# sztp_server_restart: the bootstrap server again, with the SZTP_SERVER_CONFIG
+# now set (another onboarding for the next round); its record goes on in the
+# same record.jsonl, its log in the same server.log.
+sztp_server_restart() {
+	[ -n "${SZTP_SERVER_PID:-}" ] && t_stop "$SZTP_SERVER_PID"
+	rm -f "$SZTP_TMP/server.ready"
+	sztp_server_up
+}
+
+# sztp_ssh ARGS...: ssh from the test namespace with SZTP_SSH_KEY, checking
+# the host key against SZTP_SSH_KNOWN_HOSTS (strict when that is set).
+sztp_ssh() {
+	if [ -n "$SZTP_SSH_KNOWN_HOSTS" ]; then
+		set -- -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$SZTP_SSH_KNOWN_HOSTS" "$@"
+	else
+		set -- -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "$@"
+	fi
+	ip netns exec "$SZTP_NS" ssh -F /dev/null -i "$SZTP_SSH_KEY" -o BatchMode=yes \
+		-o ConnectTimeout=20 -o LogLevel=ERROR "$@"
 }
 
 # sztp_cut_at REGEX SECONDS: a power cut in the next sztp_boot. In the

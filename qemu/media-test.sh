@@ -117,7 +117,7 @@ mkdir -p "$T/overlay/etc/sztp/device"
 cp "$PKI/device/idevid.pem" "$PKI/device/idevid.key" "$PKI/device/chain.pem" \
 	"$T/overlay/etc/sztp/device/"
 sh "$ROOT/initrd/mkinitrd.sh" --agent "${SZTPBOOT:-$ROOT/build/sztpboot}" \
-	--kernel "$ROOT/build/kernel" --anchors "$PKI/anchors" --modules "$ROOT/initrd/modules.list" \
+	--busybox "$ROOT/build/musl/bin/busybox" --kernel "$ROOT/build/kernel" --anchors "$PKI/anchors" --modules "$ROOT/initrd/modules.list" \
 	--overlay "$T/overlay" --out "$T/initrd.img" >"$T/mkinitrd.log" 2>&1 ||
 	t_setup_fail "mkinitrd: $(tail -n 3 "$T/mkinitrd.log" | tr '\n' ' ')"
 

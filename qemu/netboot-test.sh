@@ -28,8 +28,8 @@
 #             the same for iPXE: no DHCP answer; no kernel at the script's URL
 #
 # Environment: qemu/lib.sh's, plus SZTP_DOC (default docs/netboot.md),
-# SZTP_HTTP_PORT (8080: the port the snippets name). OVMF runs under TCG when
-# KVM cannot run it (nested virtualisation often cannot; probed once per host
+# SZTP_HTTP_PORT (8080: the port the snippets name). OVMF is qemu/lib.sh's
+# SZTP_FIRMWARE=ovmf (under TCG when KVM cannot run it, probed once per host
 # boot, cached in build/qemu/.accel-ovmf).
 # Prints ok/FAIL lines and "N passed, N failed"; exit 0 only when all passed.
 set -eu
@@ -45,8 +45,6 @@ esac
 TOP=$SZTP_ROOT
 DOC=${SZTP_DOC:-$TOP/docs/netboot.md}
 HTTP_PORT=${SZTP_HTTP_PORT:-8080}
-OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
-OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 UKI=$TOP/build/sztpboot.efi
 WORK=$TOP/build/qemu-netboot/$case
 IMG=$TOP/build/install
@@ -81,20 +79,7 @@ snippet_to() {
 
 # expect NAME FILE REGEX...: each regex matches a line of FILE after the
 # line the previous one matched
-expect() {
-	name=$1 file=$2
-	shift 2
-	after=0
-	for re in "$@"; do
-		n=$(tail -n +$((after + 1)) "$file" | grep -n -m1 -E -- "$re" | cut -d: -f1)
-		if [ -z "$n" ]; then
-			fail "$name" "no line matches /$re/ (after line $after)"
-			return
-		fi
-		after=$((after + n))
-	done
-	ok "$name"
-}
+expect() { t_expect "$@"; }
 
 # progress types the server recorded, in order
 types() {
@@ -119,54 +104,17 @@ http_up() {
 	sztp_say "HTTP server up on http://$SZTP_HOST4:$HTTP_PORT/ (pid $pid)"
 }
 
-# ovmf_accel: "-accel kvm" if KVM runs OVMF on this host, else "-accel tcg".
-# The probe boots OVMF with nothing to boot for a few seconds; KVM that
-# cannot run it stops with "KVM internal error" (emulation failure).
-ovmf_accel() {
-	case $SZTP_ACCEL in kvm | tcg) echo "-accel $SZTP_ACCEL"; return ;; esac
-	[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo "-accel tcg"; return; }
-	cache=$TOP/build/qemu/.accel-ovmf
-	bootid=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
-	if [ -f "$cache" ] && [ "$(sed -n 1p "$cache")" = "$bootid" ]; then
-		sed -n 2p "$cache"
-		return
-	fi
-	cp "$OVMF_VARS" "$SZTP_TMP/probe-vars.fd"
-	: >"$SZTP_TMP/probe.log"
-	qemu-system-x86_64 -machine q35 -accel kvm -cpu max -m 256 -display none \
-		-monitor none -no-reboot -nodefaults -serial file:"$SZTP_TMP/probe.log" \
-		-drive if=pflash,format=raw,unit=0,readonly=on,file="$OVMF_CODE" \
-		-drive if=pflash,format=raw,unit=1,file="$SZTP_TMP/probe-vars.fd" \
-		</dev/null >"$SZTP_TMP/probe.out" 2>&1 &
-	ppid=$!
-	t_track $ppid
-	t_wait 8 $ppid grep -q 'BdsDxe\|Shell>' "$SZTP_TMP/probe.log" || true
-	if grep -q 'BdsDxe\|Shell>' "$SZTP_TMP/probe.log" &&
-		! grep -q 'KVM internal error' "$SZTP_TMP/probe.out"; then
-		a="-accel kvm"
-	else
-		a="-accel tcg"
-	fi
-	t_stop $ppid
-	mkdir -p "${cache%/*}" && printf '%s\n%s\n' "$bootid" "$a" >"$cache"
-	sztp_say "OVMF accelerator probe: $a"
-	echo "$a"
-}
-
-# ovmf [ipxe]: the firmware boot of the HTTP cases. A writable copy of the
-# variable store per run; OVMF's PXE off (fw_cfg), no iPXE ROM on the NIC,
+# ovmf [ipxe]: the firmware boot of the HTTP cases: qemu/lib.sh's OVMF (a
+# writable variable store per run); OVMF's PXE off (fw_cfg), no iPXE ROM on the NIC,
 # the NIC first in the boot order: OVMF's own HTTPv4 boot option is what
 # runs. With "ipxe", the NIC keeps QEMU's iPXE ROM (its UEFI driver).
 ovmf() {
-	[ -r "$OVMF_CODE" ] && [ -r "$OVMF_VARS" ] || setup_fail "no OVMF (Debian package ovmf)"
-	cp "$OVMF_VARS" "$SZTP_TMP/OVMF_VARS.fd"
+	[ -r "$SZTP_OVMF_CODE" ] && [ -r "$SZTP_OVMF_VARS" ] || setup_fail "no OVMF (Debian package ovmf)"
+	SZTP_FIRMWARE=ovmf
 	SZTP_BOOT=firmware
 	SZTP_NIC_OPTS=",romfile=,bootindex=1"
 	[ "${1:-}" = ipxe ] && SZTP_NIC_OPTS=",bootindex=1"
-	SZTP_ACCEL=$(ovmf_accel | sed 's/^-accel //')
-	SZTP_QEMU_ARGS="${SZTP_QEMU_ARGS:-} -drive if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE
-		-drive if=pflash,format=raw,unit=1,file=$SZTP_TMP/OVMF_VARS.fd
-		-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
+	SZTP_QEMU_ARGS="${SZTP_QEMU_ARGS:-} -fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
 		-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n
 		-pidfile $SZTP_TMP/qemu.pid"
 }

@@ -8,8 +8,11 @@
 #   qemu-long                       the longer QEMU suites (firmware network
 #                                   boots under OVMF, their failure cases, the
 #                                   quick start in QEMU, two negative-matrix
-#                                   cases on the real boot path): not in the
-#                                   default list; make check-long runs it
+#                                   cases on the real boot path; a real Debian
+#                                   provisioned and booted: kexec, reboot, the
+#                                   recovery round trip): not in the default
+#                                   list; make check-long runs it
+#   debian                          only the Debian cases of qemu-long
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
@@ -84,27 +87,35 @@ for s in $SUITES; do
 		run_suite qemu/netboot-pxe sh qemu/netboot-test.sh pxe
 		run_suite qemu/netboot-site sh qemu/netboot-test.sh site
 		;;
-	qemu-long)
+	qemu-long | debian)
 		# OVMF UEFI HTTP boot of build/sztpboot.efi (dnsmasq, Kea, a site
 		# UKI), and what OVMF and iPXE do with no DHCP, no boot file, a 404
-		for c in http http-kea uki-site uki-cmdline pxe-uefi http-nodhcp http-nofile \
-			http-404 pxe-nodhcp pxe-404; do
-			run_suite qemu-long/netboot-$c sh qemu/netboot-test.sh $c
-		done
+		[ "$s" = debian ] ||
+			for c in http http-kea uki-site uki-cmdline pxe-uefi http-nodhcp http-nofile \
+				http-404 pxe-nodhcp pxe-404; do
+				run_suite qemu-long/netboot-$c sh qemu/netboot-test.sh $c
+			done
 		# docs/quickstart.md from start to finish in QEMU, its console lines
-		run_suite qemu-long/owner-test sh qemu/owner-test.sh
+		[ "$s" = debian ] || run_suite qemu-long/owner-test sh qemu/owner-test.sh
 		# the negative matrix's tpm_absent and no_disk on the real boot path
 		# (docs/negative-tests.md): the key-file fallback, the automatic disk
 		# choice with no disk
+		[ "$s" = debian ] ||
 		run_suite qemu-long/negative-tpm-absent env SZTP_TPM=0 \
 			SZTP_EXPECT_FILE="$TOP/tests/negative/qemu/tpm-absent.expect" \
 			SZTP_EXPECT_RECORD='"event": "progress", "message": "warning: the device key is a file, not held in a TPM", .*"type": "bootstrap-initiated"' \
 			SZTP_OUT=build/qemu/negative-tpm-absent sh qemu/boot-test.sh
+		[ "$s" = debian ] ||
 		run_suite qemu-long/negative-no-disk env SZTP_DISK_SIZE= SZTP_APPEND=sztp.timeout=30 \
 			SZTP_SERVER_CONFIG="$TOP/tests/negative/qemu/no-disk.json" \
 			SZTP_EXPECT_FILE="$TOP/tests/negative/qemu/no-disk.expect" \
 			SZTP_EXPECT_RECORD='"event": "progress", "message": "target disk: no disk qualifies for the automatic choice[^"]*", .*"type": "boot-image-error"' \
 			SZTP_OUT=build/qemu/negative-no-disk sh qemu/boot-test.sh
+		# a real Debian provisioned and booted (minutes each; the recovery
+		# round trip about an hour)
+		run_suite qemu-long/debian-kexec sh qemu/debian-test.sh kexec
+		run_suite qemu-long/debian-reboot sh qemu/debian-test.sh reboot
+		run_suite qemu-long/debian-recovery sh qemu/recovery-test.sh
 		;;
 	*)
 		for t in tests/"$s"/*.sh; do

@@ -30,6 +30,7 @@ void config_defaults(struct sztp_config *cfg)
 	cfg->emergency = EMERGENCY_REBOOT;
 	cfg->panic_s = 10;
 	str_copy(cfg->done, sizeof cfg->done, "pivot");
+	str_copy(cfg->pivot, sizeof cfg->pivot, "auto");
 }
 
 static int copy_value(char *dst, size_t cap, const char *key, const char *v)
@@ -208,6 +209,16 @@ static int key_done(struct sztp_config *c, const char *k, const char *v)
 	return copy_value(c->done, sizeof c->done, k, v);
 }
 
+static int key_pivot(struct sztp_config *c, const char *k, const char *v)
+{
+	if (strcmp(v, "auto") != 0 && strcmp(v, "switch_root") != 0 &&
+	    strcmp(v, "kexec") != 0 && strcmp(v, "reboot") != 0) {
+		log_warn("cmdline", "sztp.pivot=\"%s\": want auto, switch_root, kexec or reboot", v);
+		return -1;
+	}
+	return copy_value(c->pivot, sizeof c->pivot, k, v);
+}
+
 static int key_clock(struct sztp_config *c, const char *k, const char *v)
 {
 	(void)k;
@@ -312,6 +323,7 @@ static const struct cmdline_key {
 	{ "sztp.debug", key_debug, 1 },
 	{ "sztp.loglevel", key_loglevel, 0 },
 	{ "sztp.done", key_done, 0 },
+	{ "sztp.pivot", key_pivot, 0 },
 	{ "sztp.clock", key_clock, 0 },
 	{ "sztp.voucher", key_voucher, 0 },
 	{ "sztp.ifname", key_ifname, 0 },

@@ -72,6 +72,9 @@ struct sztp_config {
 	 * sztp.voucher=any|nonce-required */
 	enum sztp_clock clock;
 	int nonce_required;
+	/* sztp.pivot=auto|switch_root|kexec|reboot: how `pivot` enters the new
+	 * OS (docs/install.md, "Pivot"); auto (default) decides from the new root */
+	char pivot[16];
 };
 
 /* Fill `cfg` with the defaults. */

@@ -18,6 +18,8 @@ void handover_install_opts(const struct sztp_config *cfg, struct install_opts *i
 	inst->root = cfg->root[0] ? cfg->root : NULL;
 	inst->progress_console = !cfg->quiet;
 	inst->load_module = coldplug_load;
+	if (pivot_mode_parse(cfg->pivot, &inst->pivot_mode) < 0)
+		inst->pivot_mode = PIVOT_AUTO;
 }
 
 void stage_handover(const struct sztp_config *cfg, struct net_result *net,

@@ -34,6 +34,8 @@
 #define GPT_ROOT_AARCH64 "b921b045-1df0-41c3-af44-4c6f280d3fae"
 #define GPT_ROOT_X86     "44479540-f297-41b2-9af7-d131d5f0458a"
 #define GPT_ROOT_RISCV64 "72ec70a6-cf74-40e6-bd49-4bda08e8f224"
+/* the EFI system partition (UEFI; DPS too) */
+#define GPT_ESP          "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"
 
 struct gpt_part {
 	int index;           /* 1-based entry number: the kernel's partition number */

@@ -79,7 +79,9 @@ int osrelease_parse(const char *buf, size_t len, struct osrelease *o, struct err
 			    key_is(buf + k, klen, "ID") ? o->id :
 			    key_is(buf + k, klen, "VERSION_ID") ? o->version_id :
 			    key_is(buf + k, klen, "VERSION") ? o->version :
-			    key_is(buf + k, klen, "PRETTY_NAME") ? o->pretty_name : NULL;
+			    key_is(buf + k, klen, "PRETTY_NAME") ? o->pretty_name :
+			    key_is(buf + k, klen, "IMAGE_ID") ? o->image_id :
+			    key_is(buf + k, klen, "IMAGE_VERSION") ? o->image_version : NULL;
 		if (dst)
 			memcpy(dst, val, vlen + 1);
 		while (i < len && buf[i] != '\n')
@@ -119,5 +121,8 @@ int osrelease_matches(const struct osrelease *o, const char *os_name, const char
 		   (o->id[0] && strcmp(o->id, os_name) == 0);
 	int ver = (o->version_id[0] && strcmp(o->version_id, os_version) == 0) ||
 		  (o->version[0] && strcmp(o->version, os_version) == 0);
-	return name && ver;
+	/* an image names itself: IMAGE_ID and IMAGE_VERSION, as a pair */
+	int image = o->image_id[0] && o->image_version[0] && strcmp(o->image_id, os_name) == 0 &&
+		    strcmp(o->image_version, os_version) == 0;
+	return (name && ver) || image;
 }

@@ -6,12 +6,16 @@
  * lines starting with '#'; VALUE unquoted, or in double quotes (with the
  * backslash escapes \" \\ \$ \` ) or single quotes (literal). A value longer
  * than OSRELEASE_VALUE_MAX - 1 bytes, an unterminated quote or a line without
- * '=' is an error naming the line. Only NAME, ID, VERSION_ID, VERSION and
- * PRETTY_NAME are kept; other keys are checked and ignored.
+ * '=' is an error naming the line. Only NAME, ID, VERSION_ID, VERSION,
+ * PRETTY_NAME, IMAGE_ID and IMAGE_VERSION are kept; other keys are checked
+ * and ignored.
  *
  * Match rule (docs/install.md): the boot image is "already installed" when
- * both os-name and os-version are given, os-name equals NAME or ID, and
- * os-version equals VERSION_ID or VERSION (exact byte comparison).
+ * both os-name and os-version are given and either os-name equals NAME or ID
+ * and os-version equals VERSION_ID or VERSION, or os-name equals IMAGE_ID and
+ * os-version equals IMAGE_VERSION (exact byte comparisons). IMAGE_ID and
+ * IMAGE_VERSION are how a disk image built from a distribution names itself
+ * (os-release(5)): two builds of Debian 12 differ there, not in VERSION_ID.
  */
 #ifndef SZTP_OSRELEASE_H
 #define SZTP_OSRELEASE_H
@@ -29,6 +33,8 @@ struct osrelease {
 	char version_id[OSRELEASE_VALUE_MAX];
 	char version[OSRELEASE_VALUE_MAX];
 	char pretty_name[OSRELEASE_VALUE_MAX];
+	char image_id[OSRELEASE_VALUE_MAX];
+	char image_version[OSRELEASE_VALUE_MAX];
 };
 
 /* Parse buf[len]. 0, or -1 with `e` set ("os-release line N: ..."). */

@@ -621,11 +621,56 @@ int install_save_log(const struct install_opts *o, struct err *e)
 	return rc;
 }
 
+/*
+ * Mount the target disk's EFI system partition read-only at `mnt`. 0, or -1
+ * (no ESP, or it cannot be mounted: logged; the pivot goes on without it).
+ */
+static int mount_esp(const struct install_opts *o, const struct install_result *r,
+		     const char *mnt)
+{
+	static struct gpt g;
+	char dev[80];
+	uint8_t want[16];
+	struct err e;
+	ssize_t n = read_at(r->disk, probe_buf, sizeof probe_buf, 0, &e);
+	if (n < 0 || gpt_probe(probe_buf, (size_t)n, &g, &e) < 0)
+		return -1;
+	gpt_guid_parse(GPT_ESP, want);
+	int idx = gpt_find_type(&g, want, &e);
+	if (idx < 0) {
+		log_info("pivot", "%s: no EFI system partition", r->disk);
+		return -1;
+	}
+	if (disk_partition_path(r->disk, g.parts[idx].index, dev, sizeof dev) < 0 ||
+	    wait_node(r->disk, dev, &g.parts[idx], g.sector, &e) < 0) {
+		log_warn("pivot", "EFI system partition of %s: %s", r->disk, e.msg);
+		return -1;
+	}
+	if (o->load_module) {
+		static const char *const mods[] = { "vfat", "nls_cp437", "nls_iso8859_1" };
+		for (size_t i = 0; i < sizeof mods / sizeof mods[0]; i++)
+			if (o->load_module(mods[i], &e) < 0)
+				log_warn("pivot", "loading module %s: %s", mods[i], e.msg);
+	}
+	mkdir("/run/sztp", 0700);
+	mkdir(mnt, 0700);
+	if (mount(dev, mnt, "vfat", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "iocharset=iso8859-1") < 0) {
+		log_warn("pivot", "mount %s (vfat) on %s read-only: %s", dev, mnt, strerror(errno));
+		rmdir(mnt);
+		return -1;
+	}
+	log_info("pivot", "EFI system partition %s mounted read-only on %s", dev, mnt);
+	return 0;
+}
+
 int install_pivot(const struct install_opts *o, const struct install_result *r, struct err *e)
 {
 	static char cmdline[4096];
+	const char *esp = o->esp_dir ? o->esp_dir : INSTALL_ESP_DIR;
 	struct utsname u;
 	struct pivot_plan p;
+	struct pivot_input in;
 	size_t n = 0;
 	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -635,6 +680,20 @@ int install_pivot(const struct install_opts *o, const struct install_result *r, 
 	}
 	cmdline[n] = 0;
 	uname(&u);
-	pivot_plan(sysroot(o), u.release, r->root_partuuid, cmdline, &p);
+	int esp_mounted = o->pivot_mode != PIVOT_ONLY_REBOOT && o->pivot_mode !=
+			  PIVOT_ONLY_SWITCH_ROOT && mount_esp(o, r, esp) == 0;
+	memset(&in, 0, sizeof in);
+	in.root = sysroot(o);
+	in.esp = esp_mounted ? esp : NULL;
+	in.kver = u.release;
+	in.partuuid = r->root_partuuid;
+	in.cmdline = cmdline;
+	in.mode = o->pivot_mode;
+	pivot_plan(&in, &p);
+	if (esp_mounted && !(p.kind == PIVOT_KEXEC && strcmp(p.base, esp) == 0)) {
+		if (umount(esp) < 0)
+			umount2(esp, MNT_DETACH);
+		rmdir(esp);
+	}
 	return pivot_exec(sysroot(o), &p, e);
 }

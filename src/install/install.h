@@ -41,6 +41,7 @@
 #include "disk/disk.h"
 #include "base/err.h"
 #include "install/image.h"
+#include "install/pivot.h"
 #include "disk/osrelease.h"
 #include "install/script.h"
 
@@ -50,6 +51,7 @@ struct clock_policy;  /* trust/clock.h */
 #define INSTALL_SYSROOT   "/sysroot"
 #define INSTALL_RUN_DIR   "/run/sztp"
 #define INSTALL_LOG_DIR   "var/log/sztp"   /* in the new root */
+#define INSTALL_ESP_DIR   "/run/sztp/esp"  /* the new disk's ESP, read-only, for the pivot */
 #define INSTALL_MAX_KEYS  8
 #define INSTALL_KEY_MAX   8192             /* base64 of one public key blob */
 #define INSTALL_DEV_WAIT_MS 10000          /* for partition device nodes */
@@ -80,6 +82,8 @@ struct install_opts {
 				    * NULL: the local file system */
 	int retry_delay_ms;        /* image resume delay (tests); 0: default */
 	int script_timeout_s;      /* 0: SCRIPT_TIMEOUT_S */
+	enum pivot_mode pivot_mode; /* sztp.pivot= (PIVOT_AUTO: pivot.h's rules) */
+	const char *esp_dir;       /* NULL: INSTALL_ESP_DIR */
 };
 
 struct install_result {
@@ -182,8 +186,11 @@ int install_ssh_host_keys(const char *root, struct install_ssh_key *keys, int ma
 int install_save_log(const struct install_opts *o, struct err *e);
 
 /*
- * Enter the new OS (pivot.h): switch_root, kexec or reboot. Returns only on
- * failure (-1, `e` set); the caller then reboots.
+ * Enter the new OS (pivot.h): switch_root, kexec or reboot, by
+ * o->pivot_mode. The target disk's EFI system partition (GPT type
+ * GPT_ESP), when it has one, is mounted read-only at esp_dir for the boot
+ * loader entries there and unmounted again unless the kexec loads from it.
+ * Returns only on failure (-1, `e` set); the caller then reboots.
  */
 int install_pivot(const struct install_opts *o, const struct install_result *r, struct err *e);
 

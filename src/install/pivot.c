@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "disk/bls.h"
 #include "disk/rootpath.h"
 
 #ifndef RAMFS_MAGIC
@@ -63,87 +64,129 @@ static int cmdline_word(const char *cmdline, const char *key, char *out, size_t 
 	return 0;
 }
 
-/* Parse a BLS entry (text) for linux/initrd/options. */
-static void bls_parse(char *txt, char *linux_, char *initrd, char *options)
+/* The relative form of an entry path ("/debian/x/linux" -> "debian/x/linux"). */
+static const char *unslash(const char *s)
 {
-	char *save = NULL;
-	for (char *line = strtok_r(txt, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		while (*line == ' ' || *line == '\t')
-			line++;
-		char *v = line;
-		while (*v && *v != ' ' && *v != '\t')
-			v++;
-		if (!*v)
-			continue;
-		*v++ = 0;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		char *end = v + strlen(v);
-		while (end > v && (end[-1] == ' ' || end[-1] == '\r'))
-			*--end = 0;
-		char *dst = !strcmp(line, "linux") ? linux_ : !strcmp(line, "initrd") ? initrd :
-			    !strcmp(line, "options") ? options : NULL;
-		size_t cap = dst == options ? PIVOT_CMDLINE_MAX : PIVOT_PATH_MAX;
-		if (dst && !dst[0] && strlen(v) < cap)
-			memcpy(dst, v, strlen(v) + 1);
-	}
+	while (*s == '/')
+		s++;
+	return s;
 }
 
-static int name_cmp(const void *a, const void *b)
+/*
+ * Entries of `dir`/`rel` (loader/entries or boot/loader/entries), with the
+ * loader.conf beside them: the one systemd-boot would boot whose files exist
+ * (paths relative to `dir`; for boot/loader/entries relative to dir/boot,
+ * or to dir when that is where they are). 1 found (p filled), 0 not.
+ */
+static int find_bls(const char *dir, const char *rel, const char *loader_conf,
+		    struct pivot_plan *p)
 {
-	return strverscmp(*(char *const *)a, *(char *const *)b);
-}
+	static struct bls_entry ents[PIVOT_MAX_ENTRIES];
+	static char txt[BLS_FILE_MAX + 1];
+	static const struct bls_entry *order[PIVOT_MAX_ENTRIES];
+	char path[PIVOT_PATH_MAX + 64], pattern[BLS_VALUE_MAX] = "";
+	int n = 0, boot_rel = strncmp(rel, "boot/", 5) == 0;
+	size_t len;
+	struct err e;
 
-/* The last BLS entry (by version order of the file name). */
-static int find_bls(const char *root, int rootfd, struct pivot_plan *p)
-{
-	char dir[PIVOT_PATH_MAX + 32], names[32][256], *sorted[32];
-	static char txt[16384];
-	int n = 0;
-	snprintf(dir, sizeof dir, "%s/boot/loader/entries", root);
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	if (!d)
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
 		return 0;
-	while ((de = readdir(d)) && n < 32) {
+	int efd = rootpath_open(dfd, rel, O_RDONLY | O_DIRECTORY, 0);
+	DIR *d = efd >= 0 ? fdopendir(efd) : NULL;
+	if (!d) {
+		if (efd >= 0)
+			close(efd);
+		close(dfd);
+		return 0;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
-		if (l < 6 || l >= 256 || strcmp(de->d_name + l - 5, ".conf") != 0)
+		if (l < 6 || l >= BLS_ID_MAX || strcmp(de->d_name + l - 5, ".conf") != 0)
 			continue;
-		memcpy(names[n], de->d_name, l + 1);
-		sorted[n] = names[n];
+		if (n == PIVOT_MAX_ENTRIES) {
+			log_warn("pivot", "%s/%s: more than %d entries, the rest ignored", dir, rel,
+				 PIVOT_MAX_ENTRIES);
+			break;
+		}
+		snprintf(path, sizeof path, "%s/%s", rel, de->d_name);
+		if (rootpath_read(dir, path, txt, sizeof txt, &len, &e) < 0) {
+			log_warn("pivot", "%s", e.msg);
+			continue;
+		}
+		if (len >= sizeof txt) {
+			log_warn("pivot", "%s/%s: longer than %d bytes, ignored", dir, path, BLS_FILE_MAX);
+			continue;
+		}
+		if (bls_parse_entry(de->d_name, txt, len, &ents[n], &e) < 0) {
+			log_warn("pivot", "%s/%s: %s, ignored", dir, rel, e.msg);
+			continue;
+		}
+		order[n] = &ents[n];
 		n++;
 	}
 	closedir(d);
-	qsort(sorted, (size_t)n, sizeof sorted[0], name_cmp);
-	for (int i = n - 1; i >= 0; i--) {
-		char rel[PIVOT_PATH_MAX], lx[PIVOT_PATH_MAX] = "", rd[PIVOT_PATH_MAX] = "",
-			opt[PIVOT_CMDLINE_MAX] = "";
-		size_t len;
-		struct err e;
-		snprintf(rel, sizeof rel, "boot/loader/entries/%s", sorted[i]);
-		if (rootpath_read(root, rel, txt, sizeof txt - 1, &len, &e) < 0)
-			continue;
-		txt[len] = 0;
-		bls_parse(txt, lx, rd, opt);
-		if (!lx[0])
-			continue;
-		snprintf(p->kernel, sizeof p->kernel, "boot/%.500s", lx[0] == '/' ? lx + 1 : lx);
-		if (rd[0])
-			snprintf(p->initrd, sizeof p->initrd, "boot/%.500s", rd[0] == '/' ? rd + 1 : rd);
-		if (!has(rootfd, p->kernel, 0, 0) || (p->initrd[0] && !has(rootfd, p->initrd, 0, 0))) {
-			p->kernel[0] = p->initrd[0] = 0;
-			continue;
-		}
-		memcpy(p->cmdline, opt, sizeof p->cmdline);
-		snprintf(p->why, sizeof p->why, "boot loader entry %.200s", sorted[i]);
-		return 1;
+	if (n == 0) {
+		close(dfd);
+		return 0;
 	}
+	/* insertion sort into systemd-boot's menu order (n is small) */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && bls_compare(order[j - 1], order[j]) > 0; j--) {
+			const struct bls_entry *t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	if (rootpath_read(dir, loader_conf, txt, sizeof txt, &len, &e) == 0 && len < sizeof txt &&
+	    bls_loader_default(txt, len, pattern, sizeof pattern, &e) < 0)
+		log_warn("pivot", "%s/%s: %s", dir, loader_conf, e.msg);
+	/* the default's matches first, then the rest, each in menu order */
+	for (int pass = pattern[0] ? 0 : 1; pass < 2; pass++) {
+		for (int i = 0; i < n; i++) {
+			const struct bls_entry *b = order[i];
+			if (pass == 0 && !bls_matches(b, pattern))
+				continue;
+			if (pass == 1 && pattern[0] && bls_matches(b, pattern))
+				continue; /* tried in pass 0 */
+			if (!b->linux_[0])
+				continue; /* an "efi" program: the firmware's to start */
+			if (b->n_initrd > 1)
+				log_warn("pivot", "%s: %d initrd lines; kexec takes the first only",
+					 b->id, b->n_initrd);
+			const char *pre = "";
+			if (boot_rel) {
+				/* /boot a directory of the root: "linux /vmlinuz" means boot/vmlinuz,
+				 * but some write "linux /boot/vmlinuz" */
+				snprintf(path, sizeof path, "boot/%s", unslash(b->linux_));
+				pre = has(dfd, path, 0, 0) ? "boot/" : "";
+			}
+			snprintf(p->kernel, sizeof p->kernel, "%s%.450s", pre, unslash(b->linux_));
+			p->initrd[0] = 0;
+			if (b->initrd[0])
+				snprintf(p->initrd, sizeof p->initrd, "%s%.450s", pre, unslash(b->initrd));
+			if (!has(dfd, p->kernel, 0, 0) || (p->initrd[0] && !has(dfd, p->initrd, 0, 0))) {
+				log_warn("pivot", "%s/%s/%s: its kernel or initrd is missing, skipped", dir,
+					 rel, b->id);
+				p->kernel[0] = p->initrd[0] = 0;
+				continue;
+			}
+			snprintf(p->base, sizeof p->base, "%s", dir);
+			snprintf(p->cmdline, sizeof p->cmdline, "%s", b->options);
+			snprintf(p->why, sizeof p->why, "boot loader entry %.100s/%.40s/%.100s%s", dir,
+				 rel, b->id, pass == 0 ? " (loader.conf default)" : "");
+			close(dfd);
+			return 1;
+		}
+	}
+	close(dfd);
 	return 0;
 }
 
 static int find_boot_kernel(const char *root, int rootfd, struct pivot_plan *p)
 {
 	char dir[PIVOT_PATH_MAX + 8], best[256] = "";
+	snprintf(p->base, sizeof p->base, "%s", root);
 	if (has(rootfd, "boot/vmlinuz", 0, 0)) {
 		snprintf(p->kernel, sizeof p->kernel, "boot/vmlinuz");
 		if (has(rootfd, "boot/initrd.img", 0, 0))
@@ -182,73 +225,133 @@ static int find_boot_kernel(const char *root, int rootfd, struct pivot_plan *p)
 	return 1;
 }
 
-int pivot_plan(const char *root, const char *kver, const char *partuuid, const char *cmdline,
-	       struct pivot_plan *p)
+/* root=PARTUUID=... ro and the console= words of the running command line */
+static void default_cmdline(const struct pivot_input *in, struct pivot_plan *p)
+{
+	size_t n = 0;
+	p->cmdline[0] = 0;
+	if (in->partuuid && in->partuuid[0])
+		n = (size_t)snprintf(p->cmdline, sizeof p->cmdline, "root=PARTUUID=%s ro",
+				     in->partuuid);
+	const char *c = in->cmdline;
+	while (c && *c && n < sizeof p->cmdline) {
+		while (*c == ' ' || *c == '\n')
+			c++;
+		const char *s = c;
+		while (*c && *c != ' ' && *c != '\n')
+			c++;
+		if (c - s > 8 && strncmp(s, "console=", 8) == 0)
+			n += (size_t)snprintf(p->cmdline + n, sizeof p->cmdline - n, "%s%.*s",
+					      n ? " " : "", (int)(c - s), s);
+	}
+}
+
+/* switch_root possible? Fills p->init; `need_modules` 0 when forced. */
+static int can_switch_root(const struct pivot_input *in, int rootfd, int need_modules,
+			   struct pivot_plan *p)
 {
 	static const char *const inits[] = { "sbin/init", "usr/lib/systemd/systemd",
 					     "lib/systemd/systemd", "etc/init", "bin/init" };
 	char mods[PIVOT_PATH_MAX], init[PIVOT_PATH_MAX];
-	memset(p, 0, sizeof *p);
-	p->kind = PIVOT_REBOOT;
-	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0) {
-		snprintf(p->why, sizeof p->why, "reboot: %.100s: %.100s", root, strerror(errno));
-		return 0;
-	}
-	int modules = 0;
-	snprintf(mods, sizeof mods, "lib/modules/%s", kver);
-	modules = has(rootfd, mods, 1, 0);
+	snprintf(mods, sizeof mods, "lib/modules/%s", in->kver);
+	int modules = has(rootfd, mods, 1, 0);
 	if (!modules) {
-		snprintf(mods, sizeof mods, "usr/lib/modules/%s", kver);
+		snprintf(mods, sizeof mods, "usr/lib/modules/%s", in->kver);
 		modules = has(rootfd, mods, 1, 0);
 	}
-	if (modules) {
-		if (cmdline && cmdline_word(cmdline, "init=", init, sizeof init) && init[0] == '/' &&
-		    has(rootfd, init + 1, 0, 1)) {
-			memcpy(p->init, init, sizeof init);
-		} else {
-			for (size_t i = 0; i < sizeof inits / sizeof inits[0]; i++)
-				if (has(rootfd, inits[i], 0, 1)) {
-					snprintf(p->init, sizeof p->init, "/%s", inits[i]);
-					break;
-				}
-		}
-		if (p->init[0]) {
-			p->kind = PIVOT_SWITCH_ROOT;
-			snprintf(p->why, sizeof p->why, "switch_root: the new root has modules for "
-				 "kernel %.64s; init %.100s", kver, p->init);
-			close(rootfd);
-			return 0;
-		}
-	}
-	if (find_bls(root, rootfd, p) || find_boot_kernel(root, rootfd, p)) {
-		char what[256];
-		memcpy(what, p->why, sizeof what);
-		if (!p->cmdline[0]) {
-			size_t n = 0;
-			if (partuuid && partuuid[0])
-				n = (size_t)snprintf(p->cmdline, sizeof p->cmdline, "root=PARTUUID=%s ro",
-						     partuuid);
-			const char *c = cmdline;
-			while (c && *c && n < sizeof p->cmdline) {
-				while (*c == ' ' || *c == '\n')
-					c++;
-				const char *s = c;
-				while (*c && *c != ' ' && *c != '\n')
-					c++;
-				if (c - s > 8 && strncmp(s, "console=", 8) == 0)
-					n += (size_t)snprintf(p->cmdline + n, sizeof p->cmdline - n,
-							      "%s%.*s", n ? " " : "", (int)(c - s), s);
+	if (need_modules && !modules)
+		return 0;
+	p->init[0] = 0;
+	if (in->cmdline && cmdline_word(in->cmdline, "init=", init, sizeof init) &&
+	    init[0] == '/' && has(rootfd, init + 1, 0, 1)) {
+		memcpy(p->init, init, sizeof init);
+	} else {
+		for (size_t i = 0; i < sizeof inits / sizeof inits[0]; i++)
+			if (has(rootfd, inits[i], 0, 1)) {
+				snprintf(p->init, sizeof p->init, "/%s", inits[i]);
+				break;
 			}
-		}
-		p->kind = PIVOT_KEXEC;
-		snprintf(p->why, sizeof p->why, "kexec: no modules for kernel %s in the new root; "
-			 "its kernel from %.120s", kver, what);
-		close(rootfd);
+	}
+	if (!p->init[0])
+		return 0;
+	snprintf(p->why, sizeof p->why, "switch_root: %s kernel %.64s; init %.100s",
+		 modules ? "the new root has modules for" : "forced (sztp.pivot=switch_root): no "
+		 "modules in the new root for", in->kver, p->init);
+	return 1;
+}
+
+/* A boot loader entry (ESP, then root) or the root's boot/vmlinuz*. */
+static int can_kexec(const struct pivot_input *in, int rootfd, int entries_only,
+		     struct pivot_plan *p)
+{
+	int found = (in->esp && in->esp[0] &&
+		     find_bls(in->esp, "loader/entries", "loader/loader.conf", p)) ||
+		    find_bls(in->root, "boot/loader/entries", "boot/loader/loader.conf", p);
+	if (!found && !entries_only) {
+		found = find_boot_kernel(in->root, rootfd, p);
+		if (found)
+			default_cmdline(in, p);
+	}
+	if (!found) {
+		p->kernel[0] = p->initrd[0] = p->base[0] = 0;
 		return 0;
 	}
-	snprintf(p->why, sizeof p->why, "reboot: the new root has neither modules for kernel %s "
-		 "nor a kernel to kexec", kver);
+	char what[sizeof p->why];
+	memcpy(what, p->why, sizeof what);
+	snprintf(p->why, sizeof p->why, "kexec: the OS's own kernel from %.300s", what);
+	return 1;
+}
+
+int pivot_mode_parse(const char *s, enum pivot_mode *m)
+{
+	static const char *const names[] = { "auto", "switch_root", "kexec", "reboot" };
+	for (int i = 0; i < 4; i++)
+		if (s && strcmp(s, names[i]) == 0) {
+			*m = (enum pivot_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+int pivot_plan(const struct pivot_input *in, struct pivot_plan *p)
+{
+	memset(p, 0, sizeof *p);
+	p->kind = PIVOT_REBOOT;
+	int rootfd = open(in->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
+		snprintf(p->why, sizeof p->why, "reboot: %.100s: %.100s", in->root, strerror(errno));
+		return 0;
+	}
+	switch (in->mode) {
+	case PIVOT_ONLY_REBOOT:
+		snprintf(p->why, sizeof p->why, "reboot: sztp.pivot=reboot");
+		break;
+	case PIVOT_ONLY_SWITCH_ROOT:
+		if (can_switch_root(in, rootfd, 0, p))
+			p->kind = PIVOT_SWITCH_ROOT;
+		else
+			snprintf(p->why, sizeof p->why, "reboot: sztp.pivot=switch_root, but the new "
+				 "root has no init");
+		break;
+	case PIVOT_ONLY_KEXEC:
+		if (can_kexec(in, rootfd, 0, p))
+			p->kind = PIVOT_KEXEC;
+		else
+			snprintf(p->why, sizeof p->why, "reboot: sztp.pivot=kexec, but the new root "
+				 "has no boot loader entry or kernel to kexec");
+		break;
+	default:
+		if (can_kexec(in, rootfd, 1, p))
+			p->kind = PIVOT_KEXEC;
+		else if (can_switch_root(in, rootfd, 1, p))
+			p->kind = PIVOT_SWITCH_ROOT;
+		else if (can_kexec(in, rootfd, 0, p))
+			p->kind = PIVOT_KEXEC;
+		else
+			snprintf(p->why, sizeof p->why, "reboot: the new root has no boot loader "
+				 "entry, no modules for kernel %.64s and no kernel to kexec", in->kver);
+		break;
+	}
 	close(rootfd);
 	return 0;
 }
@@ -325,17 +428,18 @@ static int switch_root(const char *root, const char *init, struct err *e)
 
 static int kexec(const char *root, const struct pivot_plan *p, struct err *e)
 {
-	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return err_set(e, "kexec: %s: %s", root, strerror(errno));
-	int kfd = rootpath_open(rootfd, p->kernel, O_RDONLY, 0);
-	int ifd = p->initrd[0] ? rootpath_open(rootfd, p->initrd, O_RDONLY, 0) : -1;
-	close(rootfd);
+	const char *base = p->base[0] ? p->base : root;
+	int basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (basefd < 0)
+		return err_set(e, "kexec: %s: %s", base, strerror(errno));
+	int kfd = rootpath_open(basefd, p->kernel, O_RDONLY, 0);
+	int ifd = p->initrd[0] ? rootpath_open(basefd, p->initrd, O_RDONLY, 0) : -1;
+	close(basefd);
 	if (kfd < 0 || (p->initrd[0] && ifd < 0)) {
 		if (kfd >= 0)
 			close(kfd);
-		return err_set(e, "kexec: cannot open %s%s%s", p->kernel, p->initrd[0] ? " or " : "",
-			       p->initrd);
+		return err_set(e, "kexec: cannot open %s/%s%s%s", base, p->kernel,
+			       p->initrd[0] ? " or " : "", p->initrd);
 	}
 	unsigned long flags = ifd < 0 ? 0x4UL /* KEXEC_FILE_NO_INITRAMFS */ : 0;
 	long r = syscall(SYS_kexec_file_load, kfd, ifd, strlen(p->cmdline) + 1, p->cmdline, flags);
@@ -344,10 +448,13 @@ static int kexec(const char *root, const struct pivot_plan *p, struct err *e)
 	if (ifd >= 0)
 		close(ifd);
 	if (r < 0)
-		return err_set(e, "kexec_file_load %s: %s", p->kernel, strerror(saved));
-	log_info("pivot", "kexec: loaded %s%s%s, command line \"%s\"", p->kernel,
+		return err_set(e, "kexec_file_load %s/%s: %s", base, p->kernel, strerror(saved));
+	log_info("pivot", "kexec: loaded %s/%s%s%s, command line \"%s\"", base, p->kernel,
 		 p->initrd[0] ? " with " : "", p->initrd, p->cmdline);
+	log_info("pivot", "kexec: starting the new kernel");
 	sync();
+	if (strcmp(base, root) != 0)
+		umount2(base, MNT_DETACH);
 	umount2(root, MNT_DETACH);
 	reboot(LINUX_REBOOT_CMD_KEXEC);
 	return err_set(e, "reboot(KEXEC): %s", strerror(errno));

@@ -61,6 +61,8 @@ grep -q '/jbd2\.ko' "$list" && grep -q '/mbcache\.ko' "$list" && ok module-depen
 grep -q 'etc/sztp/anchors/bootstrap/.*\.pem' "$list" && grep -q 'etc/sztp/anchors/voucher/.*\.pem' "$list" &&
 	ok trust-anchors || no trust-anchors "anchors not under etc/sztp/anchors/"
 grep -qx 'etc/sztp/hooks/emergency/10-diagnostics.sh' "$list" && ok hooks || no hooks "hooks not copied"
+grep -q '^etc/sztp/hooks/os' "$list" && no hooks-os "hooks/os/ (tools for the provisioned OS) is in the initramfs" ||
+	ok hooks-os
 if [ -s "$list.v" ] && awk '$3 != "root" || $4 != "root" { bad=1 } END { exit bad }' "$list.v"; then
 	ok owners-root
 else

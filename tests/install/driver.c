@@ -130,9 +130,16 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "plan")) {
 		struct pivot_plan p;
+		struct pivot_input in;
 		struct utsname u;
 		uname(&u);
-		pivot_plan(o.sysroot, u.release, "", "console=ttyS0", &p);
+		memset(&in, 0, sizeof in);
+		in.root = o.sysroot;
+		in.kver = u.release;
+		in.partuuid = "";
+		in.cmdline = "console=ttyS0";
+		in.mode = PIVOT_AUTO;
+		pivot_plan(&in, &p);
 		printf("%s: %s\n", pivot_name(p.kind), p.why);
 		return 0;
 	}

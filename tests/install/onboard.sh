@@ -9,6 +9,9 @@
 #     the new root holds the configuration, the script's marker and the log;
 #     nothing left mounted (a host run never pivots);
 #   - same os-name/os-version again: the configuration-only path;
+#   - the cloud-init example (docs/examples/cloud-init/mkconfig.sh) as the
+#     configuration: the NoCloud seed files land in
+#     /var/lib/cloud/seed/nocloud/ of the new root;
 #   - factory-fresh (no bootstrap-server anchors): signed data, the image
 #     downloaded unvalidated with one warning, verified by its sha-256;
 #   - abandoned after the image was written (a post-script error): nothing
@@ -107,6 +110,25 @@ if [ $rc -eq 0 ] && [ "$(progress s1)" = "$want" ] && has "already installed" &&
 	ok "same os-version: configuration-only path, no download"
 else
 	bad "configuration-only path" "rc=$rc progress=$(progress s1)"
+fi
+stop_server s1
+
+# ---- the cloud-init example: a NoCloud seed as the configuration
+sh "$top/docs/examples/cloud-init/mkconfig.sh" "$tmp/cfg.tar" --instance-id iid-sztp-test-42 ||
+	setup_fail "docs/examples/cloud-init/mkconfig.sh failed"
+serve "$(cat "$IMG/os.img.zst.sha256")" 1.0
+install
+seed_ok() {
+	s=$tmp/sysroot/var/lib/cloud/seed/nocloud
+	cmp -s "$s/user-data" "$top/docs/examples/cloud-init/user-data" &&
+	grep -qx 'instance-id: iid-sztp-test-42' "$s/meta-data" &&
+	grep -qx 'local-hostname: web-01' "$s/meta-data" &&
+	[ "$(stat -c '%a %u' "$s/user-data" "$s/meta-data" | sort -u)" = "600 0" ]
+}
+if [ $rc -eq 0 ] && has "config: .*applied \(merge\)" && in_root seed_ok; then
+	ok "cloud-init example: NoCloud seed in /var/lib/cloud/seed/nocloud/{meta-data,user-data}"
+else
+	bad "cloud-init NoCloud seed" "rc=$rc $(in_root ls -lR "$tmp/sysroot/var/lib/cloud" 2>&1 | tr '\n' ' ' | cut -c1-200)"
 fi
 stop_server s1
 

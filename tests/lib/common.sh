@@ -12,6 +12,11 @@
 #   t_need TOOL...       t_setup_fail for the first TOOL not on the PATH
 #   t_tail N FILE...     the last N lines of each non-empty FILE, indented and
 #                        prefixed with the file's name (for a failure's context)
+#   t_expect NAME FILE REGEX...
+#                        t_ok NAME when each extended REGEX matches a line of
+#                        FILE after the line the previous one matched (a log
+#                        read in order), else t_fail NAME naming the first
+#                        REGEX that did not
 #   T_PASSED, T_FAILED   the counts
 #
 # Processes: only PIDs this shell started are ever signalled, and only while
@@ -56,6 +61,21 @@ t_fail() {
 }
 
 t_skip() { echo "skip $1: $2"; }
+
+t_expect() {
+	te_name=$1 te_file=$2
+	shift 2
+	te_after=0
+	for te_re in "$@"; do
+		te_n=$(tail -n +$((te_after + 1)) "$te_file" | grep -a -n -m1 -E -- "$te_re" | cut -d: -f1)
+		if [ -z "$te_n" ]; then
+			t_fail "$te_name" "no line matches /$te_re/ (after line $te_after)"
+			return 0
+		fi
+		te_after=$((te_after + te_n))
+	done
+	t_ok "$te_name"
+}
 
 t_summary() {
 	echo "$T_PASSED passed, $T_FAILED failed"

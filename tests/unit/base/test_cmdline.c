@@ -10,6 +10,19 @@ TEST(cmdline_defaults)
 	CHECK_EQ_INT(c.emergency, EMERGENCY_REBOOT);
 	CHECK_EQ_INT(c.pcr, 14);
 	CHECK_EQ_STR(c.done, "pivot");
+	CHECK_EQ_STR(c.pivot, "auto");
+}
+
+TEST(cmdline_pivot_way)
+{
+	struct sztp_config c;
+	config_defaults(&c);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.pivot=kexec"), 0);
+	CHECK_EQ_STR(c.pivot, "kexec");
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.pivot=reboot sztp.pivot=switch_root"), 0);
+	CHECK_EQ_STR(c.pivot, "switch_root"); /* the last word wins */
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.pivot=teleport"), 1);
+	CHECK_EQ_STR(c.pivot, "switch_root");
 }
 
 TEST(cmdline_sztp_keys)

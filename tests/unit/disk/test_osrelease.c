@@ -58,6 +58,21 @@ TEST(osrelease_match_rule)
 	CHECK_EQ_INT(osrelease_matches(&O, NULL, NULL), 0);
 }
 
+TEST(osrelease_image_id_and_version)
+{
+	struct err e;
+	CHECK_EQ_INT(parse("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
+			   "VERSION_ID=\"12\"\nID=debian\nIMAGE_ID=sztp-debian\nIMAGE_VERSION=2\n", &e), 0);
+	CHECK_EQ_STR(O.image_id, "sztp-debian");
+	CHECK_EQ_STR(O.image_version, "2");
+	CHECK_EQ_INT(osrelease_matches(&O, "sztp-debian", "2"), 1);
+	CHECK_EQ_INT(osrelease_matches(&O, "sztp-debian", "1"), 0);
+	CHECK_EQ_INT(osrelease_matches(&O, "debian", "12"), 1);
+	/* a pair: the image's id with the distribution's version is no match */
+	CHECK_EQ_INT(osrelease_matches(&O, "sztp-debian", "12"), 0);
+	CHECK_EQ_INT(osrelease_matches(&O, "debian", "2"), 0);
+}
+
 TEST(osrelease_reads_inside_root_only)
 {
 	const char *d = fx_tmpdir();

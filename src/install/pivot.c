@@ -341,12 +341,16 @@ int pivot_plan(const struct pivot_input *in, struct pivot_plan *p)
 				 "has no boot loader entry or kernel to kexec");
 		break;
 	default:
+		/* the order is the rule: the OS's own entry, switch_root, a bare
+		 * kernel (so two branches alike on purpose) */
+		// NOLINTBEGIN(bugprone-branch-clone)
 		if (can_kexec(in, rootfd, 1, p))
 			p->kind = PIVOT_KEXEC;
 		else if (can_switch_root(in, rootfd, 1, p))
 			p->kind = PIVOT_SWITCH_ROOT;
 		else if (can_kexec(in, rootfd, 0, p))
 			p->kind = PIVOT_KEXEC;
+		// NOLINTEND(bugprone-branch-clone)
 		else
 			snprintf(p->why, sizeof p->why, "reboot: the new root has no boot loader "
 				 "entry, no modules for kernel %.64s and no kernel to kexec", in->kver);

@@ -281,13 +281,12 @@ static int key_rd_emergency(struct sztp_config *c, const char *k, const char *v)
 		[EMERGENCY_REBOOT] = "reboot", [EMERGENCY_POWEROFF] = "poweroff",
 		[EMERGENCY_HALT] = "halt", [EMERGENCY_SHELL] = "shell",
 	};
-	(void)k;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(v, names[i]) == 0) {
 			c->emergency = (enum emergency_action)i;
 			return 0;
 		}
-	log_warn("cmdline", "rd.emergency=\"%s\": want reboot, poweroff, halt or shell", v);
+	log_warn("cmdline", "%s=\"%s\": want reboot, poweroff, halt or shell", k, v);
 	return -1;
 }
 
@@ -335,6 +334,7 @@ static const struct cmdline_key {
 	{ "vlan", key_vlan, 0 },
 	{ "rd.shell", key_rd_shell, 1 },
 	{ "rd.emergency", key_rd_emergency, 0 },
+	{ "sztp.emergency", key_rd_emergency, 0 },
 	{ "rd.break", key_rd_break, 1 },
 	{ "break", key_rd_break, 1 },
 	{ "panic", key_panic, 0 },

@@ -61,6 +61,21 @@ TEST(cmdline_dracut_words)
 	CHECK_EQ_INT(c.panic_s, 0);
 }
 
+/* sztp.emergency= is rd.emergency= by another name: the last one given wins */
+TEST(cmdline_sztp_emergency_alias)
+{
+	struct sztp_config c;
+	config_defaults(&c);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.emergency=shell"), 0);
+	CHECK_EQ_INT(c.emergency, EMERGENCY_SHELL);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.emergency=halt rd.emergency=poweroff"), 0);
+	CHECK_EQ_INT(c.emergency, EMERGENCY_POWEROFF);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "rd.emergency=poweroff sztp.emergency=halt"), 0);
+	CHECK_EQ_INT(c.emergency, EMERGENCY_HALT);
+	CHECK_EQ_INT(config_parse_cmdline(&c, "sztp.emergency=dance"), 1);
+	CHECK_EQ_INT(c.emergency, EMERGENCY_HALT);
+}
+
 TEST(cmdline_rejects_bad_values)
 {
 	struct sztp_config c;

@@ -81,8 +81,6 @@ import os
 import re
 import ssl
 import subprocess
-import atexit
-import shutil
 import tempfile
 import threading
 
@@ -123,8 +121,6 @@ class Artifacts:
         self.pki = pki
         self.cache = {}
         self.lock = threading.Lock()
-        self.tmp = tempfile.mkdtemp(prefix="sztp-artifacts.")
-        atexit.register(shutil.rmtree, self.tmp, True)
         self.tool = load_tool()
 
     def nonce_voucher(self, nonce_b64):
@@ -148,8 +144,9 @@ class Artifacts:
             raise ArtifactError("mkartifacts %s: %s" % (args[0], p.stderr.decode(errors="replace").strip()))
         return p.stdout
 
-    def file(self, name, data):
-        path = os.path.join(self.tmp, name)
+    @staticmethod
+    def file(tmp, name, data):
+        path = os.path.join(tmp, name)
         with open(path, "wb") as f:
             f.write(data)
         return path
@@ -215,20 +212,24 @@ class Artifacts:
             tag = "%s.%d" % (key[:16], threading.get_ident())
             ci = self.cache.get(("ci", key))
             if ci is None:
-                jf = self.file(tag + ".json", doc)
-                args = ["conveyed", "--pki", self.pki, "--json", jf]
-                if not signed:
-                    args.append("--unsigned")
-                if recipe:
-                    args += ["--econtent-type", "data", "--text"]
-                elif ect != "json":
-                    args += ["--econtent-type", ect]
-                if spec.get("encrypted"):
-                    to = os.path.join(self.pki, "device", "idevid.pem")
-                    if peer_der:
-                        to = self.file(tag + ".peer.pem", ssl.DER_cert_to_PEM_cert(peer_der).encode())
-                    args += ["--encrypt-to", to]
-                ci = self.mk(*args)
+                # the input files live only as long as this call: a server
+                # stopped by SIGKILL leaves nothing behind in /tmp
+                with tempfile.TemporaryDirectory(prefix="sztp-artifacts.") as tmp:
+                    jf = self.file(tmp, tag + ".json", doc)
+                    args = ["conveyed", "--pki", self.pki, "--json", jf]
+                    if not signed:
+                        args.append("--unsigned")
+                    if recipe:
+                        args += ["--econtent-type", "data", "--text"]
+                    elif ect != "json":
+                        args += ["--econtent-type", ect]
+                    if spec.get("encrypted"):
+                        to = os.path.join(self.pki, "device", "idevid.pem")
+                        if peer_der:
+                            to = self.file(tmp, tag + ".peer.pem",
+                                           ssl.DER_cert_to_PEM_cert(peer_der).encode())
+                        args += ["--encrypt-to", to]
+                    ci = self.mk(*args)
                 self.cache[("ci", key)] = ci
             oc = ov = None
             if signed:

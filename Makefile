@@ -268,6 +268,10 @@ unit: $(B)/unit-tests
 $(B)/install-driver: tests/install/driver.c $(HOST_OBJS)
 	$(HOST_CC) $(CPPFLAGS) $(HOST_CFLAGS) $(HOST_LDFLAGS) -o $@ $< $(HOST_OBJS) $(HOST_LIBS)
 
+# One TPM connection across a simulator restart, for tests/tpm/tpm.sh.
+$(B)/tpm-reconnect: tests/tpm/reconnect.c $(HOST_OBJS)
+	$(HOST_CC) $(CPPFLAGS) $(HOST_CFLAGS) $(HOST_LDFLAGS) -o $@ $< $(HOST_OBJS) $(HOST_LIBS)
+
 $(B)/obj/fuzz/%.o: src/%.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
@@ -287,7 +291,7 @@ fuzz: $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh long \
 		$(if $(FUZZ_TARGETS),$(addprefix $(B)/fuzz/fuzz_,$(FUZZ_TARGETS)),$(FUZZ_BINS))
 
-check: all $(FACTORY)/initrd.img $(B)/unit-tests $(B)/install-driver $(FUZZ_BINS)
+check: all $(FACTORY)/initrd.img $(B)/unit-tests $(B)/install-driver $(B)/tpm-reconnect $(FUZZ_BINS)
 	sh tests/bench/sizes.sh --check
 	sh tests/run.sh
 

@@ -11,6 +11,7 @@
 #include <tss2/tss2_tcti_mssim.h>
 #include <tss2/tss2_tcti_swtpm.h>
 
+#include "base/log.h"
 #include "tpm/tpm_rc.h"
 
 int tpm_rc_transient(uint32_t rc)
@@ -43,20 +44,15 @@ int tpm_fail(struct err *e, uint32_t rc, const char *fmt, ...)
 
 typedef TSS2_RC (*tcti_init_fn)(TSS2_TCTI_CONTEXT *, size_t *, const char *);
 
-int tpm_open(struct tpm *t, const char *tcti, struct err *e)
+/* Open the TCTI named by t->name and a SAPI context on it. */
+static int contexts_open(struct tpm *t, struct err *e)
 {
 	tcti_init_fn init;
-	const char *conf;
+	const char *tcti = t->name, *conf;
 	size_t size = 0;
 	TSS2_RC rc;
 	TSS2_ABI_VERSION abi = TSS2_ABI_VERSION_CURRENT;
 
-	memset(t, 0, sizeof *t);
-	if (!tcti || !*tcti)
-		tcti = getenv("SZTP_TCTI");
-	if (!tcti || !*tcti)
-		tcti = "device:/dev/tpmrm0";
-	snprintf(t->name, sizeof t->name, "%s", tcti);
 	if (strncmp(tcti, "device:", 7) == 0) {
 		init = Tss2_Tcti_Device_Init;
 		conf = tcti + 7;
@@ -98,13 +94,49 @@ int tpm_open(struct tpm *t, const char *tcti, struct err *e)
 		tpm_close(t);
 		return tpm_fail(e, rc, "SAPI initialisation");
 	}
-	TPM_RETRY(rc, Tss2_Sys_Startup(t->sys, TPM2_SU_CLEAR));
+	return 0;
+}
+
+int tpm_open(struct tpm *t, const char *tcti, struct err *e)
+{
+	TSS2_RC rc;
+
+	memset(t, 0, sizeof *t);
+	if (!tcti || !*tcti)
+		tcti = getenv("SZTP_TCTI");
+	if (!tcti || !*tcti)
+		tcti = "device:/dev/tpmrm0";
+	snprintf(t->name, sizeof t->name, "%s", tcti);
+	if (contexts_open(t, e) < 0)
+		return -1;
+	TPM_RETRY(t, rc, Tss2_Sys_Startup(t->sys, TPM2_SU_CLEAR));
 	if (rc != TSS2_RC_SUCCESS && tpm_rc_base(rc) != TPM_RC_INITIALIZE_) {
 		uint32_t r = rc;
 		tpm_close(t);
 		return tpm_fail(e, r, "TPM2_Startup on %s", t->name);
 	}
 	return 0;
+}
+
+int tpm_recover(struct tpm *t, uint32_t rc)
+{
+	struct err e;
+	char rcs[160];
+
+	if ((rc & TSS2_RC_LAYER_MASK) != TSS2_TCTI_RC_LAYER && rc != TSS2_SYS_RC_BAD_SEQUENCE &&
+	    rc != TSS2_SYS_RC_INSUFFICIENT_RESPONSE && rc != TSS2_SYS_RC_MALFORMED_RESPONSE)
+		return 0;
+	if (!t->sys && !t->tcti)
+		return -1;
+	tpm_close(t);
+	if (contexts_open(t, &e) < 0) {
+		log_warn("tpm", "%s failed (%s); reopening it failed too: %s", t->name,
+			 tpm_rc_str(rc, rcs, sizeof rcs), e.msg);
+		return -1;
+	}
+	log_warn("tpm", "%s failed (%s): connection reopened for the next command", t->name,
+		 tpm_rc_str(rc, rcs, sizeof rcs));
+	return 1;
 }
 
 void tpm_close(struct tpm *t)
@@ -185,7 +217,7 @@ int tpm_read_public(struct tpm *t, uint32_t handle, struct tpm_pubkey *pk,
 	name.size = sizeof name.name;
 	qname.size = sizeof qname.name;
 	TSS2_RC rc;
-	TPM_RETRY(rc, Tss2_Sys_ReadPublic(t->sys, handle, NULL, &pub, &name, &qname, NULL));
+	TPM_RETRY(t, rc, Tss2_Sys_ReadPublic(t->sys, handle, NULL, &pub, &name, &qname, NULL));
 	if (rc != TSS2_RC_SUCCESS) {
 		if (tpm_rc_base(rc) == TPM_RC_HANDLE_ || tpm_rc_base(rc) == 0x184u)
 			return tpm_fail(e, rc, "no key at handle 0x%08x", (unsigned)handle);
@@ -207,7 +239,7 @@ int tpm_nv_read(struct tpm *t, uint32_t index, uint8_t *out, size_t cap, size_t 
 	memset(&name, 0, sizeof name);
 	name.size = sizeof name.name;
 	TSS2_RC rc;
-	TPM_RETRY(rc, Tss2_Sys_NV_ReadPublic(t->sys, index, NULL, &nvpub, &name, NULL));
+	TPM_RETRY(t, rc, Tss2_Sys_NV_ReadPublic(t->sys, index, NULL, &nvpub, &name, NULL));
 	if (rc != TSS2_RC_SUCCESS) {
 		if (tpm_rc_base(rc) == TPM_RC_HANDLE_ || tpm_rc_base(rc) == 0x184u)
 			return tpm_fail(e, rc, "NV index 0x%08x is not defined", (unsigned)index);
@@ -234,7 +266,7 @@ int tpm_nv_read(struct tpm *t, uint32_t index, uint8_t *out, size_t cap, size_t 
 		TSS2L_SYS_AUTH_RESPONSE rsp;
 		uint16_t chunk = (uint16_t)(size - off > 512 ? 512 : size - off);
 		memset(&data, 0, sizeof data);
-		TPM_RETRY(rc, Tss2_Sys_NV_Read(t->sys, auth, index, &tpm_pw_auth, chunk, (uint16_t)off,
+		TPM_RETRY(t, rc, Tss2_Sys_NV_Read(t->sys, auth, index, &tpm_pw_auth, chunk, (uint16_t)off,
 				      &data, &rsp));
 		if (rc != TSS2_RC_SUCCESS)
 			return tpm_fail(e, rc, "TPM2_NV_Read of 0x%08x at %zu", (unsigned)index, off);
@@ -279,7 +311,7 @@ int tpm_sign(struct tpm *t, uint32_t handle, int key_type, const br_hash_class *
 	check.tag = TPM2_ST_HASHCHECK;
 	check.hierarchy = TPM2_RH_NULL;
 	TSS2_RC rc;
-	TPM_RETRY(rc, Tss2_Sys_Sign(t->sys, handle, &tpm_pw_auth, &digest, &scheme, &check, &out, &rsp));
+	TPM_RETRY(t, rc, Tss2_Sys_Sign(t->sys, handle, &tpm_pw_auth, &digest, &scheme, &check, &out, &rsp));
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail(e, rc, "TPM2_Sign with key 0x%08x", (unsigned)handle);
 	if (key_type == BR_KEYTYPE_EC) {
@@ -332,7 +364,7 @@ int tpm_rsa_decrypt(struct tpm *t, uint32_t handle, const br_hash_class *oaep_ha
 		scheme.scheme = TPM2_ALG_RSAES;
 	}
 	TSS2_RC rc;
-	TPM_RETRY(rc, Tss2_Sys_RSA_Decrypt(t->sys, handle, &tpm_pw_auth, &cipher, &scheme, &label,
+	TPM_RETRY(t, rc, Tss2_Sys_RSA_Decrypt(t->sys, handle, &tpm_pw_auth, &cipher, &scheme, &label,
 					  &msg, &rsp));
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail(e, rc, "TPM2_RSA_Decrypt (%s) with key 0x%08x",
@@ -362,7 +394,7 @@ int tpm_ecdh_zgen(struct tpm *t, uint32_t handle, const uint8_t *peer, size_t pe
 	in.point.y.size = (uint16_t)n;
 	memcpy(in.point.y.buffer, peer + 1 + n, n);
 	TSS2_RC rc;
-	TPM_RETRY(rc, Tss2_Sys_ECDH_ZGen(t->sys, handle, &tpm_pw_auth, &in, &out, &rsp));
+	TPM_RETRY(t, rc, Tss2_Sys_ECDH_ZGen(t->sys, handle, &tpm_pw_auth, &in, &out, &rsp));
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail(e, rc, "TPM2_ECDH_ZGen with key 0x%08x", (unsigned)handle);
 	size_t xl = out.point.x.size;
@@ -382,7 +414,7 @@ int tpm_pcr_banks(struct tpm *t, uint32_t pcr, unsigned *banks, struct err *e)
 	memset(&cap, 0, sizeof cap);
 	*banks = 0;
 	TSS2_RC rc;
-	TPM_RETRY(rc, Tss2_Sys_GetCapability(t->sys, NULL, TPM2_CAP_PCRS, 0, 1, &more, &cap, NULL));
+	TPM_RETRY(t, rc, Tss2_Sys_GetCapability(t->sys, NULL, TPM2_CAP_PCRS, 0, 1, &more, &cap, NULL));
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail(e, rc, "TPM2_GetCapability(PCRS)");
 	const TPML_PCR_SELECTION *s = &cap.data.assignedPCR;
@@ -406,7 +438,7 @@ int tpm_handles(struct tpm *t, uint32_t first, uint32_t *out, size_t max, size_t
 
 	*n = 0;
 	memset(&cap, 0, sizeof cap);
-	TPM_RETRY(rc, Tss2_Sys_GetCapability(t->sys, NULL, TPM2_CAP_HANDLES, first,
+	TPM_RETRY(t, rc, Tss2_Sys_GetCapability(t->sys, NULL, TPM2_CAP_HANDLES, first,
 					     (UINT32)max, &more, &cap, NULL));
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail(e, rc, "TPM2_GetCapability(HANDLES, 0x%08x)", (unsigned)first);
@@ -435,7 +467,7 @@ int tpm_pcr_extend(struct tpm *t, const struct cel_event *ev, struct err *e)
 	if (d.count == 0)
 		return err_set(e, "tpm: nothing to extend");
 	TSS2_RC rc;
-	TPM_RETRY(rc, Tss2_Sys_PCR_Extend(t->sys, ev->pcr, &tpm_pw_auth, &d, &rsp));
+	TPM_RETRY(t, rc, Tss2_Sys_PCR_Extend(t->sys, ev->pcr, &tpm_pw_auth, &d, &rsp));
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail(e, rc, "TPM2_PCR_Extend of PCR %u", (unsigned)ev->pcr);
 	return 0;
@@ -456,7 +488,7 @@ int tpm_pcr_read(struct tpm *t, uint32_t pcr, int alg, uint8_t *out, struct err 
 	in.pcrSelections[0].sizeofSelect = 3;
 	in.pcrSelections[0].pcrSelect[pcr / 8] = (uint8_t)(1u << (pcr % 8));
 	TSS2_RC rc;
-	TPM_RETRY(rc, Tss2_Sys_PCR_Read(t->sys, NULL, &in, &counter, &sel, &vals, NULL));
+	TPM_RETRY(t, rc, Tss2_Sys_PCR_Read(t->sys, NULL, &in, &counter, &sel, &vals, NULL));
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail(e, rc, "TPM2_PCR_Read of PCR %u", (unsigned)pcr);
 	if (vals.count != 1 || vals.digests[0].size != cel_alg_size(alg))

@@ -101,7 +101,22 @@ uint16_t tpm_alg_of_hash(const br_hash_class *h);
  * times 20 ms apart (TPM_RETRY). */
 int tpm_rc_transient(uint32_t rc);
 void tpm_pause_ms(long ms);
-#define TPM_RETRY(rc, call)                                                   \
+
+/*
+ * After a failed command: when `rc` says the connection itself failed (an
+ * error of the TCTI layer: I/O, a timeout, a closed socket) or left the
+ * SAPI context out of step (TSS2_BASE_RC_BAD_SEQUENCE), close and reopen
+ * the TCTI and SAPI contexts, so that the next command starts clean instead
+ * of failing "in the wrong order" for the rest of the boot. The failed
+ * command is not repeated (it may have run: a PCR extend must not happen
+ * twice). Returns 1 when it reopened, 0 when there was nothing to do, -1
+ * when reopening failed (then t is closed and every later call fails).
+ */
+int tpm_recover(struct tpm *t, uint32_t rc);
+
+/* Run `call` (a Tss2_Sys_* call on t->sys) into rc: again after a transient
+ * warning (above), and tpm_recover() after a connection failure. */
+#define TPM_RETRY(t, rc, call)                                                \
 	do {                                                                  \
 		for (int try_ = 0;; try_++) {                                 \
 			(rc) = (call);                                        \
@@ -109,6 +124,8 @@ void tpm_pause_ms(long ms);
 				break;                                        \
 			tpm_pause_ms(20);                                     \
 		}                                                             \
+		if ((rc) != 0)                                                \
+			tpm_recover((t), (rc));                               \
 	} while (0)
 
 /* The empty-password authorization area used for every command. */

@@ -45,7 +45,7 @@ static int floor_public(struct tpm *tpm, uint32_t index, TPM2B_NV_PUBLIC *pub, s
 	memset(pub, 0, sizeof *pub);
 	memset(&name, 0, sizeof name);
 	name.size = sizeof name.name;
-	TPM_RETRY(rc, Tss2_Sys_NV_ReadPublic(tpm->sys, index, NULL, pub, &name, NULL));
+	TPM_RETRY(tpm, rc, Tss2_Sys_NV_ReadPublic(tpm->sys, index, NULL, pub, &name, NULL));
 	if (rc == TSS2_RC_SUCCESS)
 		return 1;
 	if (tpm_rc_base(rc) == TPM_RC_HANDLE_ || tpm_rc_base(rc) == 0x184u)
@@ -107,7 +107,7 @@ static int floor_define(struct tpm *tpm, uint32_t index, struct err *e)
 	pub.nvPublic.attributes = FLOOR_ATTRS |
 		(TPM2_NT_ORDINARY << TPMA_NV_TPM2_NT_SHIFT);
 	pub.nvPublic.dataSize = TPM_FLOOR_SIZE;
-	TPM_RETRY(rc, Tss2_Sys_NV_DefineSpace(tpm->sys, TPM2_RH_OWNER, &tpm_pw_auth, &auth, &pub,
+	TPM_RETRY(tpm, rc, Tss2_Sys_NV_DefineSpace(tpm->sys, TPM2_RH_OWNER, &tpm_pw_auth, &auth, &pub,
 					       &rsp));
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail(e, rc, "TPM2_NV_DefineSpace of clock floor 0x%08x (owner hierarchy)",
@@ -143,7 +143,7 @@ int tpm_floor_advance(struct tpm *tpm, uint32_t index, time_t to, time_t *now, s
 	memset(&data, 0, sizeof data);
 	data.size = TPM_FLOOR_SIZE;
 	tpm_floor_encode(to, data.buffer);
-	TPM_RETRY(rc, Tss2_Sys_NV_Write(tpm->sys, TPM2_RH_OWNER, index, &tpm_pw_auth, &data, 0,
+	TPM_RETRY(tpm, rc, Tss2_Sys_NV_Write(tpm->sys, TPM2_RH_OWNER, index, &tpm_pw_auth, &data, 0,
 					&rsp));
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail(e, rc, "TPM2_NV_Write of clock floor 0x%08x (owner authorization)",

@@ -54,7 +54,7 @@ static int create_ak(struct tpm *t, TPM2_HANDLE *h, TPM2B_PUBLIC *pub, struct er
 	name.size = sizeof name.name;
 	ak_template(&tmpl);
 	TSS2_RC rc;
-	TPM_RETRY(rc, Tss2_Sys_CreatePrimary(t->sys, TPM2_RH_ENDORSEMENT, &tpm_pw_auth, &sens,
+	TPM_RETRY(t, rc, Tss2_Sys_CreatePrimary(t->sys, TPM2_RH_ENDORSEMENT, &tpm_pw_auth, &sens,
 						&tmpl, &outside, &pcrs, h, pub, &cdata, &chash,
 						&ticket, &name, &rsp));
 	if (rc != TSS2_RC_SUCCESS)
@@ -219,7 +219,7 @@ int tpm_quote_json(struct tpm *t, const struct tpm_conf *c, uint32_t pcr,
 	sel.pcrSelections[0].sizeofSelect = 3;
 	sel.pcrSelections[0].pcrSelect[pcr / 8] = (uint8_t)(1u << (pcr % 8));
 	TSS2_RC r;
-	TPM_RETRY(r, Tss2_Sys_Quote(t->sys, ak, &tpm_pw_auth, &qual, &scheme, &sel, &quoted, &sig, &rsp));
+	TPM_RETRY(t, r, Tss2_Sys_Quote(t->sys, ak, &tpm_pw_auth, &qual, &scheme, &sel, &quoted, &sig, &rsp));
 	if (r != TSS2_RC_SUCCESS) {
 		tpm_fail(e, r, "TPM2_Quote of PCR %u with key 0x%08x", (unsigned)pcr, (unsigned)ak);
 		goto done;

@@ -9,7 +9,8 @@
 # banks, and an independent replay), quotes checked with tpm2_checkquote via
 # keys/verify-attestation.sh; and the refusals: missing key handle, wrong NV
 # contents, undefined NV index, certificate for another key, EnvelopedData
-# for another device, unreachable TPM, dictionary-attack lockout.
+# for another device, unreachable TPM, dictionary-attack lockout; and one
+# connection across a lost command (build/tpm-reconnect, tests/tpm/dropproxy.py).
 #
 #   SZTPBOOT   the agent (default build/sztpboot)
 #   PKI        the test PKI (default build/pki, made with keys/mkpki.sh if absent)
@@ -264,6 +265,47 @@ expect_fail "unreachable TPM" "cannot open TPM" \
 expect_fail "unknown TCTI" "unknown TCTI" $A identity --tcti "tbs:"
 expect_fail "bad tpm.conf" "tpm.conf: line 1: unknown key" \
 	sh -c "printf 'idevid-handel=1\n' >'$W/bad.conf'; $A identity --conf '$W/bad.conf'"
+
+# ---------------------------------------------------------------- a lost command
+# One connection across a TPM command that gets no answer (the kernel's
+# "Operation Timed out"): tests/tpm/dropproxy.py loses one command between
+# build/tpm-reconnect and swtpm. That command fails; the next ones on the same
+# connection must work (they used to fail TSS2_BASE_RC_BAD_SEQUENCE for the
+# rest of the boot).
+RECONNECT=${RECONNECT:-$TOP/build/tpm-reconnect}
+if [ -x "$RECONNECT" ]; then
+	python3 tests/tpm/dropproxy.py 0 "$PORT" "$W/drop" "$W/proxy.ready" 2>"$W/proxy.log" &
+	t_track $!
+	if t_wait 10 $! test -s "$W/proxy.ready"; then
+		PROXY_PORT=$(cut -d' ' -f2 "$W/proxy.ready")
+		rm -f "$W/rc.in"
+		mkfifo "$W/rc.in"
+		"$RECONNECT" "swtpm:host=127.0.0.1,port=$PROXY_PORT" <"$W/rc.in" >"$W/rc.out" 2>&1 &
+		rc_pid=$!
+		t_track $rc_pid
+		exec 3>"$W/rc.in"
+		t_wait 10 $rc_pid grep -q "^read 1: ok" "$W/rc.out" || true
+		: >"$W/drop"
+		echo go >&3
+		exec 3>&-
+		rc_status=0
+		t_wait_gone 30 $rc_pid || rc_status=124
+		t_untrack $rc_pid
+		[ $rc_status = 124 ] && t_stop $rc_pid
+		wait $rc_pid 2>/dev/null || rc_status=$?
+		if [ $rc_status = 0 ] && grep -q "^read 2: failed: .*I/O error" "$W/rc.out" &&
+		   grep -q "connection reopened for the next command" "$W/rc.out" &&
+		   grep -q "^read 3: ok" "$W/rc.out" && grep -q "^read 4: ok" "$W/rc.out"; then
+			ok "a lost TPM command fails alone: the connection reopened, the next commands work"
+		else
+			nok "lost TPM command (status $rc_status): $(grep -v '^WARNING' "$W/rc.out" | tr '\n' ' ' | cut -c1-300)"
+		fi
+	else
+		nok "tests/tpm/dropproxy.py did not start: $(cat "$W/proxy.log")"
+	fi
+else
+	nok "no $RECONNECT (make build/tpm-reconnect)"
+fi
 
 # lockout last: it leaves the TPM refusing DA-protected keys
 tpm2_dictionarylockout -s -n 1 -t 600 -l 600 >/dev/null 2>&1

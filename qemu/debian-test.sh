@@ -45,7 +45,7 @@ kexec)
 	export SZTP_APPEND="${SZTP_APPEND:-} sztp.done=pivot"
 	;;
 reboot)
-	export SZTP_FIRMWARE=ovmf SZTP_DIRECT=0 SZTP_REBOOT=1 SZTP_DISK_BOOTINDEX=1
+	export SZTP_FIRMWARE=ovmf SZTP_BOOT=firmware SZTP_REBOOT=1 SZTP_DISK_BOOTINDEX=1
 	;;
 *) echo "usage: debian-test.sh [kexec|reboot]" >&2; exit 2 ;;
 esac

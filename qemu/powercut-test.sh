@@ -213,12 +213,14 @@ while :; do
 	sztp_console >"$SZTP_TMP/console.txt"
 	seq=$(types "$pc_rec")
 	next=clean
-	if os_ran_unprovisioned; then
+	if grep -q -E "$L_DONE" "$OUT/cut-$n.console.txt"; then
+		# provisioning had completed in the cut boot (bootstrap-complete
+		# answered, the table written): the next boot finds the OS
+		# installed and may enter it; that is no partial boot
+		next=installed
+	elif os_ran_unprovisioned; then
 		partial=1 next=partial
 		t_fail "cut $n: the next boot is no partial boot" "the OS ran before provisioning completed"
-	elif grep -q -E "$L_DONE" "$OUT/cut-$n.console.txt"; then
-		# provisioning had completed: the next boot finds the OS installed
-		next=installed
 	elif ! miss=$(in_order "no installed OS found on /dev/vda" "$L_WRITE" "image written and verified" \
 		"report-progress bootstrap-complete .*-> 204" "$L_DONE" "SZTP-DEMO-OS: hello from the provisioned OS" \
 		"SZTP-DEMO-OS:.*/etc/sztp-demo/message: configured by SZTP over the network" \

@@ -26,34 +26,13 @@ DOC=${SZTP_CONFORMANCE_DOC:-docs/conformance.md}
 exec python3 - "$DOC" <<'PY'
 import os, re, sys
 
+sys.path.insert(0, "tests/lib")
+from cite import find_file, test_files, text  # noqa: E402
+
 doc = sys.argv[1]
 HEADER = ["requirement", "where implemented", "test", "deviation"]
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-files = {}   # base name -> [paths] under tests/ and qemu/
-for top in ("tests", "qemu"):
-    for d, _, fs in os.walk(top):
-        for f in fs:
-            files.setdefault(f, []).append(os.path.join(d, f))
-texts = {}
-
-
-def text(path):
-    if path not in texts:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            texts[path] = f.read()
-    return texts[path]
-
-
-def find_file(name):
-    """The test file a citation names, or (None, why)."""
-    if "/" in name:
-        return (name, None) if os.path.isfile(name) else (None, "no file %s" % name)
-    paths = files.get(name, [])
-    if len(paths) == 1:
-        return paths[0], None
-    if not paths:
-        return None, "no test file %s under tests/ or qemu/" % name
-    return None, "%s is ambiguous (%s): cite it with its path" % (name, ", ".join(sorted(paths)))
+files = test_files()   # base name -> [paths] under tests/ and qemu/
 
 
 def has_test(path, name):
@@ -91,7 +70,7 @@ def check_tests(cell):
             tok += ".c"      # a fuzz target: its source
         m = re.match(r"^([A-Za-z0-9_./-]+\.(?:c|sh|py))(?::(.+))?$", tok)
         if m:
-            path, why = find_file(m.group(1))
+            path, why = find_file(files, m.group(1))
             if not path:
                 errs.append(why)
                 cur = None

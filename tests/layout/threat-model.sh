@@ -26,32 +26,15 @@ DOC=docs/threat-model.md
 exec python3 - "$DOC" <<'PY'
 import os, re, sys
 
+sys.path.insert(0, "tests/lib")
+from cite import find_file, test_files, text  # noqa: E402
+
 doc = sys.argv[1]
-files = {}
-for top in ("tests", "qemu"):
-    for d, _, fs in os.walk(top):
-        for f in fs:
-            files.setdefault(f, []).append(os.path.join(d, f))
+files = test_files()   # base name -> [paths] under tests/ and qemu/
 cases = set()
 for line in open("tests/negative/cases.txt", encoding="utf-8"):
     if line.strip() and not line.lstrip().startswith("#"):
         cases.add(line.split("|")[0].strip())
-
-
-def text(path):
-    with open(path, encoding="utf-8", errors="replace") as f:
-        return f.read()
-
-
-def find_file(name):
-    if "/" in name:
-        return (name, None) if os.path.isfile(name) else (None, "no file %s" % name)
-    paths = files.get(name, [])
-    if len(paths) == 1:
-        return paths[0], None
-    if not paths:
-        return None, "no test file %s under tests/ or qemu/" % name
-    return None, "%s is ambiguous (%s): cite its path" % (name, ", ".join(sorted(paths)))
 
 
 def has_test(path, name):
@@ -96,7 +79,7 @@ def check(cell):
                 errs.append("%s has no %s" % (code, m.group(2)))
             continue
         if re.match(r"^fuzz_[a-z0-9_]+$", tok):
-            path, why = find_file(tok + ".c")
+            path, why = find_file(files, tok + ".c")
             if path:
                 tests += 1
             else:
@@ -105,7 +88,7 @@ def check(cell):
             continue
         m = re.match(r"^([A-Za-z0-9_./-]+\.(?:c|sh|py))(?::(.+))?$", tok)
         if m:
-            path, why = find_file(m.group(1))
+            path, why = find_file(files, m.group(1))
             cur, code = path, None
             if not path:
                 errs.append(why)

@@ -31,6 +31,8 @@
 #   --cert-nv I          0x01C90000     --chain-nv I          0x01C90001
 #   --iak-cert-nv I      0x01C90002
 #   --no-iak             skip the IAK
+#   --da                 leave the keys under dictionary-attack protection (as
+#                        some vendors ship them); by default they are noDA
 #   --force              replace keys/indices already at those handles
 #
 # Needs tpm2-tools (5.x) and openssl (3.x).
@@ -39,7 +41,7 @@ set -eu
 die() { echo "enroll-tpm: $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -eu/p' "$0" | sed -e '/^set -eu/d' -e 's/^# \{0,1\}//' >&2; exit 2; }
 
-PKI= ALG=ecc SERIAL= OUT= FORCE=0 IAK=1
+PKI= ALG=ecc SERIAL= OUT= FORCE=0 IAK=1 NODA='|noda'
 IDEVID_H=0x81020001 IAK_H=0x81020000
 CERT_NV=0x01C90000 CHAIN_NV=0x01C90001 IAK_NV=0x01C90002
 while [ $# -gt 0 ]; do
@@ -54,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--chain-nv) CHAIN_NV=$2; shift 2 ;;
 	--iak-cert-nv) IAK_NV=$2; shift 2 ;;
 	--no-iak) IAK=0; shift ;;
+	--da) NODA=; shift ;;
 	--force) FORCE=1; shift ;;
 	-h|--help) usage ;;
 	*) echo "enroll-tpm: unknown option $1" >&2; usage ;;
@@ -143,9 +146,13 @@ issue() {
 # 1. IDevID: unrestricted sign+decrypt primary under the endorsement hierarchy
 # (as the TCG device-identity keys are: derived from the endorsement seed, so
 # the same template recreates the same key until the TPM is cleared).
+# noDA: the keys' authorization is empty, so dictionary-attack protection
+# guards no secret; it would only count every power cut during provisioning
+# (a non-orderly shutdown after a DA-protected key was used) until the TPM
+# locks the device's identity out (docs/tpm.md).
 free_handle "$IDEVID_H"
 tpm2_createprimary -Q -C e -g sha256 -G "$KALG" \
-	-a "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign|decrypt" \
+	-a "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign|decrypt$NODA" \
 	-c "$W/idevid.ctx"
 tpm2_evictcontrol -Q -C o -c "$W/idevid.ctx" "$IDEVID_H"
 tpm2_flushcontext -t >/dev/null 2>&1 || true
@@ -155,7 +162,7 @@ tpm2_readpublic -Q -c "$IDEVID_H" -f pem -o "$OUT/idevid.pub.pem"
 if [ "$IAK" = 1 ]; then
 	free_handle "$IAK_H"
 	tpm2_createprimary -Q -C e -g sha256 -G "$AKALG" \
-		-a "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign" \
+		-a "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign$NODA" \
 		-c "$W/iak.ctx"
 	tpm2_evictcontrol -Q -C o -c "$W/iak.ctx" "$IAK_H"
 	tpm2_flushcontext -t >/dev/null 2>&1 || true

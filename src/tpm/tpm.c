@@ -12,6 +12,7 @@
 #include <tss2/tss2_tcti_swtpm.h>
 
 #include "base/log.h"
+#include "tpm/tpm_lockout.h"
 #include "tpm/tpm_rc.h"
 
 int tpm_rc_transient(uint32_t rc)
@@ -22,7 +23,7 @@ int tpm_rc_transient(uint32_t rc)
 
 void tpm_pause_ms(long ms)
 {
-	struct timespec ts = { 0, ms * 1000000L };
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 	while (nanosleep(&ts, &ts) < 0)
 		;
 }
@@ -495,5 +496,34 @@ int tpm_pcr_read(struct tpm *t, uint32_t pcr, int alg, uint8_t *out, struct err 
 		return err_set(e, "tpm: PCR %u is not allocated in the %s bank", (unsigned)pcr,
 			       cel_alg_name(alg));
 	memcpy(out, vals.digests[0].buffer, vals.digests[0].size);
+	return 0;
+}
+
+int tpm_da_read(struct tpm *t, struct tpm_da *da, struct err *e)
+{
+	TPMS_CAPABILITY_DATA cap;
+	TPMI_YES_NO more;
+	TSS2_RC rc;
+
+	memset(da, 0, sizeof *da);
+	TPM_RETRY(t, rc, Tss2_Sys_GetCapability(t->sys, NULL, TPM2_CAP_TPM_PROPERTIES,
+						TPM2_PT_PERMANENT, TPM2_PT_LOCKOUT_RECOVERY -
+						TPM2_PT_PERMANENT + 1, &more, &cap, NULL));
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail(e, rc, "TPM2_GetCapability (dictionary-attack properties)");
+	if (cap.capability != TPM2_CAP_TPM_PROPERTIES)
+		return err_set(e, "tpm: TPM2_GetCapability answered capability %u, not the TPM "
+			       "properties", (unsigned)cap.capability);
+	for (UINT32 i = 0; i < cap.data.tpmProperties.count && i < TPM2_MAX_TPM_PROPERTIES; i++) {
+		const TPMS_TAGGED_PROPERTY *p = &cap.data.tpmProperties.tpmProperty[i];
+		switch (p->property) {
+		case TPM2_PT_PERMANENT: da->in_lockout = (p->value & TPMA_PERMANENT_INLOCKOUT) != 0; break;
+		case TPM2_PT_LOCKOUT_COUNTER: da->counter = p->value; break;
+		case TPM2_PT_MAX_AUTH_FAIL: da->max = p->value; break;
+		case TPM2_PT_LOCKOUT_INTERVAL: da->interval = p->value; break;
+		case TPM2_PT_LOCKOUT_RECOVERY: da->recovery = p->value; break;
+		default: break;
+		}
+	}
 	return 0;
 }

@@ -36,6 +36,7 @@ struct tpm {
 	TSS2_TCTI_CONTEXT *tcti;
 	TSS2_SYS_CONTEXT *sys;
 	char name[128];       /* the TCTI string, for messages */
+	uint32_t last_rc;     /* response code of the last command (TPM_RETRY) */
 	_Alignas(16) uint8_t tcti_buf[TPM_TCTI_BUF];
 	_Alignas(16) uint8_t sys_buf[TPM_SYS_BUF];
 };
@@ -92,6 +93,12 @@ int tpm_pcr_read(struct tpm *t, uint32_t pcr, int alg, uint8_t *out, struct err 
 int tpm_handles(struct tpm *t, uint32_t first, uint32_t *out, size_t max, size_t *n,
 		struct err *e);
 
+/* The dictionary-attack state: counter, maximum, intervals, inLockout
+ * (TPM2_GetCapability of the TPM_PT_PERMANENT..TPM_PT_LOCKOUT_RECOVERY
+ * properties). */
+struct tpm_da;
+int tpm_da_read(struct tpm *t, struct tpm_da *da, struct err *e);
+
 /* TPM algorithm id of a CEL bank / of a BearSSL hash (0 if none). */
 uint16_t tpm_alg_of_bank(int alg);
 uint16_t tpm_alg_of_hash(const br_hash_class *h);
@@ -124,6 +131,7 @@ int tpm_recover(struct tpm *t, uint32_t rc);
 				break;                                        \
 			tpm_pause_ms(20);                                     \
 		}                                                             \
+		(t)->last_rc = (uint32_t)(rc);                                \
 		if ((rc) != 0)                                                \
 			tpm_recover((t), (rc));                               \
 	} while (0)

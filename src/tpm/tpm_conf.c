@@ -18,6 +18,7 @@ void tpm_conf_defaults(struct tpm_conf *c)
 	c->iak_handle = TPM_DEFAULT_IAK_HANDLE;
 	c->iak_cert_nv = TPM_DEFAULT_IAK_CERT_NV;
 	c->clock_floor_nv = TPM_DEFAULT_FLOOR_NV;
+	c->lockout_wait = TPM_DEFAULT_LOCKOUT_WAIT;
 	snprintf(c->key_file, sizeof c->key_file, "%s", TPM_DEFAULT_KEY_FILE);
 	snprintf(c->cert_file, sizeof c->cert_file, "%s", TPM_DEFAULT_CERT_FILE);
 }
@@ -35,7 +36,7 @@ int tpm_conf_number(const char *s, uint32_t *v)
 	return 0;
 }
 
-enum kind { K_STR, K_HANDLE, K_HANDLE0, K_NV, K_NV0 };
+enum kind { K_STR, K_HANDLE, K_HANDLE0, K_NV, K_NV0, K_SECONDS };
 
 static const struct {
 	const char *key;
@@ -49,6 +50,7 @@ static const struct {
 	{ "iak-handle", K_HANDLE0, offsetof(struct tpm_conf, iak_handle) },
 	{ "iak-cert-nv", K_NV0, offsetof(struct tpm_conf, iak_cert_nv) },
 	{ "clock-floor-nv", K_NV0, offsetof(struct tpm_conf, clock_floor_nv) },
+	{ "lockout-wait", K_SECONDS, offsetof(struct tpm_conf, lockout_wait) },
 	{ "key-file", K_STR, offsetof(struct tpm_conf, key_file) },
 	{ "cert-file", K_STR, offsetof(struct tpm_conf, cert_file) },
 };
@@ -77,7 +79,11 @@ static int set(struct tpm_conf *c, unsigned line, const char *k, size_t klen,
 			return err_set(e, "tpm.conf: line %u: %s \"%s\" is not a number", line,
 				       keys[i].key, val);
 		int zero_ok = keys[i].kind == K_HANDLE0 || keys[i].kind == K_NV0;
-		if (!(n == 0 && zero_ok)) {
+		if (keys[i].kind == K_SECONDS) {
+			if (n > TPM_LOCKOUT_WAIT_MAX)
+				return err_set(e, "tpm.conf: line %u: %s %u is more than %u seconds",
+					       line, keys[i].key, (unsigned)n, TPM_LOCKOUT_WAIT_MAX);
+		} else if (!(n == 0 && zero_ok)) {
 			if ((keys[i].kind == K_HANDLE || keys[i].kind == K_HANDLE0) && (n >> 24) != 0x81)
 				return err_set(e, "tpm.conf: line %u: %s 0x%08x is not a persistent "
 					       "handle (0x81000000-0x81ffffff)", line, keys[i].key, (unsigned)n);

@@ -13,6 +13,10 @@
  *   iak-cert-nv=0x01C90002       NV index with the IAK certificate; 0 = none
  *   clock-floor-nv=0x01C90003    NV index of the clock floor (tpm_floor.h),
  *                                defined by the agent on first use; 0 = none
+ *   lockout-wait=7200            longest wait, in seconds, for a TPM in
+ *                                dictionary-attack lockout to forgive one
+ *                                failure before the IDevID is given up
+ *                                (tpm_lockout.h); 0 = do not wait
  *   key-file=/etc/sztp/device/idevid.key   fallback key (no TPM), PEM
  *   cert-file=/etc/sztp/device/chain.pem   fallback chain (no TPM), PEM
  *
@@ -40,6 +44,8 @@
 #define TPM_DEFAULT_CHAIN_NV      0x01C90001u
 #define TPM_DEFAULT_IAK_CERT_NV   0x01C90002u
 #define TPM_DEFAULT_FLOOR_NV      0x01C90003u
+#define TPM_DEFAULT_LOCKOUT_WAIT  7200u      /* seconds */
+#define TPM_LOCKOUT_WAIT_MAX      86400u     /* a day: larger is refused */
 #define TPM_DEFAULT_KEY_FILE      "/etc/sztp/device/idevid.key"
 #define TPM_DEFAULT_CERT_FILE     "/etc/sztp/device/chain.pem"
 
@@ -51,6 +57,7 @@ struct tpm_conf {
 	uint32_t iak_handle;        /* 0: no IAK */
 	uint32_t iak_cert_nv;       /* 0: no IAK certificate */
 	uint32_t clock_floor_nv;    /* 0: no clock floor */
+	uint32_t lockout_wait;      /* seconds; 0: do not wait out a lockout */
 	char key_file[TPM_CONF_STR];
 	char cert_file[TPM_CONF_STR];
 };
@@ -63,7 +70,8 @@ void tpm_conf_defaults(struct tpm_conf *c);
  * line: "tpm.conf: line 3: idevid-handle 0x01000000 is not a persistent
  * handle (0x81000000-0x81ffffff)". Unknown keys are errors (a typo must not
  * silently select the default index). Handles must be persistent
- * (0x81xxxxxx), NV indices 0x01xxxxxx (or 0 where "none" is allowed).
+ * (0x81xxxxxx), NV indices 0x01xxxxxx (or 0 where "none" is allowed),
+ * lockout-wait at most TPM_LOCKOUT_WAIT_MAX seconds.
  */
 int tpm_conf_parse(struct tpm_conf *c, const char *buf, size_t len, struct err *e);
 

@@ -6,7 +6,9 @@
 
 #include "base/log.h"
 #include "base/sha256.h"
+#include "tpm/tpm_lockout.h"
 #include "tpm/tpm_nvcert.h"
+#include "tpm/tpm_rc.h"
 #include "trust/x509.h"
 
 static int sign_cb(void *ctx, const br_hash_class *h, const uint8_t *hash, size_t hash_len,
@@ -48,7 +50,7 @@ static int self_test(struct tpm_identity *id, const br_x509_pkey *pk, struct err
 	return 0;
 }
 
-int tpm_identity_load(struct tpm_identity *id, struct tpm *t, const struct tpm_conf *c,
+static int load_once(struct tpm_identity *id, struct tpm *t, const struct tpm_conf *c,
 	struct err *e)
 {
 	static uint8_t nv[TPM_NV_DATA_MAX];
@@ -133,4 +135,43 @@ int tpm_identity_load(struct tpm_identity *id, struct tpm *t, const struct tpm_c
 	log_info("tpm", "identity: %s %s, serial \"%s\", %zu certificate(s) from NV",
 		 id->pub.type == BR_KEYTYPE_EC ? "ECC" : "RSA", id->what, id->serial, id->chain.n);
 	return 0;
+}
+
+int tpm_identity_load(struct tpm_identity *id, struct tpm *t, const struct tpm_conf *c,
+	struct err *e)
+{
+	struct tpm_da da;
+	struct err why;
+	uint32_t waited = 0, s;
+
+	for (;;) {
+		t->last_rc = 0;
+		if (load_once(id, t, c, e) == 0) {
+			if (waited)
+				log_info("tpm", "the TPM let the IDevID be used again after %u s of "
+					 "lockout", (unsigned)waited);
+			return 0;
+		}
+		if (tpm_rc_base(t->last_rc) != TPM_RC_LOCKOUT_)
+			return -1;
+		if (tpm_da_read(t, &da, &why) < 0)
+			return err_wrap(e, "%s; reading its dictionary-attack state", why.msg);
+		s = tpm_lockout_next(&da, waited, c->lockout_wait, &why);
+		if (s == 0) {
+			*e = why;
+			return -1;
+		}
+		if (waited == 0) {
+			char d[200];
+			tpm_lockout_describe(&da, d, sizeof d);
+			log_warn("tpm", "%s: it refuses the IDevID; waiting for it to forgive one, "
+				 "at most %u s (lockout-wait in tpm.conf)", d, (unsigned)c->lockout_wait);
+		} else {
+			log_warn("tpm", "still in lockout after %u s (%u of %u failures counted): "
+				 "trying again in %u s", (unsigned)waited, (unsigned)da.counter,
+				 (unsigned)da.max, (unsigned)s);
+		}
+		tpm_pause_ms((long)s * 1000L);
+		waited += s;
+	}
 }

@@ -12,6 +12,10 @@
  * a test digest with the TPM and verifies it with the certificate (a locked
  * out or refusing TPM is found here, not in the middle of a TLS handshake),
  * and takes the serial number from the certificate subject's serialNumber.
+ * A TPM in dictionary-attack lockout (TPM_RC_LOCKOUT) is waited out, up to
+ * lockout-wait seconds of tpm.conf, with a console line saying so and
+ * another try at least once a minute (tpm_lockout.h); then the error names
+ * the lockout and how to clear it.
  *
  * It then offers, with the private key never leaving the TPM:
  *   id->signer     struct signer (signer.h): TPM2_Sign, ECDSA (DER) or

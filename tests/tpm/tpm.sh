@@ -307,12 +307,92 @@ else
 	nok "no $RECONNECT (make build/tpm-reconnect)"
 fi
 
-# lockout last: it leaves the TPM refusing DA-protected keys
-tpm2_dictionarylockout -s -n 1 -t 600 -l 600 >/dev/null 2>&1
-tpm2_sign -c 0x81020001 -p wrong -g sha256 -o "$W/x" "$W/msg" >/dev/null 2>&1
-expect_fail "TPM in dictionary-attack lockout refuses the IDevID" "TPM_RC_LOCKOUT" \
-	$A identity
-expect_fail "signing in lockout" "TPM2_Sign with key 0x81020001: TPM_RC_LOCKOUT" \
-	$A sign --in "$W/msg" --out "$W/sig" --idevid-handle 0x81020001
+# ---------------------------------------------------------------- lockout
+# Dictionary attack, last: it leaves the TPM in lockout. keys/enroll-tpm.sh
+# makes the IDevID and IAK noDA (their authorization is empty); a vendor's
+# may be DA-protected (--da), and then every power cut while the agent runs
+# counts a failure, and the agent waits a lockout out (tpm.conf lockout-wait).
+DA="--idevid-handle 0x81020003 --cert-nv 0x01C90040 --chain-nv 0x01C90041"
+if sh keys/enroll-tpm.sh --pki "$PKI" --out "$W/da" --no-iak --da \
+	--idevid-handle 0x81020003 --cert-nv 0x01C90040 --chain-nv 0x01C90041 >"$W/enroll3.log" 2>&1; then
+	ok "enroll a DA-protected IDevID (--da)"
+else
+	nok "enroll --da: $(tail -3 "$W/enroll3.log")"
+fi
+attrs() { tpm2_readpublic -c "$1" 2>/dev/null | sed -n 's/^ *value: //p;/^attributes:/,/^[a-z]/p' | tr '\n' ' '; }
+if attrs 0x81020001 | grep -q noda && attrs 0x81020000 | grep -q noda &&
+   ! attrs 0x81020003 | grep -q noda; then
+	ok "enrolled IDevID and IAK are noDA; --da leaves the key DA-protected"
+else
+	nok "attributes: IDevID [$(attrs 0x81020001)] IAK [$(attrs 0x81020000)] --da [$(attrs 0x81020003)]"
+fi
+da_counter() { tpm2_getcap properties-variable 2>/dev/null | sed -n 's/^TPM2_PT_LOCKOUT_COUNTER: *//p'; }
+
+# A power cut: swtpm killed (no TPM2_Shutdown) and started again on its state.
+power_cut() {
+	kill -KILL "$SWTPM_PID" 2>/dev/null
+	wait "$SWTPM_PID" 2>/dev/null
+	t_untrack "$SWTPM_PID"
+	swtpm_up "$W" || { nok "swtpm did not start again: $(cat "$W/swtpm.log")"; finish; }
+	export TPM2TOOLS_TCTI="$SWTPM_TCTI" SZTP_TCTI="$SWTPM_TCTI"
+}
+tpm2_dictionarylockout -c >/dev/null 2>&1
+tpm2_dictionarylockout -s -n 5 -t 600 -l 600 >/dev/null 2>&1
+power_cut     # counts what this suite used before; the figures below are differences
+c0=$(( $(da_counter) ))
+for i in 1 2 3; do
+	$A identity >/dev/null 2>&1 && $A quote --nonce 0011 --out "$W/q" >/dev/null 2>&1
+	power_cut
+done
+c1=$(( $(da_counter) ))
+if [ "$c1" = "$c0" ] && $A identity >/dev/null 2>"$W/err"; then
+	ok "3 power cuts after using the noDA IDevID and IAK: dictionary-attack counter stays $c1"
+else
+	nok "power cuts with the noDA keys: counter $c0 -> $c1 (expected no change): $(tail -1 "$W/err")"
+fi
+for i in 1 2; do
+	$A identity $DA >/dev/null 2>&1
+	power_cut
+done
+c2=$(( $(da_counter) ))
+if [ "$c2" = $((c1 + 2)) ]; then
+	ok "2 power cuts after using a DA-protected IDevID: counter $c1 -> $c2 (what noDA avoids)"
+else
+	nok "power cuts with the DA-protected key: counter $c1 -> $c2 (expected +2)"
+fi
+
+# Into lockout: one failed authorization of the DA-protected key at maxTries 1.
+lock() {
+	tpm2_dictionarylockout -c >/dev/null 2>&1
+	tpm2_dictionarylockout -s -n 1 -t "$1" -l 600 >/dev/null 2>&1
+	tpm2_sign -c 0x81020003 -p wrong -g sha256 -o "$W/x" "$W/msg" >/dev/null 2>&1
+}
+conf() { printf 'lockout-wait=%s\n' "$1" >"$W/lockout.conf"; }
+lock 600
+if $A identity >"$W/out" 2>"$W/err" && grep -q "^serial: $SERIAL\$" "$W/out"; then
+	ok "TPM in lockout: the noDA IDevID still works"
+else
+	nok "noDA IDevID in lockout: $(tail -1 "$W/err")"
+fi
+conf 0
+expect_fail "lockout, lockout-wait=0: refused at once, the reason named" \
+	"the TPM is in dictionary-attack lockout (1 of 1 failed authorizations counted, one forgiven every 600 s): lockout-wait=0 in tpm.conf: not waiting" \
+	$A identity $DA --conf "$W/lockout.conf"
+conf 300
+expect_fail "lockout longer than lockout-wait: refused at once" \
+	"one forgiven every 600 s): longer than lockout-wait=300 s in tpm.conf; clear it" \
+	$A sign $DA --conf "$W/lockout.conf" --in "$W/msg" --out "$W/sig"
+lock 4
+conf 60
+t0=$(date +%s)
+if $A sign $DA --conf "$W/lockout.conf" --in "$W/msg" --out "$W/sig" 2>"$W/err" &&
+   openssl dgst -sha256 -verify "$W/da/idevid.pub.pem" -signature "$W/sig" "$W/msg" >/dev/null 2>&1 &&
+   grep -q "one forgiven every 4 s): it refuses the IDevID; waiting for it to forgive one, at most 60 s" "$W/err" &&
+   grep -q "the TPM let the IDevID be used again after [0-9]* s of lockout" "$W/err"; then
+	echo "  waited $(( $(date +%s) - t0 )) s: $(grep 'let the IDevID' "$W/err" | sed 's/.*tpm: //')"
+	ok "a DA-protected IDevID in lockout is waited out, the console saying so"
+else
+	nok "waiting out a lockout: $(grep -v '^WARNING' "$W/err" | tail -3 | tr '\n' ' ')"
+fi
 
 finish

@@ -7,6 +7,7 @@
 #include "crypto_fixtures.h"
 #include "tpm/tpm_conf.h"
 #include "tpm/tpm_floor.h"
+#include "tpm/tpm_lockout.h"
 #include "tpm/tpm_nvcert.h"
 #include "tpm/tpm_pub.h"
 #include "tpm/tpm_rc.h"
@@ -81,6 +82,57 @@ TEST(tpm_conf_clock_floor_nv)
 	CHECK_EQ_INT(c.clock_floor_nv, 0);
 	CHECK_EQ_INT(conf(&c, "clock-floor-nv=0x81000000\n", &e), -1);
 	CHECK(strstr(e.msg, "clock-floor-nv 0x81000000 is not an NV index") != NULL);
+}
+
+TEST(tpm_conf_lockout_wait)
+{
+	struct tpm_conf c;
+	struct err e;
+	CHECK_EQ_INT(conf(&c, "", &e), 0);
+	CHECK_EQ_INT(c.lockout_wait, 7200);
+	CHECK_EQ_INT(conf(&c, "lockout-wait=0\n", &e), 0);   /* 0: do not wait */
+	CHECK_EQ_INT(c.lockout_wait, 0);
+	CHECK_EQ_INT(conf(&c, "lockout-wait=86400\n", &e), 0);
+	CHECK_EQ_INT(c.lockout_wait, 86400);
+	CHECK_EQ_INT(conf(&c, "lockout-wait=86401\n", &e), -1);
+	CHECK(strstr(e.msg, "line 1: lockout-wait 86401 is more than 86400 seconds") != NULL);
+	CHECK_EQ_INT(conf(&c, "lockout-wait=soon\n", &e), -1);
+	CHECK(strstr(e.msg, "lockout-wait \"soon\" is not a number") != NULL);
+}
+
+/* ---------------------------------------------------------------- lockout */
+
+TEST(tpm_lockout_waits_one_interval_within_the_limit)
+{
+	struct tpm_da da = { .counter = 3, .max = 3, .interval = 5, .recovery = 600, .in_lockout = 1 };
+	struct err e;
+	CHECK_EQ_INT(tpm_lockout_next(&da, 0, 7200, &e), 6);     /* just after one is forgiven */
+	CHECK_EQ_INT(tpm_lockout_next(&da, 6, 7200, &e), 6);
+	CHECK_EQ_INT(tpm_lockout_next(&da, 7197, 7200, &e), 3);  /* never past the limit */
+	da.interval = 600;                                       /* long: poll once a minute */
+	CHECK_EQ_INT(tpm_lockout_next(&da, 0, 7200, &e), TPM_LOCKOUT_POLL_MAX);
+	da.interval = 7200;                                      /* equal to the limit: waits */
+	CHECK_EQ_INT(tpm_lockout_next(&da, 0, 7200, &e), TPM_LOCKOUT_POLL_MAX);
+}
+
+TEST(tpm_lockout_gives_up_with_the_reason)
+{
+	struct tpm_da da = { .counter = 3, .max = 3, .interval = 600, .in_lockout = 1 };
+	struct err e;
+	char d[200];
+	tpm_lockout_describe(&da, d, sizeof d);
+	CHECK_EQ_STR(d, "the TPM is in dictionary-attack lockout (3 of 3 failed authorizations "
+		     "counted, one forgiven every 600 s)");
+	CHECK_EQ_INT(tpm_lockout_next(&da, 0, 0, &e), 0);
+	CHECK(strstr(e.msg, "one forgiven every 600 s): lockout-wait=0 in tpm.conf: not waiting;") != NULL);
+	CHECK(strstr(e.msg, "tpm2_dictionarylockout --clear-lockout") != NULL);
+	CHECK_EQ_INT(tpm_lockout_next(&da, 0, 300, &e), 0);
+	CHECK(strstr(e.msg, "longer than lockout-wait=300 s in tpm.conf") != NULL);
+	CHECK_EQ_INT(tpm_lockout_next(&da, 7200, 7200, &e), 0);
+	CHECK(strstr(e.msg, "still refused after waiting 7200 s (lockout-wait=7200 in tpm.conf)") != NULL);
+	da.interval = 0;
+	CHECK_EQ_INT(tpm_lockout_next(&da, 0, 7200, &e), 0);
+	CHECK(strstr(e.msg, "none forgiven by time): only the lockout authorization clears it") != NULL);
 }
 
 /* ---------------------------------------------------------------- floor */

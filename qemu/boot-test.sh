@@ -61,25 +61,8 @@ sztp_boot
 
 sztp_console >"$SZTP_TMP/console.txt"
 # Each expectation must match a line after the one the previous match was on.
-after=0
-tab=$(printf '\t')
 expectations >"$SZTP_TMP/expect.txt"
-while IFS=$tab read -r name re; do
-	case $name in '' | '#'*) continue ;; esac
-	if [ -z "$re" ]; then
-		t_fail "$name" "no regex (want NAME<TAB>REGEX)"
-		continue
-	fi
-	n=$(tail -n +$((after + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$re" | cut -d: -f1)
-	if [ -n "$n" ]; then
-		after=$((after + n))
-		t_ok "$name"
-	elif grep -q -E -- "$re" "$SZTP_TMP/console.txt"; then
-		t_fail "$name" "/$re/ appears only before console line $after (out of order)"
-	else
-		t_fail "$name" "no console line matches /$re/"
-	fi
-done <"$SZTP_TMP/expect.txt"
+sztp_expect_table "$SZTP_TMP/console.txt" "$SZTP_TMP/expect.txt"
 
 if [ "$RECORD_RE" != none ]; then
 	if grep -q -E -- "$RECORD_RE" "$SZTP_TMP/record.jsonl" 2>/dev/null; then

@@ -73,8 +73,6 @@ sztp_console >"$SZTP_TMP/console.txt"
 con=$SZTP_TMP/console.txt
 
 # the console, in order
-after=0
-tab=$(printf '\t')
 {
 cat <<EOF
 banner-rule	sztpboot: =====+\$
@@ -125,17 +123,7 @@ cat <<EOF
 poweroff	sztpboot: powering off
 EOF
 } >"$SZTP_TMP/expect.txt"
-while IFS=$tab read -r name re; do
-	n=$(tail -n +$((after + 1)) "$con" | grep -n -m1 -E -- "$re" | cut -d: -f1)
-	if [ -n "$n" ]; then
-		after=$((after + n))
-		t_ok "console-$name"
-	elif grep -q -E -- "$re" "$con"; then
-		t_fail "console-$name" "/$re/ only before console line $after (out of order)"
-	else
-		t_fail "console-$name" "no console line matches /$re/"
-	fi
-done <"$SZTP_TMP/expect.txt"
+sztp_expect_table "$con" "$SZTP_TMP/expect.txt" console-
 if [ "$(grep -c 'sztpboot: SZTP FAILED: ' "$con")" = 1 ]; then
 	t_ok console-one-failed-line
 else

@@ -215,6 +215,25 @@ sztp_type_when() {
 	t_track $!
 }
 
+# sztp_line_after FILE AFTER REGEX: prints the number of the first line of
+# FILE below line AFTER that matches the extended REGEX; status 1 if none.
+# The one "in order" primitive of the console checks.
+sztp_line_after() {
+	la_n=$(tail -n +$(($2 + 1)) "$1" | grep -n -m1 -E -- "$3" | cut -d: -f1)
+	[ -n "$la_n" ] || return 1
+	echo $(($2 + la_n))
+}
+
+# sztp_in_order_why FILE AFTER REGEX: t_fail's reason for a REGEX not found
+# below line AFTER: out of order (it matches earlier) or not there at all.
+sztp_in_order_why() {
+	if grep -q -E -- "$3" "$1"; then
+		echo "/$3/ appears only before console line $2 (out of order)"
+	else
+		echo "no console line matches /$3/"
+	fi
+}
+
 # sztp_expect NAME REGEX...: each extended REGEX matches a console line after
 # the line the previous one matched; then t_ok NAME, else t_fail NAME saying
 # which one did not (and whether it appeared earlier, out of order).
@@ -224,18 +243,32 @@ sztp_expect() {
 	sztp_console >"$SZTP_TMP/console.txt"
 	xafter=0
 	for xre in "$@"; do
-		xn=$(tail -n +$((xafter + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$xre" | cut -d: -f1)
-		if [ -z "$xn" ]; then
-			if grep -q -E -- "$xre" "$SZTP_TMP/console.txt"; then
-				t_fail "$xname" "/$xre/ appears only before console line $xafter (out of order)"
-			else
-				t_fail "$xname" "no console line matches /$xre/"
-			fi
+		xn=$(sztp_line_after "$SZTP_TMP/console.txt" $xafter "$xre") || {
+			t_fail "$xname" "$(sztp_in_order_why "$SZTP_TMP/console.txt" $xafter "$xre")"
 			return 0
-		fi
-		xafter=$((xafter + xn))
+		}
+		xafter=$xn
 	done
 	t_ok "$xname"
+}
+
+# sztp_expect_table FILE TABLE [PREFIX]: every line "NAME<TAB>REGEX" of TABLE
+# (blank lines and # comments skipped) is one check, t_ok/t_fail PREFIXNAME:
+# REGEX matches a line of FILE after the line the previous check matched.
+sztp_expect_table() {
+	et_after=0
+	et_tab=$(printf '\t')
+	while IFS=$et_tab read -r et_name et_re; do
+		case $et_name in '' | '#'*) continue ;; esac
+		if [ -z "$et_re" ]; then
+			t_fail "${3:-}$et_name" "no regex (want NAME<TAB>REGEX)"
+		elif et_n=$(sztp_line_after "$1" $et_after "$et_re"); then
+			et_after=$et_n
+			t_ok "${3:-}$et_name"
+		else
+			t_fail "${3:-}$et_name" "$(sztp_in_order_why "$1" $et_after "$et_re")"
+		fi
+	done <"$2"
 }
 
 # sztp_track NAME PID: PID is stopped at exit (NAME is for the reader).

@@ -56,12 +56,8 @@ missing=""
 snippet console >"$T_TMP/console-lines"
 while IFS= read -r line; do
 	re=$(printf '%s\n' "$line" | sed 's/[][\.*^$(){}+?|/]/\\&/g; s/\\\.\\\.\\\./.*/g')
-	n=$(tail -n +$((after + 1)) "$SZTP_TMP/console.txt" | grep -n -m1 -E -- "$re" | cut -d: -f1)
-	if [ -z "$n" ]; then
-		missing=$line
-		break
-	fi
-	after=$((after + n))
+	n=$(sztp_line_after "$SZTP_TMP/console.txt" $after "$re") || { missing=$line; break; }
+	after=$n
 done <"$T_TMP/console-lines"
 if [ -z "$missing" ]; then
 	t_ok "the console lines docs/quickstart.md lists, in order"

@@ -66,10 +66,14 @@ static void banner(const struct contact_identity *id, const char *why_no_tpm)
 	if (id) {
 		snprintf(where, sizeof where, "in the TPM: %s", id->what ? id->what : "IDevID");
 		ev.identity = "tpm";
-	} else {
+	} else if (access(SZTP_DEVICE_DIR "/idevid.key", R_OK) == 0) {
 		snprintf(where, sizeof where, "in a file: %s/idevid.key (no TPM-held IDevID: %.80s)",
 			 SZTP_DEVICE_DIR, why_no_tpm ? why_no_tpm : "not said");
 		ev.identity = "file";
+	} else {
+		snprintf(where, sizeof where, "none: no TPM-held IDevID (%.80s) and no key file %s/"
+			 "idevid.key", why_no_tpm ? why_no_tpm : "not said", SZTP_DEVICE_DIR);
+		ev.identity = "none";
 	}
 	if (cfg.serial[0])
 		snprintf(serial, sizeof serial, "%s", cfg.serial);
@@ -82,7 +86,7 @@ static void banner(const struct contact_identity *id, const char *why_no_tpm)
 	log_always("sztpboot", "device serial %s, identity %s", serial, where);
 	log_always("sztpboot", LOG_RULE);
 	ev.phase = EV_BOOT;
-	ev.outcome = EV_OK;
+	ev.outcome = strcmp(ev.identity, "none") ? EV_OK : EV_FAIL;
 	ev.step = "identity";
 	ev.version = SZTP_VERSION;
 	ev.reason = where;
@@ -162,7 +166,11 @@ int cmd_boot(int argc, char **argv)
 	/* Who the device is: the TPM-held IDevID names the serial that
 	 * discovery (DNS, media) and the vouchers use, unless sztp.serial= did. */
 	if (identity_tpm(&tpm_id, &e) < 0) {
-		log_warn("tpm", "no TPM-held IDevID (%s): using the key file", e.msg);
+		if (access(SZTP_DEVICE_DIR "/idevid.key", R_OK) == 0)
+			log_warn("tpm", "no TPM-held IDevID (%s): using the key file", e.msg);
+		else
+			log_err("tpm", "no TPM-held IDevID (%s), and no key file %s/idevid.key: "
+				"the device cannot identify itself", e.msg, SZTP_DEVICE_DIR);
 		banner(NULL, e.msg);
 	} else {
 		if (!cfg.serial[0])

@@ -58,6 +58,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/events.h"
 #include "sztp/bootstrap.h"
@@ -372,7 +373,11 @@ int cmd_run(int argc, char **argv)
 			 run_setup.n_voucher);
 	} else {
 		if (tcti) {
-			log_warn("tpm", "no TPM-held IDevID (%s): using the key file", e.msg);
+			if (p.key && access(p.key, R_OK) == 0)
+				log_warn("tpm", "no TPM-held IDevID (%s): using the key file", e.msg);
+			else
+				log_err("tpm", "no TPM-held IDevID (%s), and no key file %s: the device "
+					"cannot identify itself", e.msg, p.key ? p.key : "(none given)");
 			err_clear(&e);
 		}
 		if (bs_setup_load(&run_setup, &p, &cfg, &e) < 0) {

@@ -648,6 +648,7 @@ case_tpm_wrong_certificate() {
 	rc=$?
 	need "nothing reached the server" [ ! -s "$tmp/s1.jsonl" ]
 	need "no identity left: no key file to fall back to" has "device identity: device certificate and key are required"
+	need "the operator is told there is no identity at all" has "tpm: error: no TPM-held IDevID \\(.*\\), and no key file \\(none given\\): the device cannot identify itself"
 }
 
 # ---------------------------------------------------------------- power cuts

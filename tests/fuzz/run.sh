@@ -89,8 +89,15 @@ run_one() {
 		"${ft:--}" "$files" "$crashes" "$wall" "$status" >"$RES/$name"
 }
 
-all=
-for bin in "$@"; do [ -x "$bin" ] && all="$all $bin"; done
+all= missing=0
+for bin in "$@"; do
+	if [ -x "$bin" ]; then
+		all="$all $bin"
+	elif [ ! -e "$bin" ]; then
+		echo "FAIL $bin: no such fuzz target (FUZZ_TARGETS names them without fuzz_: FUZZ_TARGETS=tpm_conf)"
+		missing=$((missing + 1))
+	fi
+done
 running=
 for bin in $all; do
 	[ -x "$bin" ] || continue
@@ -123,5 +130,6 @@ for bin in $all; do
 	*) fail=$((fail + 1)) ;;
 	esac
 done
+fail=$((fail + missing))
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -55,9 +55,10 @@ static void announce(void)
 
 /*
  * The banner: who the device is and where its identity lives, once the TPM
- * has been looked at (the serial comes from the IDevID certificate).
+ * has been looked at (the serial comes from the IDevID certificate); without
+ * one, key_file says whether the key file is there to fall back to.
  */
-static void banner(const struct contact_identity *id, const char *why_no_tpm)
+static void banner(const struct contact_identity *id, const char *why_no_tpm, int key_file)
 {
 	char serial[CFG_STR], where[CFG_STR + 96];
 	struct event ev;
@@ -66,7 +67,7 @@ static void banner(const struct contact_identity *id, const char *why_no_tpm)
 	if (id) {
 		snprintf(where, sizeof where, "in the TPM: %s", id->what ? id->what : "IDevID");
 		ev.identity = "tpm";
-	} else if (access(SZTP_DEVICE_DIR "/idevid.key", R_OK) == 0) {
+	} else if (key_file) {
 		snprintf(where, sizeof where, "in a file: %s/idevid.key (no TPM-held IDevID: %.80s)",
 			 SZTP_DEVICE_DIR, why_no_tpm ? why_no_tpm : "not said");
 		ev.identity = "file";
@@ -166,16 +167,17 @@ int cmd_boot(int argc, char **argv)
 	/* Who the device is: the TPM-held IDevID names the serial that
 	 * discovery (DNS, media) and the vouchers use, unless sztp.serial= did. */
 	if (identity_tpm(&tpm_id, &e) < 0) {
-		if (access(SZTP_DEVICE_DIR "/idevid.key", R_OK) == 0)
+		int key_file = access(SZTP_DEVICE_DIR "/idevid.key", R_OK) == 0;
+		if (key_file)
 			log_warn("tpm", "no TPM-held IDevID (%s): using the key file", e.msg);
 		else
 			log_err("tpm", "no TPM-held IDevID (%s), and no key file %s/idevid.key: "
 				"the device cannot identify itself", e.msg, SZTP_DEVICE_DIR);
-		banner(NULL, e.msg);
+		banner(NULL, e.msg, key_file);
 	} else {
 		if (!cfg.serial[0])
 			snprintf(cfg.serial, sizeof cfg.serial, "%s", tpm_id.serial);
-		banner(&tpm_id, NULL);
+		banner(&tpm_id, NULL, 0);
 	}
 
 	hooks_run(&cfg, "pre-network");

@@ -507,8 +507,8 @@ int tpm_da_read(struct tpm *t, struct tpm_da *da, struct err *e)
 
 	memset(da, 0, sizeof *da);
 	TPM_RETRY(t, rc, Tss2_Sys_GetCapability(t->sys, NULL, TPM2_CAP_TPM_PROPERTIES,
-						TPM2_PT_PERMANENT, TPM2_PT_LOCKOUT_RECOVERY -
-						TPM2_PT_PERMANENT + 1, &more, &cap, NULL));
+						TPM2_PT_LOCKOUT_COUNTER, TPM2_PT_LOCKOUT_INTERVAL -
+						TPM2_PT_LOCKOUT_COUNTER + 1, &more, &cap, NULL));
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail(e, rc, "TPM2_GetCapability (dictionary-attack properties)");
 	if (cap.capability != TPM2_CAP_TPM_PROPERTIES)
@@ -517,11 +517,9 @@ int tpm_da_read(struct tpm *t, struct tpm_da *da, struct err *e)
 	for (UINT32 i = 0; i < cap.data.tpmProperties.count && i < TPM2_MAX_TPM_PROPERTIES; i++) {
 		const TPMS_TAGGED_PROPERTY *p = &cap.data.tpmProperties.tpmProperty[i];
 		switch (p->property) {
-		case TPM2_PT_PERMANENT: da->in_lockout = (p->value & TPMA_PERMANENT_INLOCKOUT) != 0; break;
 		case TPM2_PT_LOCKOUT_COUNTER: da->counter = p->value; break;
 		case TPM2_PT_MAX_AUTH_FAIL: da->max = p->value; break;
 		case TPM2_PT_LOCKOUT_INTERVAL: da->interval = p->value; break;
-		case TPM2_PT_LOCKOUT_RECOVERY: da->recovery = p->value; break;
 		default: break;
 		}
 	}

@@ -93,9 +93,8 @@ int tpm_pcr_read(struct tpm *t, uint32_t pcr, int alg, uint8_t *out, struct err 
 int tpm_handles(struct tpm *t, uint32_t first, uint32_t *out, size_t max, size_t *n,
 		struct err *e);
 
-/* The dictionary-attack state: counter, maximum, intervals, inLockout
- * (TPM2_GetCapability of the TPM_PT_PERMANENT..TPM_PT_LOCKOUT_RECOVERY
- * properties). */
+/* The dictionary-attack state: counter, maximum, interval
+ * (TPM2_GetCapability of TPM_PT_LOCKOUT_COUNTER..TPM_PT_LOCKOUT_INTERVAL). */
 struct tpm_da;
 int tpm_da_read(struct tpm *t, struct tpm_da *da, struct err *e);
 

@@ -31,8 +31,6 @@ struct tpm_da {
 	uint32_t counter;    /* TPM_PT_LOCKOUT_COUNTER: failures counted now */
 	uint32_t max;        /* TPM_PT_MAX_AUTH_FAIL: lockout at this count */
 	uint32_t interval;   /* TPM_PT_LOCKOUT_INTERVAL: seconds to forgive one */
-	uint32_t recovery;   /* TPM_PT_LOCKOUT_RECOVERY: seconds after a failed lockoutAuth */
-	int in_lockout;      /* TPMA_PERMANENT inLockout */
 };
 
 /* "the TPM is in dictionary-attack lockout (3 of 3 failed authorizations

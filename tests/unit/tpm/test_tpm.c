@@ -104,7 +104,7 @@ TEST(tpm_conf_lockout_wait)
 
 TEST(tpm_lockout_waits_one_interval_within_the_limit)
 {
-	struct tpm_da da = { .counter = 3, .max = 3, .interval = 5, .recovery = 600, .in_lockout = 1 };
+	struct tpm_da da = { .counter = 3, .max = 3, .interval = 5 };
 	struct err e;
 	CHECK_EQ_INT(tpm_lockout_next(&da, 0, 7200, &e), 6);     /* just after one is forgiven */
 	CHECK_EQ_INT(tpm_lockout_next(&da, 6, 7200, &e), 6);
@@ -117,7 +117,7 @@ TEST(tpm_lockout_waits_one_interval_within_the_limit)
 
 TEST(tpm_lockout_gives_up_with_the_reason)
 {
-	struct tpm_da da = { .counter = 3, .max = 3, .interval = 600, .in_lockout = 1 };
+	struct tpm_da da = { .counter = 3, .max = 3, .interval = 600 };
 	struct err e;
 	char d[200];
 	tpm_lockout_describe(&da, d, sizeof d);
